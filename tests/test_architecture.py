@@ -1,0 +1,267 @@
+"""The rules of ARCHITECTURE.md, enforced.
+
+1. The import table: which tinyweb modules each module may import (an AST walk).
+2. Only ``server.py`` touches sockets, selectors and threads (``reloader``/``cli`` may
+   control processes); ``http11.py`` imports no I/O, clock or logging module.
+3. No runtime dependency outside the standard library: the package imports under
+   ``python -I -S`` (no site-packages at all).
+4. Every public module, class, function and method has a docstring.
+5. A size budget per module, so no file becomes a wall.
+
+A new module must be added to ``IMPORT_TABLE`` below; that is deliberate, so the map and the
+code cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "tinyweb"
+
+SERVER_HALF = {"http11", "gateway", "server"}
+# The framework half: everything an application imports. The halves never import each
+# other, except the entry points that wire them (app.run imports the server lazily; cli).
+FRAMEWORK_HALF = {
+    "datastructures",
+    "errors",
+    "routing",
+    "templating",
+    "template_compiler",
+    "template_filters",
+    "markup",
+    "multipart",
+    "request",
+    "response",
+    "context",
+    "app",
+    "blueprints",
+    "config",
+    "sessions",
+    "static",
+    "security",
+    "testing",
+    "proxy",
+}
+
+# module -> the tinyweb modules it may import (ARCHITECTURE.md, "Modules").
+IMPORT_TABLE: dict[str, set[str]] = {
+    "__init__": SERVER_HALF | FRAMEWORK_HALF | {"cli"},
+    "__main__": {"cli"},
+    "http11": set(),
+    "gateway": {"http11"},
+    "server": {"gateway", "http11"},
+    "datastructures": set(),
+    "errors": set(),
+    "routing": {"errors"},
+    # The template engine is one concept in three files; it imports nothing else of tinyweb.
+    "markup": set(),
+    "template_filters": {"markup"},
+    "template_compiler": {"markup", "template_filters"},
+    "templating": {"markup", "template_filters", "template_compiler"},
+    "multipart": {"datastructures"},
+    "request": {"datastructures", "errors", "multipart"},
+    "response": {"datastructures", "errors"},
+    "context": set(),
+    "security": set(),
+    "config": set(),
+    "app": FRAMEWORK_HALF | {"server"},  # `server` only lazily, inside App.run()
+    "blueprints": FRAMEWORK_HALF,
+    "sessions": FRAMEWORK_HALF,
+    "static": FRAMEWORK_HALF,
+    "testing": FRAMEWORK_HALF,
+    "proxy": FRAMEWORK_HALF,
+    "cli": SERVER_HALF | FRAMEWORK_HALF | {"reloader"},
+    "reloader": set(),
+}
+
+# Modules that may be imported lazily only (inside a function), never at module level.
+LAZY_ONLY: dict[str, set[str]] = {"app": {"server"}}
+
+IO_MODULES = {"socket", "selectors", "threading", "socketserver", "asyncio", "ssl"}
+IO_ALLOWED = {"server", "reloader", "cli"}
+# The protocol core is sans-I/O: bytes in, events out; no clock, no logging, no OS.
+HTTP11_FORBIDDEN = IO_MODULES | {"time", "logging", "os", "subprocess", "io"}
+
+CODE_LINE_BUDGET = 500
+
+
+def package_modules() -> list[Path]:
+    return sorted(PACKAGE.glob("*.py"))
+
+
+def module_name(path: Path) -> str:
+    return path.stem
+
+
+def parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def imports_of(tree: ast.Module) -> list[tuple[str, bool]]:
+    """(imported module, at module level?) for every import in the tree."""
+    top_level = {id(node) for node in tree.body}
+    found: list[tuple[str, bool]] = []
+    for node in ast.walk(tree):
+        is_top = id(node) in top_level or _inside_top_level_guard(tree, node)
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, is_top) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: "from . import x" / "from .x import y"
+                if node.module:
+                    found.append(("tinyweb." + node.module, is_top))
+                else:
+                    found.extend(("tinyweb." + alias.name, is_top) for alias in node.names)
+            elif node.module:
+                found.append((node.module, is_top))
+    return found
+
+
+def _inside_top_level_guard(tree: ast.Module, target: ast.AST) -> bool:
+    """True for imports inside a module-level ``if``/``try`` (still executed on import)."""
+    for node in tree.body:
+        if isinstance(node, (ast.If, ast.Try)) and any(
+            child is target for child in ast.walk(node)
+        ):
+            return True
+    return False
+
+
+def tinyweb_imports(tree: ast.Module) -> list[tuple[str, bool]]:
+    result = []
+    for name, is_top in imports_of(tree):
+        if name == "tinyweb":
+            result.append(("__init__", is_top))
+        elif name.startswith("tinyweb."):
+            result.append((name.split(".")[1], is_top))
+    return result
+
+
+MODULES = package_modules()
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_name)
+def test_module_is_in_the_import_table(path: Path) -> None:
+    assert module_name(path) in IMPORT_TABLE, (
+        f"{path.name} is not in IMPORT_TABLE: add it (and to ARCHITECTURE's module map)"
+    )
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_name)
+def test_imports_follow_the_table(path: Path) -> None:
+    name = module_name(path)
+    allowed = IMPORT_TABLE.get(name, set())
+    for imported, is_top in tinyweb_imports(parse(path)):
+        if imported == name:
+            continue
+        assert imported in allowed, f"{name} may not import tinyweb.{imported}"
+        if imported in LAZY_ONLY.get(name, set()):
+            assert not is_top, f"{name} must import tinyweb.{imported} lazily, inside a function"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_name)
+def test_io_is_confined_to_the_server(path: Path) -> None:
+    name = module_name(path)
+    forbidden = HTTP11_FORBIDDEN if name == "http11" else IO_MODULES
+    if name in IO_ALLOWED:
+        return
+    for imported, _ in imports_of(parse(path)):
+        root = imported.split(".")[0]
+        assert root not in forbidden, f"{name} may not import {imported}"
+
+
+Definition = "ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef"
+
+
+def _public_definitions(tree: ast.Module) -> list[tuple[str, Definition]]:
+    found: list[tuple[str, Definition]] = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name.startswith("_"):
+                continue
+            found.append((node.name, node))
+            if isinstance(node, ast.ClassDef):
+                for member in node.body:
+                    if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        if member.name.startswith("_") or _is_overload_or_setter(member):
+                            continue
+                        found.append((f"{node.name}.{member.name}", member))
+    return found
+
+
+def _is_overload_or_setter(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in node.decorator_list:
+        text = ast.unparse(decorator)
+        if text.endswith("overload") or text.endswith(".setter") or text.endswith(".deleter"):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_name)
+def test_every_public_name_has_a_docstring(path: Path) -> None:
+    tree = parse(path)
+    assert ast.get_docstring(tree), f"{path.name} has no module docstring"
+    missing = [
+        name
+        for name, node in _public_definitions(tree)
+        if not ast.get_docstring(node)
+    ]
+    assert not missing, f"{path.name}: public names without a docstring: {missing}"
+
+
+def code_lines(path: Path) -> int:
+    """Lines of code: not blank, not a comment, not part of a docstring."""
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    docstring_lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                if isinstance(body[0].value.value, str):
+                    end = body[0].end_lineno or body[0].lineno
+                    docstring_lines.update(range(body[0].lineno, end + 1))
+    count = 0
+    for number, line in enumerate(source.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and number not in docstring_lines:
+            count += 1
+    return count
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_name)
+def test_module_size_budget(path: Path) -> None:
+    lines = code_lines(path)
+    assert lines <= CODE_LINE_BUDGET, (
+        f"{path.name} has {lines} lines of code (budget {CODE_LINE_BUDGET}): "
+        "split it along a concept"
+    )
+
+
+def test_package_imports_with_the_standard_library_only() -> None:
+    # -I: isolated (no user site, no PYTHON* env); -S: no site module, so no site-packages.
+    modules = [f"tinyweb.{module_name(p)}" for p in MODULES if module_name(p) != "__main__"]
+    script = (
+        "import sys, importlib\n"
+        f"sys.path.insert(0, {str(PACKAGE.parent)!r})\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "assert not any('site-packages' in p for p in sys.path), sys.path\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_all_names_are_exported_and_exist() -> None:
+    import tinyweb
+
+    for name in tinyweb.__all__:
+        assert hasattr(tinyweb, name), f"tinyweb.__all__ names {name!r}, which does not exist"
