@@ -29,7 +29,7 @@ test: $(VENV)/.test-installed
 	$(PY) -m pytest -q
 
 lint: $(VENV)/.dev-installed
-	$(VENV)/bin/ruff check tinyweb tests fuzz benchmarks examples
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check tinyweb
 
 typecheck: $(VENV)/.dev-installed
