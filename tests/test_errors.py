@@ -1,0 +1,196 @@
+"""Tests for tinyweb/errors.py: status codes, headers, escaping, abort, WSGI rendering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tinyweb import errors
+from tinyweb.errors import (
+    HTTP_ERRORS,
+    BadRequest,
+    HTTPError,
+    InternalServerError,
+    MethodNotAllowed,
+    NotFound,
+    NotImplementedHTTP,
+    RangeNotSatisfiable,
+    RequestRedirect,
+    TooManyRequests,
+    Unauthorized,
+    abort,
+)
+
+# The contract (tinyweb-contracts.md): class name -> (code, reason phrase).
+CONTRACT = {
+    "BadRequest": (400, "Bad Request"),
+    "Unauthorized": (401, "Unauthorized"),
+    "Forbidden": (403, "Forbidden"),
+    "NotFound": (404, "Not Found"),
+    "MethodNotAllowed": (405, "Method Not Allowed"),
+    "NotAcceptable": (406, "Not Acceptable"),
+    "RequestTimeout": (408, "Request Timeout"),
+    "Conflict": (409, "Conflict"),
+    "Gone": (410, "Gone"),
+    "LengthRequired": (411, "Length Required"),
+    "PreconditionFailed": (412, "Precondition Failed"),
+    "RequestEntityTooLarge": (413, "Request Entity Too Large"),
+    "UnsupportedMediaType": (415, "Unsupported Media Type"),
+    "RangeNotSatisfiable": (416, "Requested Range Not Satisfiable"),
+    "UnprocessableEntity": (422, "Unprocessable Entity"),
+    "TooManyRequests": (429, "Too Many Requests"),
+    "InternalServerError": (500, "Internal Server Error"),
+    "NotImplementedHTTP": (501, "Not Implemented"),
+    "BadGateway": (502, "Bad Gateway"),
+    "ServiceUnavailable": (503, "Service Unavailable"),
+    "RequestRedirect": (308, "Permanent Redirect"),
+}
+
+
+class StartResponse:
+    """A recording WSGI start_response."""
+
+    def __init__(self) -> None:
+        self.status = ""
+        self.headers: list[tuple[str, str]] = []
+
+    def __call__(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        self.status = status
+        self.headers = headers
+
+
+@pytest.mark.parametrize("class_name", sorted(CONTRACT))
+def test_contract_classes_have_their_code_and_name(class_name: str) -> None:
+    cls = getattr(errors, class_name)
+    code, name = CONTRACT[class_name]
+    assert issubclass(cls, HTTPError)
+    assert (cls.code, cls.name) == (code, name)
+    if code >= 400:
+        assert HTTP_ERRORS[code] is cls
+
+
+def test_http_errors_holds_only_error_statuses_and_every_class_is_exported() -> None:
+    assert all(400 <= code <= 599 for code in HTTP_ERRORS)
+    assert 308 not in HTTP_ERRORS
+    for code, cls in HTTP_ERRORS.items():
+        assert cls.code == code
+        assert cls.__name__ in errors.__all__
+
+
+def test_default_and_custom_description() -> None:
+    assert NotFound().description == NotFound.description
+    assert NotFound("No such post.").description == "No such post."
+    assert str(NotFound("No such post.")) == "404 Not Found: No such post."
+    assert NotFound().status == "404 Not Found"
+    # The instance attribute never leaks into the class default.
+    assert NotFound.description != "No such post."
+
+
+def test_is_an_exception_that_can_be_caught_by_class() -> None:
+    with pytest.raises(HTTPError) as caught:
+        raise NotFound()
+    assert caught.value.code == 404
+
+
+def test_default_headers_are_html_utf8() -> None:
+    assert BadRequest().get_headers() == [("Content-Type", "text/html; charset=utf-8")]
+
+
+def test_method_not_allowed_sorts_and_deduplicates_the_allow_set() -> None:
+    error = MethodNotAllowed(["POST", "GET", "HEAD", "GET"])
+    assert error.valid_methods == ["GET", "HEAD", "POST"]
+    assert ("Allow", "GET, HEAD, POST") in error.get_headers()
+
+
+def test_request_redirect_carries_location() -> None:
+    error = RequestRedirect("/users/?page=2")
+    assert error.code == 308
+    assert error.new_url == "/users/?page=2"
+    assert ("Location", "/users/?page=2") in error.get_headers()
+    assert 'href="/users/?page=2"' in error.get_body()
+
+
+@pytest.mark.parametrize("bad", ["/a\r\nSet-Cookie: x=1", "/a\nb", "/a\0"])
+def test_header_material_with_cr_lf_nul_is_rejected(bad: str) -> None:
+    with pytest.raises(ValueError):
+        RequestRedirect(bad)
+    with pytest.raises(ValueError):
+        MethodNotAllowed([bad])
+    with pytest.raises(ValueError):
+        Unauthorized(www_authenticate=bad)
+
+
+def test_optional_headers() -> None:
+    assert ("Content-Range", "bytes */1024") in RangeNotSatisfiable(1024).get_headers()
+    assert all(name != "Content-Range" for name, _ in RangeNotSatisfiable().get_headers())
+    assert ("Retry-After", "30") in TooManyRequests(retry_after=30).get_headers()
+    challenge = 'Basic realm="admin"'
+    assert ("WWW-Authenticate", challenge) in Unauthorized(www_authenticate=challenge).get_headers()
+
+
+def test_internal_server_error_keeps_the_original_exception() -> None:
+    cause = ZeroDivisionError("boom")
+    assert InternalServerError(original_exception=cause).original_exception is cause
+    assert InternalServerError().original_exception is None
+
+
+def test_not_implemented_is_not_the_builtin() -> None:
+    assert NotImplementedHTTP.code == 501
+    assert HTTP_ERRORS[501] is NotImplementedHTTP
+
+
+@given(st.text())
+def test_the_body_escapes_the_description(description: str) -> None:
+    body = BadRequest(description).get_body()
+    escaped_part = body.split("<p>", 1)[1].rsplit("</p>", 1)[0]
+    assert "<" not in escaped_part and ">" not in escaped_part
+
+
+def test_body_names_the_error() -> None:
+    body = NotFound("<b>x</b>").get_body()
+    assert "<title>404 Not Found</title>" in body
+    assert "&lt;b&gt;x&lt;/b&gt;" in body
+
+
+def test_an_error_is_a_wsgi_application() -> None:
+    start_response = StartResponse()
+    chunks = list(MethodNotAllowed(["GET"])({"REQUEST_METHOD": "POST"}, start_response))
+    body = b"".join(chunks)
+    assert start_response.status == "405 Method Not Allowed"
+    headers = dict(start_response.headers)
+    assert headers["Allow"] == "GET"
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert headers["Content-Length"] == str(len(body))
+    assert b"Method Not Allowed" in body
+
+
+def test_head_gets_the_headers_without_the_body() -> None:
+    start_response = StartResponse()
+    body = b"".join(NotFound()({"REQUEST_METHOD": "HEAD"}, start_response))
+    assert body == b""
+    assert int(dict(start_response.headers)["Content-Length"]) > 0
+
+
+@pytest.mark.parametrize("code", sorted(HTTP_ERRORS))
+def test_abort_raises_the_class_for_every_code(code: int) -> None:
+    with pytest.raises(HTTP_ERRORS[code]) as caught:
+        abort(code)
+    assert caught.value.code == code
+
+
+def test_abort_passes_the_description() -> None:
+    with pytest.raises(NotFound, match="No such post"):
+        abort(404, "No such post.")
+    with pytest.raises(MethodNotAllowed) as caught:
+        abort(405, "Read only.")
+    assert caught.value.description == "Read only."
+    assert caught.value.valid_methods == []
+
+
+@pytest.mark.parametrize("code", [200, 308, 399, 499, 600, "404", None])
+def test_abort_with_an_unknown_status_is_a_lookup_error(code: Any) -> None:
+    with pytest.raises(LookupError, match="no HTTP error"):
+        abort(code)

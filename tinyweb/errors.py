@@ -1,0 +1,516 @@
+"""HTTP errors as exceptions: one class per status code, each able to render itself.
+
+Where it fits: the router raises ``NotFound``, ``MethodNotAllowed`` and ``RequestRedirect``;
+``Request`` raises ``BadRequest`` and ``RequestEntityTooLarge``; views call ``abort(404)``.
+The app catches any ``HTTPError``, lets an error handler answer it, and otherwise calls the
+exception itself: every ``HTTPError`` is a small WSGI application (PEP 3333) that sends its
+status line, headers and a short HTML page.
+
+Rules:
+- Errors are data. An instance knows its ``code``, reason phrase (``name``), a human
+  ``description`` and any headers the status needs (``Allow`` for 405, RFC 9110 §15.5.6;
+  ``Location`` for 308, §15.4.9; ``Content-Range`` for 416, §15.5.17).
+- The page never echoes unescaped text: the description is HTML-escaped, because it can
+  carry user input (a reflected XSS otherwise).
+- No header value may carry CR, LF or NUL (response splitting); constructors that take
+  header material reject it with ``ValueError``.
+- This module imports nothing from tinyweb, so every other module may use it.
+
+Class names follow Werkzeug's, so a Flask user's ``except NotFound`` reads the same; the one
+exception is ``NotImplementedHTTP`` (501), because ``NotImplemented`` is a Python builtin.
+Status codes and reason phrases: RFC 9110 §15.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Any, Callable, ClassVar, NoReturn, Optional
+
+__all__ = [
+    "HTTP_ERRORS",
+    "BadGateway",
+    "BadRequest",
+    "Conflict",
+    "ExpectationFailed",
+    "FailedDependency",
+    "Forbidden",
+    "GatewayTimeout",
+    "Gone",
+    "HTTPError",
+    "HTTPVersionNotSupported",
+    "ImATeapot",
+    "InternalServerError",
+    "LengthRequired",
+    "Locked",
+    "MethodNotAllowed",
+    "NotAcceptable",
+    "NotFound",
+    "NotImplementedHTTP",
+    "PreconditionFailed",
+    "PreconditionRequired",
+    "RangeNotSatisfiable",
+    "RequestEntityTooLarge",
+    "RequestHeaderFieldsTooLarge",
+    "RequestRedirect",
+    "RequestTimeout",
+    "RequestURITooLarge",
+    "ServiceUnavailable",
+    "TooManyRequests",
+    "Unauthorized",
+    "UnavailableForLegalReasons",
+    "UnprocessableEntity",
+    "UnsupportedMediaType",
+    "abort",
+]
+
+# The WSGI start_response callable (PEP 3333); typed loosely because servers differ.
+StartResponse = Callable[..., Any]
+
+_FORBIDDEN_IN_HEADERS = ("\r", "\n", "\0")
+
+
+def _check_header_value(name: str, value: str) -> str:
+    """Return ``value`` unchanged, or raise ValueError if it could split the response."""
+    if any(character in value for character in _FORBIDDEN_IN_HEADERS):
+        raise ValueError(f"{name} header value contains CR, LF or NUL")
+    return value
+
+
+class HTTPError(Exception):
+    """An HTTP error response, raised as an exception and rendered as a WSGI app.
+
+    Subclasses set ``code``, ``name`` (the reason phrase) and a default ``description``::
+
+        raise NotFound()                              # default description
+        raise BadRequest("The 'page' field must be a number.")
+        abort(403)                                    # the same, by status code
+    """
+
+    code: ClassVar[int] = 500
+    name: ClassVar[str] = "Internal Server Error"
+    description: str = "The server met an unexpected condition and could not complete the request."
+
+    def __init__(self, description: Optional[str] = None) -> None:
+        if description is not None:
+            self.description = description
+        super().__init__(self.description)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}: {self.description}"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} '{self.code}: {self.name}'>"
+
+    @property
+    def status(self) -> str:
+        """The WSGI status line, e.g. ``"404 Not Found"``."""
+        return f"{self.code} {self.name}"
+
+    def get_headers(self) -> list[tuple[str, str]]:
+        """The response headers (without Content-Length), as WSGI ``(name, value)`` pairs."""
+        return [("Content-Type", "text/html; charset=utf-8")]
+
+    def get_body(self) -> str:
+        """A short HTML page naming the error; the description is HTML-escaped."""
+        return (
+            "<!doctype html>\n<html lang=en>\n"
+            f"<title>{self.code} {html.escape(self.name)}</title>\n"
+            f"<h1>{html.escape(self.name)}</h1>\n"
+            f"<p>{html.escape(self.description)}</p>\n"
+        )
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Answer a request with this error (the exception is a WSGI application)."""
+        body = self.get_body().encode("utf-8")
+        headers = [*self.get_headers(), ("Content-Length", str(len(body)))]
+        start_response(self.status, headers)
+        # RFC 9110 §9.3.2: a HEAD response carries the headers of GET but no content.
+        if environ.get("REQUEST_METHOD") == "HEAD":
+            return [b""]
+        return [body]
+
+
+class RequestRedirect(HTTPError):
+    """308 Permanent Redirect, raised by the router to add a missing trailing slash.
+
+    308 (RFC 9110 §15.4.9) keeps the method and body, unlike 301::
+
+        raise RequestRedirect("/users/?page=2")
+    """
+
+    code: ClassVar[int] = 308
+    name: ClassVar[str] = "Permanent Redirect"
+    description: str = "The resource has moved permanently; follow the Location header."
+
+    def __init__(self, new_url: str, description: Optional[str] = None) -> None:
+        self.new_url = _check_header_value("Location", new_url)
+        super().__init__(description)
+
+    def get_headers(self) -> list[tuple[str, str]]:
+        """Content-Type and ``Location: new_url``."""
+        return [*super().get_headers(), ("Location", self.new_url)]
+
+    def get_body(self) -> str:
+        """A short HTML page linking to the new location."""
+        target = html.escape(self.new_url)
+        return (
+            "<!doctype html>\n<html lang=en>\n"
+            f"<title>{self.code} {self.name}</title>\n"
+            f"<h1>{self.name}</h1>\n"
+            f'<p>Redirecting to <a href="{target}">{target}</a>.</p>\n'
+        )
+
+
+class BadRequest(HTTPError):
+    """400: the request is malformed (``abort(400)``)."""
+
+    code: ClassVar[int] = 400
+    name: ClassVar[str] = "Bad Request"
+    description: str = (
+        "The browser (or proxy) sent a request that this server could not understand."
+    )
+
+
+class Unauthorized(HTTPError):
+    """401: authentication is required; ``www_authenticate`` sets the challenge header.
+
+    ::
+
+        raise Unauthorized(www_authenticate='Basic realm="admin"')
+    """
+
+    code: ClassVar[int] = 401
+    name: ClassVar[str] = "Unauthorized"
+    description: str = "The server could not verify that you are authorized to access this URL."
+
+    def __init__(
+        self, description: Optional[str] = None, www_authenticate: Optional[str] = None
+    ) -> None:
+        if www_authenticate is not None:
+            _check_header_value("WWW-Authenticate", www_authenticate)
+        self.www_authenticate = www_authenticate
+        super().__init__(description)
+
+    def get_headers(self) -> list[tuple[str, str]]:
+        """Content-Type, plus ``WWW-Authenticate`` when a challenge was given (RFC 9110 §11.6.1)."""
+        headers = super().get_headers()
+        if self.www_authenticate is not None:
+            headers.append(("WWW-Authenticate", self.www_authenticate))
+        return headers
+
+
+class Forbidden(HTTPError):
+    """403: the client may not access this resource."""
+
+    code: ClassVar[int] = 403
+    name: ClassVar[str] = "Forbidden"
+    description: str = "You do not have permission to access the requested resource."
+
+
+class NotFound(HTTPError):
+    """404: no resource at this URL."""
+
+    code: ClassVar[int] = 404
+    name: ClassVar[str] = "Not Found"
+    description: str = "The requested URL was not found on the server."
+
+
+class MethodNotAllowed(HTTPError):
+    """405: the URL exists, but not for this method; carries the ``Allow`` set.
+
+    ::
+
+        error = MethodNotAllowed(["POST", "GET"])
+        error.valid_methods   # ['GET', 'POST']
+    """
+
+    code: ClassVar[int] = 405
+    name: ClassVar[str] = "Method Not Allowed"
+    description: str = "The method is not allowed for the requested URL."
+
+    def __init__(
+        self, valid_methods: Iterable[str] = (), description: Optional[str] = None
+    ) -> None:
+        self.valid_methods = sorted(set(valid_methods))
+        for method in self.valid_methods:
+            _check_header_value("Allow", method)
+        super().__init__(description)
+
+    def get_headers(self) -> list[tuple[str, str]]:
+        """Content-Type and ``Allow`` (RFC 9110 §15.5.6: a 405 MUST carry Allow)."""
+        return [*super().get_headers(), ("Allow", ", ".join(self.valid_methods))]
+
+
+class NotAcceptable(HTTPError):
+    """406: no representation matches the request's Accept headers."""
+
+    code: ClassVar[int] = 406
+    name: ClassVar[str] = "Not Acceptable"
+    description: str = "The resource cannot produce a response in a format the client accepts."
+
+
+class RequestTimeout(HTTPError):
+    """408: the client took too long to send its request."""
+
+    code: ClassVar[int] = 408
+    name: ClassVar[str] = "Request Timeout"
+    description: str = "The server closed the connection because the request took too long."
+
+
+class Conflict(HTTPError):
+    """409: the request conflicts with the current state of the resource."""
+
+    code: ClassVar[int] = 409
+    name: ClassVar[str] = "Conflict"
+    description: str = "The request conflicts with the current state of the resource."
+
+
+class Gone(HTTPError):
+    """410: the resource existed and was removed for good."""
+
+    code: ClassVar[int] = 410
+    name: ClassVar[str] = "Gone"
+    description: str = "The requested resource is no longer available and will not return."
+
+
+class LengthRequired(HTTPError):
+    """411: the request needs a Content-Length."""
+
+    code: ClassVar[int] = 411
+    name: ClassVar[str] = "Length Required"
+    description: str = "A request with this method requires a valid Content-Length header."
+
+
+class PreconditionFailed(HTTPError):
+    """412: a conditional header (If-Match, ...) did not hold."""
+
+    code: ClassVar[int] = 412
+    name: ClassVar[str] = "Precondition Failed"
+    description: str = "A precondition given in the request headers did not hold."
+
+
+class RequestEntityTooLarge(HTTPError):
+    """413: the request body is over the configured limit."""
+
+    code: ClassVar[int] = 413
+    name: ClassVar[str] = "Request Entity Too Large"
+    description: str = "The data sent with the request is larger than this server accepts."
+
+
+class RequestURITooLarge(HTTPError):
+    """414: the request target is longer than the server accepts."""
+
+    code: ClassVar[int] = 414
+    name: ClassVar[str] = "Request URI Too Large"
+    description: str = "The requested URL is longer than this server accepts."
+
+
+class UnsupportedMediaType(HTTPError):
+    """415: the body's media type is not one this endpoint reads."""
+
+    code: ClassVar[int] = 415
+    name: ClassVar[str] = "Unsupported Media Type"
+    description: str = "The server does not support the media type of the request body."
+
+
+class RangeNotSatisfiable(HTTPError):
+    """416: no part of the requested range exists; ``length`` gives ``Content-Range: bytes */N``.
+
+    ::
+
+        raise RangeNotSatisfiable(length=1024)
+    """
+
+    code: ClassVar[int] = 416
+    name: ClassVar[str] = "Requested Range Not Satisfiable"
+    description: str = "The server cannot provide the requested range."
+
+    def __init__(self, length: Optional[int] = None, description: Optional[str] = None) -> None:
+        self.length = length
+        super().__init__(description)
+
+    def get_headers(self) -> list[tuple[str, str]]:
+        """Content-Type, plus ``Content-Range: bytes */length`` when known (RFC 9110 §15.5.17)."""
+        headers = super().get_headers()
+        if self.length is not None:
+            headers.append(("Content-Range", f"bytes */{self.length}"))
+        return headers
+
+
+class ExpectationFailed(HTTPError):
+    """417: the server cannot meet the request's Expect header."""
+
+    code: ClassVar[int] = 417
+    name: ClassVar[str] = "Expectation Failed"
+    description: str = "The server cannot meet the requirements of the Expect header."
+
+
+class ImATeapot(HTTPError):
+    """418: the server refuses to brew coffee because it is a teapot (RFC 2324)."""
+
+    code: ClassVar[int] = 418
+    name: ClassVar[str] = "I'm a teapot"
+    description: str = "This server is a teapot, not a coffee machine."
+
+
+class UnprocessableEntity(HTTPError):
+    """422: the body is well-formed but its content is invalid."""
+
+    code: ClassVar[int] = 422
+    name: ClassVar[str] = "Unprocessable Entity"
+    description: str = "The request was well-formed but its content could not be processed."
+
+
+class Locked(HTTPError):
+    """423: the resource is locked (WebDAV, RFC 4918)."""
+
+    code: ClassVar[int] = 423
+    name: ClassVar[str] = "Locked"
+    description: str = "The resource being accessed is locked."
+
+
+class FailedDependency(HTTPError):
+    """424: the request depended on another request that failed (WebDAV, RFC 4918)."""
+
+    code: ClassVar[int] = 424
+    name: ClassVar[str] = "Failed Dependency"
+    description: str = "The request failed because a request it depended on failed."
+
+
+class PreconditionRequired(HTTPError):
+    """428: the server requires a conditional request (RFC 6585)."""
+
+    code: ClassVar[int] = 428
+    name: ClassVar[str] = "Precondition Required"
+    description: str = "This request must be conditional, for example with If-Match."
+
+
+class _RetryAfterError(HTTPError):
+    """An error that may tell the client when to retry (``Retry-After``, RFC 9110 §10.2.3)."""
+
+    def __init__(
+        self, description: Optional[str] = None, retry_after: Optional[int] = None
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(description)
+
+    def get_headers(self) -> list[tuple[str, str]]:
+        """Content-Type, plus ``Retry-After`` (seconds) when given."""
+        headers = super().get_headers()
+        if self.retry_after is not None:
+            headers.append(("Retry-After", str(int(self.retry_after))))
+        return headers
+
+
+class TooManyRequests(_RetryAfterError):
+    """429: rate limited; ``retry_after`` (seconds) sets ``Retry-After`` (RFC 6585)."""
+
+    code: ClassVar[int] = 429
+    name: ClassVar[str] = "Too Many Requests"
+    description: str = "This user has exceeded an allotted request count. Try again later."
+
+
+class RequestHeaderFieldsTooLarge(HTTPError):
+    """431: a header field, or the header section, is too large (RFC 6585)."""
+
+    code: ClassVar[int] = 431
+    name: ClassVar[str] = "Request Header Fields Too Large"
+    description: str = "One or more header fields exceed the maximum size."
+
+
+class UnavailableForLegalReasons(HTTPError):
+    """451: the resource is withheld for legal reasons (RFC 7725)."""
+
+    code: ClassVar[int] = 451
+    name: ClassVar[str] = "Unavailable For Legal Reasons"
+    description: str = "The resource is unavailable for legal reasons."
+
+
+class InternalServerError(HTTPError):
+    """500: an unhandled exception; ``original_exception`` keeps the cause for handlers."""
+
+    code: ClassVar[int] = 500
+    name: ClassVar[str] = "Internal Server Error"
+
+    def __init__(
+        self,
+        description: Optional[str] = None,
+        original_exception: Optional[BaseException] = None,
+    ) -> None:
+        self.original_exception = original_exception
+        super().__init__(description)
+
+
+class NotImplementedHTTP(HTTPError):
+    """501: the server does not support this functionality (``NotImplemented`` is a builtin)."""
+
+    code: ClassVar[int] = 501
+    name: ClassVar[str] = "Not Implemented"
+    description: str = "The server does not support the action requested by the browser."
+
+
+class BadGateway(HTTPError):
+    """502: an upstream server sent an invalid response."""
+
+    code: ClassVar[int] = 502
+    name: ClassVar[str] = "Bad Gateway"
+    description: str = "The proxy server received an invalid response from an upstream server."
+
+
+class ServiceUnavailable(_RetryAfterError):
+    """503: temporarily overloaded or down; ``retry_after`` sets ``Retry-After``."""
+
+    code: ClassVar[int] = 503
+    name: ClassVar[str] = "Service Unavailable"
+    description: str = "The server is temporarily unable to service the request. Try again later."
+
+
+class GatewayTimeout(HTTPError):
+    """504: an upstream server did not answer in time."""
+
+    code: ClassVar[int] = 504
+    name: ClassVar[str] = "Gateway Timeout"
+    description: str = "The connection to an upstream server timed out."
+
+
+class HTTPVersionNotSupported(HTTPError):
+    """505: the server does not support the request's HTTP version."""
+
+    code: ClassVar[int] = 505
+    name: ClassVar[str] = "HTTP Version Not Supported"
+    description: str = "The server does not support the HTTP protocol version of the request."
+
+
+def _error_classes() -> dict[int, type[HTTPError]]:
+    """Every error class by status code (4xx and 5xx; redirects are not errors)."""
+    found: dict[int, type[HTTPError]] = {}
+    pending: list[type[HTTPError]] = [HTTPError]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not cls.__name__.startswith("_") and cls.code >= 400 and cls is not HTTPError:
+            found[cls.code] = cls
+    return dict(sorted(found.items()))
+
+
+# Status code -> error class, e.g. ``HTTP_ERRORS[404] is NotFound``. An app registers an
+# error handler by code through this table; ``abort`` raises from it.
+HTTP_ERRORS: dict[int, type[HTTPError]] = _error_classes()
+
+
+def abort(status: int, description: Optional[str] = None) -> NoReturn:
+    """Raise the ``HTTPError`` for ``status``; ``LookupError`` if no class has that code.
+
+    ::
+
+        if post is None:
+            abort(404)
+        abort(403, "Only the author may edit this post.")
+    """
+    try:
+        error_class = HTTP_ERRORS[status]
+    except (KeyError, TypeError):
+        raise LookupError(f"no HTTP error is defined for status {status!r}") from None
+    # By keyword: some classes take another argument first (MethodNotAllowed, 416).
+    raise error_class(description=description)
