@@ -1,0 +1,421 @@
+"""Context-locals: ``request``, ``g``, ``session`` and ``current_app``, on ``contextvars``.
+
+Where it fits: ``App.wsgi_app`` pushes a ``RequestContext`` for every request (which pushes
+an ``AppContext`` first) and pops it when the response is done. While it is pushed, a view
+can write ``request.args`` instead of receiving the request as a parameter; that is the
+whole point of this module, and the only global state tinyweb has.
+
+How it works, in three pieces:
+
+1. Two ``contextvars.ContextVar`` hold the current ``AppContext`` and ``RequestContext``.
+   A ``ContextVar`` is per thread *and* per asyncio task, so concurrent requests in a
+   threaded server never see each other's request (PEP 567).
+2. Pushing a context sets the variable and keeps the returned token; popping resets the
+   variable with that token, so pushes nest (a test request inside a shell session).
+3. ``request``, ``g``, ``session`` and ``current_app`` are ``ContextProxy`` objects: each
+   holds one small lookup function, and every attribute access, item access, ``in``,
+   ``len``, iteration, comparison and call is forwarded to the object that function returns
+   *now*. One class, one level: ``request.args`` is one lookup and one ``getattr``.
+
+Rules:
+- Imports nothing from tinyweb: the app is duck-typed (``app.do_teardown_request``,
+  ``app.session_interface``, ...), so this module can be read on its own.
+- Using a proxy with no context pushed raises a ``RuntimeError`` that says what to do.
+- The session has no real implementation here: ``NullSession`` is what ``session`` is until
+  an app installs a real ``session_interface``; reading it gives an empty mapping and
+  writing to it raises an error that explains what is missing.
+
+Usage::
+
+    with app.test_request_context("/hello?name=Ada"):
+        assert request.args["name"] == "Ada"
+        g.user = "ada"
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextvars import ContextVar, Token
+from typing import Any, Callable, NoReturn
+
+_app_context_var: ContextVar[AppContext] = ContextVar("tinyweb.app_context")
+_request_context_var: ContextVar[RequestContext] = ContextVar("tinyweb.request_context")
+
+# pop() needs to tell "no exception given" from "explicitly no exception" (None).
+_NOT_GIVEN: Any = object()
+
+_OUTSIDE_APP_CONTEXT = (
+    "Working outside of application context: {name} is only available while an app "
+    "context is pushed. A request pushes one for you; elsewhere (a script, a CLI command, "
+    "a test) write `with app.app_context():` around the code that uses it."
+)
+_OUTSIDE_REQUEST_CONTEXT = (
+    "Working outside of request context: {name} is only available while a request is "
+    "handled (in a view, a before/after_request hook or a template it renders). In a test "
+    "or a shell, write `with app.test_request_context('/path'):` around the code, or send "
+    "a request through `app.test_client()`."
+)
+
+
+class AppGlobals:
+    """The ``g`` namespace: per-app-context scratch space (a fresh one for each request).
+
+    Example::
+
+        g.user = load_user()
+        if "user" in g: ...
+        g.get("user"), g.pop("user", None), g.setdefault("hits", 0)
+    """
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The attribute ``name``, or ``default`` if it is not set."""
+        return self.__dict__.get(name, default)
+
+    def pop(self, name: str, default: Any = _NOT_GIVEN) -> Any:
+        """Remove and return ``name``; ``default`` (or ``KeyError``) if it is not set."""
+        if default is _NOT_GIVEN:
+            return self.__dict__.pop(name)
+        return self.__dict__.pop(name, default)
+
+    def setdefault(self, name: str, default: Any = None) -> Any:
+        """The attribute ``name``, set to ``default`` first if it is not set."""
+        return self.__dict__.setdefault(name, default)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.__dict__
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.__dict__)
+
+    def __repr__(self) -> str:
+        app_context = _app_context_var.get(None)
+        if app_context is not None:
+            return f"<tinyweb.g of {app_context.app.name!r}>"
+        return object.__repr__(self)
+
+
+class AppContext:
+    """The application context: makes ``current_app`` and ``g`` available.
+
+    Pushed by every request, and by ``with app.app_context():`` for code that runs outside
+    a request (CLI commands, scripts). Popping the outermost push runs the app's
+    ``teardown_appcontext`` functions.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.g = AppGlobals()
+        self._tokens: list[Token[AppContext]] = []
+
+    def push(self) -> None:
+        """Make this context the current one (pushes nest)."""
+        self._tokens.append(_app_context_var.set(self))
+
+    def pop(self, exc: BaseException | None = _NOT_GIVEN) -> None:
+        """Undo the last ``push``; the outermost pop runs ``teardown_appcontext``."""
+        if _app_context_var.get(None) is not self:
+            raise RuntimeError(f"popped the wrong app context ({self!r} is not current)")
+        try:
+            if len(self._tokens) == 1:
+                if exc is _NOT_GIVEN:
+                    exc = sys.exc_info()[1]
+                self.app.do_teardown_appcontext(exc)
+        finally:
+            _app_context_var.reset(self._tokens.pop())
+
+    def __enter__(self) -> AppContext:
+        self.push()
+        return self
+
+    def __exit__(self, exc_type: Any, exc_value: BaseException | None, traceback: Any) -> None:
+        self.pop(exc_value)
+
+    def __repr__(self) -> str:
+        return f"<AppContext of {self.app.name!r}>"
+
+
+class RequestContext:
+    """The request context: makes ``request`` and ``session`` available for one request.
+
+    ``App.wsgi_app`` creates one per request; ``app.test_request_context(...)`` creates one
+    for tests. Pushing it also pushes an app context when the current one belongs to
+    another app (or there is none). The session is opened on first use, so a request that
+    never touches ``session`` never pays for reading its cookie.
+    """
+
+    def __init__(self, app: Any, request: Any) -> None:
+        self.app = app
+        self.request = request
+        self._session: Any = None
+        # Functions registered with after_this_request(), run before after_request hooks.
+        self.after_request_functions: list[Callable[[Any], Any]] = []
+        self._tokens: list[Token[RequestContext]] = []
+        self._pushed_app_contexts: list[AppContext | None] = []
+
+    @property
+    def session(self) -> Any:
+        """The session, opened through ``app.session_interface`` on first access."""
+        if self._session is None:
+            interface = self.app.session_interface
+            session = interface.open_session(self.app, self.request)
+            self._session = (
+                session if session is not None else interface.make_null_session(self.app)
+            )
+        return self._session
+
+    @session.setter
+    def session(self, value: Any) -> None:
+        self._session = value
+
+    @property
+    def session_opened(self) -> bool:
+        """Whether anything has used the session during this request."""
+        return self._session is not None
+
+    def push(self) -> None:
+        """Make this the current request (and push an app context when needed)."""
+        app_context = _app_context_var.get(None)
+        if app_context is None or app_context.app is not self.app:
+            app_context = self.app.app_context()
+            app_context.push()
+            self._pushed_app_contexts.append(app_context)
+        else:
+            self._pushed_app_contexts.append(None)
+        self._tokens.append(_request_context_var.set(self))
+
+    def pop(self, exc: BaseException | None = _NOT_GIVEN) -> None:
+        """Undo the last ``push``; the outermost pop runs ``teardown_request`` functions."""
+        if _request_context_var.get(None) is not self:
+            raise RuntimeError(f"popped the wrong request context ({self!r} is not current)")
+        if exc is _NOT_GIVEN:
+            exc = sys.exc_info()[1]
+        try:
+            if len(self._tokens) == 1:
+                self.app.do_teardown_request(exc)
+                close = getattr(self.request, "close", None)
+                if close is not None:
+                    close()
+        finally:
+            _request_context_var.reset(self._tokens.pop())
+            app_context = self._pushed_app_contexts.pop()
+            if app_context is not None:
+                app_context.pop(exc)
+
+    def __enter__(self) -> RequestContext:
+        self.push()
+        return self
+
+    def __exit__(self, exc_type: Any, exc_value: BaseException | None, traceback: Any) -> None:
+        self.pop(exc_value)
+
+    def __repr__(self) -> str:
+        environ = getattr(self.request, "environ", {})
+        target = f"{environ.get('REQUEST_METHOD', '?')} {environ.get('PATH_INFO', '?')}"
+        return f"<RequestContext {target!r} of {self.app.name!r}>"
+
+
+class ContextProxy:
+    """Stands in for the object that ``lookup()`` returns at the moment of each use.
+
+    Every operation is forwarded: ``proxy.name``, ``proxy.name = value``, ``proxy[key]``,
+    ``key in proxy``, ``len``, ``iter``, ``==``, ``bool``, calls. Outside a context the
+    lookup raises ``RuntimeError`` with instructions; ``bool(proxy)`` is then ``False`` and
+    ``repr`` says "unbound", so debuggers and ``if session:`` do not explode.
+
+    Example: ``current_user = ContextProxy(lambda: g.user, "current_user")``.
+    """
+
+    __slots__ = ("_lookup", "_name")
+
+    def __init__(self, lookup: Callable[[], Any], name: str) -> None:
+        object.__setattr__(self, "_lookup", lookup)
+        object.__setattr__(self, "_name", name)
+
+    def _get_current_object(self) -> Any:
+        """The real object behind the proxy (for ``isinstance`` or sending elsewhere)."""
+        return self._lookup()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._lookup(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._lookup(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._lookup(), name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._lookup()[key]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._lookup()[key] = value
+
+    def __delitem__(self, key: Any) -> None:
+        del self._lookup()[key]
+
+    def __contains__(self, item: Any) -> bool:
+        return item in self._lookup()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._lookup())
+
+    def __len__(self) -> int:
+        return len(self._lookup())
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._lookup()(*args, **kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._lookup() == other)
+
+    def __ne__(self, other: object) -> bool:
+        return bool(self._lookup() != other)
+
+    __hash__ = None  # type: ignore[assignment]  # the target may change: not hashable
+
+    def __bool__(self) -> bool:
+        try:
+            return bool(self._lookup())
+        except RuntimeError:
+            return False
+
+    def __str__(self) -> str:
+        return str(self._lookup())
+
+    def __repr__(self) -> str:
+        try:
+            return repr(self._lookup())
+        except RuntimeError:
+            return f"<unbound tinyweb proxy {self._name!r}>"
+
+
+def _app_context(name: str) -> AppContext:
+    """The current app context, or a RuntimeError explaining how to push one."""
+    app_context = _app_context_var.get(None)
+    if app_context is None:
+        raise RuntimeError(_OUTSIDE_APP_CONTEXT.format(name=name))
+    return app_context
+
+
+def _request_context(name: str) -> RequestContext:
+    """The current request context, or a RuntimeError explaining how to push one."""
+    request_context = _request_context_var.get(None)
+    if request_context is None:
+        raise RuntimeError(_OUTSIDE_REQUEST_CONTEXT.format(name=name))
+    return request_context
+
+
+def _lookup_app() -> Any:
+    return _app_context("current_app").app
+
+
+def _lookup_g() -> AppGlobals:
+    return _app_context("g").g
+
+
+def _lookup_request() -> Any:
+    # The hot path of every `request.x` in a view: one ContextVar.get, one attribute.
+    request_context = _request_context_var.get(None)
+    if request_context is None:
+        raise RuntimeError(_OUTSIDE_REQUEST_CONTEXT.format(name="request"))
+    return request_context.request
+
+
+def _lookup_session() -> Any:
+    return _request_context("session").session
+
+
+# Typed Any: this module may not import Request (see the import table), and a proxy is
+# used exactly like the object it stands for.
+current_app: Any = ContextProxy(_lookup_app, "current_app")
+g: Any = ContextProxy(_lookup_g, "g")
+request: Any = ContextProxy(_lookup_request, "request")
+session: Any = ContextProxy(_lookup_session, "session")
+
+
+def has_request_context() -> bool:
+    """Whether a request context is pushed (so ``request`` and ``session`` work).
+
+    Example: ``remote = request.remote_addr if has_request_context() else None``.
+    """
+    return _request_context_var.get(None) is not None
+
+
+def has_app_context() -> bool:
+    """Whether an app context is pushed (so ``current_app`` and ``g`` work)."""
+    return _app_context_var.get(None) is not None
+
+
+def current_request_context() -> RequestContext:
+    """The current ``RequestContext`` object (raises the usual error outside a request)."""
+    return _request_context("the request context")
+
+
+def current_app_context() -> AppContext:
+    """The current ``AppContext`` object (raises the usual error outside one)."""
+    return _app_context("the app context")
+
+
+def after_this_request(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Run ``function(response)`` after the current request, before ``after_request`` hooks.
+
+    Example::
+
+        @app.get("/")
+        def index():
+            @after_this_request
+            def add_header(response):
+                response.headers["X-Foo"] = "Parachute"
+                return response
+            return "Hello"
+    """
+    _request_context("after_this_request").after_request_functions.append(function)
+    return function
+
+
+class NullSession(dict):  # type: ignore[type-arg]
+    """The session of an app without a session backend: readable (empty), never writable.
+
+    Writing raises a ``RuntimeError`` that says what is missing, instead of silently
+    dropping the data at the end of the request.
+    """
+
+    def _fail(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise RuntimeError(
+            "The session is unavailable: this app has no session backend. Sessions need "
+            "app.config['SECRET_KEY'] set to a long random secret and a session interface "
+            "(tinyweb's signed-cookie sessions, tinyweb.sessions) installed as "
+            "app.session_interface."
+        )
+
+    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail
+
+    permanent = False
+    modified = False
+    accessed = False
+    new = False
+
+
+class NullSessionInterface:
+    """A session interface that stores nothing (Flask's ``SessionInterface`` shape).
+
+    ``App.session_interface`` starts as this; ``tinyweb.sessions`` provides a real one.
+    """
+
+    null_session_class = NullSession
+
+    def open_session(self, app: Any, request: Any) -> Any:
+        """No backend: no session to open; the context falls back to ``make_null_session``."""
+        return None
+
+    def make_null_session(self, app: Any) -> NullSession:
+        """A fresh read-only, empty session."""
+        return self.null_session_class()
+
+    def is_null_session(self, session: object) -> bool:
+        """Whether ``session`` is the stand-in that cannot be saved."""
+        return isinstance(session, self.null_session_class)
+
+    def save_session(self, app: Any, session: Any, response: Any) -> None:
+        """Nothing to save."""
