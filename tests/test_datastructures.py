@@ -1,0 +1,254 @@
+"""MultiDict, Headers and FileStorage: tables of behaviours plus hypothesis properties."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tinyweb.datastructures import FileStorage, Headers, MultiDict
+
+# -- MultiDict -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected_pairs"),
+    [
+        (None, []),
+        ([("a", "1"), ("a", "2"), ("b", "3")], [("a", "1"), ("a", "2"), ("b", "3")]),
+        ({"a": "1", "b": "2"}, [("a", "1"), ("b", "2")]),
+        ({"a": ["1", "2"], "b": "3"}, [("a", "1"), ("a", "2"), ("b", "3")]),
+        ({"a": ("1", "2")}, [("a", "1"), ("a", "2")]),
+        ({"a": []}, []),  # an empty list means "no value", so no key
+        (MultiDict([("x", "1"), ("x", "2")]), [("x", "1"), ("x", "2")]),
+    ],
+)
+def test_multidict_construction(source: object, expected_pairs: list[tuple[str, str]]) -> None:
+    assert list(MultiDict(source).items(multi=True)) == expected_pairs  # type: ignore[arg-type]
+
+
+def test_multidict_first_value_wins_and_missing_key_raises() -> None:
+    data = MultiDict([("a", "1"), ("a", "2")])
+    assert data["a"] == "1"
+    assert data.getlist("a") == ["1", "2"]
+    assert data.getlist("missing") == []
+    with pytest.raises(KeyError):
+        data["missing"]
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "expected"),
+    [
+        ("5", {"type": int}, 5),
+        ("x", {"type": int}, None),
+        ("x", {"default": 1, "type": int}, 1),
+        ("", {"default": 3, "type": int}, 3),  # blank value: the conversion fails
+        ("", {}, ""),  # a blank value is still a value
+        ("1.5", {"type": float}, 1.5),
+    ],
+)
+def test_multidict_get_with_type(value: str, kwargs: dict[str, object], expected: object) -> None:
+    assert MultiDict({"k": value}).get("k", **kwargs) == expected  # type: ignore[arg-type]
+
+
+def test_multidict_getlist_with_type_skips_bad_values() -> None:
+    assert MultiDict([("n", "1"), ("n", "x"), ("n", "3")]).getlist("n", type=int) == [1, 3]
+
+
+def test_multidict_mutation() -> None:
+    data: MultiDict[str, str] = MultiDict()
+    data.add("a", "1")
+    data.add("a", "2")
+    data["b"] = "3"
+    data["a"] = "9"  # replaces every value
+    assert list(data.items(multi=True)) == [("a", "9"), ("b", "3")]
+    data.setlist("c", ["4", "5"])
+    assert data.getlist("c") == ["4", "5"]
+    data.setlist("c", [])
+    assert "c" not in data
+    assert data.setdefault("d", "6") == "6"
+    assert data.setdefault("d", "7") == "6"
+    assert data.pop("d") == "6"
+    assert data.pop("d", None) is None
+    with pytest.raises(KeyError):
+        data.pop("d")
+    del data["b"]
+    assert list(data) == ["a"]
+
+
+def test_multidict_views_and_copies() -> None:
+    data = MultiDict([("a", "1"), ("b", "2"), ("a", "3")])
+    assert list(data.keys()) == ["a", "b"]
+    assert list(data.values()) == ["1", "2"]
+    assert list(data.items()) == [("a", "1"), ("b", "2")]
+    assert list(data.lists()) == [("a", ["1", "3"]), ("b", ["2"])]
+    assert data.to_dict() == {"a": "1", "b": "2"}
+    assert data.to_dict(flat=False) == {"a": ["1", "3"], "b": ["2"]}
+    duplicate = data.copy()
+    duplicate.add("a", "4")
+    assert data.getlist("a") == ["1", "3"]
+    assert duplicate == MultiDict([("a", "1"), ("a", "3"), ("a", "4"), ("b", "2")])
+    assert len(data) == 2
+    assert "MultiDict" in repr(data)
+
+
+pairs_strategy = st.lists(st.tuples(st.text(max_size=5), st.text(max_size=5)), max_size=20)
+
+
+@given(pairs_strategy)
+def test_multidict_keeps_every_pair_grouped_by_first_appearance(
+    pairs: list[tuple[str, str]],
+) -> None:
+    data = MultiDict(pairs)
+    first_seen = list(dict.fromkeys(key for key, _ in pairs))
+    expected = [(key, value) for key in first_seen for k, value in pairs if k == key]
+    assert list(data.items(multi=True)) == expected
+    assert MultiDict(data) == data
+    assert MultiDict(data.to_dict(flat=False)) == data
+    for key in first_seen:
+        assert data[key] == next(value for k, value in pairs if k == key)
+
+
+# -- Headers ---------------------------------------------------------------------------------
+
+
+def test_headers_are_case_insensitive_and_keep_casing() -> None:
+    headers = Headers([("Content-Type", "text/plain"), ("X-Tag", "a"), ("x-tag", "b")])
+    assert headers["content-type"] == "text/plain"
+    assert headers.getlist("X-TAG") == ["a", "b"]
+    assert "CONTENT-TYPE" in headers
+    assert 5 not in headers
+    assert headers.items() == [("Content-Type", "text/plain"), ("X-Tag", "a"), ("x-tag", "b")]
+    assert list(headers) == headers.items()
+    assert headers.keys() == ["Content-Type", "X-Tag", "x-tag"]
+    assert headers.values() == ["text/plain", "a", "b"]
+    with pytest.raises(KeyError):
+        headers["missing"]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ({"A": "1", "B": 2}, [("A", "1"), ("B", "2")]),  # non-str values become str
+        ({"A": ["1", "2"]}, [("A", "1"), ("A", "2")]),
+        ([("A", "1"), ("A", "2")], [("A", "1"), ("A", "2")]),
+        (Headers([("A", "1")]), [("A", "1")]),
+        (None, []),
+    ],
+)
+def test_headers_construction(source: object, expected: list[tuple[str, str]]) -> None:
+    assert Headers(source).to_wsgi_list() == expected  # type: ignore[arg-type]
+
+
+def test_headers_get_with_type_and_default() -> None:
+    headers = Headers({"Content-Length": "12", "X-Bad": "x"})
+    assert headers.get("content-length", type=int) == 12
+    assert headers.get("x-bad", 0, type=int) == 0
+    assert headers.get("missing") is None
+    assert headers.get("missing", "d") == "d"
+
+
+def test_headers_set_replaces_all_in_place() -> None:
+    headers = Headers([("A", "1"), ("B", "2"), ("a", "3"), ("C", "4")])
+    headers["A"] = "9"
+    assert headers.to_wsgi_list() == [("A", "9"), ("B", "2"), ("C", "4")]
+    headers.set("D", "5")
+    assert headers.to_wsgi_list()[-1] == ("D", "5")
+
+
+def test_headers_mutation() -> None:
+    headers = Headers()
+    assert headers.setdefault("X", "1") == "1"
+    assert headers.setdefault("x", "2") == "1"
+    headers.add("Y", "a")
+    headers.add("y", "b")
+    assert headers.pop("Y") == "a"
+    assert "y" not in headers
+    assert headers.pop("Y", "none") == "none"
+    headers.extend({"Z": "1"})
+    headers.update({"z": "2", "W": "3"})
+    assert headers.to_wsgi_list() == [("X", "1"), ("z", "2"), ("W", "3")]
+    del headers["x"]
+    with pytest.raises(KeyError):
+        del headers["x"]
+    headers.remove("nothing")  # no error
+    duplicate = headers.copy()
+    duplicate.clear()
+    assert len(headers) == 2 and len(duplicate) == 0
+    assert headers == Headers([("z", "2"), ("W", "3")])
+    assert "Headers" in repr(headers)
+
+
+@pytest.mark.parametrize("bad", ["a\rb", "a\nb", "a\r\nSet-Cookie: x=1", "a\x00b"])
+@pytest.mark.parametrize("where", ["name", "value"])
+@pytest.mark.parametrize("method", ["add", "set", "setitem", "extend", "init", "setdefault"])
+def test_headers_refuse_cr_lf_nul(bad: str, where: str, method: str) -> None:
+    name, value = (bad, "ok") if where == "name" else ("X-Ok", bad)
+    headers = Headers()
+    with pytest.raises(ValueError, match="CR, LF or NUL"):
+        if method == "add":
+            headers.add(name, value)
+        elif method == "set":
+            headers.set(name, value)
+        elif method == "setitem":
+            headers[name] = value
+        elif method == "extend":
+            headers.extend([(name, value)])
+        elif method == "setdefault":
+            headers.setdefault(name, value)
+        else:
+            Headers([(name, value)])
+    assert len(headers) == 0
+
+
+header_name = st.text(alphabet="abcdefghXYZ-", min_size=1, max_size=8)
+
+
+@given(st.lists(st.tuples(header_name, st.text(alphabet="xyz 1", max_size=5)), max_size=10))
+def test_headers_lookup_ignores_case(pairs: list[tuple[str, str]]) -> None:
+    headers = Headers(pairs)
+    for name, _ in pairs:
+        expected = [value for other, value in pairs if other.lower() == name.lower()]
+        assert headers.getlist(name.upper()) == expected
+        assert headers.getlist(name.lower()) == expected
+        assert headers[name.swapcase()] == expected[0]
+    assert headers.to_wsgi_list() == pairs
+
+
+# -- FileStorage -----------------------------------------------------------------------------
+
+
+def test_file_storage_attributes_and_save(tmp_path: Path) -> None:
+    upload = FileStorage(
+        io.BytesIO(b"hello"),
+        filename="a.txt",
+        name="doc",
+        headers=Headers({"Content-Type": "Text/Plain; charset=utf-8", "Content-Length": "5"}),
+    )
+    assert upload and upload.name == "doc"
+    assert upload.content_type == "Text/Plain; charset=utf-8"
+    assert upload.mimetype == "text/plain"
+    assert upload.content_length == 5
+    target = tmp_path / "out.txt"
+    upload.save(target)
+    assert target.read_bytes() == b"hello"
+    upload.stream.seek(0)
+    buffer = io.BytesIO()
+    upload.save(buffer)
+    assert buffer.getvalue() == b"hello"
+    upload.stream.seek(0)
+    assert upload.read(2) == b"he"
+    assert list(upload) == [b"llo"]
+    assert "a.txt" in repr(upload)
+    upload.close()
+    assert upload.stream.closed
+
+
+def test_file_storage_without_a_filename_is_false() -> None:
+    empty = FileStorage(io.BytesIO(b""), content_type="application/octet-stream")
+    assert not empty
+    assert empty.mimetype == "application/octet-stream"
+    assert empty.content_length == 0

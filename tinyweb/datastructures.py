@@ -1,0 +1,451 @@
+"""The containers a request and a response are made of: MultiDict, Headers, FileStorage.
+
+Where it fits: ``request.py`` fills a ``MultiDict`` from the query string and the form, a
+``Headers`` from the environ and ``FileStorage`` objects from a multipart body (through
+``multipart.py``); ``response.py`` keeps its outgoing header fields in a ``Headers``. This
+module imports nothing from tinyweb, so every other module may use it.
+
+Rules:
+
+1. A key can have many values, in the order they arrived (``a=1&a=2``; RFC 9110 §5.3
+   allows a field line to repeat). Reading ``[key]`` gives the *first* value, like Flask.
+2. Header names compare case-insensitively (RFC 9110 §5.1) but keep the casing they were
+   given, because some clients are picky about the casing they read.
+3. A header name or value never contains CR, LF or NUL: those are how an attacker splits
+   one response into two (CWE-113, HTTP response splitting). ``Headers`` refuses them with
+   ``ValueError`` at the moment they are set, so the error points at the guilty line.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from typing import IO, Any, Callable, TypeVar, Union, cast, overload
+
+K = TypeVar("K")
+V = TypeVar("V")
+T = TypeVar("T")
+
+
+class MultiDict(MutableMapping[K, V]):
+    """An ordered mapping where one key may hold several values.
+
+    ``d[key]`` and ``d.get(key)`` give the first value; ``getlist`` gives them all::
+
+        >>> args = MultiDict([("tag", "a"), ("tag", "b"), ("page", "2")])
+        >>> args["tag"], args.getlist("tag"), args.get("page", type=int)
+        ('a', ['a', 'b'], 2)
+    """
+
+    __slots__ = ("_lists",)
+
+    def __init__(
+        self,
+        mapping_or_pairs: MultiDict[K, V]
+        | Mapping[K, V | list[V] | tuple[V, ...]]
+        | Iterable[tuple[K, V]]
+        | None = None,
+    ) -> None:
+        # A mapping's list (or tuple) value means many values, as in Werkzeug.
+        # One dict of lists: O(1) lookup, insertion order kept by dict (3.7+).
+        self._lists: dict[K, list[V]] = {}
+        if mapping_or_pairs is None:
+            return
+        if isinstance(mapping_or_pairs, MultiDict):
+            for key, values in mapping_or_pairs._lists.items():
+                self._lists[key] = list(values)
+        elif isinstance(mapping_or_pairs, Mapping):
+            for key, value in mapping_or_pairs.items():
+                if isinstance(value, (list, tuple)):
+                    if value:
+                        self._lists[key] = list(value)
+                else:
+                    self._lists[key] = [value]
+        else:
+            for key, value in mapping_or_pairs:
+                self.add(key, value)
+
+    # -- the Mapping protocol: one value per key ------------------------------------------
+
+    def __getitem__(self, key: K) -> V:
+        values = self._lists[key]  # KeyError if missing, as a dict does
+        return values[0]
+
+    def __setitem__(self, key: K, value: V) -> None:
+        self._lists[key] = [value]
+
+    def __delitem__(self, key: K) -> None:
+        del self._lists[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._lists)
+
+    def __len__(self) -> int:
+        return len(self._lists)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._lists
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, MultiDict):
+            return self._lists == other._lists
+        if isinstance(other, Mapping):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self.items(multi=True))!r})"
+
+    # -- the multi-value API ---------------------------------------------------------------
+
+    def get(self, key: K, default: Any = None, type: Callable[[V], T] | None = None) -> Any:
+        """The first value for ``key``, or ``default``.
+
+        With ``type``, the value is converted; a ``ValueError`` or ``TypeError`` from the
+        conversion gives ``default`` (so ``?page=x`` with ``type=int`` is just "no page")::
+
+            >>> MultiDict({"page": "x"}).get("page", 1, type=int)
+            1
+        """
+        values = self._lists.get(key)
+        if not values:
+            return default
+        if type is None:
+            return values[0]
+        try:
+            return type(values[0])
+        except (ValueError, TypeError):
+            return default
+
+    def getlist(self, key: K, type: Callable[[V], T] | None = None) -> list[Any]:
+        """Every value for ``key`` (a new list; empty when missing).
+
+        With ``type``, values that fail to convert are skipped.
+        """
+        values = self._lists.get(key, [])
+        if type is None:
+            return list(values)
+        converted: list[Any] = []
+        for value in values:
+            try:
+                converted.append(type(value))
+            except (ValueError, TypeError):
+                continue
+        return converted
+
+    def add(self, key: K, value: V) -> None:
+        """Append one more value for ``key`` (``d[key] = v`` replaces them all instead)."""
+        self._lists.setdefault(key, []).append(value)
+
+    def setlist(self, key: K, values: Iterable[V]) -> None:
+        """Replace the values of ``key``; an empty list removes the key."""
+        new_values = list(values)
+        if new_values:
+            self._lists[key] = new_values
+        else:
+            self._lists.pop(key, None)
+
+    def setdefault(self, key: K, default: V = None) -> V:  # type: ignore[assignment]
+        """The first value for ``key``; store ``default`` first if the key is missing."""
+        if key not in self._lists:
+            self._lists[key] = [default]
+        return self._lists[key][0]
+
+    def items(self, multi: bool = False) -> Iterator[tuple[K, V]]:  # type: ignore[override]
+        """``(key, first value)`` pairs, or every ``(key, value)`` pair with ``multi=True``."""
+        for key, values in self._lists.items():
+            if multi:
+                for value in values:
+                    yield key, value
+            else:
+                yield key, values[0]
+
+    def values(self) -> Iterator[V]:  # type: ignore[override]
+        """The first value of each key."""
+        for values in self._lists.values():
+            yield values[0]
+
+    def lists(self) -> Iterator[tuple[K, list[V]]]:
+        """``(key, [values])`` pairs (each list a copy)."""
+        for key, values in self._lists.items():
+            yield key, list(values)
+
+    def to_dict(self, flat: bool = True) -> dict[K, Any]:
+        """A plain dict: first values, or lists of all values with ``flat=False``."""
+        if flat:
+            return {key: values[0] for key, values in self._lists.items()}
+        return {key: list(values) for key, values in self._lists.items()}
+
+    def copy(self) -> MultiDict[K, V]:
+        """A shallow copy (new lists, same value objects)."""
+        return type(self)(self)
+
+    def pop(self, key: K, *default: Any) -> Any:
+        """Remove ``key`` and return its first value (or ``default`` when missing)."""
+        if key in self._lists:
+            return self._lists.pop(key)[0]
+        if default:
+            return default[0]
+        raise KeyError(key)
+
+
+# -- Headers ---------------------------------------------------------------------------------
+
+# CR and LF end a header line; NUL truncates it in C servers (CWE-113, response splitting).
+_FORBIDDEN_IN_HEADERS = ("\r", "\n", "\0")
+
+HeadersSource = Union["Headers", Mapping[str, Any], Iterable[tuple[str, Any]], None]
+
+
+def _header_text(text: Any, what: str) -> str:
+    """``text`` as a header string; ``ValueError`` if it could split the header section."""
+    # Content-Length = 5 is fine; it is sent as "5".
+    string = text if isinstance(text, str) else str(text)
+    for character in _FORBIDDEN_IN_HEADERS:
+        if character in string:
+            raise ValueError(f"Header {what} must not contain CR, LF or NUL: {string!r}")
+    return string
+
+
+class Headers:
+    """Ordered, case-insensitive HTTP header fields; one name may appear many times.
+
+    ::
+
+        >>> headers = Headers({"Content-Type": "text/plain"})
+        >>> headers.add("Set-Cookie", "a=1")
+        >>> headers.add("Set-Cookie", "b=2")
+        >>> headers["content-type"], headers.getlist("set-cookie")
+        ('text/plain', ['a=1', 'b=2'])
+
+    Iterating gives ``(name, value)`` pairs, as Werkzeug's ``Headers`` does.
+    """
+
+    __slots__ = ("_fields",)
+
+    def __init__(self, pairs: HeadersSource = None) -> None:
+        self._fields: list[tuple[str, str]] = []
+        if pairs is not None:
+            self.extend(pairs)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def __getitem__(self, name: str) -> str:
+        lowered = name.lower()
+        for field_name, value in self._fields:
+            if field_name.lower() == lowered:
+                return value
+        raise KeyError(name)
+
+    @overload
+    def get(self, name: str) -> str | None: ...
+    @overload
+    def get(self, name: str, default: T) -> str | T: ...
+    @overload
+    def get(self, name: str, default: Any = None, *, type: Callable[[str], T]) -> Any: ...
+
+    def get(self, name: str, default: Any = None, type: Callable[[str], Any] | None = None) -> Any:
+        """The first value of ``name``, or ``default``; ``type`` converts it (errors give
+        ``default``), e.g. ``headers.get("Content-Length", type=int)``."""
+        try:
+            value = self[name]
+        except KeyError:
+            return default
+        if type is None:
+            return value
+        try:
+            return type(value)
+        except (ValueError, TypeError):
+            return default
+
+    def getlist(self, name: str) -> list[str]:
+        """Every value of ``name``, in order (empty list when absent)."""
+        lowered = name.lower()
+        return [value for field_name, value in self._fields if field_name.lower() == lowered]
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        lowered = name.lower()
+        return any(field_name.lower() == lowered for field_name, _ in self._fields)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(list(self._fields))
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Headers):
+            return self._fields == other._fields
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._fields!r})"
+
+    def items(self) -> list[tuple[str, str]]:
+        """``(name, value)`` pairs with the names as they were set."""
+        return list(self._fields)
+
+    def keys(self) -> list[str]:
+        """Every field name, repeated names repeated."""
+        return [field_name for field_name, _ in self._fields]
+
+    def values(self) -> list[str]:
+        """Every field value, in order."""
+        return [value for _, value in self._fields]
+
+    def to_wsgi_list(self) -> list[tuple[str, str]]:
+        """The fields as the list ``start_response`` takes (PEP 3333)."""
+        return list(self._fields)
+
+    def copy(self) -> Headers:
+        """An independent copy."""
+        duplicate = Headers()
+        duplicate._fields = list(self._fields)
+        return duplicate
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add(self, name: str, value: Any) -> None:
+        """Append a field line, keeping any earlier ones with the same name."""
+        self._fields.append((_header_text(name, "name"), _header_text(value, "value")))
+
+    def set(self, name: str, value: Any) -> None:
+        """Replace every field called ``name`` with this one (at the first one's place)."""
+        field = (_header_text(name, "name"), _header_text(value, "value"))
+        lowered = name.lower()
+        for index, (field_name, _) in enumerate(self._fields):
+            if field_name.lower() == lowered:
+                self._fields[index] = field
+                self._fields[index + 1 :] = [
+                    kept for kept in self._fields[index + 1 :] if kept[0].lower() != lowered
+                ]
+                return
+        self._fields.append(field)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self.set(name, value)
+
+    def setdefault(self, name: str, default: Any) -> str:
+        """The first value of ``name``; add ``default`` first if the name is absent."""
+        if name not in self:
+            self.add(name, default)
+        return self[name]
+
+    def remove(self, name: str) -> None:
+        """Remove every field called ``name`` (no error when absent)."""
+        lowered = name.lower()
+        self._fields = [field for field in self._fields if field[0].lower() != lowered]
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self.remove(name)
+
+    def pop(self, name: str, default: Any = None) -> Any:
+        """Remove ``name`` and return its first value (``default`` when absent)."""
+        value = self.get(name, default)
+        self.remove(name)
+        return value
+
+    def extend(self, pairs: HeadersSource) -> None:
+        """Add many fields: from ``Headers``, a mapping (list values = repeats) or pairs."""
+        if pairs is None:
+            return
+        if isinstance(pairs, Headers):
+            self._fields.extend(pairs._fields)
+            return
+        iterable: Iterable[tuple[str, Any]]
+        iterable = pairs.items() if isinstance(pairs, Mapping) else pairs
+        for name, value in iterable:
+            if isinstance(value, (list, tuple)):
+                for one_value in value:
+                    self.add(name, one_value)
+            else:
+                self.add(name, value)
+
+    def update(self, pairs: HeadersSource) -> None:
+        """Like ``dict.update``: each name given replaces the fields of that name."""
+        other = Headers(pairs)
+        for name in dict.fromkeys(field_name.lower() for field_name, _ in other._fields):
+            self.remove(name)
+        self._fields.extend(other._fields)
+
+    def clear(self) -> None:
+        """Remove every field."""
+        self._fields.clear()
+
+
+# -- FileStorage -----------------------------------------------------------------------------
+
+
+class FileStorage:
+    """One uploaded file from a ``multipart/form-data`` body (``request.files["photo"]``).
+
+    ::
+
+        photo = request.files["photo"]
+        if photo:                                   # False when no file was chosen
+            photo.save(os.path.join(upload_dir, secure_filename(photo.filename)))
+
+    ``filename`` is what the client claims and must never be trusted as a path.
+    """
+
+    def __init__(
+        self,
+        stream: IO[bytes],
+        filename: str | None = None,
+        name: str | None = None,
+        content_type: str | None = None,
+        headers: Headers | None = None,
+    ) -> None:
+        self.stream = stream
+        self.filename = filename
+        self.name = name
+        self.headers = headers if headers is not None else Headers()
+        if content_type is None:
+            content_type = self.headers.get("Content-Type")
+        self.content_type = content_type
+
+    @property
+    def mimetype(self) -> str:
+        """The content type without parameters, lower-cased (``"image/png"``)."""
+        return (self.content_type or "").split(";", 1)[0].strip().lower()
+
+    @property
+    def content_length(self) -> int:
+        """The part's declared Content-Length (0 when absent); clients rarely send one."""
+        length = self.headers.get("Content-Length", "")
+        return int(length) if length.isascii() and length.isdigit() else 0
+
+    def read(self, size: int = -1) -> bytes:
+        """Read from the file's stream."""
+        return self.stream.read(size)
+
+    def save(
+        self, destination: str | os.PathLike[str] | IO[bytes], buffer_size: int = 16384
+    ) -> None:
+        """Copy the file to a path or an open binary file, ``buffer_size`` bytes at a time."""
+        if isinstance(destination, (str, os.PathLike)):
+            with open(destination, "wb") as target:
+                shutil.copyfileobj(self.stream, target, buffer_size)
+        else:
+            shutil.copyfileobj(self.stream, destination, buffer_size)
+
+    def close(self) -> None:
+        """Close the underlying stream (a spooled temporary file is deleted)."""
+        self.stream.close()
+
+    def __bool__(self) -> bool:
+        return bool(self.filename)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(cast("Iterable[bytes]", self.stream))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.filename!r} ({self.content_type!r})>"
+
+
+__all__ = ["FileStorage", "Headers", "MultiDict"]

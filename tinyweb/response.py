@@ -1,0 +1,657 @@
+"""The outgoing response: status, header fields, body, cookies; itself a WSGI application.
+
+Where it fits: a view returns a ``Response`` (or something ``App.make_response`` turns into
+one); the app then *calls* it with ``(environ, start_response)``, because a ``Response`` is a
+WSGI application (PEP 3333), as in Starlette and Werkzeug. ``redirect`` and ``jsonify``
+build common responses; ``json_dumps`` is the JSON encoder Flask 3.1 uses by default. This
+module imports ``datastructures`` only (``Headers``) and knows nothing about apps.
+
+Rules:
+
+1. Header fields live in a ``Headers``, which refuses CR, LF and NUL (CWE-113, response
+   splitting); the status line and cookie attributes are checked the same way.
+2. A body is bytes, text (sent as UTF-8) or an iterable of them. A ``str``/``bytes`` body is
+   buffered and gets a ``Content-Length``; an iterable is streamed untouched and its
+   ``close()`` is always called (PEP 3333), after the ``call_on_close`` functions.
+3. HEAD and the no-content statuses (1xx, 204, 304; RFC 9110 §6.4.1) send no body; 1xx,
+   204 and 304 also drop ``Content-Length`` and ``Content-Type``.
+4. ``Location`` is sent as given (RFC 9110 §10.2.2 allows a relative reference); only
+   non-ASCII characters are percent-encoded, since a header must be latin-1 on the wire.
+
+Cookies follow RFC 6265 §4.1 (``Set-Cookie`` syntax) and the SameSite draft
+(RFC 6265bis §4.1.2.7). Dates are IMF-fixdate (RFC 9110 §5.6.7).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import decimal
+import html
+import json
+import re
+import time
+import uuid
+import warnings
+from collections.abc import Iterable, Iterator
+from typing import Any, Callable, ClassVar, Union
+from urllib.parse import quote
+
+from .datastructures import Headers, HeadersSource
+
+__all__ = ["Response", "http_date", "json_dumps", "jsonify", "redirect"]
+
+StartResponse = Callable[..., Any]
+Body = Union[str, bytes, bytearray, Iterable[bytes], Iterable[str], None]
+Expiry = Union[datetime.datetime, datetime.date, int, float, str, None]
+
+# Reason phrases as Werkzeug spells them (upper case), so ``response.status == "404 NOT
+# FOUND"`` checks written for Flask keep passing. RFC 9110 §15 names the codes.
+_REASONS = {
+    100: "CONTINUE", 101: "SWITCHING PROTOCOLS", 102: "PROCESSING", 103: "EARLY HINTS",
+    200: "OK", 201: "CREATED", 202: "ACCEPTED", 203: "NON AUTHORITATIVE INFORMATION",
+    204: "NO CONTENT", 205: "RESET CONTENT", 206: "PARTIAL CONTENT", 207: "MULTI STATUS",
+    208: "ALREADY REPORTED", 226: "IM USED",
+    300: "MULTIPLE CHOICES", 301: "MOVED PERMANENTLY", 302: "FOUND", 303: "SEE OTHER",
+    304: "NOT MODIFIED", 305: "USE PROXY", 307: "TEMPORARY REDIRECT",
+    308: "PERMANENT REDIRECT",
+    400: "BAD REQUEST", 401: "UNAUTHORIZED", 402: "PAYMENT REQUIRED", 403: "FORBIDDEN",
+    404: "NOT FOUND", 405: "METHOD NOT ALLOWED", 406: "NOT ACCEPTABLE",
+    407: "PROXY AUTHENTICATION REQUIRED", 408: "REQUEST TIMEOUT", 409: "CONFLICT",
+    410: "GONE", 411: "LENGTH REQUIRED", 412: "PRECONDITION FAILED",
+    413: "REQUEST ENTITY TOO LARGE", 414: "REQUEST URI TOO LONG",
+    415: "UNSUPPORTED MEDIA TYPE", 416: "REQUESTED RANGE NOT SATISFIABLE",
+    417: "EXPECTATION FAILED", 418: "I'M A TEAPOT", 421: "MISDIRECTED REQUEST",
+    422: "UNPROCESSABLE ENTITY", 423: "LOCKED", 424: "FAILED DEPENDENCY", 425: "TOO EARLY",
+    426: "UPGRADE REQUIRED", 428: "PRECONDITION REQUIRED", 429: "TOO MANY REQUESTS",
+    431: "REQUEST HEADER FIELDS TOO LARGE", 451: "UNAVAILABLE FOR LEGAL REASONS",
+    500: "INTERNAL SERVER ERROR", 501: "NOT IMPLEMENTED", 502: "BAD GATEWAY",
+    503: "SERVICE UNAVAILABLE", 504: "GATEWAY TIMEOUT", 505: "HTTP VERSION NOT SUPPORTED",
+    506: "VARIANT ALSO NEGOTIATES", 507: "INSUFFICIENT STORAGE", 508: "LOOP DETECTED",
+    510: "NOT EXTENDED", 511: "NETWORK AUTHENTICATION REQUIRED",
+}  # fmt: skip
+
+# RFC 9110 §6.4.1: these statuses never carry content.
+_NO_CONTENT_STATUSES = frozenset({204, 304})
+
+# Text types get "; charset=utf-8" (as Werkzeug's get_content_type does); JSON does not,
+# because RFC 8259 §11 defines no charset parameter for application/json.
+_TEXT_APPLICATION_TYPES = frozenset(
+    {"application/javascript", "application/ecmascript", "application/xml", "application/sql"}
+)
+
+
+def _content_type_for(mimetype: str) -> str:
+    """``mimetype`` with the charset parameter added when it is a text type."""
+    if (
+        mimetype.startswith("text/")
+        or mimetype in _TEXT_APPLICATION_TYPES
+        or (mimetype.endswith("+xml"))
+    ):
+        return f"{mimetype}; charset=utf-8"
+    return mimetype
+
+
+def _status_line(status: int | str) -> tuple[int, str]:
+    """``(code, "code REASON")`` from an int, ``"404"`` or a full ``"404 NOT FOUND"``."""
+    if isinstance(status, int):
+        code, text = status, f"{status} {_REASONS.get(status, 'UNKNOWN')}"
+    else:
+        digits, _, reason = status.strip().partition(" ")
+        if not (len(digits) == 3 and digits.isascii() and digits.isdigit()):
+            raise ValueError(f"Invalid status {status!r}: it must start with a 3-digit code")
+        code = int(digits)
+        text = f"{code} {reason or _REASONS.get(code, 'UNKNOWN')}"
+    if not 100 <= code <= 999:
+        raise ValueError(f"Invalid status code {code}: it must be between 100 and 999")
+    if "\r" in text or "\n" in text or "\0" in text:
+        raise ValueError("The status line must not contain CR, LF or NUL")
+    return code, text
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def http_date(moment: datetime.datetime | datetime.date | float) -> str:
+    """An IMF-fixdate (RFC 9110 §5.6.7) from a timestamp, datetime or date.
+
+    Naive datetimes and plain dates are taken as UTC::
+
+        >>> http_date(0)
+        'Thu, 01 Jan 1970 00:00:00 GMT'
+    """
+    if isinstance(moment, datetime.datetime):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(datetime.timezone.utc)
+        parts = moment.timetuple()
+    elif isinstance(moment, datetime.date):
+        parts = moment.timetuple()
+    else:
+        parts = time.gmtime(moment)
+    return (
+        f"{_WEEKDAYS[parts.tm_wday]}, {parts.tm_mday:02d} {_MONTHS[parts.tm_mon - 1]} "
+        f"{parts.tm_year:04d} {parts.tm_hour:02d}:{parts.tm_min:02d}:{parts.tm_sec:02d} GMT"
+    )
+
+
+# -- cookies ---------------------------------------------------------------------------------
+
+# RFC 6265 §4.1.1: cookie-name is an RFC 9110 token.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# Values made only of these characters go out unquoted; this is the set browsers and
+# Werkzeug accept verbatim (RFC 6265's cookie-octet, plus a few that clients tolerate).
+_COOKIE_PLAIN_VALUE = re.compile(r"[\w!#$%&'()*+\-./:<=>?@\[\]^`{|}~]*", re.ASCII)
+# Inside quotes, the bytes that would end the value or the header are written as "\ooo"
+# (octal), and '"' / '\' are backslash-escaped; Request.cookies reverses this.
+_COOKIE_ESCAPED_BYTES = re.compile(rb'[\x00-\x1f",;\\\x7f-\xff]')
+_DOMAIN = re.compile(r"[A-Za-z0-9.\-]+")
+_SAMESITE_VALUES = {"strict": "Strict", "lax": "Lax", "none": "None"}
+# Browsers ignore a Set-Cookie larger than about 4 KiB (RFC 6265 §6.1 asks for at least 4096).
+MAX_COOKIE_SIZE = 4093
+
+
+def _escape_cookie_byte(match: re.Match[bytes]) -> bytes:
+    byte = match.group()
+    if byte in (b'"', b"\\"):
+        return b"\\" + byte
+    return b"\\%03o" % byte[0]
+
+
+def quote_cookie_value(value: str) -> str:
+    """``value`` as it goes into ``Set-Cookie``: as is, or quoted with escapes.
+
+    ::
+
+        >>> quote_cookie_value("abc"), quote_cookie_value("a b;c")
+        ('abc', '"a b\\\\073c"')
+    """
+    if _COOKIE_PLAIN_VALUE.fullmatch(value):
+        return value
+    escaped = _COOKIE_ESCAPED_BYTES.sub(_escape_cookie_byte, value.encode("utf-8"))
+    return '"' + escaped.decode("ascii") + '"'
+
+
+def _cookie_expiry(expires: Expiry, max_age: int | None) -> str | None:
+    """The Expires attribute: from ``expires``, or now + ``max_age`` for old clients."""
+    if isinstance(expires, str):
+        return expires
+    if expires is not None:
+        return http_date(expires)
+    if max_age is not None:
+        return http_date(time.time() + max_age)
+    return None
+
+
+def dump_cookie(
+    key: str,
+    value: str = "",
+    max_age: datetime.timedelta | int | None = None,
+    expires: Expiry = None,
+    path: str | None = "/",
+    domain: str | None = None,
+    secure: bool = False,
+    httponly: bool = False,
+    samesite: str | None = None,
+    partitioned: bool = False,
+) -> str:
+    """One ``Set-Cookie`` header value (RFC 6265 §4.1); ``ValueError`` on unsafe input.
+
+    ::
+
+        >>> dump_cookie("theme", "dark", max_age=0)
+        'theme=dark; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/'
+    """
+    if not _TOKEN.fullmatch(key):
+        raise ValueError(f"Invalid cookie name {key!r}: it must be an RFC 9110 token")
+    if isinstance(max_age, datetime.timedelta):
+        max_age = int(max_age.total_seconds())
+    attributes = [f"{key}={quote_cookie_value(value)}"]
+    if domain:
+        domain = domain.partition(":")[0].lstrip(".")
+        if not _DOMAIN.fullmatch(domain):
+            raise ValueError(f"Invalid cookie domain {domain!r}")
+        attributes.append(f"Domain={domain}")
+    expiry = _cookie_expiry(expires, max_age)
+    if expiry is not None:
+        attributes.append(f"Expires={expiry}")
+    if max_age is not None:
+        attributes.append(f"Max-Age={max_age}")
+    if secure or partitioned:  # CHIPS: a partitioned cookie must be Secure
+        attributes.append("Secure")
+    if httponly:
+        attributes.append("HttpOnly")
+    if path is not None:
+        # A ';' would start a new attribute, so it is percent-encoded with the rest.
+        attributes.append("Path=" + quote(path, safe="%!$&'()*+,/:=@"))
+    if samesite is not None:
+        attributes.append("SameSite=" + _samesite_value(samesite))
+    if partitioned:
+        attributes.append("Partitioned")
+    header_value = "; ".join(attributes)
+    if "\r" in header_value or "\n" in header_value or "\0" in header_value:
+        raise ValueError("Cookie attributes must not contain CR, LF or NUL")
+    if len(header_value) > MAX_COOKIE_SIZE:
+        warnings.warn(
+            f"The {key!r} cookie is {len(header_value)} bytes; browsers may ignore cookies "
+            f"over {MAX_COOKIE_SIZE} bytes",
+            stacklevel=3,
+        )
+    return header_value
+
+
+def _samesite_value(samesite: str) -> str:
+    try:
+        return _SAMESITE_VALUES[samesite.lower()]
+    except KeyError:
+        raise ValueError(
+            f"Invalid SameSite value {samesite!r}: use 'Strict', 'Lax' or 'None'"
+        ) from None
+
+
+# -- JSON ------------------------------------------------------------------------------------
+
+
+def _json_default(value: Any) -> Any:
+    """What Flask 3.1's default JSON provider does with types ``json`` cannot encode."""
+    if isinstance(value, datetime.date):
+        return http_date(value)
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def json_dumps(value: Any, **options: Any) -> str:
+    """Serialize like Flask 3.1's default provider: sorted keys, ASCII only, compact.
+
+    Dates become HTTP dates, ``UUID``/``Decimal`` strings, dataclasses dicts; objects with
+    ``__html__`` (``Markup``) their HTML. No trailing newline (``jsonify`` adds one)::
+
+        >>> json_dumps({"b": 1, "a": "é"})
+        '{"a":"\\\\u00e9","b":1}'
+    """
+    options.setdefault("default", _json_default)
+    options.setdefault("sort_keys", True)
+    options.setdefault("ensure_ascii", True)
+    options.setdefault("separators", (",", ":"))
+    return json.dumps(value, **options)
+
+
+def jsonify(*args: Any, **kwargs: Any) -> Response:
+    """A JSON response, as Flask's ``jsonify``: one argument, several (a list) or keywords.
+
+    ::
+
+        return jsonify(id=7, name="tea")          # {"id":7,"name":"tea"}
+        return jsonify([1, 2, 3])
+    """
+    if args and kwargs:
+        raise TypeError("jsonify() takes either positional or keyword arguments, not both")
+    value: Any
+    if len(args) == 1:
+        value = args[0]
+    elif args:
+        value = list(args)
+    else:
+        value = kwargs or None  # Flask: jsonify() with nothing is "null"
+    return Response(json_dumps(value) + "\n", mimetype="application/json")
+
+
+# -- the response ----------------------------------------------------------------------------
+
+
+class _ResponseStream:
+    """The body iterable handed to the server: encodes text, then runs every close action.
+
+    PEP 3333: the server calls ``close()`` once it is done, even after an error, so the
+    body's own ``close()`` (a generator's ``finally``) and ``call_on_close`` functions run.
+    """
+
+    def __init__(self, body: Iterable[Any], send_body: bool, on_close: list[Callable[[], Any]]):
+        self._body = body
+        self._chunks: Iterator[Any] = iter(body) if send_body else iter(())
+        self._on_close = on_close
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        chunk = next(self._chunks)
+        return chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+
+    def close(self) -> None:
+        """Close the body, then call the ``call_on_close`` functions (all, even if one fails)."""
+        _close_all(self._body, self._on_close)
+
+
+def _close_all(body: object, on_close: list[Callable[[], Any]]) -> None:
+    close = getattr(body, "close", None)
+    try:
+        if close is not None:
+            close()
+    finally:
+        for function in on_close:
+            function()
+
+
+def _is_buffered(body: Iterable[Any]) -> bool:
+    """True for the list ``set_data`` makes: empty or one ``bytes`` chunk."""
+    return type(body) is list and (not body or (len(body) == 1 and type(body[0]) is bytes))
+
+
+class Response:
+    """An HTTP response, and a WSGI application that sends itself.
+
+    ::
+
+        response = Response("<h1>Hi</h1>")                       # text/html; charset=utf-8
+        response = Response(b"\\x89PNG...", mimetype="image/png")
+        response = Response("gone", status=410, headers={"X-Reason": "retired"})
+        response.set_cookie("theme", "dark", max_age=3600, samesite="Lax")
+        return response(environ, start_response)                 # in plain WSGI code
+
+    A generator body is streamed: ``Response(generate_rows(), mimetype="text/csv")``.
+    """
+
+    default_mimetype: ClassVar[str | None] = "text/html"
+    default_status: ClassVar[int] = 200
+    charset: ClassVar[str] = "utf-8"
+    max_cookie_size: ClassVar[int] = MAX_COOKIE_SIZE
+
+    def __init__(
+        self,
+        response: Body = None,
+        status: int | str | None = None,
+        headers: HeadersSource = None,
+        mimetype: str | None = None,
+        content_type: str | None = None,
+        direct_passthrough: bool = False,
+    ) -> None:
+        self.headers = Headers(headers)
+        if content_type is None:
+            if mimetype is None and "Content-Type" not in self.headers:
+                mimetype = self.default_mimetype
+            if mimetype is not None:
+                content_type = _content_type_for(mimetype)
+        if content_type is not None:
+            self.headers.set("Content-Type", content_type)
+        self._status_code, self._status = _status_line(
+            self.default_status if status is None else status
+        )
+        # With direct_passthrough the iterable goes to the server as it is (for example a
+        # wsgi.file_wrapper, which a server may send with sendfile()).
+        self.direct_passthrough = direct_passthrough
+        self._on_close: list[Callable[[], Any]] = []
+        self.response: Iterable[Any]
+        if response is None:
+            self.response = []
+        elif isinstance(response, (str, bytes, bytearray)):
+            self.set_data(response)
+        else:
+            self.response = response
+
+    def __repr__(self) -> str:
+        size = f"{len(self.get_data())} bytes" if not self.is_streamed else "streamed"
+        return f"<{type(self).__name__} {size} [{self.status}]>"
+
+    # -- status ----------------------------------------------------------------------------
+
+    @property
+    def status(self) -> str:
+        """The status line without the version: ``"200 OK"``; settable (int or string)."""
+        return self._status
+
+    @status.setter
+    def status(self, value: int | str) -> None:
+        self._status_code, self._status = _status_line(value)
+
+    @property
+    def status_code(self) -> int:
+        """The status code as an int; setting it updates ``status`` too."""
+        return self._status_code
+
+    @status_code.setter
+    def status_code(self, code: int) -> None:
+        self._status_code, self._status = _status_line(code)
+
+    # -- body ------------------------------------------------------------------------------
+
+    @property
+    def is_streamed(self) -> bool:
+        """True when the body is an iterable of unknown length (not buffered bytes)."""
+        return not isinstance(self.response, (list, tuple))
+
+    def get_data(self, as_text: bool = False) -> Any:
+        """The whole body as bytes (or text); a streamed body is read and buffered first."""
+        if not isinstance(self.response, list):
+            self.response = [self._encode(chunk) for chunk in self.response]
+        data = b"".join(self._encode(chunk) for chunk in self.response)
+        return data.decode(self.charset) if as_text else data
+
+    def set_data(self, value: str | bytes | bytearray) -> None:
+        """Replace the body and set ``Content-Length``."""
+        data = value.encode(self.charset) if isinstance(value, str) else bytes(value)
+        self.response = [data]
+        self.headers.set("Content-Length", str(len(data)))
+
+    @staticmethod
+    def _encode(chunk: str | bytes) -> bytes:
+        return chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+
+    @property
+    def data(self) -> bytes:
+        """The body as bytes; assigning sets the body and ``Content-Length``."""
+        data: bytes = self.get_data()
+        return data
+
+    @data.setter
+    def data(self, value: str | bytes) -> None:
+        self.set_data(value)
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8."""
+        text: str = self.get_data(as_text=True)
+        return text
+
+    @property
+    def is_json(self) -> bool:
+        """True for ``application/json`` and ``application/*+json``."""
+        mimetype = self.mimetype
+        return mimetype == "application/json" or (
+            mimetype.startswith("application/") and mimetype.endswith("+json")
+        )
+
+    def get_json(self, force: bool = False, silent: bool = False) -> Any:
+        """The body parsed as JSON; ``None`` if it is not JSON (unless ``force``)."""
+        if not (force or self.is_json):
+            return None
+        try:
+            return json.loads(self.get_data(as_text=True))
+        except ValueError:
+            if silent:
+                return None
+            raise
+
+    @property
+    def json(self) -> Any:
+        """``get_json()``: the parsed JSON body, or None for other content types."""
+        return self.get_json()
+
+    # -- header shortcuts ------------------------------------------------------------------
+
+    @property
+    def content_type(self) -> str | None:
+        """The Content-Type header, parameters included."""
+        return self.headers.get("Content-Type")
+
+    @content_type.setter
+    def content_type(self, value: str) -> None:
+        self.headers.set("Content-Type", value)
+
+    @property
+    def mimetype(self) -> str:
+        """The content type without parameters, lower-cased; set it to change the type."""
+        return (self.content_type or "").partition(";")[0].strip().lower()
+
+    @mimetype.setter
+    def mimetype(self, value: str) -> None:
+        self.headers.set("Content-Type", _content_type_for(value))
+
+    @property
+    def content_length(self) -> int | None:
+        """The Content-Length header as an int, or None."""
+        length = self.headers.get("Content-Length", "")
+        return int(length) if length.isascii() and length.isdigit() else None
+
+    @content_length.setter
+    def content_length(self, value: int) -> None:
+        self.headers.set("Content-Length", str(value))
+
+    @property
+    def location(self) -> str | None:
+        """The Location header (sent as given, RFC 9110 §10.2.2)."""
+        return self.headers.get("Location")
+
+    @location.setter
+    def location(self, value: str) -> None:
+        self.headers.set("Location", value)
+
+    def add_vary(self, header: str) -> None:
+        """Add ``header`` to ``Vary`` (RFC 9110 §12.5.5) unless it is already listed."""
+        current = self.headers.get("Vary")
+        if current is None:
+            self.headers.set("Vary", header)
+            return
+        listed = {name.strip().lower() for name in current.split(",")}
+        if header.lower() not in listed and "*" not in listed:
+            self.headers.set("Vary", f"{current}, {header}")
+
+    # -- cookies ---------------------------------------------------------------------------
+
+    def set_cookie(
+        self,
+        key: str,
+        value: str = "",
+        max_age: datetime.timedelta | int | None = None,
+        expires: Expiry = None,
+        path: str | None = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        httponly: bool = False,
+        samesite: str | None = None,
+        partitioned: bool = False,
+    ) -> None:
+        """Add a ``Set-Cookie`` header (RFC 6265 §4.1).
+
+        ``max_age`` is in seconds (or a ``timedelta``) and also sets ``Expires`` for old
+        clients; ``expires`` takes a datetime or timestamp; ``samesite`` is ``"Strict"``,
+        ``"Lax"`` or ``"None"``. Values with spaces, ``;`` or non-ASCII are quoted::
+
+            response.set_cookie("session", token, httponly=True, secure=True, samesite="Lax")
+        """
+        self.headers.add(
+            "Set-Cookie",
+            dump_cookie(
+                key, value, max_age, expires, path, domain, secure, httponly, samesite,
+                partitioned,
+            ),
+        )  # fmt: skip
+
+    def delete_cookie(
+        self,
+        key: str,
+        path: str | None = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        httponly: bool = False,
+        samesite: str | None = None,
+        partitioned: bool = False,
+    ) -> None:
+        """Ask the client to forget a cookie: an empty value that expired in 1970.
+
+        ``path`` and ``domain`` must match the ones it was set with (RFC 6265 §5.3 step 11).
+        """
+        self.set_cookie(
+            key, "", 0, 0, path, domain, secure, httponly, samesite, partitioned
+        )  # fmt: skip
+
+    # -- WSGI ------------------------------------------------------------------------------
+
+    def call_on_close(self, function: Callable[[], Any]) -> Callable[[], Any]:
+        """Run ``function`` when the server closes the body (after the last byte is sent).
+
+        Returns ``function``, so it works as a decorator.
+        """
+        self._on_close.append(function)
+        return function
+
+    def close(self) -> None:
+        """Close the body and run the ``call_on_close`` functions (for code that does not
+        hand the response to a server)."""
+        _close_all(self.response, self._on_close)
+
+    def get_wsgi_headers(self, environ: dict[str, Any]) -> list[tuple[str, str]]:
+        """The header list for ``start_response``, adjusted to the status (rules 3 and 4)."""
+        headers = self.headers.to_wsgi_list()
+        code = self._status_code
+        if code < 200 or code in _NO_CONTENT_STATUSES:
+            headers = [
+                (name, value)
+                for name, value in headers
+                if name.lower() not in ("content-length", "content-type")
+            ]
+        for index, (name, value) in enumerate(headers):
+            if not value.isascii() and name.lower() in ("location", "content-location"):
+                # An IRI such as /café: percent-encode the non-ASCII (RFC 3987 §3.1).
+                headers[index] = (name, quote(value, safe="".join(map(chr, range(33, 127)))))
+        return headers
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Send this response: the WSGI application interface (PEP 3333)."""
+        start_response(self._status, self.get_wsgi_headers(environ))
+        code = self._status_code
+        send_body = not (
+            environ.get("REQUEST_METHOD") == "HEAD" or code < 200 or code in _NO_CONTENT_STATUSES
+        )
+        body = self.response
+        # The common case (one buffered chunk, nothing to run on close) goes out as the list.
+        if send_body and not self._on_close and _is_buffered(body):
+            return body
+        if send_body and self.direct_passthrough and not self._on_close:
+            return body
+        return _ResponseStream(body, send_body, self._on_close)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def redirect(location: str, code: int = 302, Response: type[Response] | None = None) -> Response:
+    """A redirect response to ``location``, kept exactly as given (relative is fine).
+
+    ::
+
+        return redirect(url_for("login"))          # 302 Found
+        return redirect("/new-home", code=301)
+
+    A CR or LF in ``location`` raises ``ValueError`` (response splitting, CWE-113).
+    """
+    response_class = Response or _DefaultResponse
+    escaped = html.escape(location)
+    body = (
+        "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"
+        "<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: "
+        f'<a href="{escaped}">{escaped}</a>. If not, click the link.\n'
+    )
+    response = response_class(body, code, mimetype="text/html")
+    response.headers.set("Location", location)
+    return response
+
+
+_DefaultResponse = Response
