@@ -57,7 +57,8 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "server": {"gateway", "http11"},
     "datastructures": set(),
     "errors": set(),
-    "routing": {"errors"},
+    "routing": {"errors", "converters"},  # converters: the router's variable kinds
+    "converters": set(),
     # The template engine is one concept in three files; it imports nothing else of tinyweb.
     "markup": set(),
     "template_filters": {"markup"},

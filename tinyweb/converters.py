@@ -1,0 +1,264 @@
+"""URL converters: the kinds of variable a rule can hold (``<int:id>``, ``<path:rest>``).
+
+Where it fits: ``routing.py`` builds one converter per ``<converter(arguments):name>`` in a
+rule; while matching it asks ``match`` whether a decoded segment has the right shape and
+``to_python`` for the value handed to the view; ``Router.build`` asks ``to_url`` for the
+text of a value. Applications add their own by subclassing ``BaseConverter`` and calling
+``Router.register_converter``.
+
+Rules:
+- ``match`` only looks at text; ``to_python`` may still refuse it with ``ValueError``
+  (``int(min=1)`` seeing ``0``), and the router then tries the next pattern.
+- Digits are ASCII digits: ``int()`` and ``str.isdigit()`` alone also accept other scripts
+  (``١٢``), signs and underscores (``+1_0``), which would make two URLs name one resource.
+- ``specificity`` and ``weight`` order the patterns tried at one position, so matching
+  never depends on the order rules were added.
+- This module imports nothing from tinyweb; option names follow Werkzeug's converters.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from enum import IntEnum
+from typing import Any, ClassVar, Optional
+
+
+class Specificity(IntEnum):
+    """How much a segment pattern constrains a segment; lower values are tried first."""
+
+    STATIC = 0
+    CONSTRAINED = 1
+    STRING = 2
+    PATH = 3
+
+
+# ---------------------------------------------------------------------------- converters
+
+
+class BaseConverter:
+    """A named kind of URL variable: which text it matches and how it maps to Python.
+
+    Subclass it, set ``regex`` (or override ``match``), override ``to_python`` (raise
+    ``ValueError`` to reject a segment) and ``to_url``, then register it::
+
+        class ColorConverter(BaseConverter):
+            regex = "[0-9a-f]{6}"
+            def to_python(self, value: str) -> int: return int(value, 16)
+            def to_url(self, value: int) -> str: return f"{value:06x}"
+
+        router.register_converter("color", ColorConverter)
+        router.add("/paint/<color:shade>", "paint")
+    """
+
+    regex: str = "[^/]+"  # used to find the variable inside a segment like <name>.json
+    specificity: ClassVar[Specificity] = Specificity.CONSTRAINED
+    weight: int = 100  # tie-breaker within one specificity; lower goes first
+    _fullmatch: Callable[[str], Optional[re.Match[str]]]
+
+    def match(self, value: str) -> bool:
+        """True if ``value`` (one decoded segment, or several for ``path``) has this shape."""
+        try:
+            fullmatch = self._fullmatch
+        except AttributeError:  # compiled once per converter, on first use
+            fullmatch = self._fullmatch = re.compile(self.regex).fullmatch
+        return fullmatch(value) is not None
+
+    def to_python(self, value: str) -> Any:
+        """The Python value handed to the view; raise ValueError to reject the match."""
+        return value
+
+    def to_url(self, value: Any) -> str:
+        """The (unencoded) URL text for ``value``; the router percent-encodes it."""
+        return str(value)
+
+
+class StringConverter(BaseConverter):
+    """``<name>`` or ``<string(minlength=1, maxlength=None, length=None):name>``: one segment."""
+
+    specificity: ClassVar[Specificity] = Specificity.STRING
+
+    def __init__(
+        self, minlength: int = 1, maxlength: Optional[int] = None, length: Optional[int] = None
+    ) -> None:
+        self.minlength = max(1, length if length is not None else minlength)
+        self.maxlength = length if length is not None else maxlength
+        # A length limit is a constraint: try it before a plain <string>.
+        self.weight = 100 if (self.minlength, self.maxlength) == (1, None) else 50
+
+    def match(self, value: str) -> bool:
+        """A non-empty segment within the length limits (segments never contain ``/``)."""
+        size = len(value)
+        if "/" in value or size < self.minlength:
+            return False
+        return self.maxlength is None or size <= self.maxlength
+
+
+class IntegerConverter(BaseConverter):
+    """``<int:name>``: ASCII digits only (``int()`` would also take ``١٢``, ``+1`` and ``1_0``).
+
+    Options: ``fixed_digits`` (zero-padded width), ``min``, ``max``, ``signed`` (allow ``-``).
+    """
+
+    regex: str = "-?[0-9]+"
+    weight: int = 50
+
+    def __init__(
+        self,
+        fixed_digits: int = 0,
+        min: Optional[int] = None,
+        max: Optional[int] = None,
+        signed: bool = False,
+    ) -> None:
+        self.fixed_digits, self.min, self.max, self.signed = fixed_digits, min, max, signed
+
+    def match(self, value: str) -> bool:
+        """ASCII digits, an optional leading ``-`` when signed, the fixed width if set."""
+        digits = value[1:] if self.signed and value.startswith("-") else value
+        if not (digits.isascii() and digits.isdigit()):
+            return False
+        return not self.fixed_digits or len(digits) == self.fixed_digits
+
+    def to_python(self, value: str) -> int:
+        """The integer, or ValueError when outside ``min``/``max``."""
+        number = int(value)
+        if (self.min is not None and number < self.min) or (
+            self.max is not None and number > self.max
+        ):
+            raise ValueError(f"{number} is out of range")
+        return number
+
+    def to_url(self, value: Any) -> str:
+        """Decimal digits, zero-padded to ``fixed_digits``."""
+        number = int(value)
+        sign = "-" if number < 0 else ""
+        return sign + str(abs(number)).zfill(self.fixed_digits)
+
+
+class FloatConverter(BaseConverter):
+    """``<float:name>``: ``digits.digits`` in ASCII (as Werkzeug); ``min``, ``max``, ``signed``."""
+
+    regex: str = "-?[0-9]+\\.[0-9]+"
+    weight: int = 50
+
+    def __init__(
+        self,
+        min: Optional[float] = None,
+        max: Optional[float] = None,
+        signed: bool = False,
+    ) -> None:
+        self.min, self.max, self.signed = min, max, signed
+
+    def match(self, value: str) -> bool:
+        """Digits, a dot, digits; a leading ``-`` only when signed."""
+        if value.startswith("-") and not self.signed:
+            return False
+        return super().match(value)
+
+    def to_python(self, value: str) -> float:
+        """The float, or ValueError when outside ``min``/``max``."""
+        number = float(value)
+        if (self.min is not None and number < self.min) or (
+            self.max is not None and number > self.max
+        ):
+            raise ValueError(f"{number} is out of range")
+        return number
+
+    def to_url(self, value: Any) -> str:
+        """Positional notation that round-trips (``1e-05`` becomes ``0.00001``)."""
+        text = format(decimal.Decimal(repr(float(value))), "f")
+        return text if "." in text else text + ".0"
+
+
+class PathConverter(BaseConverter):
+    """``<path:name>``: one or more segments, slashes included (``static/css/site.css``)."""
+
+    specificity: ClassVar[Specificity] = Specificity.PATH
+
+    def match(self, value: str) -> bool:
+        """Non-empty and not starting with ``/``."""
+        return value != "" and not value.startswith("/")
+
+
+class UUIDConverter(BaseConverter):
+    """``<uuid:name>``: ``8-4-4-4-12`` hex digits, converted to ``uuid.UUID``."""
+
+    regex: str = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+    weight: int = 50
+
+    def to_python(self, value: str) -> uuid.UUID:
+        """The ``uuid.UUID``."""
+        return uuid.UUID(value)
+
+
+class AnyConverter(BaseConverter):
+    """``<any(about, help, "terms"):page>``: exactly one of the listed words."""
+
+    weight: int = 40
+
+    def __init__(self, *items: Any) -> None:
+        if not items:
+            raise TypeError("any() needs at least one item")
+        self.items = frozenset(str(item) for item in items)
+        if any("/" in item or not item for item in self.items):
+            raise TypeError("any() items must be non-empty and contain no '/'")
+        self.regex = "|".join(re.escape(item) for item in sorted(self.items, key=len, reverse=True))
+
+    def match(self, value: str) -> bool:
+        """One of the items."""
+        return value in self.items
+
+
+DEFAULT_CONVERTERS: Mapping[str, type[BaseConverter]] = {
+    "default": StringConverter,
+    "string": StringConverter,
+    "int": IntegerConverter,
+    "float": FloatConverter,
+    "path": PathConverter,
+    "uuid": UUIDConverter,
+    "any": AnyConverter,
+}
+
+
+# One converter argument: optional keyword, then a quoted string or a bare literal.
+_ARGUMENT = re.compile(
+    r"\s*(?:(?P<keyword>[A-Za-z_]\w*)\s*=\s*)?"
+    r"""(?P<value>"[^"]*"|'[^']*'|[^,"'=]*?)\s*(?:,|$)"""
+)
+
+
+def _literal(text: str) -> Any:
+    """A converter argument: a quoted string, True/False/None, an int, a float or a word."""
+    if text[:1] in "\"'" and len(text) >= 2:
+        return text[1:-1]
+    named = {"True": True, "False": False, "None": None}
+    if text in named:
+        return named[text]
+    for number_type in (int, float):
+        try:
+            return number_type(text)
+        except ValueError:
+            pass
+    return text
+
+
+def parse_arguments(text: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """``"1, max=5"`` -> ``((1,), {"max": 5})``; ValueError for anything malformed."""
+    positional: list[Any] = []
+    keywords: dict[str, Any] = {}
+    position = 0
+    while position < len(text):
+        found = _ARGUMENT.match(text, position)
+        if found is None or found.end() == position or not found.group("value"):
+            raise ValueError(f"cannot parse converter arguments {text!r}")
+        value = _literal(found.group("value"))
+        if found.group("keyword"):
+            keywords[found.group("keyword")] = value
+        elif keywords:
+            raise ValueError(f"positional argument after keyword in {text!r}")
+        else:
+            positional.append(value)
+        position = found.end()
+    return tuple(positional), keywords

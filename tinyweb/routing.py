@@ -1,0 +1,692 @@
+"""The URL router: Flask rule syntax, a trie of path segments, and URL building.
+
+Where it fits: the app registers rules with ``Router.add`` and calls ``Router.match`` once per
+request with the decoded ``PATH_INFO`` (PEP 3333) and the method; ``url_for`` calls
+``Router.build``. A ``routes`` command lists the rules by iterating over the router. This
+module imports only ``errors``: ``match`` raises ``NotFound``, ``MethodNotAllowed`` and
+``RequestRedirect`` (308), which render themselves.
+
+How matching works (read ``Router.match``, then ``_search``):
+- A rule is split on ``/`` into segments. Rules without variables go into a dict keyed by
+  the whole path: one lookup answers them (about 0.1 µs; see benchmarks/bench_routing.py).
+- Every rule also lives in a trie: each node has a dict of static children and a short list
+  of dynamic edges (converters), sorted by specificity. Matching walks the request's
+  segments depth-first, so the cost grows with the depth of the path, not with the number
+  of rules, and a dead end backtracks into the next edge (``/a/b/c`` vs ``/a/<x>/d``).
+
+Rules:
+- Priority is by specificity, never by registration order: a static segment beats a
+  constrained converter (int, float, uuid, any, custom), which beats ``string``, which
+  beats ``path``. Ties between converters of one class are broken by ``weight``, then by
+  their text, so the order of ``add`` calls never matters.
+- Registration fails loudly (``RuleError``): invalid syntax, the same rule and method
+  twice, two rules that no request could tell apart, two parameter names for one position.
+- ``HEAD`` is answered by the ``GET`` rule unless one is registered for ``HEAD``;
+  ``OPTIONS`` is answered automatically (``AutomaticOptions``) unless registered.
+- Strict slashes as Werkzeug: rule ``/x/`` answers ``/x`` with a 308 to ``/x/`` (query
+  kept); rule ``/x`` answers ``/x/`` with 404; ``strict_slashes=False`` accepts both.
+- Segments are matched on the *decoded* path, so ``%2F`` is a ``/``: see docs/routing.md.
+
+Specs: RFC 3986 §3.3 (path segments, pchar), RFC 9110 §9.3.7 (OPTIONS), §15.4.9 (308),
+§15.5.6 (405 and Allow).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+from urllib.parse import quote
+
+from .converters import (
+    DEFAULT_CONVERTERS,
+    AnyConverter,
+    BaseConverter,
+    FloatConverter,
+    IntegerConverter,
+    PathConverter,
+    Specificity,
+    StringConverter,
+    UUIDConverter,
+    parse_arguments,
+)
+from .errors import MethodNotAllowed, NotFound, RequestRedirect
+
+# Re-exported: converters are part of the router's public face.
+__all__ = [
+    "AnyConverter",
+    "AutomaticOptions",
+    "BaseConverter",
+    "BuildError",
+    "FloatConverter",
+    "IntegerConverter",
+    "PathConverter",
+    "Router",
+    "Rule",
+    "RuleError",
+    "Specificity",
+    "StringConverter",
+    "UUIDConverter",
+]
+
+
+class RuleError(ValueError):
+    """A rule could not be registered: bad syntax, a duplicate or an ambiguity."""
+
+
+class BuildError(LookupError):
+    """``Router.build`` found no rule for the endpoint, method and values given."""
+
+
+# ------------------------------------------------------------------------- rule parsing
+
+# <converter(arguments):name> or <name>; names and converter names are identifiers.
+_VARIABLE = re.compile(
+    r"<(?:(?P<converter>[A-Za-z_]\w*)(?:\((?P<arguments>[^()]*)\))?:)?(?P<name>[A-Za-z_]\w*)>"
+)
+# RFC 3986 §3.3: pchar = unreserved / pct-encoded / sub-delims / ":" / "@".
+_SEGMENT_SAFE = "!$&'()*+,;=:@"
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 §5.6.2 (method names)
+
+
+@dataclass(frozen=True)
+class _Variable:
+    """One ``<converter:name>`` of a rule, with its converter built."""
+
+    name: str
+    converter: BaseConverter
+    signature: str  # converter name and normalized arguments: equal means same matcher
+
+
+# A segment of a parsed rule: plain text, or a list of text and variables (``<name>.json``).
+_Part = Union[str, _Variable]
+_Segment = tuple[_Part, ...]
+
+
+def _parse_segment(text: str, rule: str, converters: Mapping[str, type[BaseConverter]]) -> _Segment:
+    """Split one segment into static text and variables; RuleError on stray brackets."""
+    parts: list[_Part] = []
+    position = 0
+    for found in _VARIABLE.finditer(text):
+        parts.append(text[position : found.start()])
+        parts.append(_make_variable(found, rule, converters))
+        position = found.end()
+    parts.append(text[position:])
+    static_text = "".join(part for part in parts if isinstance(part, str))
+    if "<" in static_text or ">" in static_text:
+        raise RuleError(f"invalid rule syntax in {rule!r}: unbalanced or malformed '<...>'")
+    return tuple(part for part in parts if part != "")
+
+
+def _make_variable(
+    found: re.Match[str], rule: str, converters: Mapping[str, type[BaseConverter]]
+) -> _Variable:
+    """Build the converter named in ``<converter(arguments):name>``."""
+    converter_name = found.group("converter") or "default"
+    if converter_name not in converters:
+        raise RuleError(f"unknown converter {converter_name!r} in rule {rule!r}")
+    try:
+        arguments, keywords = parse_arguments(found.group("arguments") or "")
+        converter = converters[converter_name](*arguments, **keywords)
+    except (TypeError, ValueError) as error:
+        raise RuleError(f"bad arguments for {converter_name!r} in rule {rule!r}: {error}") from None
+    class_name = converters[converter_name].__name__
+    signature = f"{class_name}{arguments!r}{sorted(keywords.items())!r}"
+    return _Variable(found.group("name"), converter, signature)
+
+
+def _parse_rule(rule: str, converters: Mapping[str, type[BaseConverter]]) -> list[_Segment]:
+    """``"/users/<int:id>/"`` -> ``[("users",), (<id>,), ()]``, checked for syntax."""
+    if not isinstance(rule, str) or not rule.startswith("/"):
+        raise RuleError(f"a rule must be a string starting with '/', got {rule!r}")
+    texts = rule[1:].split("/")
+    segments = [_parse_segment(text, rule, converters) for text in texts]
+    names: set[str] = set()
+    for index, segment in enumerate(segments):
+        if not segment and index != len(segments) - 1:
+            raise RuleError(f"empty segment ('//') in rule {rule!r}")
+        for part in segment:
+            if isinstance(part, _Variable):
+                _check_variable(part, segment, names, rule)
+    return segments
+
+
+def _check_variable(variable: _Variable, segment: _Segment, names: set[str], rule: str) -> None:
+    """A name appears once per rule; a path converter fills whole segments."""
+    if variable.name in names:
+        raise RuleError(f"variable {variable.name!r} appears twice in rule {rule!r}")
+    names.add(variable.name)
+    if variable.converter.specificity is Specificity.PATH and len(segment) != 1:
+        raise RuleError(f"a path converter must fill whole segments in rule {rule!r}")
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One registered rule, as the ``routes`` command and ``build`` see it.
+
+    ``methods`` holds the registered methods plus ``HEAD`` when ``GET`` is present
+    (``OPTIONS`` is answered for every path automatically, so it is not listed)::
+
+        for rule in router:
+            print(rule.rule, rule.endpoint, sorted(rule.methods), rule.arguments)
+    """
+
+    rule: str
+    endpoint: Any
+    methods: frozenset[str]
+    strict_slashes: bool
+    arguments: tuple[str, ...]
+    explicit_methods: frozenset[str] = field(repr=False)
+    segments: tuple[_Segment, ...] = field(repr=False, compare=False)
+
+    def build_path(self, values: Mapping[str, Any]) -> str:
+        """The percent-encoded path for ``values`` (BuildError if one does not fit)."""
+        texts = [self._build_segment(segment, values) for segment in self.segments]
+        return "/" + "/".join(texts)
+
+    def _build_segment(self, segment: _Segment, values: Mapping[str, Any]) -> str:
+        texts: list[str] = []
+        for part in segment:
+            if isinstance(part, str):
+                texts.append(quote(part, safe=_SEGMENT_SAFE))
+                continue
+            text = part.converter.to_url(values[part.name])
+            if not part.converter.match(text):
+                raise BuildError(
+                    f"value {values[part.name]!r} for {part.name!r} does not fit the "
+                    f"converter of rule {self.rule!r}, so the URL would not route back"
+                )
+            texts.append(quote(text, safe=_SEGMENT_SAFE + "/"))
+        return "".join(texts)
+
+
+@dataclass(frozen=True)
+class AutomaticOptions:
+    """The endpoint ``match`` returns for an ``OPTIONS`` request no rule registered.
+
+    The app answers it with an empty 200 and ``Allow: ", ".join(endpoint.allowed)``
+    (RFC 9110 §9.3.7)::
+
+        endpoint, params = router.match("/users", "OPTIONS")
+        if isinstance(endpoint, AutomaticOptions):
+            headers = [("Allow", ", ".join(endpoint.allowed))]
+    """
+
+    allowed: tuple[str, ...]
+
+
+# ---------------------------------------------------------------------------- the trie
+
+
+class _Edge:
+    """A dynamic edge out of a trie node: a pattern for one segment and the node it leads to."""
+
+    __slots__ = ("names", "node", "order", "signature", "spans_segments")
+
+    def __init__(self, signature: str, names: tuple[str, ...], order: tuple[Any, ...]) -> None:
+        self.signature = signature
+        self.names = names
+        self.order = order  # sort key: (specificity, weight, signature)
+        self.node = _Node()
+        self.spans_segments = False
+
+    def convert(self, text: str) -> Optional[tuple[tuple[str, Any], ...]]:
+        """The ``(name, value)`` pairs for ``text``, or None if this edge does not match."""
+        raise NotImplementedError
+
+
+class _VariableEdge(_Edge):
+    """An edge for a segment that is exactly one variable: ``<int:id>``, ``<path:rest>``."""
+
+    __slots__ = ("converter", "name")
+
+    def __init__(self, variable: _Variable) -> None:
+        converter = variable.converter
+        order = (converter.specificity, converter.weight, variable.signature)
+        super().__init__(variable.signature, (variable.name,), order)
+        self.converter = converter
+        self.name = variable.name
+        self.spans_segments = converter.specificity is Specificity.PATH
+
+    def convert(self, text: str) -> Optional[tuple[tuple[str, Any], ...]]:
+        """Match and convert; a ValueError from ``to_python`` means "no match"."""
+        if not self.converter.match(text):
+            return None
+        try:
+            return ((self.name, self.converter.to_python(text)),)
+        except ValueError:
+            return None
+
+
+class _PatternEdge(_Edge):
+    """An edge for a segment mixing text and variables, such as ``<name>.json``."""
+
+    __slots__ = ("pattern", "variables")
+
+    def __init__(self, segment: _Segment) -> None:
+        self.variables = [part for part in segment if isinstance(part, _Variable)]
+        pieces = [
+            re.escape(part) if isinstance(part, str) else f"({part.converter.regex})"
+            for part in segment
+        ]
+        self.pattern = re.compile("".join(pieces))
+        signature = "".join(
+            part if isinstance(part, str) else f"<{part.signature}>" for part in segment
+        )
+        # Literal text constrains a segment more than any lone converter.
+        order = (Specificity.CONSTRAINED, 0, signature)
+        super().__init__(signature, tuple(part.name for part in self.variables), order)
+
+    def convert(self, text: str) -> Optional[tuple[tuple[str, Any], ...]]:
+        """Match the whole segment, then check and convert each variable's text."""
+        found = self.pattern.fullmatch(text)
+        if found is None:
+            return None
+        pairs = []
+        for variable, value in zip(self.variables, found.groups()):
+            if not variable.converter.match(value):
+                return None
+            try:
+                pairs.append((variable.name, variable.converter.to_python(value)))
+            except ValueError:
+                return None
+        return tuple(pairs)
+
+
+class _Terminal:
+    """The rules that end at one trie node, indexed by method for matching."""
+
+    __slots__ = ("allowed", "handlers", "loose_allowed", "loose_handlers", "rules")
+
+    def __init__(self) -> None:
+        self.rules: list[Rule] = []
+        self.handlers: dict[str, Rule] = {}  # method -> rule (HEAD falls back to GET)
+        self.allowed: frozenset[str] = frozenset()  # the Allow set of this path
+        self.loose_handlers: dict[str, Rule] = {}  # the same, for strict_slashes=False rules
+        self.loose_allowed: frozenset[str] = frozenset()
+
+    def add(self, rule: Rule) -> None:
+        """Add ``rule``; RuleError if a rule here already answers one of its methods."""
+        for existing in self.rules:
+            overlap = existing.explicit_methods & rule.explicit_methods
+            if not overlap:
+                continue
+            shown = ", ".join(sorted(overlap))
+            if existing.rule == rule.rule:
+                raise RuleError(
+                    f"rule {rule.rule!r} is already registered for {shown} "
+                    f"(endpoint {existing.endpoint!r})"
+                )
+            raise RuleError(
+                f"rules {existing.rule!r} and {rule.rule!r} match the same URLs for {shown}: "
+                "no request could tell them apart"
+            )
+        self.rules.append(rule)
+        self.handlers, self.allowed = _index_by_method(self.rules)
+        loose = [rule for rule in self.rules if not rule.strict_slashes]
+        self.loose_handlers, self.loose_allowed = _index_by_method(loose)
+
+
+def _index_by_method(rules: list[Rule]) -> tuple[dict[str, Rule], frozenset[str]]:
+    """method -> rule, with HEAD answered by GET unless registered (RFC 9110 §9.3.2)."""
+    handlers = {method: rule for rule in rules for method in rule.explicit_methods}
+    if "GET" in handlers:
+        handlers.setdefault("HEAD", handlers["GET"])
+    allowed = frozenset(handlers) | {"OPTIONS"} if handlers else frozenset()
+    return handlers, allowed
+
+
+def _static_text(segment: _Segment) -> Optional[str]:
+    """The text of a segment without variables ("" for a trailing slash), else None."""
+    if not segment:
+        return ""
+    if len(segment) == 1 and isinstance(segment[0], str):
+        return segment[0]
+    return None
+
+
+class _Node:
+    """A trie node: static children by segment text, dynamic edges by priority."""
+
+    __slots__ = ("dynamic", "static", "terminal")
+
+    def __init__(self) -> None:
+        self.static: dict[str, _Node] = {}
+        self.dynamic: list[_Edge] = []  # sorted by _Edge.order
+        self.terminal: Optional[_Terminal] = None
+
+    def find_child(self, segment: _Segment, rule: str) -> Optional[_Node]:
+        """The existing child for ``segment``; RuleError if it names its variables differently."""
+        text = _static_text(segment)
+        if text is not None:
+            return self.static.get(text)
+        edge = self._edge_for(segment)
+        signature = edge.signature
+        for existing in self.dynamic:
+            if existing.signature == signature:
+                if existing.names != edge.names:
+                    raise RuleError(
+                        f"rule {rule!r} names a variable {edge.names} where another rule "
+                        f"names it {existing.names}: one position must have one name"
+                    )
+                return existing.node
+        return None
+
+    def add_child(self, segment: _Segment) -> _Node:
+        """The child for ``segment``, created if missing (find_child has checked names)."""
+        text = _static_text(segment)
+        if text is not None:
+            return self.static.setdefault(text, _Node())
+        edge = self._edge_for(segment)
+        for existing in self.dynamic:
+            if existing.signature == edge.signature:
+                return existing.node
+        self.dynamic.append(edge)
+        self.dynamic.sort(key=lambda candidate: candidate.order)
+        return edge.node
+
+    @staticmethod
+    def _edge_for(segment: _Segment) -> _Edge:
+        if len(segment) == 1 and isinstance(segment[0], _Variable):
+            return _VariableEdge(segment[0])
+        return _PatternEdge(segment)
+
+
+class _SlashRequired(Exception):
+    """Raised inside the search: the path matches a ``strict_slashes`` rule plus a ``/``."""
+
+
+# The search keeps the pairs found so far in one list; a dead end truncates it again.
+_Values = list[tuple[str, Any]]
+
+
+def _search(
+    node: _Node, segments: list[str], index: int, method: str, values: _Values, allowed: set[str]
+) -> Optional[Rule]:
+    """Depth-first: static child, then dynamic edges by priority, then a loose trailing slash.
+
+    Returns the matching rule, or None; collects the methods of paths that matched under
+    another method into ``allowed`` (for 405 and OPTIONS).
+    """
+    if index == len(segments):
+        return _search_end(node, method, allowed)
+    segment = segments[index]
+    child = node.static.get(segment)
+    if child is not None:
+        rule = _search(child, segments, index + 1, method, values, allowed)
+        if rule is not None:
+            return rule
+    for edge in node.dynamic:
+        if edge.spans_segments:
+            rule = _search_spans(edge, segments, index, method, values, allowed)
+        else:
+            pairs = edge.convert(segment)
+            if pairs is None:
+                continue
+            mark = len(values)
+            values.extend(pairs)
+            rule = _search(edge.node, segments, index + 1, method, values, allowed)
+            if rule is None:
+                del values[mark:]
+        if rule is not None:
+            return rule
+    if segment == "" and index + 1 == len(segments) and node.terminal is not None:
+        # Request "/x/" for rule "/x" with strict_slashes=False (as Werkzeug).
+        terminal = node.terminal
+        rule = terminal.loose_handlers.get(method)
+        if rule is None:
+            allowed.update(terminal.loose_allowed)
+        return rule
+    return None
+
+
+def _search_end(node: _Node, method: str, allowed: set[str]) -> Optional[Rule]:
+    """The path is consumed: a rule here, or a rule one trailing slash further."""
+    terminal = node.terminal
+    if terminal is not None:
+        rule = terminal.handlers.get(method)
+        if rule is not None:
+            return rule
+        allowed.update(terminal.allowed)
+    slash_node = node.static.get("")
+    if slash_node is None or slash_node.terminal is None:
+        return None
+    slash_terminal = slash_node.terminal
+    rule = slash_terminal.handlers.get(method)
+    if rule is None and method == "OPTIONS" and slash_terminal.rules:
+        rule = slash_terminal.rules[0]  # automatic OPTIONS follows the redirect too
+        if not rule.strict_slashes:
+            allowed.update(slash_terminal.allowed)
+            return None
+    if rule is not None and rule.strict_slashes:
+        raise _SlashRequired()
+    return rule
+
+
+def _search_spans(
+    edge: _Edge, segments: list[str], index: int, method: str, values: _Values, allowed: set[str]
+) -> Optional[Rule]:
+    """A ``path`` edge: try spans of one, two, ... segments (shortest first, as Werkzeug)."""
+    if segments[index] == "":  # a path value never starts with "/"
+        return None
+    child = edge.node
+    last = len(segments)
+    # A path to a node with no further edges must take every remaining segment.
+    first_end = last if not child.static and not child.dynamic else index + 1
+    for end in range(first_end, last + 1):
+        pairs = edge.convert("/".join(segments[index:end]))
+        if pairs is None:
+            continue
+        mark = len(values)
+        values.extend(pairs)
+        rule = _search(child, segments, end, method, values, allowed)
+        if rule is not None:
+            return rule
+        del values[mark:]
+    return None
+
+
+# -------------------------------------------------------------------------- the router
+
+
+class Router:
+    """Rules in, endpoints out: ``add`` at startup, ``match`` per request, ``build`` for URLs.
+
+    ::
+
+        router = Router()
+        router.add("/", "index")
+        router.add("/users/<int:user_id>", "user", methods=["GET", "POST"])
+        router.match("/users/42", "GET")          # ("user", {"user_id": 42})
+        router.build("user", {"user_id": 42, "tab": "posts"})   # "/users/42?tab=posts"
+    """
+
+    def __init__(self) -> None:
+        self.converters: dict[str, type[BaseConverter]] = dict(DEFAULT_CONVERTERS)
+        self._root = _Node()
+        # Fully static rules by path: one dict lookup answers most requests.
+        self._static: dict[str, _Terminal] = {}
+        self._rules: list[Rule] = []
+        self._by_endpoint: dict[Any, list[Rule]] = {}
+
+    def register_converter(self, name: str, converter_class: type[BaseConverter]) -> None:
+        """Make ``<name:...>`` available in rules added from now on."""
+        if not isinstance(name, str) or not name.isidentifier():
+            raise RuleError(f"a converter name must be an identifier, got {name!r}")
+        if not (isinstance(converter_class, type) and issubclass(converter_class, BaseConverter)):
+            raise RuleError(f"converter {name!r} must be a subclass of BaseConverter")
+        self.converters[name] = converter_class
+
+    def add(
+        self,
+        rule: str,
+        endpoint: Any,
+        methods: Optional[Any] = None,
+        strict_slashes: bool = True,
+    ) -> Rule:
+        """Register ``rule`` for ``endpoint`` and ``methods`` (default ``["GET"]``).
+
+        Raises RuleError for invalid syntax, a duplicate, or an ambiguity; the router is
+        unchanged when it does. ::
+
+            router.add("/posts/<slug>/", "post", methods=["GET", "DELETE"])
+        """
+        explicit = _normalize_methods(methods, rule)
+        segments = _parse_rule(rule, self.converters)
+        arguments = tuple(
+            part.name for segment in segments for part in segment if isinstance(part, _Variable)
+        )
+        shown = explicit | {"HEAD"} if "GET" in explicit else explicit
+        new_rule = Rule(
+            rule, endpoint, shown, bool(strict_slashes), arguments, explicit, tuple(segments)
+        )
+        self._check(new_rule)
+        node = self._root
+        for segment in segments:
+            node = node.add_child(segment)
+        if node.terminal is None:
+            node.terminal = _Terminal()
+        node.terminal.add(new_rule)
+        if not arguments:
+            self._static[rule] = node.terminal
+        self._rules.append(new_rule)
+        self._by_endpoint.setdefault(endpoint, []).append(new_rule)
+        return new_rule
+
+    def _check(self, rule: Rule) -> None:
+        """Find every conflict before changing anything, so a failed add leaves no trace."""
+        node: Optional[_Node] = self._root
+        for segment in rule.segments:
+            assert node is not None
+            node = node.find_child(segment, rule.rule)
+            if node is None:
+                return
+        if node is not None and node.terminal is not None:
+            probe = _Terminal()
+            probe.rules = list(node.terminal.rules)
+            probe.add(rule)
+
+    def __iter__(self) -> Iterator[Rule]:
+        """The rules in registration order (for a ``routes`` command)."""
+        return iter(list(self._rules))
+
+    def __len__(self) -> int:
+        """How many rules are registered."""
+        return len(self._rules)
+
+    def match(self, path: str, method: str, query: str = "") -> tuple[Any, dict[str, Any]]:
+        """The endpoint and converted values for a decoded path and a method.
+
+        ``query`` is the raw query string, kept by a trailing-slash redirect. Raises
+        ``NotFound``, ``MethodNotAllowed`` (with the Allow set) or ``RequestRedirect``
+        (308); for an unregistered ``OPTIONS`` it returns an ``AutomaticOptions``. ::
+
+            endpoint, values = router.match("/users/42", "GET")
+        """
+        terminal = self._static.get(path)
+        if terminal is not None:
+            rule = terminal.handlers.get(method)
+            if rule is not None:
+                return rule.endpoint, {}
+        return self._match_in_trie(path, method, query)
+
+    def _match_in_trie(self, path: str, method: str, query: str) -> tuple[Any, dict[str, Any]]:
+        if not path.startswith("/"):
+            if path:
+                raise NotFound()
+            path = "/"  # PEP 3333: an app mounted at SCRIPT_NAME may get an empty PATH_INFO
+        values: _Values = []
+        allowed: set[str] = set()
+        try:
+            rule = _search(self._root, path[1:].split("/"), 0, method, values, allowed)
+        except _SlashRequired:
+            raise RequestRedirect(_redirect_target(path, query)) from None
+        if rule is not None:
+            return rule.endpoint, dict(values)
+        if not allowed:
+            raise NotFound()
+        if method == "OPTIONS":
+            return AutomaticOptions(tuple(sorted(allowed))), {}
+        raise MethodNotAllowed(allowed)
+
+    def build(
+        self,
+        endpoint: Any,
+        values: Optional[Mapping[str, Any]] = None,
+        method: Optional[str] = None,
+    ) -> str:
+        """The percent-encoded URL path for ``endpoint``; extra values become the query.
+
+        Of the endpoint's rules, the one using the most of the given values wins. Lists
+        repeat their key in the query; ``None`` values are left out. Raises BuildError. ::
+
+            router.build("user", {"user_id": 7, "tags": ["a", "b"]})  # "/users/7?tags=a&tags=b"
+        """
+        given = {key: value for key, value in (values or {}).items() if value is not None}
+        rule = self._rule_to_build(endpoint, given, method)
+        try:
+            path = rule.build_path(given)
+        except (TypeError, ValueError) as error:
+            raise BuildError(f"cannot build {rule.rule!r} from {given!r}: {error}") from None
+        extra = [(key, value) for key, value in given.items() if key not in rule.arguments]
+        return path + "?" + _encode_query(extra) if extra else path
+
+    def _rule_to_build(
+        self, endpoint: Any, given: Mapping[str, Any], method: Optional[str]
+    ) -> Rule:
+        rules = self._by_endpoint.get(endpoint)
+        if not rules:
+            raise BuildError(f"no rule has the endpoint {endpoint!r}")
+        if method is not None:
+            rules = [rule for rule in rules if method in rule.methods or method == "OPTIONS"]
+            if not rules:
+                raise BuildError(f"endpoint {endpoint!r} has no rule for method {method!r}")
+        fitting = [rule for rule in rules if all(name in given for name in rule.arguments)]
+        if not fitting:
+            needed = [name for name in rules[0].arguments if name not in given]
+            raise BuildError(
+                f"endpoint {endpoint!r} needs values for {', '.join(needed)} "
+                f"(rule {rules[0].rule!r})"
+            )
+        return max(fitting, key=lambda rule: len(rule.arguments))  # first of the longest
+
+
+def _normalize_methods(methods: Optional[Any], rule: str) -> frozenset[str]:
+    """``None`` -> {"GET"}; names upper-cased; RuleError for a bare string or a non-token."""
+    if methods is None:
+        return frozenset({"GET"})
+    if isinstance(methods, str):
+        raise RuleError(f"methods for {rule!r} must be a list such as ['GET'], not a string")
+    normalized = frozenset(str(method).upper() for method in methods)
+    if not normalized:
+        raise RuleError(f"rule {rule!r} has an empty methods list")
+    for method in normalized:
+        if not _TOKEN.fullmatch(method):
+            raise RuleError(f"{method!r} is not a valid method name (RFC 9110 §9.1)")
+    return normalized
+
+
+def _redirect_target(path: str, query: str) -> str:
+    """``path + "/"`` percent-encoded, with the query kept; never ``//host`` (open redirect)."""
+    target = quote(path, safe=_SEGMENT_SAFE + "/") + "/"
+    # A Location starting with "//" names another host (RFC 3986 §4.2, network-path
+    # reference); a backslash is encoded above because browsers read "/\\" as "//".
+    target = "/" + target.lstrip("/")
+    if query:
+        target += "?" + quote(query, safe=_SEGMENT_SAFE + "/?%")
+    return target
+
+
+def _encode_query(pairs: list[tuple[str, Any]]) -> str:
+    """``[("q", "a b"), ("tag", ["x", "y"])]`` -> ``"q=a%20b&tag=x&tag=y"``."""
+    encoded: list[str] = []
+    for key, value in pairs:
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            if item is not None:
+                encoded.append(f"{quote(str(key), safe='')}={quote(str(item), safe='')}")
+    return "&".join(encoded)
