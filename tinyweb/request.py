@@ -1,0 +1,646 @@
+"""The incoming request: a read-only, lazy view over a WSGI environ (PEP 3333).
+
+Where it fits: ``App.wsgi_app`` wraps each environ in a ``Request`` and publishes it as the
+``request`` context-local; views read ``request.args``, ``request.form``, ``request.json``
+and so on. It imports ``datastructures`` (containers), ``errors`` (``BadRequest``,
+``RequestEntityTooLarge``, ``UnsupportedMediaType``) and, lazily, ``multipart``.
+
+Rules:
+
+1. Lazy and cached: nothing is parsed until it is read, and nothing is parsed twice. An app
+   that reads only ``path``, ``method`` and ``args`` pays for exactly those.
+2. Text is decoded once, as UTF-8. A WSGI environ carries bytes as latin-1 strings
+   (PEP 3333 "native strings"); the path and cookies replace invalid UTF-8 with U+FFFD, the
+   query string and urlencoded forms keep an invalid byte as its ``%XX`` escape (what
+   Werkzeug does), so nothing crashes and nothing is silently merged.
+3. The query string and urlencoded forms split on ``&`` only (WHATWG URL "application/
+   x-www-form-urlencoded parser"; ``;`` as a separator was cache-poisoning CVE-2021-23336).
+4. The body is read through a stream that stops at ``CONTENT_LENGTH`` and never reads past
+   it (the rest of the connection may be the next request). Without a length, the body is
+   empty unless the server sets ``wsgi.input_terminated`` (PEP 3333 amendment used by
+   chunked requests). ``max_content_length`` turns a larger body into 413, whether the
+   length is declared or only discovered while reading.
+5. ``get_json`` parses only JSON content types (else 415) and only strict UTF-8 (RFC 8259
+   §8.1; else 400).
+
+Cookies follow RFC 6265 §5.4 (the ``Cookie`` header); content types RFC 9110 §8.3.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterator
+from typing import IO, Any, Callable, Generic, TypeVar, cast, overload
+from urllib.parse import unquote_to_bytes
+
+from .datastructures import FileStorage, Headers, MultiDict
+from .errors import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
+
+__all__ = ["Request", "parse_cookie_header", "parse_query_string"]
+
+T = TypeVar("T")
+
+_BLOCK_SIZE = 64 * 1024
+_DEFAULT_PORTS = {"http": ":80", "https": ":443", "ws": ":80", "wss": ":443"}
+
+
+class cached_property(Generic[T]):
+    """Compute an attribute on first access and store it on the instance.
+
+    ``functools.cached_property`` takes a lock on every first access before Python 3.12;
+    a request lives in one thread, so this lock-free version is enough (and ~2x faster).
+    """
+
+    def __init__(self, function: Callable[[Any], T]) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any] | None = None) -> cached_property[T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> T: ...
+
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any:
+        if instance is None:
+            return self
+        value = self.function(instance)
+        instance.__dict__[self.name] = value  # the instance dict now wins over us
+        return value
+
+
+# -- text decoding (rule 2) ------------------------------------------------------------------
+
+
+def _wsgi_bytes(text: str) -> bytes:
+    """The bytes a WSGI native string stands for (latin-1, PEP 3333)."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:  # a server that passed already-decoded text
+        return text.encode("utf-8")
+
+
+def _wsgi_text(text: str) -> str:
+    """A WSGI native string decoded as UTF-8; invalid bytes become U+FFFD."""
+    if text.isascii():
+        return text
+    return _wsgi_bytes(text).decode("utf-8", "replace")
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _decode_url_bytes(raw: bytes) -> str:
+    """UTF-8 text from URL bytes; an invalid byte stays visible as ``%XX``."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", "surrogateescape")
+        return _ESCAPED_BYTE.sub(lambda match: f"%{ord(match.group()) - 0xDC00:02X}", text)
+
+
+def _unquote_plus(text: str) -> str:
+    """Undo form encoding once: ``+`` is a space, ``%XX`` a byte; then decode UTF-8."""
+    if text.isascii() and "%" not in text and "+" not in text:
+        return text  # the common case costs one scan
+    return _decode_url_bytes(unquote_to_bytes(_wsgi_bytes(text.replace("+", " "))))
+
+
+def parse_query_string(query: str) -> MultiDict[str, str]:
+    """Parse ``a=1&b=2&a=3`` (a WSGI ``QUERY_STRING`` or a urlencoded body) into a MultiDict.
+
+    Pairs split on ``&`` only; a pair without ``=`` has the value ``""``; empty pairs
+    are skipped; names and values are decoded once::
+
+        >>> parse_query_string("tag=a+b&tag=%C3%A9&empty=&flag")
+        MultiDict([('tag', 'a b'), ('tag', 'é'), ('empty', ''), ('flag', '')])
+    """
+    result: MultiDict[str, str] = MultiDict()
+    for pair in query.split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        result.add(_unquote_plus(name), _unquote_plus(value))
+    return result
+
+
+# -- cookies ---------------------------------------------------------------------------------
+
+# Inside a quoted cookie value: "\ooo" (an octal byte) or "\x" (the character x).
+_COOKIE_ESCAPE = re.compile(rb"\\([0-3][0-7][0-7]|.)", re.DOTALL)
+
+
+def _unescape_cookie_byte(match: re.Match[bytes]) -> bytes:
+    escaped = match.group(1)
+    return bytes([int(escaped, 8)]) if len(escaped) == 3 else escaped
+
+
+def _cookie_value(value: str) -> str:
+    """A cookie value with surrounding quotes and their escapes removed."""
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        raw = _COOKIE_ESCAPE.sub(_unescape_cookie_byte, _wsgi_bytes(value[1:-1]))
+        return raw.decode("utf-8", "replace")
+    return _wsgi_text(value)
+
+
+def parse_cookie_header(header: str) -> MultiDict[str, str]:
+    """Parse a ``Cookie`` header (RFC 6265 §5.4) into a MultiDict.
+
+    Pairs without a name are dropped (RFC 6265 §5.2 step 5, "ignore the set-cookie-string"
+    when the name is empty); a pair without ``=`` has the value ``""``. A repeated name
+    keeps every value; ``[name]`` gives the first, which RFC 6265 §5.4 step 2 orders as the
+    one with the longest path::
+
+        >>> parse_cookie_header('theme=dark; =x; id="a\\\\073b"')
+        MultiDict([('theme', 'dark'), ('id', 'a;b')])
+    """
+    cookies: MultiDict[str, str] = MultiDict()
+    for pair in header.split(";"):
+        name, _, value = pair.partition("=")
+        name = name.strip(" \t")
+        if name:
+            cookies.add(_wsgi_text(name), _cookie_value(value.strip(" \t")))
+    return cookies
+
+
+# -- content-type parameters -----------------------------------------------------------------
+
+# RFC 9110 §5.6.6: parameters = *( OWS ";" OWS [ parameter ] ), value a token or quoted-string.
+_PARAMETER = re.compile(r';[ \t]*([^\s;=]+)[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"|[^;]*)')
+
+
+def _parameters(header_value: str) -> dict[str, str]:
+    """The ``name=value`` parameters after the first ``;`` (names lower-cased)."""
+    parameters: dict[str, str] = {}
+    for match in _PARAMETER.finditer(header_value):
+        value = match.group(2).strip(" \t")
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = re.sub(r"\\(.)", r"\1", value[1:-1])
+        parameters.setdefault(match.group(1).lower(), value)
+    return parameters
+
+
+# -- the body stream (rule 4) ----------------------------------------------------------------
+
+
+class BodyStream(io.RawIOBase):
+    """``wsgi.input`` bounded to the request body: never reads past ``length`` bytes.
+
+    ``length=None`` (only with ``wsgi.input_terminated``) reads to the end of the input.
+    ``max_length`` turns a body that grows past it into ``RequestEntityTooLarge``; an
+    input that ends before ``length`` bytes is a client that went away: ``BadRequest``.
+    """
+
+    def __init__(self, source: IO[bytes], length: int | None, max_length: int | None) -> None:
+        super().__init__()
+        self._source = source
+        self._remaining = length
+        self._max_length = max_length
+        self._consumed = 0
+
+    def readable(self) -> bool:
+        """Always True: this is an input stream."""
+        return True
+
+    def _count(self, data: bytes, wanted: int) -> bytes:
+        """Account for ``data`` just read; detect truncated and oversized bodies."""
+        self._consumed += len(data)
+        if self._max_length is not None and self._consumed > self._max_length:
+            raise RequestEntityTooLarge()
+        if self._remaining is not None:
+            if not data and wanted > 0:
+                raise BadRequest("The client went away before sending the whole body.")
+            self._remaining -= len(data)
+        return data
+
+    def _limit(self, size: int) -> int:
+        """How many bytes one read may ask the source for (``-1`` = a block)."""
+        if self._remaining is None:
+            return _BLOCK_SIZE if size < 0 else size
+        return self._remaining if size < 0 else min(size, self._remaining)
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Read up to ``size`` bytes (all that is left when negative or None)."""
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(_BLOCK_SIZE), b""))
+        wanted = self._limit(size)
+        if wanted == 0:
+            return b""
+        # PEP 3333 allows read() with a size only (wsgiref.validate insists on one).
+        return self._count(self._source.read(wanted), wanted)
+
+    def readinto(self, buffer: Any) -> int:
+        """Read into a writable buffer (for ``io`` helpers)."""
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        """Read one line, at most ``size`` bytes, never past the body."""
+        wanted = self._limit(-1 if size is None else size)
+        if wanted == 0:
+            return b""
+        return self._count(self._source.readline(wanted), wanted)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.readline, b"")
+
+
+def _empty_stream() -> IO[bytes]:
+    return io.BytesIO(b"")
+
+
+def _read_up_to(stream: IO[bytes], size: int) -> bytes:
+    """Read until ``size`` bytes or the end (one ``read`` may return less than asked)."""
+    chunks: list[bytes] = []
+    while size > 0:
+        chunk = stream.read(min(size, _BLOCK_SIZE))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+# -- the request -----------------------------------------------------------------------------
+
+
+class Request:
+    """A read-only view over one WSGI environ; every attribute is computed on first use.
+
+    ::
+
+        request = Request(environ)
+        request.method, request.path            # "GET", "/search"
+        request.args.get("page", 1, type=int)   # ?page=2 -> 2
+        request.form["name"], request.files["photo"], request.get_json()
+        request.cookies.get("theme"), request.headers["User-Agent"]
+
+    ``max_content_length`` (``MAX_CONTENT_LENGTH`` in the app config) makes larger bodies
+    a 413; ``max_form_parts`` and ``max_form_memory_size`` bound form parsing.
+    """
+
+    charset = "utf-8"
+
+    def __init__(
+        self,
+        environ: dict[str, Any],
+        *,
+        max_content_length: int | None = None,
+        max_form_parts: int = 1000,
+        max_form_memory_size: int = 500 * 1024,
+    ) -> None:
+        self.environ = environ
+        self.max_content_length = max_content_length
+        self.max_form_parts = max_form_parts
+        self.max_form_memory_size = max_form_memory_size
+        # Set by the App after routing (Flask's names).
+        self.url_rule: Any = None
+        self.view_args: dict[str, Any] | None = None
+        self.endpoint: str | None = None
+        self.routing_exception: Exception | None = None
+        self._cached_data: bytes | None = None
+        self._cached_json: dict[bool, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.url!r} [{self.method}]>"
+
+    # -- the request line --------------------------------------------------------------
+
+    @cached_property
+    def method(self) -> str:
+        """The request method, upper-cased (``"GET"``)."""
+        return str(self.environ.get("REQUEST_METHOD", "GET")).upper()
+
+    @cached_property
+    def path(self) -> str:
+        """The decoded path below the app's mount point, always starting with ``/``."""
+        return "/" + _wsgi_text(self.environ.get("PATH_INFO", "")).lstrip("/")
+
+    @cached_property
+    def root_path(self) -> str:
+        """Where the app is mounted (decoded ``SCRIPT_NAME`` without a trailing ``/``)."""
+        return _wsgi_text(self.environ.get("SCRIPT_NAME", "")).rstrip("/")
+
+    @property
+    def script_root(self) -> str:
+        """Flask's name for ``root_path``."""
+        return self.root_path
+
+    @cached_property
+    def query_string(self) -> bytes:
+        """The raw query string, as bytes (``b"a=1&b=2"``)."""
+        return _wsgi_bytes(self.environ.get("QUERY_STRING", ""))
+
+    @cached_property
+    def args(self) -> MultiDict[str, str]:
+        """The query-string parameters (rules 2 and 3): ``request.args.get("q", "")``."""
+        return parse_query_string(self.environ.get("QUERY_STRING", ""))
+
+    @property
+    def full_path(self) -> str:
+        """``path`` plus ``?`` and the query string (the ``?`` is always there, as Flask)."""
+        return f"{self.path}?{_decode_url_bytes(self.query_string)}"
+
+    @cached_property
+    def scheme(self) -> str:
+        """``"http"`` or ``"https"`` (``wsgi.url_scheme``)."""
+        return str(self.environ.get("wsgi.url_scheme", "http"))
+
+    @property
+    def is_secure(self) -> bool:
+        """True when the request came over TLS."""
+        return self.scheme in ("https", "wss")
+
+    @cached_property
+    def host(self) -> str:
+        """``Host`` (or ``SERVER_NAME:SERVER_PORT``) without the scheme's default port."""
+        host = self.environ.get("HTTP_HOST")
+        if not host:
+            host = f"{self.environ.get('SERVER_NAME', '')}:{self.environ.get('SERVER_PORT', '')}"
+        default_port = _DEFAULT_PORTS.get(self.scheme)
+        if default_port and host.endswith(default_port):
+            host = host[: -len(default_port)]
+        return str(host).rstrip(":")
+
+    @property
+    def host_url(self) -> str:
+        """``scheme://host/``."""
+        return f"{self.scheme}://{self.host}/"
+
+    @property
+    def url_root(self) -> str:
+        """``scheme://host/root_path/``: the app's own root URL."""
+        return f"{self.scheme}://{self.host}{_quote_iri(self.root_path, _PATH_UNSAFE)}/"
+
+    @property
+    def base_url(self) -> str:
+        """The URL without the query string."""
+        return self.url_root + _quote_iri(self.path.lstrip("/"), _PATH_UNSAFE)
+
+    @property
+    def url(self) -> str:
+        """The full URL (an IRI: non-ASCII stays readable, unsafe ASCII is escaped)."""
+        query = self.environ.get("QUERY_STRING", "")
+        if not query:
+            return self.base_url
+        return f"{self.base_url}?{_quote_iri(_decode_url_bytes(_wsgi_bytes(query)), _QUERY_UNSAFE)}"
+
+    @property
+    def remote_addr(self) -> str | None:
+        """The client's address as the server saw it (``REMOTE_ADDR``)."""
+        address = self.environ.get("REMOTE_ADDR")
+        return None if address is None else str(address)
+
+    @property
+    def blueprint(self) -> str | None:
+        """The blueprint part of ``endpoint`` (text before the last ``.``), or None."""
+        if self.endpoint is not None and "." in self.endpoint:
+            return self.endpoint.rpartition(".")[0]
+        return None
+
+    @property
+    def blueprints(self) -> list[str]:
+        """The current blueprint and its parents, innermost first (Flask's order)."""
+        name = self.blueprint
+        if name is None:
+            return []
+        parts = name.split(".")
+        return [".".join(parts[:index]) for index in range(len(parts), 0, -1)]
+
+    # -- header fields -----------------------------------------------------------------
+
+    @cached_property
+    def headers(self) -> Headers:
+        """The request's header fields, case-insensitive (``request.headers["user-agent"]``).
+
+        Built from the ``HTTP_*`` keys plus ``CONTENT_TYPE`` and ``CONTENT_LENGTH``, with
+        names re-cased as ``Title-Case``.
+        """
+        pairs: list[tuple[str, str]] = []
+        for key, value in self.environ.items():
+            if key.startswith("HTTP_"):
+                name = key[5:]
+            elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+                name = key
+            else:
+                continue
+            pairs.append((name.replace("_", "-").title(), _wsgi_text(str(value))))
+        return Headers(pairs)
+
+    @cached_property
+    def cookies(self) -> MultiDict[str, str]:
+        """The cookies the client sent (RFC 6265 §5.4): ``request.cookies.get("theme")``."""
+        return parse_cookie_header(self.environ.get("HTTP_COOKIE", ""))
+
+    @property
+    def content_type(self) -> str | None:
+        """The Content-Type header as sent, or None."""
+        value = self.environ.get("CONTENT_TYPE")
+        return str(value) if value else None
+
+    @cached_property
+    def mimetype(self) -> str:
+        """The content type without parameters, lower-cased (``"application/json"``)."""
+        return (self.content_type or "").partition(";")[0].strip(" \t").lower()
+
+    @cached_property
+    def mimetype_params(self) -> dict[str, str]:
+        """The content type's parameters: ``{"charset": "utf-8"}``."""
+        return _parameters(self.content_type or "")
+
+    @cached_property
+    def content_length(self) -> int | None:
+        """The declared body length, or None (absent, or not plain ASCII digits)."""
+        value = str(self.environ.get("CONTENT_LENGTH", ""))
+        return int(value) if value.isascii() and value.isdigit() else None
+
+    @property
+    def user_agent(self) -> str:
+        """The User-Agent header ("" when absent)."""
+        return _wsgi_text(self.environ.get("HTTP_USER_AGENT", ""))
+
+    @property
+    def referrer(self) -> str | None:
+        """The Referer header (RFC 9110 §10.1.3 spells it "Referer"), or None."""
+        value = self.environ.get("HTTP_REFERER")
+        return None if value is None else _wsgi_text(value)
+
+    # -- the body ----------------------------------------------------------------------
+
+    @cached_property
+    def stream(self) -> IO[bytes]:
+        """The body as a stream, bounded by Content-Length (rule 4).
+
+        Raises ``RequestEntityTooLarge`` when the declared length is over
+        ``max_content_length``.
+        """
+        source = self.environ.get("wsgi.input")
+        length = self.content_length
+        limit = self.max_content_length
+        if limit is not None and length is not None and length > limit:
+            raise RequestEntityTooLarge()
+        if source is None:
+            return _empty_stream()
+        if length is None and not self.environ.get("wsgi.input_terminated"):
+            return _empty_stream()  # never read to EOF on a request (RFC 9112 §6.3)
+        return cast("IO[bytes]", BodyStream(source, length, limit))
+
+    def get_data(
+        self, cache: bool = True, as_text: bool = False, parse_form_data: bool = False
+    ) -> Any:
+        """The whole body as bytes (or text with ``as_text``), read once and kept.
+
+        With ``parse_form_data``, form bodies are parsed first (as Werkzeug does), so the
+        data of a multipart body is then ``b""``.
+        """
+        if parse_form_data:
+            _ = self._form_and_files  # parsing consumes a multipart stream
+        data = self._cached_data
+        if data is None:
+            data = self.stream.read()
+            if cache:
+                self._cached_data = data
+        return data.decode(self.charset, "replace") if as_text else data
+
+    @property
+    def data(self) -> bytes:
+        """The raw body as bytes (see ``get_data``)."""
+        data: bytes = self.get_data()
+        return data
+
+    @property
+    def is_json(self) -> bool:
+        """True for ``application/json`` and ``application/*+json`` (RFC 6839 §3.1)."""
+        mimetype = self.mimetype
+        return mimetype == "application/json" or (
+            mimetype.startswith("application/") and mimetype.endswith("+json")
+        )
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        """The body parsed as JSON.
+
+        A non-JSON content type is ``UnsupportedMediaType`` (415) unless ``force``; a body
+        that is not strict UTF-8 JSON is ``BadRequest`` (400). With ``silent``, both give
+        None instead::
+
+            payload = request.get_json(silent=True) or {}
+        """
+        if cache and silent in self._cached_json:
+            return self._cached_json[silent]
+        if not (force or self.is_json):
+            return None if silent else self.on_json_loading_failed(None)
+        try:
+            value = json.loads(self.get_data(cache=cache).decode("utf-8"))
+        except ValueError as error:  # UnicodeDecodeError is a ValueError too
+            if not silent:
+                return self.on_json_loading_failed(error)
+            if cache:
+                self._cached_json[True] = None  # a later non-silent call still raises
+            return None
+        if cache:
+            self._cached_json[True] = self._cached_json[False] = value
+        return value
+
+    def on_json_loading_failed(self, error: ValueError | None) -> Any:
+        """Raise the right HTTP error for ``get_json``; override to answer differently."""
+        if error is None:
+            raise UnsupportedMediaType(
+                "Did not attempt to load JSON data because the request Content-Type was "
+                "not 'application/json'."
+            )
+        raise BadRequest(f"Failed to decode JSON object: {error}")
+
+    @property
+    def json(self) -> Any:
+        """``get_json()``: the parsed JSON body (415 for other content types, 400 if bad)."""
+        return self.get_json()
+
+    # -- forms -------------------------------------------------------------------------
+
+    @property
+    def form(self) -> MultiDict[str, str]:
+        """The fields of an urlencoded or multipart body (empty for other bodies)."""
+        return self._form_and_files[0]
+
+    @property
+    def files(self) -> MultiDict[str, FileStorage]:
+        """The uploaded files of a multipart body, by field name."""
+        return self._form_and_files[1]
+
+    @cached_property
+    def values(self) -> MultiDict[str, str]:
+        """``args`` and ``form`` together (``args`` first); only ``args`` for GET, as Flask."""
+        combined = self.args.copy()
+        if self.method != "GET":
+            for name, value in self.form.items(multi=True):
+                combined.add(name, value)
+        return combined
+
+    @cached_property
+    def _form_and_files(self) -> tuple[MultiDict[str, str], MultiDict[str, FileStorage]]:
+        mimetype = self.mimetype
+        if mimetype == "application/x-www-form-urlencoded":
+            return self._parse_urlencoded(), MultiDict()
+        if mimetype == "multipart/form-data":
+            return self._parse_multipart()
+        return MultiDict(), MultiDict()
+
+    def _parse_urlencoded(self) -> MultiDict[str, str]:
+        limit = self.max_form_memory_size
+        length = self.content_length
+        if length is not None and length > limit:
+            raise RequestEntityTooLarge("The form data is larger than the limit.")
+        body = self._cached_data
+        if body is None:
+            body = _read_up_to(self.stream, limit + 1)
+            if len(body) > limit:
+                raise RequestEntityTooLarge("The form data is larger than the limit.")
+            self._cached_data = body  # request.data stays available
+        return parse_query_string(body.decode("latin-1"))
+
+    def _parse_multipart(self) -> tuple[MultiDict[str, str], MultiDict[str, FileStorage]]:
+        from . import multipart  # lazy: it pulls in tempfile, which most apps never need
+
+        stream = self.stream if self._cached_data is None else io.BytesIO(self._cached_data)
+        limits = multipart.MultipartLimits(
+            max_parts=self.max_form_parts,
+            max_field_size=self.max_form_memory_size,
+            max_total_size=self.max_content_length,
+        )
+        try:
+            boundary = multipart.boundary_from_content_type(self.content_type or "")
+            return multipart.parse_multipart(
+                cast("Any", stream), boundary, None, limits, self.charset
+            )
+        except multipart.MultipartError as error:
+            if error.status == 413:
+                raise RequestEntityTooLarge(str(error)) from None
+            raise BadRequest(f"Invalid multipart/form-data body: {error}") from None
+
+    def close(self) -> None:
+        """Close uploaded files (temporary files are deleted)."""
+        files = self.__dict__.get("_form_and_files", (None, MultiDict()))[1]
+        for _, upload in files.items(multi=True):
+            upload.close()
+
+    def __enter__(self) -> Request:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+# -- URL text --------------------------------------------------------------------------------
+
+# ASCII a URL may not hold unescaped (RFC 3986 §2: neither reserved nor unreserved; "%"
+# stays so existing escapes survive). Non-ASCII stays readable: the URL is an IRI (RFC 3987).
+_PATH_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,/:;=@%\x80-\U0010ffff]")
+_QUERY_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,/:;=@%?\x80-\U0010ffff]")
+
+
+def _quote_iri(text: str, unsafe: re.Pattern[str]) -> str:
+    """Percent-encode the characters ``unsafe`` matches."""
+    return unsafe.sub(lambda match: f"%{ord(match.group()):02X}", text)

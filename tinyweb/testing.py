@@ -1,0 +1,546 @@
+"""A test client that calls any WSGI application in-process, with a cookie jar.
+
+Where it fits: ``app.test_client()`` returns a ``Client`` over the app, but ``Client`` works
+on any WSGI callable (a Flask app, a plain function, ``wsgiref.validate.validator(app)``).
+``build_environ`` is the environ factory it uses; ``App.test_request_context`` uses it too.
+No sockets: a request is an environ dict (PEP 3333) and a call; the response is collected
+into a ``TestResponse`` (a ``Response`` with the request and redirect ``history`` attached).
+
+Rules:
+
+1. The client is a faithful WSGI server: it calls ``start_response``'s ``write`` and the
+   iterable alike, and always calls the iterable's ``close()`` (PEP 3333).
+2. Cookies follow the browser rules that matter in tests (RFC 6265 §5.3, §5.4): domain and
+   path matching, ``Max-Age``/``Expires`` deletion, ``Secure`` only over https.
+3. Redirects (``follow_redirects=True``): 301/302/303 are re-requested with GET and no
+   body (RFC 9110 §15.4.2-4), 307/308 keep the method and the body (§15.4.8-9).
+4. ``with client:`` keeps the last request's context pushed until the next request or the
+   end of the block, through a small protocol any app may implement: the client puts a
+   callable in ``environ["tinyweb.preserve_context"]``; an app that sees it passes its
+   request context (an object with ``pop()``) to it and does not pop that context itself.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any, Callable
+from urllib.parse import quote, unquote_to_bytes, urlencode, urljoin, urlsplit
+
+from .datastructures import FileStorage, Headers, MultiDict
+from .request import Request, parse_cookie_header
+from .response import Response, json_dumps
+
+__all__ = ["Client", "Cookie", "TestResponse", "build_environ", "run_wsgi_app"]
+
+WSGIApp = Callable[..., Iterable[bytes]]
+PRESERVE_CONTEXT_KEY = "tinyweb.preserve_context"
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 305, 307, 308})
+_MAX_REDIRECTS = 30
+
+
+# -- building an environ ---------------------------------------------------------------------
+
+
+def _is_file(value: Any) -> bool:
+    """A file for a multipart body: a file object, FileStorage, or (file, filename...)."""
+    if isinstance(value, tuple):
+        return bool(value) and (hasattr(value[0], "read") or isinstance(value[0], bytes))
+    return hasattr(value, "read")
+
+
+def _form_pairs(data: Any) -> list[tuple[str, Any]]:
+    """``(name, value)`` pairs from a dict (list values repeat), MultiDict or pairs."""
+    if isinstance(data, MultiDict):
+        return list(data.items(multi=True))
+    items = data.items() if isinstance(data, Mapping) else data
+    pairs: list[tuple[str, Any]] = []
+    for name, value in items:
+        if isinstance(value, list):
+            pairs.extend((name, one_value) for one_value in value)
+        else:
+            pairs.append((name, value))
+    return pairs
+
+
+def _file_parts(value: Any) -> tuple[bytes, str, str]:
+    """``(content, filename, content_type)`` of one file value."""
+    if isinstance(value, FileStorage):
+        return value.read(), value.filename or "", value.content_type or ""
+    if isinstance(value, tuple):
+        source, *rest = value
+        content = source if isinstance(source, bytes) else source.read()
+        filename = rest[0] if rest else getattr(source, "name", "")
+        return content, os.path.basename(str(filename or "")), rest[1] if len(rest) > 1 else ""
+    return value.read(), os.path.basename(str(getattr(value, "name", "") or "")), ""
+
+
+def encode_multipart(pairs: list[tuple[str, Any]]) -> tuple[bytes, str]:
+    """A ``multipart/form-data`` body (RFC 7578) and its Content-Type."""
+    boundary = "tinyweb-" + os.urandom(12).hex()
+    body = io.BytesIO()
+    for name, value in pairs:
+        quoted_name = name.replace('"', "%22")
+        body.write(f"--{boundary}\r\n".encode())
+        if _is_file(value):
+            content, filename, content_type = _file_parts(value)
+            quoted_filename = filename.replace('"', "%22")
+            body.write(
+                f'Content-Disposition: form-data; name="{quoted_name}"; '
+                f'filename="{quoted_filename}"\r\n'
+                f"Content-Type: {content_type or 'application/octet-stream'}\r\n\r\n".encode()
+            )
+            body.write(content)
+        else:
+            body.write(f'Content-Disposition: form-data; name="{quoted_name}"\r\n\r\n'.encode())
+            body.write(value if isinstance(value, bytes) else str(value).encode("utf-8"))
+        body.write(b"\r\n")
+    body.write(f"--{boundary}--\r\n".encode())
+    return body.getvalue(), f"multipart/form-data; boundary={boundary}"
+
+
+def _encode_body(data: Any, json: Any, content_type: str | None) -> tuple[bytes | None, str | None]:
+    """The request body and its Content-Type from ``data=`` or ``json=``."""
+    if json is not None:
+        if data is not None:
+            raise TypeError("Pass either data= or json=, not both")
+        return json_dumps(json).encode("utf-8"), content_type or "application/json"
+    if data is None:
+        return None, content_type
+    if isinstance(data, str):
+        return data.encode("utf-8"), content_type
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data), content_type
+    if hasattr(data, "read"):
+        return data.read(), content_type
+    pairs = _form_pairs(data)
+    if any(_is_file(value) for _, value in pairs):
+        body, multipart_type = encode_multipart(pairs)
+        return body, multipart_type
+    encoded = urlencode([(name, str(value)) for name, value in pairs])
+    return encoded.encode("ascii"), content_type or "application/x-www-form-urlencoded"
+
+
+def _encode_query(query_string: Any) -> str:
+    """A QUERY_STRING (latin-1 native string) from text, a mapping or pairs."""
+    if query_string is None:
+        return ""
+    if isinstance(query_string, bytes):
+        return query_string.decode("latin-1")
+    if isinstance(query_string, str):
+        # Keep what is already valid; encode only what a URL cannot carry.
+        return quote(query_string, safe="!$&'()*+,/:;=?@%-._~[]").encode().decode("latin-1")
+    return urlencode([(name, str(value)) for name, value in _form_pairs(query_string)])
+
+
+def _header_key(name: str) -> str:
+    upper = name.upper().replace("-", "_")
+    return upper if upper in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + upper
+
+
+def build_environ(
+    path: str = "/",
+    method: str = "GET",
+    *,
+    base_url: str | None = None,
+    query_string: Any = None,
+    data: Any = None,
+    json: Any = None,
+    headers: Any = None,
+    content_type: str | None = None,
+    environ_overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A complete WSGI environ for one request (what the test client sends).
+
+    ``path`` may carry a query (``"/search?q=tea"``) or be a full URL; ``base_url``
+    (default ``http://localhost/``) gives the scheme, host and mount point. ``data`` is
+    bytes, text, or a dict (urlencoded; multipart when a value is a file or a
+    ``(file, filename[, content_type])`` tuple); ``json`` is serialized as JSON::
+
+        environ = build_environ("/items", "POST", json={"name": "tea"})
+        environ = build_environ("/upload", "POST", data={"doc": (io.BytesIO(b"x"), "a.txt")})
+    """
+    split = urlsplit(path)
+    if split.scheme and split.netloc:
+        base_url = f"{split.scheme}://{split.netloc}/"
+        path = split.path or "/"
+    else:
+        path = split.path
+    if split.query:
+        if query_string is not None:
+            raise ValueError("Give the query in the path or in query_string=, not both")
+        query_string = split.query
+    base = urlsplit(base_url or "http://localhost/")
+    scheme = base.scheme or "http"
+    host = base.netloc or "localhost"
+    server_name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
+    script_name = base.path.rstrip("/")
+    body, body_type = _encode_body(data, json, content_type)
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method.upper(),
+        "SCRIPT_NAME": unquote_to_bytes(script_name).decode("latin-1"),
+        "PATH_INFO": unquote_to_bytes(path).decode("latin-1"),
+        "QUERY_STRING": _encode_query(query_string),
+        "SERVER_NAME": server_name,
+        "SERVER_PORT": port or ("443" if scheme == "https" else "80"),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": host,
+        "HTTP_USER_AGENT": "tinyweb-test-client",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scheme,
+        "wsgi.input": io.BytesIO(body or b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    environ["REQUEST_URI"] = environ["RAW_URI"] = quote(
+        script_name + path, safe="/%:@!$&'()*+,;="
+    ) + ("?" + environ["QUERY_STRING"] if environ["QUERY_STRING"] else "")
+    if body is not None:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    if body_type is not None:
+        environ["CONTENT_TYPE"] = body_type
+    _add_headers(environ, Headers(headers))
+    environ.update(environ_overrides or {})
+    return environ
+
+
+def _add_headers(environ: dict[str, Any], headers: Headers) -> None:
+    """Put header fields into the environ as CGI keys; repeats joined per RFC 9110 §5.3."""
+    for name in dict.fromkeys(field_name.lower() for field_name, _ in headers):
+        separator = "; " if name == "cookie" else ", "
+        value = separator.join(headers.getlist(name))
+        environ[_header_key(name)] = value.encode("utf-8").decode("latin-1")
+
+
+# -- running the app -------------------------------------------------------------------------
+
+
+def run_wsgi_app(
+    application: WSGIApp, environ: dict[str, Any]
+) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Call a WSGI app like a server would and return ``(status, headers, body)``."""
+    started: list[Any] = []
+    chunks: list[bytes] = []
+
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: Any = None
+    ) -> Callable[[bytes], None]:
+        if exc_info is not None and started and chunks:
+            raise exc_info[1].with_traceback(exc_info[2])  # PEP 3333: too late to change
+        started[:] = [status, headers]
+        return chunks.append
+
+    iterable = application(environ, start_response)
+    try:
+        for chunk in iterable:
+            if not isinstance(chunk, bytes):
+                raise TypeError(f"A WSGI app must yield bytes, not {type(chunk).__name__}")
+            chunks.append(chunk)
+    finally:
+        close = getattr(iterable, "close", None)
+        if close is not None:
+            close()
+    if not started:
+        raise RuntimeError("The application returned without calling start_response")
+    return started[0], list(started[1]), b"".join(chunks)
+
+
+class TestResponse(Response):
+    """A response as the client received it, plus the ``request`` and redirect ``history``.
+
+    ::
+
+        response = client.get("/api/items")
+        assert response.status_code == 200
+        assert response.get_json() == [...]
+    """
+
+    __test__ = False  # not a pytest test class, despite the name
+    default_mimetype = None  # show exactly the headers the app sent
+
+    def __init__(
+        self,
+        body: bytes,
+        status: str,
+        headers: list[tuple[str, str]],
+        request: Request,
+        history: tuple[TestResponse, ...] = (),
+    ) -> None:
+        super().__init__([body], status, headers)
+        self.request = request
+        self.history = history
+
+
+# -- cookies ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Cookie:
+    """One cookie in the client's jar (``client.get_cookie("session").decoded_value``)."""
+
+    key: str
+    value: str  # as sent on the wire (maybe quoted)
+    domain: str
+    path: str
+    origin_only: bool = True  # no Domain attribute: this host only (RFC 6265 §5.3 step 6)
+    expires: float | None = None
+    secure: bool = False
+    http_only: bool = False
+    same_site: str | None = None
+
+    @property
+    def decoded_value(self) -> str:
+        """The value as the application set it (quotes and escapes removed)."""
+        decoded: str = parse_cookie_header(f"x={self.value}").get("x", "")
+        return decoded
+
+    def matches(self, host: str, path: str, secure: bool) -> bool:
+        """Whether a request to ``host`` and ``path`` carries this cookie (RFC 6265 §5.4)."""
+        if self.secure and not secure:
+            return False
+        if self.expires is not None and self.expires <= time.time():
+            return False
+        domain_ok = host == self.domain or (
+            not self.origin_only and host.endswith("." + self.domain)
+        )
+        path_ok = path == self.path or (
+            path.startswith(self.path) and (self.path.endswith("/") or path[len(self.path)] == "/")
+        )
+        return domain_ok and path_ok
+
+
+def _default_cookie_path(request_path: str) -> str:
+    """RFC 6265 §5.1.4: the request path up to (not including) its last ``/``."""
+    if not request_path.startswith("/") or request_path.count("/") == 1:
+        return "/"
+    return request_path[: request_path.rfind("/")]
+
+
+def parse_set_cookie(header: str, host: str, request_path: str) -> tuple[Cookie, bool]:
+    """A ``Set-Cookie`` value as ``(cookie, delete?)`` (RFC 6265 §5.2, simplified)."""
+    pair, *attributes = header.split(";")
+    key, _, value = pair.partition("=")
+    cookie = Cookie(key.strip(), value.strip(), host, _default_cookie_path(request_path))
+    max_age: int | None = None
+    for attribute in attributes:
+        name, _, argument = attribute.strip().partition("=")
+        name, argument = name.lower(), argument.strip()
+        if name == "max-age" and argument.lstrip("-").isdigit():
+            max_age = int(argument)
+        elif name == "expires":
+            cookie.expires = _parse_expires(argument, cookie.expires)
+        elif name == "domain" and argument:
+            cookie.domain, cookie.origin_only = argument.lstrip(".").lower(), False
+        elif name == "path" and argument.startswith("/"):
+            cookie.path = argument
+        elif name in ("secure", "httponly"):
+            setattr(cookie, "secure" if name == "secure" else "http_only", True)
+        elif name == "samesite":
+            cookie.same_site = argument
+    if max_age is not None:  # RFC 6265 §5.3 step 3: Max-Age wins over Expires
+        cookie.expires = time.time() + max_age
+    deleted = cookie.expires is not None and cookie.expires <= time.time()
+    return cookie, deleted
+
+
+def _parse_expires(text: str, current: float | None) -> float | None:
+    try:
+        return parsedate_to_datetime(text).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return current  # RFC 6265 §5.2.1: an unparsable date is ignored
+
+
+# -- the client ------------------------------------------------------------------------------
+
+
+class Client:
+    """Send requests to a WSGI app without a server; keeps cookies between requests.
+
+    ::
+
+        client = Client(app)                        # or app.test_client()
+        response = client.post("/login", data={"user": "ada"}, follow_redirects=True)
+        assert response.status_code == 200
+        with client:
+            client.get("/me")
+            assert request.path == "/me"            # context kept until the block ends
+    """
+
+    def __init__(self, application: WSGIApp, use_cookies: bool = True) -> None:
+        self.application = application
+        self.cookies: dict[tuple[str, str, str], Cookie] | None = {} if use_cookies else None
+        self._preserving = False
+        self._preserved: list[Any] = []
+
+    # -- requests ----------------------------------------------------------------------
+
+    def open(
+        self,
+        path: str = "/",
+        method: str = "GET",
+        *,
+        query_string: Any = None,
+        data: Any = None,
+        json: Any = None,
+        headers: Any = None,
+        follow_redirects: bool = False,
+        environ_overrides: Mapping[str, Any] | None = None,
+        content_type: str | None = None,
+        base_url: str | None = None,
+    ) -> TestResponse:
+        """Send one request (and follow redirects if asked); return the final response."""
+        environ = build_environ(
+            path, method, base_url=base_url, query_string=query_string, data=data,
+            json=json, headers=headers, content_type=content_type,
+            environ_overrides=environ_overrides,
+        )  # fmt: skip
+        response = self._send(environ)
+        history: list[TestResponse] = []
+        while follow_redirects and response.status_code in _REDIRECT_STATUSES:
+            if len(history) >= _MAX_REDIRECTS:
+                raise RuntimeError(f"More than {_MAX_REDIRECTS} redirects: a redirect loop?")
+            history.append(response)
+            response = self._send(self._redirect_environ(response, headers, base_url))
+        response.history = tuple(history)
+        return response
+
+    def _send(self, environ: dict[str, Any]) -> TestResponse:
+        """Run the app once: cookies in, context protocol, cookies out."""
+        self._pop_preserved_contexts()
+        self._add_cookies(environ)
+        if self._preserving:
+            environ[PRESERVE_CONTEXT_KEY] = self._preserved.append
+        body_input = environ["wsgi.input"]
+        body = body_input.getvalue() if isinstance(body_input, io.BytesIO) else b""
+        status, headers, data = run_wsgi_app(self.application, environ)
+        request_environ = dict(environ, **{"wsgi.input": io.BytesIO(body)})
+        response = TestResponse(data, status, headers, Request(request_environ))
+        self._store_cookies(environ, response)
+        return response
+
+    def _redirect_environ(
+        self, response: TestResponse, headers: Any, base_url: str | None
+    ) -> dict[str, Any]:
+        """The environ of the request that follows a redirect (rule 3)."""
+        previous = response.request
+        target = urlsplit(urljoin(previous.url, response.headers.get("Location", "")))
+        keeps_body = response.status_code in (307, 308)
+        method = previous.method if keeps_body or previous.method == "HEAD" else "GET"
+        root = previous.root_path
+        path = target.path or "/"
+        if root and path.startswith(root + "/"):
+            path = path[len(root) :]
+        else:
+            root = ""
+        previous_body = previous.get_data() if keeps_body else None
+        redirect_headers = Headers(headers)
+        if not keeps_body:
+            redirect_headers.remove("Content-Type")
+        return build_environ(
+            path, method, base_url=f"{target.scheme}://{target.netloc}{root}/",
+            query_string=target.query or None, data=previous_body, headers=redirect_headers,
+            content_type=previous.content_type if keeps_body else None,
+        )  # fmt: skip
+
+    def get(self, path: str = "/", **options: Any) -> TestResponse:
+        """``open(path, "GET", ...)``."""
+        return self.open(path, "GET", **options)
+
+    def post(self, path: str = "/", **options: Any) -> TestResponse:
+        """``open(path, "POST", ...)``."""
+        return self.open(path, "POST", **options)
+
+    def put(self, path: str = "/", **options: Any) -> TestResponse:
+        """``open(path, "PUT", ...)``."""
+        return self.open(path, "PUT", **options)
+
+    def patch(self, path: str = "/", **options: Any) -> TestResponse:
+        """``open(path, "PATCH", ...)``."""
+        return self.open(path, "PATCH", **options)
+
+    def delete(self, path: str = "/", **options: Any) -> TestResponse:
+        """``open(path, "DELETE", ...)``."""
+        return self.open(path, "DELETE", **options)
+
+    def head(self, path: str = "/", **options: Any) -> TestResponse:
+        """``open(path, "HEAD", ...)``."""
+        return self.open(path, "HEAD", **options)
+
+    def options(self, path: str = "/", **options: Any) -> TestResponse:
+        """``open(path, "OPTIONS", ...)``."""
+        return self.open(path, "OPTIONS", **options)
+
+    # -- cookies -----------------------------------------------------------------------
+
+    def _jar(self) -> dict[tuple[str, str, str], Cookie]:
+        if self.cookies is None:
+            raise TypeError("Cookies are disabled: create the client with use_cookies=True")
+        return self.cookies
+
+    def _add_cookies(self, environ: dict[str, Any]) -> None:
+        if self.cookies is None:
+            return
+        host = environ["SERVER_NAME"].lower()
+        path = environ["SCRIPT_NAME"] + environ["PATH_INFO"]
+        secure = environ["wsgi.url_scheme"] == "https"
+        # RFC 6265 §5.4 step 2: cookies with longer paths first.
+        matching = sorted(
+            (cookie for cookie in self.cookies.values() if cookie.matches(host, path, secure)),
+            key=lambda cookie: -len(cookie.path),
+        )
+        if matching:
+            sent = "; ".join(f"{cookie.key}={cookie.value}" for cookie in matching)
+            existing = environ.get("HTTP_COOKIE")
+            environ["HTTP_COOKIE"] = f"{existing}; {sent}" if existing else sent
+
+    def _store_cookies(self, environ: dict[str, Any], response: TestResponse) -> None:
+        if self.cookies is None:
+            return
+        host = environ["SERVER_NAME"].lower()
+        path = environ["SCRIPT_NAME"] + environ["PATH_INFO"]
+        for header in response.headers.getlist("Set-Cookie"):
+            cookie, deleted = parse_set_cookie(header, host, path)
+            key = (cookie.domain, cookie.path, cookie.key)
+            if deleted:
+                self.cookies.pop(key, None)
+            elif cookie.key:
+                self.cookies[key] = cookie
+
+    def get_cookie(self, key: str, domain: str = "localhost", path: str = "/") -> Cookie | None:
+        """The stored cookie ``(domain, path, key)``, or None."""
+        return self._jar().get((domain, path, key))
+
+    def set_cookie(
+        self, key: str, value: str = "", *, domain: str = "localhost", path: str = "/",
+        origin_only: bool = True,
+    ) -> None:  # fmt: skip
+        """Put a cookie in the jar, as if a response had set it."""
+        self._jar()[(domain, path, key)] = Cookie(key, value, domain, path, origin_only)
+
+    def delete_cookie(self, key: str, *, domain: str = "localhost", path: str = "/") -> None:
+        """Remove a cookie from the jar (no error if absent)."""
+        self._jar().pop((domain, path, key), None)
+
+    # -- context preservation (rule 4) -------------------------------------------------
+
+    def _pop_preserved_contexts(self) -> None:
+        while self._preserved:
+            self._preserved.pop().pop()
+
+    def __enter__(self) -> Client:
+        if self._preserving:
+            raise RuntimeError("Cannot nest 'with client:' blocks")
+        self._preserving = True
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._preserving = False
+        self._pop_preserved_contexts()
