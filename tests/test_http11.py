@@ -1,0 +1,713 @@
+"""Byte tables for tinyweb.http11: every rule of HTTP.md, bytes in and events or status out.
+
+Each case is named after the rule it checks ("request-line/..." , "field/...", "host/...",
+"framing/...", "chunked/...", "limits/...", "connection/..."). Valid requests list their
+exact events; malformed ones list the exact status of the ProtocolError.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pytest
+
+from tinyweb.http11 import (
+    NEED_DATA,
+    PAUSED,
+    ConnectionClosed,
+    Data,
+    EndOfMessage,
+    Framing,
+    Limits,
+    ProtocolError,
+    RequestHead,
+    RequestParser,
+)
+
+HOST = b"Host: example.com\r\n"
+
+
+def head(
+    method: bytes = b"GET",
+    target: bytes = b"/",
+    version: bytes = b"1.1",
+    headers: Optional[list[tuple[bytes, bytes]]] = None,
+    *,
+    keep_alive: Optional[bool] = None,
+    expects_continue: bool = False,
+    framing: Framing = Framing.NONE,
+    content_length: Optional[int] = None,
+    path: Optional[bytes] = None,
+    authority: bytes = b"example.com",
+) -> RequestHead:
+    """The RequestHead a table expects; defaults describe `GET / HTTP/1.1` with a Host."""
+    return RequestHead(
+        method=method,
+        target=target,
+        version=version,
+        headers=[(b"Host", b"example.com")] if headers is None else headers,
+        keep_alive=(version == b"1.1") if keep_alive is None else keep_alive,
+        expects_continue=expects_continue,
+        framing=framing,
+        content_length=content_length,
+        path=target if path is None else path,
+        authority=authority,
+    )
+
+
+def events_of(data: bytes, limits: Optional[Limits] = None) -> list[Any]:
+    """All events of one request fed at once, up to PAUSED (NEED_DATA is an error)."""
+    parser = RequestParser(limits)
+    parser.feed(data)
+    events: list[Any] = []
+    while True:
+        event = parser.next_event()
+        if event is PAUSED:
+            return events
+        assert event is not NEED_DATA, f"stalled after {events!r}"
+        events.append(event)
+
+
+def status_of(data: bytes, limits: Optional[Limits] = None) -> Optional[int]:
+    """The status of the ProtocolError the bytes cause (closing the peer if the parser
+    waits); None if every request in them parses."""
+    parser = RequestParser(limits)
+    parser.feed(data)
+    try:
+        while True:
+            event = parser.next_event()
+            if event is NEED_DATA:
+                parser.feed(b"")
+            elif event is PAUSED:
+                parser.start_next_request()
+            elif isinstance(event, ConnectionClosed):
+                return None
+    except ProtocolError as error:
+        return error.status
+
+
+def get(*field_lines: bytes, target: bytes = b"/", version: bytes = b"1.1") -> bytes:
+    """A request head with the given field lines (each without its CRLF)."""
+    lines = b"".join(line + b"\r\n" for line in field_lines)
+    return b"GET " + target + b" HTTP/" + version + b"\r\n" + lines + b"\r\n"
+
+
+EOM = EndOfMessage([])
+
+# ---------------------------------------------------------------------------------------
+# Valid requests and their exact events.
+# ---------------------------------------------------------------------------------------
+
+VALID: list[tuple[str, bytes, list[Any]]] = [
+    ("request-line/origin-form", get(b"Host: example.com"), [head(), EOM]),
+    (
+        "request-line/origin-form-with-query",
+        get(b"Host: example.com", target=b"/a/b?c=d&e"),
+        [head(target=b"/a/b?c=d&e"), EOM],
+    ),
+    (
+        "request-line/target-keeps-percent-encoding",
+        get(b"Host: example.com", target=b"/a%20b/%2F?q=%41"),
+        [head(target=b"/a%20b/%2F?q=%41"), EOM],
+    ),
+    (
+        "request-line/target-allows-sub-delims-and-brackets",
+        get(b"Host: example.com", target=b"/!$&'()*+,;=:@[]{}|^`~"),
+        [head(target=b"/!$&'()*+,;=:@[]{}|^`~"), EOM],
+    ),
+    (
+        "request-line/double-slash-path-is-origin-form",
+        get(b"Host: example.com", target=b"//evil.example/x"),
+        [head(target=b"//evil.example/x"), EOM],
+    ),
+    (
+        "request-line/method-is-case-sensitive-token",
+        b"get / HTTP/1.1\r\n" + HOST + b"\r\n",
+        [head(method=b"get"), EOM],
+    ),
+    (
+        "request-line/extension-method-token",
+        b"M-SEARCH * HTTP/1.1\r\n" + HOST + b"\r\n",
+        [],  # asterisk-form is OPTIONS-only: see MALFORMED; replaced below
+    ),
+    (
+        "request-line/http-1.0",
+        b"GET / HTTP/1.0\r\n\r\n",
+        [head(version=b"1.0", headers=[], authority=b""), EOM],
+    ),
+    (
+        "request-line/http-1.2-is-treated-as-1.1",
+        b"GET / HTTP/1.2\r\n" + HOST + b"\r\n",
+        [head(), EOM],
+    ),
+    (
+        "request-line/http-1.9-is-treated-as-1.1",
+        b"GET / HTTP/1.9\r\n" + HOST + b"\r\n",
+        [head(), EOM],
+    ),
+    (
+        "request-line/asterisk-form-with-options",
+        b"OPTIONS * HTTP/1.1\r\n" + HOST + b"\r\n",
+        [head(method=b"OPTIONS", target=b"*"), EOM],
+    ),
+    (
+        "request-line/absolute-form-authority-wins-over-host",
+        b"GET http://origin.example:8080/p?q HTTP/1.1\r\n" + HOST + b"\r\n",
+        [
+            head(
+                target=b"http://origin.example:8080/p?q",
+                path=b"/p?q",
+                authority=b"origin.example:8080",
+            ),
+            EOM,
+        ],
+    ),
+    (
+        "request-line/absolute-form-https",
+        b"GET https://origin.example/ HTTP/1.1\r\n" + HOST + b"\r\n",
+        [head(target=b"https://origin.example/", path=b"/", authority=b"origin.example"), EOM],
+    ),
+    (
+        "request-line/absolute-form-scheme-is-case-insensitive",
+        b"GET HTTP://origin.example/x HTTP/1.1\r\n" + HOST + b"\r\n",
+        [head(target=b"HTTP://origin.example/x", path=b"/x", authority=b"origin.example"), EOM],
+    ),
+    (
+        "request-line/absolute-form-empty-path-is-slash",
+        b"GET http://origin.example HTTP/1.1\r\n" + HOST + b"\r\n",
+        [head(target=b"http://origin.example", path=b"/", authority=b"origin.example"), EOM],
+    ),
+    (
+        "request-line/absolute-form-query-without-path",
+        b"GET http://origin.example?x=1 HTTP/1.1\r\n" + HOST + b"\r\n",
+        [
+            head(target=b"http://origin.example?x=1", path=b"/?x=1", authority=b"origin.example"),
+            EOM,
+        ],
+    ),
+    (
+        "request-line/absolute-form-http-1.0-without-host",
+        b"GET http://origin.example/ HTTP/1.0\r\n\r\n",
+        [
+            head(
+                version=b"1.0",
+                headers=[],
+                target=b"http://origin.example/",
+                path=b"/",
+                authority=b"origin.example",
+            ),
+            EOM,
+        ],
+    ),
+    (
+        "request-line/one-empty-line-before-is-ignored",
+        b"\r\n" + get(b"Host: example.com"),
+        [head(), EOM],
+    ),
+    (
+        "request-line/two-empty-lines-before-are-ignored",
+        b"\r\n\r\n" + get(b"Host: example.com"),
+        [head(), EOM],
+    ),
+    (
+        "field/value-is-trimmed-of-sp-and-htab-only",
+        get(b"Host: example.com", b"X-A: \t value \t"),
+        [head(headers=[(b"Host", b"example.com"), (b"X-A", b"value")]), EOM],
+    ),
+    (
+        "field/no-space-after-colon",
+        get(b"Host:example.com"),
+        [head(), EOM],
+    ),
+    (
+        "field/inner-whitespace-is-kept",
+        get(b"Host: example.com", b"X-A: a  \tb"),
+        [head(headers=[(b"Host", b"example.com"), (b"X-A", b"a  \tb")]), EOM],
+    ),
+    (
+        "field/empty-value",
+        get(b"Host: example.com", b"X-Empty:"),
+        [head(headers=[(b"Host", b"example.com"), (b"X-Empty", b"")]), EOM],
+    ),
+    (
+        "field/whitespace-only-value-is-empty",
+        get(b"Host: example.com", b"X-Empty:  \t "),
+        [head(headers=[(b"Host", b"example.com"), (b"X-Empty", b"")]), EOM],
+    ),
+    (
+        "field/obs-text-is-allowed-and-not-stripped",
+        get(b"Host: example.com", b"X-Latin: \xa0caf\xe9\x85"),
+        [head(headers=[(b"Host", b"example.com"), (b"X-Latin", b"\xa0caf\xe9\x85")]), EOM],
+    ),
+    (
+        "field/name-case-and-order-are-preserved",
+        get(b"X-B: 2", b"hOsT: example.com", b"x-a: 1"),
+        [head(headers=[(b"X-B", b"2"), (b"hOsT", b"example.com"), (b"x-a", b"1")]), EOM],
+    ),
+    (
+        "field/repeated-names-are-kept-in-order",
+        get(b"Host: example.com", b"Accept: a", b"Accept: b"),
+        [head(headers=[(b"Host", b"example.com"), (b"Accept", b"a"), (b"Accept", b"b")]), EOM],
+    ),
+    (
+        "field/underscore-names-are-kept-for-the-gateway-to-drop",
+        get(b"Host: example.com", b"X_Forwarded_For: 1.2.3.4"),
+        [head(headers=[(b"Host", b"example.com"), (b"X_Forwarded_For", b"1.2.3.4")]), EOM],
+    ),
+    (
+        "field/all-tchars-in-a-name",
+        get(b"Host: example.com", b"!#$%&'*+-.^_`|~09azAZ: v"),
+        [head(headers=[(b"Host", b"example.com"), (b"!#$%&'*+-.^_`|~09azAZ", b"v")]), EOM],
+    ),
+    (
+        "field/value-with-colons-and-quotes",
+        get(b"Host: example.com", b'X-A: "a:b", c=d'),
+        [head(headers=[(b"Host", b"example.com"), (b"X-A", b'"a:b", c=d')]), EOM],
+    ),
+    ("host/name-with-port", get(b"Host: example.com:8080"), [
+        head(headers=[(b"Host", b"example.com:8080")], authority=b"example.com:8080"), EOM]),
+    ("host/ipv4", get(b"Host: 127.0.0.1:80"), [
+        head(headers=[(b"Host", b"127.0.0.1:80")], authority=b"127.0.0.1:80"), EOM]),
+    ("host/ipv6-literal", get(b"Host: [::1]:8080"), [
+        head(headers=[(b"Host", b"[::1]:8080")], authority=b"[::1]:8080"), EOM]),
+    ("host/empty-value-is-allowed", get(b"Host:"), [
+        head(headers=[(b"Host", b"")], authority=b""), EOM]),
+    ("host/pct-encoded-reg-name", get(b"Host: ex%41mple"), [
+        head(headers=[(b"Host", b"ex%41mple")], authority=b"ex%41mple"), EOM]),
+    ("host/empty-port-is-allowed", get(b"Host: example.com:"), [
+        head(headers=[(b"Host", b"example.com:")], authority=b"example.com:"), EOM]),
+    ("host/http-1.0-with-host", get(b"Host: example.com", version=b"1.0"), [
+        head(version=b"1.0"), EOM]),
+    (
+        "framing/content-length",
+        b"POST / HTTP/1.1\r\n" + HOST + b"Content-Length: 5\r\n\r\nhello",
+        [
+            head(
+                method=b"POST",
+                headers=[(b"Host", b"example.com"), (b"Content-Length", b"5")],
+                framing=Framing.LENGTH,
+                content_length=5,
+            ),
+            Data(b"hello"),
+            EOM,
+        ],
+    ),
+    (
+        "framing/content-length-zero-has-no-data",
+        b"POST / HTTP/1.1\r\n" + HOST + b"Content-Length: 0\r\n\r\n",
+        [
+            head(
+                method=b"POST",
+                headers=[(b"Host", b"example.com"), (b"Content-Length", b"0")],
+                framing=Framing.LENGTH,
+                content_length=0,
+            ),
+            EOM,
+        ],
+    ),
+    (
+        "framing/content-length-leading-zeros",
+        b"POST / HTTP/1.1\r\n" + HOST + b"Content-Length: 003\r\n\r\nabc",
+        [
+            head(
+                method=b"POST",
+                headers=[(b"Host", b"example.com"), (b"Content-Length", b"003")],
+                framing=Framing.LENGTH,
+                content_length=3,
+            ),
+            Data(b"abc"),
+            EOM,
+        ],
+    ),
+    (
+        "framing/content-length-name-case-insensitive",
+        b"POST / HTTP/1.1\r\n" + HOST + b"content-LENGTH: 1\r\n\r\nx",
+        [
+            head(
+                method=b"POST",
+                headers=[(b"Host", b"example.com"), (b"content-LENGTH", b"1")],
+                framing=Framing.LENGTH,
+                content_length=1,
+            ),
+            Data(b"x"),
+            EOM,
+        ],
+    ),
+    (
+        "framing/content-length-on-http-1.0",
+        b"POST / HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi",
+        [
+            head(
+                method=b"POST",
+                version=b"1.0",
+                headers=[(b"Content-Length", b"2")],
+                framing=Framing.LENGTH,
+                content_length=2,
+                authority=b"",
+            ),
+            Data(b"hi"),
+            EOM,
+        ],
+    ),
+    (
+        "framing/neither-means-empty-body",
+        b"POST / HTTP/1.1\r\n" + HOST + b"\r\n",
+        [head(method=b"POST"), EOM],
+    ),
+    (
+        "framing/content-length-at-the-body-limit",
+        b"POST / HTTP/1.1\r\n" + HOST + b"Content-Length: 10\r\n\r\n0123456789",
+        [
+            head(
+                method=b"POST",
+                headers=[(b"Host", b"example.com"), (b"Content-Length", b"10")],
+                framing=Framing.LENGTH,
+                content_length=10,
+            ),
+            Data(b"0123456789"),
+            EOM,
+        ],
+    ),
+    (
+        "connection/http-1.1-close-token",
+        get(b"Host: example.com", b"Connection: close"),
+        [head(headers=[(b"Host", b"example.com"), (b"Connection", b"close")], keep_alive=False),
+         EOM],
+    ),
+    (
+        "connection/close-anywhere-in-the-list-case-insensitive",
+        get(b"Host: example.com", b"Connection: keep-alive, Upgrade ,CLOSE"),
+        [head(headers=[(b"Host", b"example.com"), (b"Connection", b"keep-alive, Upgrade ,CLOSE")],
+              keep_alive=False), EOM],
+    ),
+    (
+        "connection/close-on-a-second-line",
+        get(b"Host: example.com", b"Connection: upgrade", b"Connection: close"),
+        [head(headers=[(b"Host", b"example.com"), (b"Connection", b"upgrade"),
+                       (b"Connection", b"close")], keep_alive=False), EOM],
+    ),
+    (
+        "connection/http-1.1-other-tokens-persist",
+        get(b"Host: example.com", b"Connection: Upgrade"),
+        [head(headers=[(b"Host", b"example.com"), (b"Connection", b"Upgrade")]), EOM],
+    ),
+    (
+        "connection/http-1.0-keep-alive",
+        b"GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n",
+        [head(version=b"1.0", headers=[(b"Connection", b"Keep-Alive")], keep_alive=True,
+              authority=b""), EOM],
+    ),
+    (
+        "connection/http-1.0-keep-alive-and-close-closes",
+        b"GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n",
+        [head(version=b"1.0", headers=[(b"Connection", b"keep-alive, close")], keep_alive=False,
+              authority=b""), EOM],
+    ),
+    (
+        "connection/http-1.0-default-closes",
+        b"GET / HTTP/1.0\r\n\r\n",
+        [head(version=b"1.0", headers=[], keep_alive=False, authority=b""), EOM],
+    ),
+    (
+        "expect/100-continue-on-http-1.1",
+        get(b"Host: example.com", b"Expect: 100-continue"),
+        [head(headers=[(b"Host", b"example.com"), (b"Expect", b"100-continue")],
+              expects_continue=True), EOM],
+    ),
+    (
+        "expect/100-continue-is-case-insensitive",
+        get(b"Host: example.com", b"Expect: 100-Continue"),
+        [head(headers=[(b"Host", b"example.com"), (b"Expect", b"100-Continue")],
+              expects_continue=True), EOM],
+    ),
+    (
+        "expect/ignored-on-http-1.0",
+        b"GET / HTTP/1.0\r\nExpect: 100-continue\r\n\r\n",
+        [head(version=b"1.0", headers=[(b"Expect", b"100-continue")], authority=b""), EOM],
+    ),
+    (
+        "expect/other-expectations-are-not-100-continue",
+        get(b"Host: example.com", b"Expect: 200-ok"),
+        [head(headers=[(b"Host", b"example.com"), (b"Expect", b"200-ok")]), EOM],
+    ),
+]
+
+CHUNKED_HEAD = b"POST / HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+def chunked_head(coding: bytes = b"chunked") -> RequestHead:
+    return head(
+        method=b"POST",
+        headers=[(b"Host", b"example.com"), (b"Transfer-Encoding", coding)],
+        framing=Framing.CHUNKED,
+    )
+
+
+VALID += [
+    ("chunked/one-chunk", CHUNKED_HEAD + b"5\r\nhello\r\n0\r\n\r\n",
+     [chunked_head(), Data(b"hello"), EOM]),
+    ("chunked/several-chunks", CHUNKED_HEAD + b"1\r\na\r\n2\r\nbc\r\n0\r\n\r\n",
+     [chunked_head(), Data(b"a"), Data(b"bc"), EOM]),
+    ("chunked/empty-body", CHUNKED_HEAD + b"0\r\n\r\n", [chunked_head(), EOM]),
+    ("chunked/uppercase-hex-size", CHUNKED_HEAD + b"A\r\n0123456789\r\n0\r\n\r\n",
+     [chunked_head(), Data(b"0123456789"), EOM]),
+    ("chunked/lowercase-hex-size", CHUNKED_HEAD + b"a\r\n0123456789\r\n0\r\n\r\n",
+     [chunked_head(), Data(b"0123456789"), EOM]),
+    ("chunked/leading-zeros-in-size", CHUNKED_HEAD + b"0003\r\nabc\r\n000\r\n\r\n",
+     [chunked_head(), Data(b"abc"), EOM]),
+    ("chunked/coding-is-case-insensitive",
+     CHUNKED_HEAD.replace(b"chunked", b"Chunked") + b"0\r\n\r\n",
+     [chunked_head(b"Chunked"), EOM]),
+    ("chunked/extension-name", CHUNKED_HEAD + b"3;ext\r\nabc\r\n0\r\n\r\n",
+     [chunked_head(), Data(b"abc"), EOM]),
+    ("chunked/extension-token-value", CHUNKED_HEAD + b"3;a=b;c=d\r\nabc\r\n0;last\r\n\r\n",
+     [chunked_head(), Data(b"abc"), EOM]),
+    ("chunked/extension-quoted-value",
+     CHUNKED_HEAD + b'3;a="x y\\"z;"\r\nabc\r\n0\r\n\r\n',
+     [chunked_head(), Data(b"abc"), EOM]),
+    ("chunked/extension-bad-whitespace-around-semicolon-and-equals",
+     CHUNKED_HEAD + b"3 ; a = b\t;\tc\r\nabc\r\n0\r\n\r\n",
+     [chunked_head(), Data(b"abc"), EOM]),
+    ("chunked/trailers-are-returned-apart",
+     CHUNKED_HEAD + b"1\r\nx\r\n0\r\nX-Checksum: abc\r\nX-Other:  1 \r\n\r\n",
+     [chunked_head(), Data(b"x"),
+      EndOfMessage([(b"X-Checksum", b"abc"), (b"X-Other", b"1")])]),
+    ("chunked/trailer-with-framing-name-is-not-merged",
+     CHUNKED_HEAD + b"0\r\nContent-Length: 5\r\n\r\n",
+     [chunked_head(), EndOfMessage([(b"Content-Length", b"5")])]),
+    ("chunked/coding-with-surrounding-ows",
+     CHUNKED_HEAD.replace(b"chunked", b"  chunked ") + b"0\r\n\r\n",
+     [chunked_head(b"chunked"), EOM]),
+]
+
+# This entry was a placeholder above: an extension method in origin-form instead.
+VALID = [case for case in VALID if case[0] != "request-line/extension-method-token"] + [
+    (
+        "request-line/extension-method-token",
+        b"M-SEARCH / HTTP/1.1\r\n" + HOST + b"\r\n",
+        [head(method=b"M-SEARCH"), EOM],
+    ),
+]
+
+LIMITS = Limits(max_body_size=10)
+
+
+@pytest.mark.parametrize(("data", "expected"), [c[1:] for c in VALID], ids=[c[0] for c in VALID])
+def test_valid_request_gives_exact_events(data: bytes, expected: list[Any]) -> None:
+    assert events_of(data, LIMITS) == expected
+
+
+# ---------------------------------------------------------------------------------------
+# Malformed requests and their exact status.
+# ---------------------------------------------------------------------------------------
+
+
+def post(*field_lines: bytes, body: bytes = b"") -> bytes:
+    lines = b"".join(line + b"\r\n" for line in field_lines)
+    return b"POST / HTTP/1.1\r\n" + HOST + lines + b"\r\n" + body
+
+
+def chunked(body: bytes) -> bytes:
+    return CHUNKED_HEAD + body
+
+
+MALFORMED: list[tuple[str, bytes, int]] = [
+    # Line ends are CRLF only (HTTP.md "Parsing bytes, not text").
+    ("crlf/bare-cr-in-request-line", b"GET / HTTP/1.1\rHost: a\r\n\r\n", 400),
+    ("crlf/bare-lf-ends-request-line", b"GET / HTTP/1.1\nHost: a\r\n\r\n", 400),
+    ("crlf/bare-lf-ends-field-line", b"GET / HTTP/1.1\r\nHost: a\nX: b\r\n\r\n", 400),
+    ("crlf/bare-lf-ends-head", b"GET / HTTP/1.1\r\nHost: a\r\n\n", 400),
+    ("crlf/lf-only-head", b"GET / HTTP/1.1\nHost: a\n\n", 400),
+    ("crlf/bare-cr-in-field-value", get(b"Host: a", b"X: a\rb"), 400),
+    ("crlf/cr-cr-lf-ends-field-line", get(b"Host: a", b"X: a\r"), 400),
+    ("crlf/bare-cr-before-head-end", b"GET / HTTP/1.1\r\nHost: a\r\n\r\r\n\r\n", 400),
+    ("crlf/lf-cr-lf-ends-head", b"GET / HTTP/1.1\r\nHost: a\n\r\n", 400),
+    # Request line: method SP request-target SP HTTP-version CRLF, one SP each.
+    ("request-line/two-spaces-after-method", b"GET  / HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("request-line/two-spaces-before-version", b"GET /  HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("request-line/trailing-space", b"GET / HTTP/1.1 \r\n" + HOST + b"\r\n", 400),
+    ("request-line/leading-space", b" GET / HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("request-line/htab-separator", b"GET\t/ HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("request-line/empty-method", b" / HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("request-line/method-not-a-token", b"GE(T / HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("request-line/method-non-ascii", b"G\xc9T / HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("request-line/missing-version", b"GET /\r\n" + HOST + b"\r\n", 400),
+    ("request-line/http-0.9-style", b"GET /\r\n\r\n", 400),
+    ("request-line/missing-target", b"GET HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("request-line/only-empty-line-third", b"\r\n\r\n\r\n" + get(b"Host: a"), 400),
+    ("request-line/garbage", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400),
+    # HTTP-version = "HTTP/" DIGIT "." DIGIT; major != 1 -> 505.
+    ("version/lowercase-name", b"GET / http/1.1\r\n" + HOST + b"\r\n", 400),
+    ("version/missing-minor", b"GET / HTTP/1\r\n" + HOST + b"\r\n", 400),
+    ("version/two-digit-minor", b"GET / HTTP/1.10\r\n" + HOST + b"\r\n", 400),
+    ("version/leading-zero-major", b"GET / HTTP/01.1\r\n" + HOST + b"\r\n", 400),
+    ("version/three-parts", b"GET / HTTP/1.1.1\r\n" + HOST + b"\r\n", 400),
+    ("version/no-dot", b"GET / HTTP/11\r\n" + HOST + b"\r\n", 400),
+    ("version/http-2.0", b"GET / HTTP/2.0\r\n" + HOST + b"\r\n", 505),
+    ("version/http-3.0", b"GET / HTTP/3.0\r\n" + HOST + b"\r\n", 505),
+    ("version/http-0.9", b"GET / HTTP/0.9\r\n" + HOST + b"\r\n", 505),
+    ("version/http-10.0", b"GET / HTTP/10.0\r\n" + HOST + b"\r\n", 505),
+    ("version/http-2-preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
+    # request-target: no SP/CTL/NUL/non-ASCII; forms by method.
+    ("target/space-inside", b"GET /a b HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/nul", b"GET /a\x00b HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/control", b"GET /a\x01 HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/del", b"GET /a\x7f HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/htab", b"GET /a\tb HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/non-ascii", b"GET /caf\xc3\xa9 HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/latin-1-nbsp", b"GET /a\xa0 HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/fragment", b"GET /a#frag HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/relative-path", b"GET index.html HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/asterisk-with-get", b"GET * HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/authority-form-with-get", b"GET example.com:443 HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/connect-is-not-implemented",
+     b"CONNECT example.com:443 HTTP/1.1\r\n" + HOST + b"\r\n", 501),
+    ("target/connect-origin-form-is-not-implemented",
+     b"CONNECT / HTTP/1.1\r\n" + HOST + b"\r\n", 501),
+    ("target/absolute-form-other-scheme", b"GET ftp://example.com/ HTTP/1.1\r\n" + HOST + b"\r\n",
+     400),
+    ("target/absolute-form-userinfo",
+     b"GET http://user:pw@example.com/ HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/absolute-form-empty-host", b"GET http:///x HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/absolute-form-bad-port",
+     b"GET http://example.com:port/ HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/scheme-without-slashes", b"GET http:example.com HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/absolute-form-still-needs-host", b"GET http://example.com/ HTTP/1.1\r\n\r\n", 400),
+    # Header fields: name ":" OWS value OWS.
+    ("field/space-before-colon", get(b"Host : a"), 400),
+    ("field/htab-before-colon", get(b"Host\t: a"), 400),
+    ("field/obs-fold-with-space", get(b"Host: a", b"X: a", b" b"), 400),
+    ("field/obs-fold-with-htab", get(b"Host: a", b"X: a", b"\tb"), 400),
+    ("field/obs-fold-on-first-line", get(b" Host: a"), 400),
+    ("field/no-colon", get(b"Host: a", b"NoColon"), 400),
+    ("field/empty-name", get(b"Host: a", b": value"), 400),
+    ("field/name-with-space", get(b"Host: a", b"X Y: b"), 400),
+    ("field/name-with-separator", get(b"Host: a", b"X(Y): b"), 400),
+    ("field/name-with-at", get(b"Host: a", b"X@Y: b"), 400),
+    ("field/name-non-ascii", get(b"Host: a", b"X\xe9: b"), 400),
+    ("field/name-with-nul", get(b"Host: a", b"X\x00Y: b"), 400),
+    ("field/nul-in-value", get(b"Host: a", b"X: a\x00b"), 400),
+    ("field/vt-in-value", get(b"Host: a", b"X: a\x0bb"), 400),
+    ("field/ff-in-value", get(b"Host: a", b"X: a\x0cb"), 400),
+    ("field/esc-in-value", get(b"Host: a", b"X: a\x1bb"), 400),
+    ("field/del-in-value", get(b"Host: a", b"X: a\x7fb"), 400),
+    ("field/vt-as-leading-ows", get(b"Host: a", b"X:\x0bb"), 400),
+    ("field/nul-as-trailing-ows", get(b"Host: a", b"X: b\x00"), 400),
+    ("field/unit-separator-in-value", get(b"Host: a", b"X: \x1f"), 400),
+    # Host: exactly one valid host[:port] on HTTP/1.1.
+    ("host/missing-on-http-1.1", get(b"X: a"), 400),
+    ("host/duplicate", get(b"Host: a", b"Host: a"), 400),
+    ("host/duplicate-other-case", get(b"Host: a", b"host: b"), 400),
+    ("host/duplicate-on-http-1.0", get(b"Host: a", b"Host: b", version=b"1.0"), 400),
+    ("host/userinfo", get(b"Host: user@example.com"), 400),
+    ("host/comma-list", get(b"Host: a.example, b.example"), 400),
+    ("host/space-inside", get(b"Host: a b"), 400),
+    ("host/slash", get(b"Host: example.com/evil"), 400),
+    ("host/port-not-digits", get(b"Host: example.com:http"), 400),
+    ("host/port-too-long", get(b"Host: example.com:123456"), 400),
+    ("host/bad-pct-encoding", get(b"Host: ex%4"), 400),
+    ("host/unclosed-ip-literal", get(b"Host: [::1"), 400),
+    ("host/non-ascii", get(b"Host: ex\xe4mple.com"), 400),
+    ("host/invalid-on-http-1.0", get(b"Host: a b", version=b"1.0"), 400),
+    # Duplicates that make a request ambiguous.
+    ("duplicate/content-type", get(b"Host: a", b"Content-Type: a/b", b"Content-Type: c/d"), 400),
+    ("duplicate/content-length-same-value", post(b"Content-Length: 1", b"Content-Length: 1",
+                                                  body=b"x"), 400),
+    ("duplicate/content-length-different-case",
+     post(b"Content-Length: 1", b"content-length: 2", body=b"xy"), 400),
+    # Content-Length = 1*DIGIT, capped; never int() (HTTP.md).
+    ("content-length/plus-sign", post(b"Content-Length: +1", body=b"x"), 400),
+    ("content-length/minus-sign", post(b"Content-Length: -1"), 400),
+    ("content-length/list", post(b"Content-Length: 1, 1", body=b"x"), 400),
+    ("content-length/list-no-space", post(b"Content-Length: 1,1", body=b"x"), 400),
+    ("content-length/space-inside", post(b"Content-Length: 1 0", body=b"x"), 400),
+    ("content-length/empty", post(b"Content-Length:"), 400),
+    ("content-length/hex", post(b"Content-Length: 0x1", body=b"x"), 400),
+    ("content-length/decimal-point", post(b"Content-Length: 1.0", body=b"x"), 400),
+    ("content-length/exponent", post(b"Content-Length: 1e1", body=b"x"), 400),
+    ("content-length/underscore", post(b"Content-Length: 1_0", body=b"x"), 400),
+    ("content-length/unicode-digit", post(b"Content-Length: \xd9\xa1", body=b"x"), 400),
+    ("content-length/too-many-digits", post(b"Content-Length: 0000000000000000001"), 400),
+    ("content-length/vt-padding", post(b"Content-Length: \x0b1", body=b"x"), 400),
+    ("content-length/over-the-body-limit", post(b"Content-Length: 11"), 413),
+    ("content-length/huge", post(b"Content-Length: 999999999999999999"), 413),
+    ("content-length/body-truncated-by-close", post(b"Content-Length: 5", body=b"abc"), 400),
+    # Transfer-Encoding: only chunked, exactly once, last, on HTTP/1.1.
+    ("transfer-encoding/with-content-length",
+     post(b"Transfer-Encoding: chunked", b"Content-Length: 3", body=b"0\r\n\r\n"), 400),
+    ("transfer-encoding/with-content-length-first",
+     post(b"Content-Length: 3", b"Transfer-Encoding: chunked", body=b"0\r\n\r\n"), 400),
+    ("transfer-encoding/on-http-1.0",
+     b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+    ("transfer-encoding/chunked-twice", post(b"Transfer-Encoding: chunked, chunked"), 400),
+    ("transfer-encoding/chunked-twice-on-two-lines",
+     post(b"Transfer-Encoding: chunked", b"Transfer-Encoding: chunked"), 400),
+    ("transfer-encoding/chunked-not-last", post(b"Transfer-Encoding: chunked, gzip"), 400),
+    ("transfer-encoding/chunked-not-last-on-two-lines",
+     post(b"Transfer-Encoding: chunked", b"Transfer-Encoding: gzip"), 400),
+    ("transfer-encoding/empty", post(b"Transfer-Encoding:"), 400),
+    ("transfer-encoding/empty-element", post(b"Transfer-Encoding: chunked,"), 400),
+    ("transfer-encoding/unknown-coding", post(b"Transfer-Encoding: gzip"), 501),
+    ("transfer-encoding/identity", post(b"Transfer-Encoding: identity"), 501),
+    ("transfer-encoding/gzip-then-chunked", post(b"Transfer-Encoding: gzip, chunked"), 501),
+    ("transfer-encoding/chunked-with-parameter", post(b"Transfer-Encoding: chunked;q=1"), 501),
+    ("transfer-encoding/misspelt", post(b"Transfer-Encoding: chunk"), 501),
+    ("transfer-encoding/nbsp-padding", post(b"Transfer-Encoding: \xa0chunked"), 501),
+    ("transfer-encoding/vt-padding", post(b"Transfer-Encoding: \x0bchunked"), 400),
+    # Chunked: hex size (capped), extensions, CRLF after data, trailers.
+    ("chunked/size-with-0x", chunked(b"0x5\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunked/size-negative", chunked(b"-5\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunked/size-plus", chunked(b"+5\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunked/size-leading-space", chunked(b" 5\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunked/size-trailing-space", chunked(b"5 \r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunked/size-underscore", chunked(b"1_0\r\n0123456789\r\n0\r\n\r\n"), 400),
+    ("chunked/size-not-hex", chunked(b"g\r\nx\r\n0\r\n\r\n"), 400),
+    ("chunked/size-empty", chunked(b"\r\nx\r\n0\r\n\r\n"), 400),
+    ("chunked/size-too-many-digits", chunked(b"00000000000000001\r\nx\r\n0\r\n\r\n"), 400),
+    ("chunked/size-bare-lf", chunked(b"5\nhello\r\n0\r\n\r\n"), 400),
+    ("chunked/size-bare-cr", chunked(b"5\rhello\r\n0\r\n\r\n"), 400),
+    ("chunked/data-longer-than-size", chunked(b"3\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunked/data-shorter-than-size", chunked(b"9\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunked/data-followed-by-lf", chunked(b"5\r\nhello\n0\r\n\r\n"), 400),
+    ("chunked/data-followed-by-cr-only", chunked(b"5\r\nhello\r0\r\n\r\n"), 400),
+    ("chunked/extension-empty", chunked(b"5;\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunked/extension-no-name", chunked(b"5;=x\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunked/extension-empty-value", chunked(b"5;a=\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunked/extension-unterminated-quote", chunked(b'5;a="x\r\nhello\r\n0\r\n\r\n'), 400),
+    ("chunked/extension-value-with-space", chunked(b"5;a=b c\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunked/extension-with-nul", chunked(b"5;a\x00\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunked/extension-too-long", chunked(b"5;a=" + b"b" * 5000 + b"\r\nhello\r\n0\r\n\r\n"),
+     400),
+    ("chunked/line-too-long-before-crlf", chunked(b"5" + b"0" * 5000), 400),
+    ("chunked/missing-last-chunk", chunked(b"5\r\nhello\r\n"), 400),
+    ("chunked/missing-final-crlf", chunked(b"5\r\nhello\r\n0\r\n"), 400),
+    ("chunked/decoded-size-over-the-body-limit", chunked(b"6\r\n123456\r\n6\r\n123456\r\n"), 413),
+    ("chunked/one-chunk-over-the-body-limit", chunked(b"b\r\n"), 413),
+    ("chunked/huge-size", chunked(b"ffffffffffffffff\r\n"), 413),
+    ("trailers/space-before-colon", chunked(b"0\r\nX-T : 1\r\n\r\n"), 400),
+    ("trailers/obs-fold", chunked(b"0\r\nX-T: 1\r\n 2\r\n\r\n"), 400),
+    ("trailers/no-colon", chunked(b"0\r\nX-T\r\n\r\n"), 400),
+    ("trailers/control-in-value", chunked(b"0\r\nX-T: a\x01\r\n\r\n"), 400),
+    ("trailers/bare-lf", chunked(b"0\r\nX-T: 1\n\n"), 400),
+    ("trailers/bare-cr", chunked(b"0\r\nX-T: 1\r2\r\n\r\n"), 400),
+    ("trailers/section-too-large", chunked(b"0\r\nX-T: " + b"a" * 9000 + b"\r\n\r\n"), 431),
+    ("trailers/section-too-large-before-end", chunked(b"0\r\nX-T: " + b"a" * 9000), 431),
+    # Truncation: the peer closed mid-head or mid-body.
+    ("close/mid-request-line", b"GET / HT", 400),
+    ("close/mid-head", b"GET / HTTP/1.1\r\nHost: a\r\n", 400),
+    ("close/mid-chunk", chunked(b"5\r\nhel"), 400),
+    ("close/mid-chunk-line", chunked(b"5"), 400),
+    ("close/mid-trailers", chunked(b"0\r\nX-T: 1\r\n"), 400),
+    ("close/after-chunk-data-cr", chunked(b"5\r\nhello\r"), 400),
+    # Pipelining: an error in a later request is still an error.
+    ("pipeline/bad-second-request", get(b"Host: a") + b"GET / HTTP/9.9\r\n\r\n", 505),
+    ("pipeline/smuggled-request-after-te-body",
+     post(b"Transfer-Encoding: chunked", body=b"0\r\n\r\nGET /admin HTTP/1.1\r\n\r\n"), 400),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "status"), [c[1:] for c in MALFORMED], ids=[c[0] for c in MALFORMED]
+)
+def test_malformed_request_gives_exact_status(data: bytes, status: int) -> None:
+    assert status_of(data, LIMITS) == status
