@@ -360,8 +360,14 @@ def test_redirect_with_a_response_class() -> None:
         ({"key": "a", "value": "é"}, 'a="\\303\\251"; Path=/'),
         ({"key": "a", "value": "b", "path": None}, "a=b"),
         ({"key": "a", "value": "b", "path": "/a b;c"}, "a=b; Path=/a%20b%3Bc"),
-        ({"key": "a", "value": "b", "domain": ".Example.com:8000"}, "a=b; Domain=Example.com; Path=/"),
-        ({"key": "a", "value": "b", "secure": True, "httponly": True}, "a=b; Secure; HttpOnly; Path=/"),
+        (
+            {"key": "a", "value": "b", "domain": ".Example.com:8000"},
+            "a=b; Domain=Example.com; Path=/",
+        ),
+        (
+            {"key": "a", "value": "b", "secure": True, "httponly": True},
+            "a=b; Secure; HttpOnly; Path=/",
+        ),
         ({"key": "a", "value": "b", "samesite": "lax"}, "a=b; Path=/; SameSite=Lax"),
         ({"key": "a", "value": "b", "samesite": "NONE"}, "a=b; Path=/; SameSite=None"),
         ({"key": "a", "value": "b", "samesite": "Strict"}, "a=b; Path=/; SameSite=Strict"),
@@ -439,9 +445,7 @@ def test_oversized_cookie_warns() -> None:
 def test_cookie_value_quoting_keeps_the_header_safe(value: str) -> None:
     quoted = quote_cookie_value(value)
     assert quoted.isascii()
-    assert not any(character in quoted for character in "\r\n\x00;,") or not quoted.startswith(
-        '"'
-    )
+    assert not any(character in quoted for character in "\r\n\x00;,") or not quoted.startswith('"')
     if quoted.startswith('"'):
         inner = quoted[1:-1]
         assert ";" not in inner and "," not in inner and " " not in inner.replace(" ", "")
