@@ -421,6 +421,8 @@ class Client:
         body_input = environ["wsgi.input"]
         body = body_input.getvalue() if isinstance(body_input, io.BytesIO) else b""
         status, headers, data = run_wsgi_app(self.application, environ)
+        if environ["REQUEST_METHOD"] == "HEAD":
+            data = b""  # what a server puts on the wire (RFC 9110 §9.3.2)
         request_environ = dict(environ, **{"wsgi.input": io.BytesIO(body)})
         response = TestResponse(data, status, headers, Request(request_environ))
         self._store_cookies(environ, response)
