@@ -564,3 +564,54 @@ def test_parse_range_stays_inside_the_file(first: int, last: int, size: int) -> 
         if byte_range is not None:
             assert 0 <= byte_range.start < byte_range.stop <= size
             assert isinstance(byte_range, ByteRange)
+
+
+# Over a real socket, on tinyweb's own server (wsgi.file_wrapper, percent-decoding) -------------
+
+
+def test_served_over_a_real_socket(folder: Path) -> None:
+    import http.client
+
+    from tinyweb.errors import HTTPError
+    from tinyweb.server import Server
+
+    def application(environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            name = environ["PATH_INFO"][len("/static/") :]
+            response = send_from_directory(folder, name, environ=environ, max_age=60)
+        except HTTPError as error:
+            return error(environ, start_response)
+        return response(environ, start_response)
+
+    def fetch(
+        port: int, method: str, target: str, **headers: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request(method, target, headers=headers)
+            answer = connection.getresponse()
+            return answer.status, dict(answer.getheaders()), answer.read()
+        finally:
+            connection.close()
+
+    big = folder / "big.bin"
+    big.write_bytes(os.urandom(3 * BLOCK_SIZE + 17))
+    with Server(application, "127.0.0.1", 0) as server:  # its file_wrapper may sendfile()
+        port = server.server_address[1]
+        status, headers, body = fetch(port, "GET", "/static/big.bin")
+        assert (status, body) == (200, big.read_bytes())
+        assert headers["Cache-Control"] == "public, max-age=60"
+        status, headers, body = fetch(port, "GET", "/static/data.bin", Range="bytes=-10")
+        assert (status, body, headers["Content-Range"]) == (
+            206,
+            CONTENT[-10:],
+            "bytes 990-999/1000",
+        )
+        etag = headers["ETag"]
+        assert fetch(port, "GET", "/static/data.bin", **{"If-None-Match": etag})[0] == 304
+        status, headers, body = fetch(port, "HEAD", "/static/data.bin")
+        assert (status, headers["Content-Length"], body) == (200, "1000", b"")
+        assert fetch(port, "GET", "/static/%2e%2e/secret.txt")[0] == 404
+        assert fetch(port, "GET", "/static/..%2fsecret.txt")[0] == 404
+        assert fetch(port, "GET", "/static/css%5c..%5c..%5csecret.txt")[0] == 404
+        assert fetch(port, "GET", "/static/data.bin", Range="bytes=5000-")[0] == 416

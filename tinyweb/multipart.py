@@ -191,12 +191,13 @@ class MultipartDecoder:
 
     def _scan_body(self, events: list[Event]) -> bool:
         """Find the next delimiter in the preamble or a body; emit what precedes it."""
-        self.bytes_scanned += len(self._buffer)
         index = self._buffer.find(self.delimiter)
         if index == -1:
+            self.bytes_scanned += len(self._buffer)
             keep = self._possible_delimiter_start()
             self._emit_body(events, len(self._buffer) - keep)
             return False
+        self.bytes_scanned += index + len(self.delimiter)
         self._emit_body(events, index)
         del self._buffer[: len(self.delimiter)]
         if self.state is State.BODY:
