@@ -293,6 +293,7 @@ _PARAMETER = re.compile(
     r"""(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<token>[^;"]*?)))?[ \t]*(?=;|$)"""
 )
 _TYPE = re.compile(r"[ \t]*([^;]*?)[ \t]*(?=;|$)")
+_QUOTED_PAIR = re.compile(r'\\([\\"])')
 # RFC 2231 §3-4: name*N (a continuation), name*N* / name* (percent-encoded ext-value).
 _EXTENDED_NAME = re.compile(r"(?P<base>[^*]+)(?:\*(?P<index>[0-9]{1,3}))?(?P<encoded>\*)?")
 # RFC 5987 §3.2:  ext-value = charset "'" [ language ] "'" value-chars
@@ -329,7 +330,9 @@ def parse_options_header(value: str) -> tuple[str, dict[str, str]]:
 
 def _unquote(text: str) -> str:
     """Undo quoted-pair escapes of ``"`` and ``\\`` (RFC 9110 §5.6.4)."""
-    return re.sub(r'\\([\\"])', r"\1", text)
+    if "\\" not in text:  # the common case; skipping the regex halves parameter parsing
+        return text
+    return _QUOTED_PAIR.sub(r"\1", text)
 
 
 def _collapse_parameters(raw: list[tuple[str, str, bool]]) -> dict[str, str]:
