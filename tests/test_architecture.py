@@ -39,6 +39,8 @@ FRAMEWORK_HALF = {
     "response",
     "context",
     "app",
+    "return_values",
+    "rendering",
     "blueprints",
     "config",
     "sessions",
@@ -71,6 +73,8 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "security": set(),
     "config": set(),
     "app": FRAMEWORK_HALF | {"server"},  # `server` only lazily, inside App.run()
+    "return_values": {"errors", "response"},  # the make_response conventions (app helper)
+    "rendering": FRAMEWORK_HALF,  # render_template: the app <-> template engine bridge
     "blueprints": FRAMEWORK_HALF,
     "sessions": FRAMEWORK_HALF,
     "static": FRAMEWORK_HALF,

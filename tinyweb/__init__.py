@@ -4,10 +4,71 @@ This module is the public face of the package: it re-exports the names an applic
 imports and holds no logic of its own. See ``docs/how-it-works.md`` for the reading order
 of the package, and ``ARCHITECTURE.md`` for how the server half and the framework half
 meet at WSGI (PEP 3333) and nowhere else.
+
+The names are spelled as Flask spells them, so porting an app is renaming ``flask`` to
+``tinyweb`` (and ``Flask`` to ``App``)::
+
+    from tinyweb import App, request, render_template, redirect, url_for, abort
+
+The server half (``serve``, ``Server``) is imported on first use only: an application
+served by gunicorn or uWSGI never loads tinyweb's sockets and threads, and ``import
+tinyweb`` stays cheap (see benchmarks/bench_app.py).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from tinyweb.app import App, make_response, url_for
+from tinyweb.config import Config
+from tinyweb.context import (
+    after_this_request,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    request,
+    session,
+)
+from tinyweb.errors import HTTPError, abort
+from tinyweb.rendering import render_template, render_template_string
+from tinyweb.request import Request
+from tinyweb.response import Response, jsonify, redirect
+
 __version__ = "0.1.0.dev0"
 
-__all__: list[str] = ["__version__"]
+__all__: list[str] = [
+    "App",
+    "Config",
+    "HTTPError",
+    "Request",
+    "Response",
+    "Server",
+    "__version__",
+    "abort",
+    "after_this_request",
+    "current_app",
+    "g",
+    "has_app_context",
+    "has_request_context",
+    "jsonify",
+    "make_response",
+    "redirect",
+    "render_template",
+    "render_template_string",
+    "request",
+    "serve",
+    "session",
+    "url_for",
+]
+
+# name -> module, for the server half: imported on first access (PEP 562).
+_LAZY_NAMES = {"serve": "tinyweb.server", "Server": "tinyweb.server"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_NAMES:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+    raise AttributeError(f"module 'tinyweb' has no attribute {name!r}")

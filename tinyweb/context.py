@@ -349,7 +349,11 @@ def has_app_context() -> bool:
 
 def current_request_context() -> RequestContext:
     """The current ``RequestContext`` object (raises the usual error outside a request)."""
-    return _request_context("the request context")
+    # Called a few times per request by the app: the ContextVar read is inlined.
+    request_context = _request_context_var.get(None)
+    if request_context is None:
+        raise RuntimeError(_OUTSIDE_REQUEST_CONTEXT.format(name="the request context"))
+    return request_context
 
 
 def current_app_context() -> AppContext:

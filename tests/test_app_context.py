@@ -1,0 +1,156 @@
+"""Tests for the contexts as the App uses them: request/g/session in views, url_for,
+app_context, test_request_context and the test client's context preservation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tinyweb.app import App, url_for
+from tinyweb.context import (
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    request,
+    session,
+)
+from tinyweb.routing import BuildError
+
+
+def new_app(**config: Any) -> App:
+    app = App(__name__)
+    app.config.update(config)
+    app.add_url_rule("/", "index", lambda: "index")
+    app.add_url_rule("/users/<int:user_id>", "user", lambda user_id: str(user_id))
+    app.add_url_rule("/files/<path:name>", "file", lambda name: name)
+    return app
+
+
+def test_request_and_current_app_inside_a_view() -> None:
+    app = new_app()
+
+    @app.get("/who")
+    def who() -> dict[str, Any]:
+        return {
+            "app": current_app.name,
+            "path": request.path,
+            "name": request.args.get("name"),
+            "endpoint": request.endpoint,
+        }
+
+    data = app.test_client().get("/who?name=Ada").json
+    assert data == {"app": __name__, "path": "/who", "name": "Ada", "endpoint": "who"}
+    assert not has_request_context() and not has_app_context()
+
+
+def test_test_request_context_matches_the_url() -> None:
+    app = new_app()
+    with app.test_request_context("/users/7?page=2", method="GET"):
+        assert request.args["page"] == "2"
+        assert request.endpoint == "user"
+        assert request.view_args == {"user_id": 7}
+        assert current_app.name == __name__
+
+
+def test_app_context_gives_current_app_and_g_but_not_request() -> None:
+    app = new_app()
+    with app.app_context():
+        g.db = "connection"
+        assert current_app.config is app.config
+        with pytest.raises(RuntimeError, match="test_request_context"):
+            request.path  # noqa: B018
+
+
+def test_null_session_reads_empty_and_refuses_writes_in_a_view() -> None:
+    app = new_app()
+
+    @app.get("/read")
+    def read() -> str:
+        return repr(session.get("user"))
+
+    @app.get("/write")
+    def write() -> str:
+        session["user"] = "ada"
+        return "unreachable"
+
+    client = app.test_client()
+    assert client.get("/read").text == "None"
+    assert client.get("/write").status_code == 500
+    app.testing = True
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        client.get("/write")
+
+
+# (url_for arguments, environ overrides, expected URL)
+URL_FOR_CASES: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
+    ("index", {}, {}, "/"),
+    ("user", {"user_id": 7}, {}, "/users/7"),
+    ("user", {"user_id": 7, "tab": "posts", "q": None}, {}, "/users/7?tab=posts"),
+    ("user", {"user_id": 7, "tag": ["a", "b"]}, {}, "/users/7?tag=a&tag=b"),
+    ("file", {"name": "a b/ü.txt"}, {}, "/files/a%20b/%C3%BC.txt"),
+    ("user", {"user_id": 1}, {"SCRIPT_NAME": "/mounted"}, "/mounted/users/1"),
+    ("index", {"_anchor": "top part"}, {}, "/#top%20part"),
+    ("user", {"user_id": 1, "_external": True}, {}, "http://localhost/users/1"),
+    ("index", {"_external": True, "_scheme": "https"}, {}, "https://localhost/"),
+    (
+        "index",
+        {"_external": True},
+        {"SCRIPT_NAME": "/app", "HTTP_HOST": "example.com:8080"},
+        "http://example.com:8080/app/",
+    ),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "values", "overrides", "expected"), URL_FOR_CASES)
+def test_url_for_inside_a_request(
+    endpoint: str, values: dict[str, Any], overrides: dict[str, Any], expected: str
+) -> None:
+    app = new_app()
+    with app.test_request_context("/", environ_overrides=overrides):
+        assert url_for(endpoint, **values) == expected
+        assert app.url_for(endpoint, **values) == expected
+
+
+def test_url_for_errors() -> None:
+    app = new_app()
+    with app.test_request_context("/"):
+        with pytest.raises(BuildError):
+            url_for("no_such_endpoint")
+        with pytest.raises(BuildError):
+            url_for("user")  # a missing value
+        with pytest.raises(ValueError, match="_external"):
+            url_for("index", _scheme="https")
+
+
+def test_url_for_outside_a_request_needs_server_name() -> None:
+    app = new_app()
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="SERVER_NAME"):
+            url_for("index")
+        app.config.update(SERVER_NAME="example.org", PREFERRED_URL_SCHEME="https")
+        assert url_for("user", user_id=3) == "https://example.org/users/3"
+        assert url_for("user", user_id=3, _external=False) == "/users/3"
+
+
+def test_with_client_preserves_the_last_request_context() -> None:
+    app = new_app()
+    torn_down: list[Any] = []
+    app.teardown_request(torn_down.append)
+
+    @app.get("/mark")
+    def mark() -> str:
+        g.mark = request.args["value"]
+        return "ok"
+
+    client = app.test_client()
+    with client:
+        client.get("/mark?value=1")
+        assert request.args["value"] == "1" and g.mark == "1"
+        assert torn_down == []  # the preserved context is not torn down yet
+        client.get("/mark?value=2")
+        assert request.args["value"] == "2"
+        assert torn_down == [None]
+    assert not has_request_context()
+    assert torn_down == [None, None]

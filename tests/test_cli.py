@@ -1,0 +1,179 @@
+"""Tests for tinyweb/cli.py: finding the app, `run` (in-process and as a real process), `routes`."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tinyweb import cli
+from tinyweb.app import App
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+MODULE_SOURCE = textwrap.dedent(
+    """
+    from tinyweb.app import App
+
+    def plain_wsgi(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"plain"]
+
+    def create_app(name="factory", debug=False):
+        app = App(name)
+        app.config["DEBUG"] = debug
+        return app
+
+    not_callable = 42
+    """
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary project directory as the current directory, its modules importable."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(cli.APP_ENVIRONMENT_VARIABLE, raising=False)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    for name in ("cliproject", "wsgi", "app", "only_app", "two_apps", "factory_only"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    (tmp_path / "cliproject.py").write_text(MODULE_SOURCE)
+    return tmp_path
+
+
+# (target, check on the loaded object)
+TARGETS: list[tuple[str, Any]] = [
+    ("cliproject:plain_wsgi", lambda found: found.__name__ == "plain_wsgi"),
+    ("cliproject:create_app()", lambda found: found.name == "factory"),
+    ("cliproject:create_app('named', debug=True)", lambda found: found.name == "named" and found.debug),
+    ("cliproject.py:create_app()", lambda found: found.name == "factory"),
+]
+
+
+@pytest.mark.parametrize(("target", "check"), TARGETS, ids=[target for target, _ in TARGETS])
+def test_load_app_targets(project: Path, target: str, check: Any) -> None:
+    assert check(cli.load_app(target))
+
+
+@pytest.mark.parametrize(
+    ("source", "expected_name"),
+    [
+        ("from tinyweb.app import App\napp = App('by_name')\n", "by_name"),
+        ("from tinyweb.app import App\nweb = App('single')\n", "single"),
+        ("from tinyweb.app import App\ndef create_app():\n    return App('made')\n", "made"),
+    ],
+    ids=["app_attribute", "single_instance", "factory"],
+)
+def test_module_alone_finds_the_best_app(project: Path, source: str, expected_name: str) -> None:
+    (project / "only_app.py").write_text(source)
+    assert cli.load_app("only_app").name == expected_name
+
+
+@pytest.mark.parametrize("filename", ["wsgi.py", "app.py"])
+def test_discovery_of_wsgi_py_and_app_py(project: Path, filename: str) -> None:
+    (project / filename).write_text("from tinyweb.app import App\napp = App('found')\n")
+    assert cli.load_app(None).name == "found"
+
+
+def test_environment_variable_names_the_app(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cli.APP_ENVIRONMENT_VARIABLE, "cliproject:plain_wsgi")
+    assert cli.load_app(None).__name__ == "plain_wsgi"
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (None, "no application given"),
+        ("no_such_module_xyz:app", "could not import"),
+        ("cliproject:missing", "has no attribute 'missing'"),
+        ("cliproject:not_callable", "not a WSGI callable"),
+        ("cliproject:create_app(open)", "must be literals"),
+        ("cliproject:1 +", "cannot parse"),
+        ("cliproject", "no app, application or create_app"),
+    ],
+)
+def test_load_errors_are_clear(project: Path, target: str | None, message: str) -> None:
+    if target == "cliproject":
+        (project / "cliproject.py").write_text("x = 1\n")
+    with pytest.raises(cli.NoAppError, match=message):
+        cli.load_app(target)
+
+
+def test_main_reports_errors_with_exit_status_2(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["run", "cliproject:missing"])
+    assert info.value.code == 2
+    assert "has no attribute 'missing'" in capsys.readouterr().err
+
+
+def test_run_hands_any_wsgi_app_to_the_server(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tinyweb.server
+
+    calls: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(tinyweb.server, "serve", lambda app, **options: calls.append((app, options)))
+    assert cli.main(["--app", "cliproject:plain_wsgi", "run", "--port", "9001", "--threads", "3"]) == 0
+    assert calls[0][0].__name__ == "plain_wsgi"
+    assert calls[0][1] == {"host": "127.0.0.1", "port": 9001, "threads": 3}
+    cli.main(["run", "cliproject:create_app()", "--debug", "--host", "::1"])
+    assert calls[1][0].debug is True and calls[1][1]["host"] == "::1"
+
+
+def test_routes_prints_a_table(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "two_apps.py").write_text(
+        "from tinyweb.app import App\napp = App('t')\n"
+        "app.add_url_rule('/', 'index', lambda: 'x')\n"
+        "app.add_url_rule('/items/<int:id>', 'item', lambda id: 'x', methods=['GET', 'POST'])\n"
+    )
+    assert cli.main(["routes", "two_apps"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Endpoint", "Methods", "Rule"]
+    assert lines[2].split() == ["index", "GET", "/"]
+    assert lines[3].split() == ["item", "GET,", "POST", "/items/<int:id>"]
+
+
+def test_routes_refuses_a_non_tinyweb_app(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["routes", "cliproject:plain_wsgi"]) == 2
+    assert "needs a tinyweb App" in capsys.readouterr().err
+
+
+def test_python_m_tinyweb_run_serves_the_hello_example() -> None:
+    """The real thing: a child process on an ephemeral port, stopped with SIGINT."""
+    command = [sys.executable, "-m", "tinyweb", "run", "examples.hello:app", "--port", "0"]
+    environment = {**os.environ, "PYTHONPATH": str(REPOSITORY), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        command, cwd=REPOSITORY, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()
+        port = int(banner.split("http://", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/")
+        response = connection.getresponse()
+        assert (response.status, response.read()) == (200, b"<p>Hello, World!</p>")
+        connection.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+    assert process.returncode == 0
+
+
+def test_app_run_uses_tinyweb_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tinyweb.server
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(tinyweb.server, "serve", lambda app, **options: calls.append(options))
+    app = App("runner")
+    app.run(port=0, debug=True, threads=2)
+    assert calls == [{"host": "127.0.0.1", "port": 0, "threads": 2}]
+    assert app.debug

@@ -1,0 +1,820 @@
+"""The application: ``App``, a WSGI callable that turns requests into view calls.
+
+Where it fits: a WSGI server (tinyweb's own, gunicorn, waitress, wsgiref) calls the app with
+``(environ, start_response)`` (PEP 3333). The app builds a ``Request``, pushes the context
+(``tinyweb.context``), runs the hooks and the view matched by the ``Router``, turns whatever
+the view returned into a ``Response`` and calls it. Errors become responses through
+``errorhandler`` functions or the ``HTTPError`` pages of ``tinyweb.errors``.
+
+The life of a request, one short method per step (Flask's names, so Flask's documentation
+describes tinyweb too)::
+
+    wsgi_app                     push the context; pop it (and tear down) at the end
+      full_dispatch_request
+        match_request            router: endpoint + view_args, or the routing error
+        preprocess_request       before_request hooks; a return value short-circuits
+        dispatch_request         call the view
+        handle_user_exception    an exception from the above -> errorhandler or HTTPError
+        finalize_request
+          make_response          the return-value conventions, all in one place
+          process_response       after_this_request + after_request hooks, save session
+      handle_exception           anything still unhandled -> 500 (or re-raised in tests)
+      do_teardown_request        teardown_request hooks, all of them, even if one raises
+
+Rules:
+- The framework half only: this module never imports the server, except lazily inside
+  ``App.run`` (ARCHITECTURE.md). The app runs under any WSGI server.
+- Modules that a request does not need (templating, testing, logging) are imported on first
+  use, so ``import tinyweb`` stays cheap (see benchmarks/bench_app.py).
+- Where this module is silent, it does what Flask 3.1 does. Deliberate differences:
+  ``DEBUG`` does not re-raise errors (there is no debugger middleware to catch them); it
+  renders an escaped traceback page instead. Only ``TESTING`` or ``PROPAGATE_EXCEPTIONS``
+  re-raise.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from urllib.parse import quote
+
+from tinyweb.config import DEFAULT_CONFIG, Config
+from tinyweb.context import (
+    AppContext,
+    NullSessionInterface,
+    RequestContext,
+    current_app,
+    current_request_context,
+    has_request_context,
+)
+from tinyweb.errors import HTTP_ERRORS, HTTPError, InternalServerError, RequestRedirect
+from tinyweb.request import Request
+from tinyweb.response import Response
+from tinyweb.return_values import to_response, traceback_page
+from tinyweb.routing import AutomaticOptions, Router
+
+if TYPE_CHECKING:  # pragma: no cover - names for annotations only
+    import logging
+
+    from tinyweb.templating import Environment
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+ViewFunction = Callable[..., Any]
+ErrorHandler = Callable[[Any], Any]
+# What a view may return; make_response() documents each shape.
+ResponseValue = Any
+Function = TypeVar("Function", bound=Callable[..., Any])
+
+
+class App:
+    """A WSGI application with routes, hooks, error handlers, config and templates.
+
+    Example::
+
+        app = App(__name__)
+
+        @app.get("/hello/<name>")
+        def hello(name):
+            return f"Hello, {name}!"
+
+        app.run()        # or: python -m tinyweb run module:app, or any WSGI server
+
+    ``import_name`` locates the app: its folder is ``root_path``, which holds
+    ``templates/`` and anchors ``config.from_pyfile``.
+    """
+
+    request_class: type[Request] = Request
+    response_class: type[Response] = Response
+    default_config: dict[str, Any] = DEFAULT_CONFIG
+    # The session backend: read-only empty sessions until a real interface is installed
+    # (tinyweb.sessions, signed cookies). Flask's SessionInterface shape.
+    session_interface: Any = NullSessionInterface()
+
+    def __init__(
+        self,
+        import_name: str,
+        template_folder: str | None = "templates",
+        root_path: str | None = None,
+    ) -> None:
+        self.import_name = import_name
+        self.root_path = root_path or _root_path_of(import_name)
+        self.template_folder = template_folder
+        self.config = Config(self.root_path, self.default_config)
+        self.router = Router()
+        self.view_functions: dict[str, ViewFunction] = {}
+        # Hooks and handlers are keyed by scope: None is the app, a name is a blueprint.
+        self.before_request_funcs: dict[str | None, list[Callable[[], Any]]] = {}
+        self.after_request_funcs: dict[str | None, list[Callable[[Any], Any]]] = {}
+        self.teardown_request_funcs: dict[str | None, list[Callable[[Any], Any]]] = {}
+        self.teardown_appcontext_funcs: list[Callable[[Any], Any]] = []
+        self.template_context_processors: dict[str | None, list[Callable[[], dict[str, Any]]]]
+        self.template_context_processors = {None: [_default_template_context]}
+        # scope -> status code (None for "any") -> exception class -> handler
+        self.error_handler_spec: dict[
+            str | None, dict[int | None, dict[type[BaseException], ErrorHandler]]
+        ] = {}
+        self._template_environment: Environment | None = None
+        self._logger: logging.Logger | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+    # -- settings --------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        """The app's name: ``import_name``, or the script's file name when run as __main__."""
+        if self.import_name == "__main__":
+            main_file: str | None = getattr(sys.modules.get("__main__"), "__file__", None)
+            if main_file:
+                return os.path.splitext(os.path.basename(main_file))[0]
+        return self.import_name
+
+    @property
+    def debug(self) -> bool:
+        """``config["DEBUG"]``: errors render a traceback page (escaped, no console)."""
+        return bool(self.config["DEBUG"])
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self.config["DEBUG"] = value
+
+    @property
+    def testing(self) -> bool:
+        """``config["TESTING"]``: unhandled errors propagate to the test instead of a 500."""
+        return bool(self.config["TESTING"])
+
+    @testing.setter
+    def testing(self, value: bool) -> None:
+        self.config["TESTING"] = value
+
+    @property
+    def secret_key(self) -> Any:
+        """``config["SECRET_KEY"]``, the key that signs sessions."""
+        return self.config["SECRET_KEY"]
+
+    @secret_key.setter
+    def secret_key(self, value: Any) -> None:
+        self.config["SECRET_KEY"] = value
+
+    @property
+    def logger(self) -> logging.Logger:
+        """A stdlib logger named after the app, with a stderr handler if none is set up.
+
+        Example: ``app.logger.info("user %s logged in", user_id)``.
+        """
+        if self._logger is None:
+            import logging
+
+            logger = logging.getLogger(self.name)
+            if self.debug and not logger.level:
+                logger.setLevel(logging.DEBUG)
+            if not logger.hasHandlers():
+                handler = logging.StreamHandler(sys.stderr)
+                handler.setFormatter(
+                    logging.Formatter("[%(asctime)s] %(levelname)s in %(module)s: %(message)s")
+                )
+                logger.addHandler(handler)
+            self._logger = logger
+        return self._logger
+
+    # -- registering views -----------------------------------------------------------------
+
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: ViewFunction | None = None,
+        methods: Iterable[str] | None = None,
+        strict_slashes: bool = True,
+    ) -> None:
+        """Map ``rule`` to ``endpoint`` (and the endpoint to ``view_func``).
+
+        ``endpoint`` defaults to the view's ``__name__``; ``methods`` to the view's
+        ``methods`` attribute or ``["GET"]`` (HEAD and OPTIONS are answered
+        automatically). A rule without a view is allowed: it exists for ``url_for``.
+
+        Example: ``app.add_url_rule("/", "index", index)``.
+        """
+        if endpoint is None:
+            if view_func is None:
+                raise ValueError(f"add_url_rule({rule!r}) needs an endpoint or a view function")
+            endpoint = view_func.__name__
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                f"methods for {rule!r} must be a list of strings, like methods=['POST'], "
+                f"not the string {methods!r}"
+            )
+        existing = self.view_functions.get(endpoint)
+        if view_func is not None and existing is not None and existing is not view_func:
+            raise AssertionError(
+                f"View function mapping is overwriting an existing endpoint function: {endpoint}"
+            )
+        self.router.add(rule, endpoint, methods=[m.upper() for m in methods],
+                        strict_slashes=strict_slashes)  # fmt: skip
+        if view_func is not None:
+            self.view_functions[endpoint] = view_func
+
+    def route(self, rule: str, **options: Any) -> Callable[[Function], Function]:
+        """Decorator: register the decorated function as the view for ``rule``.
+
+        Options are ``add_url_rule``'s: ``methods``, ``endpoint``, ``strict_slashes``.
+
+        Example::
+
+            @app.route("/users/<int:user_id>", methods=["GET", "POST"])
+            def user(user_id): ...
+        """
+
+        def decorator(view_func: Function) -> Function:
+            endpoint = options.pop("endpoint", None)
+            self.add_url_rule(rule, endpoint, view_func, **options)
+            return view_func
+
+        return decorator
+
+    def _method_route(self, method: str, rule: str, options: dict[str, Any]) -> Any:
+        if "methods" in options:
+            raise TypeError(f"use app.route() to give methods; app.{method.lower()}() is {method}")
+        return self.route(rule, methods=[method], **options)
+
+    def get(self, rule: str, **options: Any) -> Callable[[Function], Function]:
+        """``route(rule, methods=["GET"])``: ``@app.get("/")``."""
+        return self._method_route("GET", rule, options)  # type: ignore[no-any-return]
+
+    def post(self, rule: str, **options: Any) -> Callable[[Function], Function]:
+        """``route(rule, methods=["POST"])``: ``@app.post("/items")``."""
+        return self._method_route("POST", rule, options)  # type: ignore[no-any-return]
+
+    def put(self, rule: str, **options: Any) -> Callable[[Function], Function]:
+        """``route(rule, methods=["PUT"])``: ``@app.put("/items/<int:id>")``."""
+        return self._method_route("PUT", rule, options)  # type: ignore[no-any-return]
+
+    def patch(self, rule: str, **options: Any) -> Callable[[Function], Function]:
+        """``route(rule, methods=["PATCH"])``: ``@app.patch("/items/<int:id>")``."""
+        return self._method_route("PATCH", rule, options)  # type: ignore[no-any-return]
+
+    def delete(self, rule: str, **options: Any) -> Callable[[Function], Function]:
+        """``route(rule, methods=["DELETE"])``: ``@app.delete("/items/<int:id>")``."""
+        return self._method_route("DELETE", rule, options)  # type: ignore[no-any-return]
+
+    # -- registering hooks -----------------------------------------------------------------
+
+    def before_request(self, function: Function) -> Function:
+        """Run ``function()`` before each view; a non-None return value becomes the response.
+
+        Example::
+
+            @app.before_request
+            def require_login():
+                if "user" not in session:
+                    return redirect(url_for("login"))
+        """
+        self.before_request_funcs.setdefault(None, []).append(function)
+        return function
+
+    def after_request(self, function: Function) -> Function:
+        """Run ``function(response)`` after each view; it must return a response.
+
+        Hooks run in reverse order of registration (as Flask), on error pages too. When
+        one raises, the response is lost (a 500 follows): for cleanup that must always
+        happen, use ``teardown_request``.
+        """
+        self.after_request_funcs.setdefault(None, []).append(function)
+        return function
+
+    def teardown_request(self, function: Function) -> Function:
+        """Run ``function(exc)`` when the request context is popped, even after errors.
+
+        ``exc`` is the unhandled exception or None. Every teardown function runs even if
+        one raises; the first error is re-raised after all of them ran.
+        """
+        self.teardown_request_funcs.setdefault(None, []).append(function)
+        return function
+
+    def teardown_appcontext(self, function: Function) -> Function:
+        """Run ``function(exc)`` when the app context is popped (after each request too)."""
+        self.teardown_appcontext_funcs.append(function)
+        return function
+
+    def context_processor(self, function: Function) -> Function:
+        """Register ``function() -> dict``, whose items every rendered template can use."""
+        self.template_context_processors.setdefault(None, []).append(function)
+        return function
+
+    def errorhandler(
+        self, code_or_exception: int | type[BaseException]
+    ) -> Callable[[Function], Function]:
+        """Decorator: handle an HTTP status code or an exception class.
+
+        The handler receives the exception and may return any response shape. For an
+        exception, the most specific registered class in its MRO wins; a handler for 500 (or
+        ``InternalServerError``) also receives unhandled exceptions, wrapped, with the
+        original in ``error.original_exception``.
+
+        Example::
+
+            @app.errorhandler(404)
+            def not_found(error):
+                return {"error": error.description}, 404
+        """
+
+        def decorator(function: Function) -> Function:
+            self.register_error_handler(code_or_exception, function)
+            return function
+
+        return decorator
+
+    def register_error_handler(
+        self, code_or_exception: int | type[BaseException], function: ErrorHandler
+    ) -> None:
+        """The non-decorator form of ``errorhandler``."""
+        exception_class, code = _exception_class_and_code(code_or_exception)
+        handlers = self.error_handler_spec.setdefault(None, {}).setdefault(code, {})
+        handlers[exception_class] = function
+
+    # -- the request pipeline --------------------------------------------------------------
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        """The WSGI entry point; it calls ``wsgi_app``, so middleware can wrap that."""
+        return self.wsgi_app(environ, start_response)
+
+    def wsgi_app(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        """Handle one request: push the context, dispatch, send the response, pop.
+
+        Wrap this attribute, not the app, to add WSGI middleware while keeping the app
+        object: ``app.wsgi_app = ProxyFix(app.wsgi_app)``.
+        """
+        context = self.request_context(environ)
+        error: BaseException | None = None
+        try:
+            try:
+                context.push()
+                response = self.full_dispatch_request()
+            except Exception as exception:
+                error = exception
+                response = self.handle_exception(exception)
+            except BaseException as exception:
+                error = exception
+                raise
+            return response(environ, start_response)
+        finally:
+            # The test client's `with client:` keeps the context alive for assertions; it
+            # passes a callable here and pops the context itself later.
+            preserve = environ.get("tinyweb.preserve_context")
+            if preserve is not None:
+                preserve(context)
+            else:
+                context.pop(error)
+
+    def full_dispatch_request(self) -> Response:
+        """Match, run the before hooks and the view, handle errors, finalize."""
+        try:
+            self.match_request()
+            response_value = self.preprocess_request()
+            if response_value is None:
+                response_value = self.dispatch_request()
+        except Exception as exception:
+            response_value = self.handle_user_exception(exception)
+        return self.finalize_request(response_value)
+
+    def match_request(self) -> None:
+        """Ask the router for the endpoint and view arguments of the current request.
+
+        A routing error (404, 405, 308 to add a slash) is stored on the request and raised
+        by ``dispatch_request``, so ``before_request`` hooks still run, as in Flask.
+        """
+        self._route(current_request_context().request)
+
+    def _route(self, current: Request) -> None:
+        """Set ``endpoint`` and ``view_args`` (or ``routing_exception``) on a request."""
+        try:
+            endpoint, current.view_args = self.router.match(
+                current.path, current.method, current.environ.get("QUERY_STRING", "")
+            )
+        except HTTPError as routing_error:
+            current.routing_exception = self._with_script_root(routing_error, current)
+            return
+        if type(endpoint) is not AutomaticOptions:  # else: dispatch answers OPTIONS itself
+            current.endpoint = endpoint
+
+    def preprocess_request(self) -> ResponseValue:
+        """Run the ``before_request`` hooks; the first non-None value short-circuits."""
+        if not self.before_request_funcs:
+            return None
+        for scope in self._scopes():
+            for function in self.before_request_funcs.get(scope, ()):
+                response_value = function()
+                if response_value is not None:
+                    return response_value
+        return None
+
+    def dispatch_request(self) -> ResponseValue:
+        """Call the matched view with the URL's values (or raise the routing error)."""
+        current = current_request_context().request
+        if current.routing_exception is not None:
+            raise current.routing_exception
+        if current.endpoint is None and current.method == "OPTIONS":
+            return self.make_default_options_response()
+        view = self.view_functions.get(current.endpoint)
+        if view is None:
+            raise LookupError(
+                f"the rule for endpoint {current.endpoint!r} has no view function: "
+                "pass view_func to add_url_rule, or use it for url_for only"
+            )
+        return view(**current.view_args)
+
+    def make_default_options_response(self) -> Response:
+        """The automatic answer to OPTIONS: an empty 200 with the ``Allow`` header."""
+        # Asked again (OPTIONS is rare) rather than keeping routing state on the request.
+        endpoint, _ = self.router.match(current_request_context().request.path, "OPTIONS")
+        allowed = endpoint.allowed if isinstance(endpoint, AutomaticOptions) else ("OPTIONS",)
+        return self.response_class("", headers={"Allow": ", ".join(allowed)})
+
+    def finalize_request(
+        self, response_value: ResponseValue, from_error_handler: bool = False
+    ) -> Response:
+        """``make_response``, then ``process_response``.
+
+        If an after-request hook fails while the app is already answering an error, the
+        failure is logged and the error response is sent as it is.
+        """
+        response = self.make_response(response_value)
+        try:
+            return self.process_response(response)
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception("after_request failed while handling an error")
+            return response
+
+    def process_response(self, response: Response) -> Response:
+        """Run ``after_this_request`` functions and ``after_request`` hooks; save the session."""
+        context = current_request_context()
+        for function in context.after_request_functions:
+            response = function(response)
+        if self.after_request_funcs:
+            for scope in reversed(self._scopes()):
+                for function in reversed(self.after_request_funcs.get(scope, ())):
+                    response = function(response)
+        interface = self.session_interface
+        # A null interface saves nothing, so an untouched session is never even opened.
+        if not isinstance(interface, NullSessionInterface):
+            if not interface.is_null_session(context.session):
+                interface.save_session(self, context.session, response)
+        return response
+
+    def do_teardown_request(self, exc: BaseException | None = None) -> None:
+        """Run every ``teardown_request`` function (newest first), even if some raise."""
+        if self.teardown_request_funcs:
+            scopes = reversed(self._scopes())
+            functions = self.teardown_request_funcs
+            _call_all([f for scope in scopes for f in reversed(functions.get(scope, ()))], exc)
+
+    def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
+        """Run every ``teardown_appcontext`` function (newest first), even if some raise."""
+        if self.teardown_appcontext_funcs:
+            _call_all(list(reversed(self.teardown_appcontext_funcs)), exc)
+
+    def _scopes(self) -> tuple[str | None, ...]:
+        """The hook scopes of the current request: the app, then enclosing blueprints."""
+        endpoint = current_request_context().request.endpoint
+        if not endpoint or "." not in endpoint:
+            return (None,)
+        parts = endpoint.split(".")[:-1]
+        return (None, *(".".join(parts[: index + 1]) for index in range(len(parts))))
+
+    # -- the return-value conventions ------------------------------------------------------
+
+    def make_response(self, response_value: ResponseValue) -> Response:
+        """Turn anything a view, hook or error handler returns into a ``Response``.
+
+        The conventions (str → HTML, dict/list → JSON, ``(body, status, headers)``
+        tuples, generators, WSGI callables, ...) are one table in
+        ``tinyweb.return_values.to_response``; ``None`` is a ``TypeError`` naming the view.
+
+        Example: ``return {"error": "missing name"}, 400, {"X-Reason": "validation"}``.
+        """
+        current = current_request_context().request if has_request_context() else None
+        return to_response(response_value, self.response_class, current)
+
+    # -- errors ----------------------------------------------------------------------------
+
+    def handle_user_exception(self, exception: Exception) -> ResponseValue:
+        """An exception from a hook or view: its handler's response, or the HTTP error.
+
+        An ``HTTPError`` without a handler becomes its own error page; any other exception
+        without a handler is re-raised, to become a 500 in ``handle_exception``.
+        """
+        if isinstance(exception, RequestRedirect):
+            return exception  # a routing redirect is never handled (as Flask)
+        handler = self._find_error_handler(exception)
+        if handler is not None:
+            return handler(exception)
+        if isinstance(exception, HTTPError):
+            return exception
+        raise exception
+
+    def handle_exception(self, exception: Exception) -> Response:
+        """An unhandled exception: re-raise (testing) or log it and answer 500.
+
+        ``PROPAGATE_EXCEPTIONS`` (default: follow ``TESTING``) re-raises, so a test sees
+        the real traceback. Otherwise the 500 handler, if any, gets an
+        ``InternalServerError`` carrying ``original_exception``; in debug mode, without a
+        handler, the page shows the escaped traceback.
+        """
+        propagate = self.config["PROPAGATE_EXCEPTIONS"]
+        if propagate is None:
+            propagate = self.testing
+        if propagate:
+            raise exception
+        self.log_exception(exception)
+        server_error = InternalServerError(original_exception=exception)
+        handler = self._find_error_handler(server_error)
+        if handler is not None:
+            return self.finalize_request(handler(server_error), from_error_handler=True)
+        if self.debug:
+            page = traceback_page(exception, self.response_class)
+            return self.finalize_request(page, from_error_handler=True)
+        return self.finalize_request(server_error, from_error_handler=True)
+
+    def log_exception(self, exception: BaseException) -> None:
+        """Log an unhandled exception with its traceback to ``app.logger``."""
+        current = current_request_context().request
+        self.logger.error(
+            "Exception on %s [%s]", current.path, current.method,
+            exc_info=(type(exception), exception, exception.__traceback__),
+        )  # fmt: skip
+
+    def _find_error_handler(self, exception: BaseException) -> ErrorHandler | None:
+        """The registered handler for this exception: by status code first, then by the
+        most specific class in the exception's MRO; blueprint scopes before the app."""
+        code = exception.code if isinstance(exception, HTTPError) else None
+        for scope in reversed(self._scopes()):
+            by_code = self.error_handler_spec.get(scope)
+            if not by_code:
+                continue
+            for key in (code, None) if code is not None else (None,):
+                by_class = by_code.get(key)
+                if not by_class:
+                    continue
+                for exception_class in type(exception).__mro__:
+                    handler = by_class.get(exception_class)
+                    if handler is not None:
+                        return handler
+        return None
+
+    def _with_script_root(self, routing_error: HTTPError, current: Request) -> HTTPError:
+        """A redirect from the router is relative to the app: prefix ``SCRIPT_NAME``."""
+        if isinstance(routing_error, RequestRedirect) and current.script_root:
+            return RequestRedirect(current.script_root + routing_error.new_url)
+        return routing_error
+
+    # -- contexts --------------------------------------------------------------------------
+
+    def app_context(self) -> AppContext:
+        """An app context, for code outside a request: ``with app.app_context(): ...``."""
+        return AppContext(self)
+
+    def request_context(self, environ: Environ) -> RequestContext:
+        """The context for one request (``wsgi_app`` pushes it)."""
+        config = self.config
+        current = self.request_class(
+            environ,
+            max_content_length=config["MAX_CONTENT_LENGTH"],
+            max_form_parts=config["MAX_FORM_PARTS"],
+            max_form_memory_size=config["MAX_FORM_MEMORY_SIZE"],
+        )
+        return RequestContext(self, current)
+
+    def test_request_context(self, path: str = "/", **options: Any) -> RequestContext:
+        """A request context for a request built from the test client's arguments.
+
+        The URL is matched, so ``request.endpoint`` and ``view_args`` are set::
+
+            with app.test_request_context("/users/7?page=2", method="POST", json={"a": 1}):
+                assert request.args["page"] == "2"
+        """
+        from tinyweb.testing import build_environ
+
+        context = self.request_context(build_environ(path, **options))
+        self._route(context.request)
+        return context
+
+    def test_client(self, use_cookies: bool = True) -> Any:
+        """A test client for this app (``tinyweb.testing.Client``).
+
+        Example: ``assert app.test_client().get("/").status_code == 200``.
+        """
+        from tinyweb.testing import Client
+
+        return Client(self, use_cookies=use_cookies)
+
+    # -- URLs ------------------------------------------------------------------------------
+
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: Any,
+    ) -> str:
+        """The URL of ``endpoint``, with the rule's values filled in.
+
+        Values the rule does not use go to the query string; ``None`` values are dropped.
+        Inside a request the URL is relative to ``SCRIPT_NAME`` (the app may be mounted
+        under a prefix); outside one, ``SERVER_NAME`` must be configured and the URL is
+        absolute. ``_external=True`` adds scheme and host, ``_scheme`` picks the scheme
+        (needs ``_external``), ``_anchor`` adds ``#fragment``, ``_method`` picks among
+        rules of the same endpoint.
+
+        Example: ``url_for("user", user_id=7, tab="posts")`` → ``"/users/7?tab=posts"``.
+        """
+        if has_request_context():
+            current = current_request_context().request
+            if endpoint.startswith("."):
+                blueprint = current.blueprint
+                endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
+            script_root, host, scheme = current.script_root, current.host, current.scheme
+            external = bool(_external)
+        else:
+            script_root, host, scheme = self._url_parts_outside_request()
+            external = True if _external is None else _external
+        if _scheme is not None:
+            if not external:
+                raise ValueError("url_for(_scheme=...) needs _external=True")
+            scheme = _scheme
+        values = {name: value for name, value in values.items() if value is not None}
+        url: str = script_root.rstrip("/") + self.router.build(endpoint, values, method=_method)
+        if external:
+            url = f"{scheme}://{host}{url}"
+        if _anchor is not None:
+            url += "#" + quote(_anchor, safe="%!#$&'()*+,/:;=?@")
+        return url
+
+    def _url_parts_outside_request(self) -> tuple[str, str, str]:
+        """(script root, host, scheme) from config, for url_for outside a request."""
+        server_name = self.config["SERVER_NAME"]
+        if not server_name:
+            raise RuntimeError(
+                "url_for() outside a request needs app.config['SERVER_NAME'] (for example "
+                "'example.com'), so it knows which host to build the URL for; or call it "
+                "inside `with app.test_request_context():`."
+            )
+        return (
+            self.config["APPLICATION_ROOT"] or "/",
+            server_name,
+            self.config["PREFERRED_URL_SCHEME"],
+        )
+
+    # -- templates -------------------------------------------------------------------------
+
+    @property
+    def template_environment(self) -> Environment:
+        """The template ``Environment`` (created on first use), loading from ``templates/``.
+
+        Its globals hold ``url_for``, ``request``, ``session``, ``g`` and ``config``.
+        Alias: ``jinja_env``, the name Flask users know.
+        """
+        if self._template_environment is None:
+            self._template_environment = self.create_template_environment()
+        return self._template_environment
+
+    jinja_env = template_environment
+
+    def create_template_environment(self) -> Environment:
+        """Build the template environment (override to customise it)."""
+        from tinyweb.rendering import create_environment
+
+        return create_environment(self)
+
+    def template_filter(self, name: str | None = None) -> Callable[[Function], Function]:
+        """Decorator: a template filter, ``{{ value|name }}`` (default: the function's name).
+
+        Example::
+
+            @app.template_filter("reverse")
+            def reverse_filter(text):
+                return text[::-1]
+        """
+
+        def decorator(function: Function) -> Function:
+            self.template_environment.filters[name or function.__name__] = function
+            return function
+
+        return decorator
+
+    def template_global(self, name: str | None = None) -> Callable[[Function], Function]:
+        """Decorator: a function every template can call by ``name``."""
+
+        def decorator(function: Function) -> Function:
+            self.template_environment.globals[name or function.__name__] = function
+            return function
+
+        return decorator
+
+    def update_template_context(self, context: dict[str, Any]) -> None:
+        """Add the context processors' values; values passed to render win over them."""
+        given = dict(context)
+        for scope in self._scopes() if has_request_context() else (None,):
+            for processor in self.template_context_processors.get(scope, ()):
+                context.update(processor())
+        context.update(given)
+
+    # -- running ---------------------------------------------------------------------------
+
+    def run(
+        self, host: str = "127.0.0.1", port: int = 8000, debug: bool | None = None,
+        **server_options: Any,
+    ) -> None:  # fmt: skip
+        """Serve the app with tinyweb's own server until interrupted (Ctrl-C).
+
+        For development; in production, run ``python -m tinyweb run module:app`` or put
+        the app under any WSGI server. ``server_options`` go to ``tinyweb.server.serve``.
+        """
+        from tinyweb.server import serve  # the one place the framework wires the server
+
+        if debug is not None:
+            self.debug = debug
+        serve(self, host=host, port=port, **server_options)
+
+
+# -- module-level helpers (they act on current_app) ------------------------------------------
+
+
+def url_for(endpoint: str, **values: Any) -> str:
+    """``current_app.url_for(endpoint, **values)``: build a URL in a view or template.
+
+    Example: ``redirect(url_for("login", next=request.path))``.
+    """
+    return current_app.url_for(endpoint, **values)  # type: ignore[no-any-return]
+
+
+def make_response(*args: Any) -> Response:
+    """A ``Response`` from view-style return values, to change it before returning it.
+
+    Example::
+
+        response = make_response(render_template("index.html"), 200)
+        response.headers["X-Parachutes"] = "parachutes are cool"
+    """
+    if not args:
+        return current_app.response_class()  # type: ignore[no-any-return]
+    return current_app.make_response(args[0] if len(args) == 1 else args)  # type: ignore[no-any-return]
+
+
+# -- small helpers ---------------------------------------------------------------------------
+
+
+def _default_template_context() -> dict[str, Any]:
+    """Nothing beyond the environment's globals; kept so processors have a first entry."""
+    return {}
+
+
+def _root_path_of(import_name: str) -> str:
+    """The folder of the module named ``import_name`` (the working directory if unknown)."""
+    module_file: str | None = getattr(sys.modules.get(import_name), "__file__", None)
+    if module_file:
+        return os.path.dirname(os.path.abspath(module_file))
+    return os.getcwd()
+
+
+def _exception_class_and_code(
+    code_or_exception: int | type[BaseException],
+) -> tuple[type[BaseException], int | None]:
+    """``404`` → ``(NotFound, 404)``; ``ValueError`` → ``(ValueError, None)``."""
+    if isinstance(code_or_exception, int):
+        if code_or_exception not in HTTP_ERRORS:
+            raise ValueError(
+                f"{code_or_exception} is not an HTTP error code tinyweb knows; register a "
+                "handler for an HTTPError subclass with that code instead"
+            )
+        return HTTP_ERRORS[code_or_exception], code_or_exception
+    if isinstance(code_or_exception, BaseException):
+        raise TypeError(f"{code_or_exception!r} is an exception instance; pass its class")
+    if not (isinstance(code_or_exception, type) and issubclass(code_or_exception, Exception)):
+        raise TypeError(f"{code_or_exception!r} is not an Exception subclass or a status code")
+    if issubclass(code_or_exception, HTTPError) and code_or_exception is not HTTPError:
+        return code_or_exception, code_or_exception.code
+    return code_or_exception, None
+
+
+def _call_all(functions: list[Callable[[Any], Any]], argument: Any) -> None:
+    """Call every function with ``argument``; re-raise the first error after all ran."""
+    first_error: BaseException | None = None
+    for function in functions:
+        try:
+            function(argument)
+        except Exception as error:
+            if first_error is None:
+                first_error = error
+    if first_error is not None:
+        raise first_error

@@ -1,0 +1,192 @@
+"""The command line: ``python -m tinyweb run module:app`` and ``python -m tinyweb routes``.
+
+Where it fits: this is one of the two places that wire the halves together (the other is
+``App.run``): it finds a WSGI application, then hands it to ``tinyweb.server.serve``. It
+serves *any* WSGI callable, not only a tinyweb ``App``.
+
+How the application is found (Flask's rules, in tinyweb spelling):
+
+- ``module:name`` imports ``module`` and takes its attribute ``name``;
+- ``module:create_app()`` calls a factory, also with literal arguments:
+  ``module:create_app('dev', debug=True)``;
+- ``module`` alone takes ``app`` or ``application``, else the one ``App`` in the module,
+  else a factory called ``create_app`` or ``make_app``;
+- nothing given: ``--app``, else the ``TINYWEB_APP`` environment variable, else ``wsgi.py``
+  or ``app.py`` in the current directory.
+
+The current directory is put first on ``sys.path``, so ``python -m tinyweb run
+examples.hello:app`` works from the project root.
+
+Rules: argparse only; errors are one clear line on stderr and exit status 2, never a
+traceback for a user mistake (a traceback from the user's own module is shown as is).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, Callable
+
+APP_ENVIRONMENT_VARIABLE = "TINYWEB_APP"
+_DEFAULT_ATTRIBUTES = ("app", "application")
+_DEFAULT_FACTORIES = ("create_app", "make_app")
+_DISCOVERED_FILES = ("wsgi.py", "app.py")
+
+
+class NoAppError(Exception):
+    """The application could not be located; the message says what was tried."""
+
+
+def load_app(target: str | None) -> Callable[..., Any]:
+    """Find and return the WSGI application that ``target`` names (see the module doc).
+
+    Example: ``load_app("examples.hello:app")`` or ``load_app("blog:create_app()")``.
+    """
+    target = target or os.environ.get(APP_ENVIRONMENT_VARIABLE) or _discover_target()
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    module_name, _, expression = target.partition(":")
+    module_name = _module_name_from_path(module_name)
+    module = _import(module_name)
+    application = _find_in_module(module, expression) if expression else _best_app(module)
+    if not callable(application):
+        raise NoAppError(f"{target!r} is a {type(application).__name__}, not a WSGI callable")
+    return application  # type: ignore[no-any-return]
+
+
+def _discover_target() -> str:
+    for filename in _DISCOVERED_FILES:
+        if os.path.isfile(filename):
+            return filename[: -len(".py")]
+    raise NoAppError(
+        "no application given: pass module:app (e.g. `python -m tinyweb run hello:app`), "
+        f"use --app, set {APP_ENVIRONMENT_VARIABLE}, or add wsgi.py or app.py here"
+    )
+
+
+def _module_name_from_path(name: str) -> str:
+    """``examples/hello.py`` → ``examples.hello``; a dotted name stays as it is."""
+    if name.endswith(".py"):
+        name = name[: -len(".py")]
+    return name.replace(os.sep, ".").replace("/", ".")
+
+
+def _import(module_name: str) -> Any:
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name and module_name.startswith(error.name):
+            raise NoAppError(f"could not import {module_name!r}: {error}") from None
+        raise  # the module exists but imports something missing: show the traceback
+
+
+def _find_in_module(module: Any, expression: str) -> Any:
+    """Evaluate ``name`` or ``factory(literal arguments)`` against ``module``."""
+    try:
+        node = ast.parse(expression.strip(), mode="eval").body
+    except SyntaxError:
+        raise NoAppError(f"cannot parse {expression!r} as an attribute name or call") from None
+    if isinstance(node, ast.Name):
+        return _attribute(module, node.id)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        try:
+            args = [ast.literal_eval(argument) for argument in node.args]
+            kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords if kw.arg}
+        except ValueError:
+            raise NoAppError(f"factory arguments in {expression!r} must be literals") from None
+        return _attribute(module, node.func.id)(*args, **kwargs)
+    raise NoAppError(f"{expression!r} must be a name or a call, like app or create_app()")
+
+
+def _attribute(module: Any, name: str) -> Any:
+    try:
+        return getattr(module, name)
+    except AttributeError:
+        raise NoAppError(f"module {module.__name__!r} has no attribute {name!r}") from None
+
+
+def _best_app(module: Any) -> Any:
+    """``app``/``application``, else the single App instance, else a factory."""
+    for name in _DEFAULT_ATTRIBUTES:
+        if callable(getattr(module, name, None)):
+            return getattr(module, name)
+    from tinyweb.app import App
+
+    apps = [value for value in vars(module).values() if isinstance(value, App)]
+    if len(apps) == 1:
+        return apps[0]
+    for name in _DEFAULT_FACTORIES:
+        factory = getattr(module, name, None)
+        if callable(factory):
+            return factory()
+    found = f"{len(apps)} App instances" if apps else "no app, application or create_app"
+    raise NoAppError(f"module {module.__name__!r}: found {found}; name one as module:name")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m tinyweb``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tinyweb", description="Run and inspect tinyweb (or any WSGI) apps."
+    )
+    parser.add_argument("--app", help="the application: module:app or module:create_app()")
+    commands = parser.add_subparsers(dest="command", metavar="command")
+    commands.required = True
+    run = commands.add_parser("run", help="serve the app with tinyweb's server")
+    run.add_argument("target", nargs="?", help="module:app (default: --app or discovery)")
+    run.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    run.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    run.add_argument("--threads", type=int, help="worker threads")
+    run.add_argument("--debug", action="store_true", help="debug mode: traceback pages")
+    routes = commands.add_parser("routes", help="list the app's URL rules")
+    routes.add_argument("target", nargs="?", help="module:app (default: --app or discovery)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    Example: ``main(["run", "examples.hello:app", "--port", "8080"])``.
+    """
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    try:
+        application = load_app(arguments.target or arguments.app)
+    except NoAppError as error:
+        parser.exit(2, f"error: {error}\n")
+    if arguments.command == "routes":
+        return show_routes(application)
+    return run_command(application, arguments)
+
+
+def run_command(application: Callable[..., Any], arguments: argparse.Namespace) -> int:
+    """Serve ``application`` with tinyweb's server until Ctrl-C or SIGTERM."""
+    from tinyweb.server import serve
+
+    if arguments.debug and hasattr(application, "debug"):
+        application.debug = True
+    options: dict[str, Any] = {}
+    if arguments.threads is not None:
+        options["threads"] = arguments.threads
+    serve(application, host=arguments.host, port=arguments.port, **options)
+    return 0
+
+
+def show_routes(application: Any) -> int:
+    """Print a table of endpoints, methods and rules (HEAD and OPTIONS left out)."""
+    router = getattr(application, "router", None)
+    if router is None:
+        print("error: `routes` needs a tinyweb App; this is another WSGI app", file=sys.stderr)
+        return 2
+    rows = [
+        (str(rule.endpoint), ", ".join(sorted(rule.methods - {"HEAD", "OPTIONS"})), rule.rule)
+        for rule in sorted(router, key=lambda rule: (str(rule.endpoint), rule.rule))
+    ]
+    header = ("Endpoint", "Methods", "Rule")
+    widths = [max(len(row[index]) for row in [header, *rows]) for index in range(3)]
+    for row in [header, tuple("-" * width for width in widths), *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return 0
