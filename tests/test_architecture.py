@@ -64,7 +64,8 @@ IMPORT_TABLE: dict[str, set[str]] = {
     # The template engine is one concept in three files; it imports nothing else of tinyweb.
     "markup": set(),
     "template_filters": {"markup"},
-    "template_compiler": {"markup", "template_filters"},
+    "template_parser": {"template_filters"},  # lexer + expression grammar of the engine
+    "template_compiler": {"markup", "template_filters", "template_parser"},
     "templating": {"markup", "template_filters", "template_compiler"},
     "multipart": {"datastructures"},
     "request": {"datastructures", "errors", "multipart"},

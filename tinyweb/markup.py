@@ -1,0 +1,220 @@
+"""Markup: text that is already safe HTML, and ``escape`` that makes any value so.
+
+Where it fits: the template engine (``templating``) escapes every ``{{ expression }}`` with
+``escape_text`` when autoescape is on; values that are ``Markup`` (or any object with an
+``__html__`` method, the protocol shared by MarkupSafe, Django and others) pass through.
+Views may return ``Markup`` to say "this HTML was built safely".
+
+Rules:
+1. Escaping replaces exactly the five characters that can change the meaning of HTML text or
+   of a quoted attribute value: ``& < > " '`` (OWASP XSS prevention, rule 1 and 2), with the
+   same entities as MarkupSafe (``&#34;`` and ``&#39;``), so output matches Jinja's.
+2. Every ``Markup`` operation that mixes in other text (``+``, ``%``, ``format``, ``join``,
+   ``replace``...) escapes that text first: ``Markup`` can only grow by safe pieces.
+3. Escaping is idempotent on ``Markup``: ``escape(escape(x)) == escape(x)``.
+
+This module imports nothing from tinyweb.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+from collections.abc import Iterable, Mapping
+from typing import Any, Callable, SupportsIndex
+
+
+def escape_text(value: Any) -> str:
+    """Return ``value`` as HTML text: ``Markup`` as is, anything else escaped.
+
+    This is the hot path of every ``{{ expression }}``, so it returns a plain ``str`` and
+    tests the exact class ``str`` first (benchmarks/bench_templating.py, "bigtable": one
+    class check and five C-speed ``str.replace`` calls that return the same object when
+    there is nothing to replace).
+
+    >>> escape_text("<b>")
+    '&lt;b&gt;'
+    """
+    if value.__class__ is str:
+        return (
+            value.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace('"', "&#34;")
+            .replace("'", "&#39;")
+        )
+    if value.__class__ is int:  # digits and a sign: nothing to escape
+        return str(value)
+    to_html = getattr(value, "__html__", None)
+    if to_html is not None:
+        return str(to_html())
+    return escape_text(str(value))
+
+
+def escape(value: Any) -> Markup:
+    """Escape ``value`` into ``Markup``; objects with ``__html__`` are trusted as is.
+
+    >>> escape("<a href='x'>")
+    Markup('&lt;a href=&#39;x&#39;&gt;')
+    >>> escape(escape("&")) == escape("&")
+    True
+    """
+    return Markup._from_safe(escape_text(value))
+
+
+def soft_str(value: Any) -> str:
+    """``str(value)``, except that ``Markup`` stays ``Markup`` (not escaped again later)."""
+    if isinstance(value, str):
+        return value
+    return str(value)
+
+
+class Markup(str):
+    """A string that is safe HTML: it is never escaped again.
+
+    >>> Markup("<b>%s</b>") % "<i>"
+    Markup('<b>&lt;i&gt;</b>')
+    >>> Markup("<br>").join(["a", "<"])
+    Markup('a<br>&lt;')
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, base: Any = "") -> Markup:
+        """Wrap ``base`` (trusted!) as safe markup; ``__html__`` objects give their HTML."""
+        to_html = getattr(base, "__html__", None)
+        if to_html is not None:
+            base = to_html()
+        return super().__new__(cls, base)
+
+    @classmethod
+    def _from_safe(cls, text: str) -> Markup:
+        return str.__new__(cls, text)
+
+    @classmethod
+    def escape(cls, value: Any) -> Markup:
+        """Escape ``value`` (``Markup.escape(x)`` is ``escape(x)``)."""
+        return cls._from_safe(escape_text(value))
+
+    def __html__(self) -> Markup:
+        """The HTML of this value: itself."""
+        return self
+
+    def __repr__(self) -> str:
+        return f"Markup({str.__repr__(self)})"
+
+    def __add__(self, other: Any) -> Markup:
+        if isinstance(other, str) or hasattr(other, "__html__"):
+            return self._from_safe(str.__add__(self, escape_text(other)))
+        return NotImplemented
+
+    def __radd__(self, other: Any) -> Markup:
+        if isinstance(other, str) or hasattr(other, "__html__"):
+            return self._from_safe(escape_text(other) + str(self))
+        return NotImplemented
+
+    def __mul__(self, count: SupportsIndex) -> Markup:
+        return self._from_safe(str.__mul__(self, count))
+
+    __rmul__ = __mul__
+
+    def __mod__(self, arguments: Any) -> Markup:
+        # %-formatting escapes each argument; a dict argument is escaped per looked-up key.
+        if isinstance(arguments, tuple):
+            escaped: Any = tuple(_EscapedArgument(item) for item in arguments)
+        elif isinstance(arguments, Mapping):
+            escaped = {key: _EscapedArgument(item) for key, item in arguments.items()}
+        else:
+            escaped = _EscapedArgument(arguments)
+        return self._from_safe(str.__mod__(self, escaped))
+
+    def join(self, iterable: Iterable[Any]) -> Markup:
+        """Join the escaped items with this markup as separator."""
+        return self._from_safe(str.join(self, map(escape_text, iterable)))
+
+    def format(self, *args: Any, **kwargs: Any) -> Markup:
+        """``str.format`` with every replacement field escaped."""
+        return self._from_safe(_EscapingFormatter().vformat(self, args, kwargs))
+
+    def striptags(self) -> str:
+        """The text with comments and tags removed, entities decoded, spaces collapsed."""
+        text = _COMMENT.sub("", self)
+        text = _TAG.sub("", text)
+        return html.unescape(" ".join(text.split()))
+
+    def unescape(self) -> str:
+        """The text with HTML entities decoded (no longer safe: a plain ``str``)."""
+        return html.unescape(str(self))
+
+    def split(self, sep: Any = None, maxsplit: SupportsIndex = -1) -> list[str]:
+        """``str.split`` keeping each piece ``Markup``."""
+        return [self._from_safe(part) for part in str.split(self, sep, maxsplit)]
+
+
+class _EscapedArgument:
+    """An argument of ``Markup % args`` that escapes itself when formatted."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return escape_text(self.value)
+
+    def __repr__(self) -> str:
+        return escape_text(repr(self.value))
+
+    def __int__(self) -> int:
+        return int(self.value)
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def __index__(self) -> int:
+        return int(self.value)
+
+
+class _EscapingFormatter(string.Formatter):
+    """``str.format`` machinery that escapes each formatted field."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return escape_text(format(value, format_spec))
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_TAG = re.compile(r"<.*?>", re.DOTALL)
+
+
+def _wrap_method(name: str) -> Callable[..., Markup]:
+    """A ``str`` method that escapes its string arguments and returns ``Markup``."""
+    method = getattr(str, name)
+
+    def wrapped(self: Markup, *args: Any, **kwargs: Any) -> Markup:
+        args = tuple(escape_text(item) if isinstance(item, str) else item for item in args)
+        return self._from_safe(method(self, *args, **kwargs))
+
+    wrapped.__name__ = name
+    wrapped.__doc__ = f"``str.{name}`` escaping its arguments; the result stays ``Markup``."
+    return wrapped
+
+
+for _name in (
+    "__getitem__",
+    "capitalize",
+    "title",
+    "lower",
+    "upper",
+    "replace",
+    "ljust",
+    "rjust",
+    "lstrip",
+    "rstrip",
+    "center",
+    "strip",
+    "swapcase",
+    "zfill",
+    "expandtabs",
+):
+    setattr(Markup, _name, _wrap_method(_name))

@@ -1,0 +1,608 @@
+"""The template compiler: template text in, Python source of one module out.
+
+Where it fits: ``templating.Environment`` calls ``compile_template(source, name, filters,
+tests)`` once per template, ``exec``s the returned source in a namespace of runtime helpers
+(listed in ``templating.runtime_namespace``) and keeps the module's ``root`` function and
+``BLOCKS``. This is the 500-Lines "Templite" design grown to Jinja's semantics: the lexer and the
+expression grammar live in ``template_parser``; this module parses the statements and
+writes Python as it goes through a small ``CodeBuilder`` (sections let a loop header be
+decided after its body is parsed).
+
+Rules:
+1. Template text reaches the generated code only through ``repr()``: variable names
+   become numbered locals (``v3``), strings and attribute names are ``repr``'d literals.
+2. Every syntax error is a ``TemplateSyntaxError`` naming the template, the line and what
+   was expected; nothing else escapes ``compile_template`` (fuzz/fuzz_templating.py).
+3. Each generated line remembers its template line (``Compiled.line_map``), so runtime
+   errors can point at the template.
+4. Scoping is Jinja's: ``for`` bodies, macros and blocks are scopes; ``if`` is not;
+   top-level ``set`` and ``macro`` also write the shared context (seen by includes and
+   parent templates); blocks see only the context.
+
+Spec: https://jinja.palletsprojects.com/en/3.1.x/templates/ (the language),
+Jinja2's lexer for whitespace control, newline normalisation and token rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Union
+
+from .template_parser import ExpressionParser, TemplateSyntaxError, Token, tokenize
+
+__all__ = ["Compiled", "Compiler", "TemplateSyntaxError", "compile_template"]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The Python source of a template module and its line map (Python → template)."""
+
+    source: str
+    line_map: list[int]
+    filters: dict[str, str]
+    tests: dict[str, str]
+
+
+# -- Code builder -----------------------------------------------------------------------
+
+Line = Union["CodeBuilder", "tuple[int, str, int]"]
+
+
+class CodeBuilder:
+    """Lines of Python with their indentation and template line; ``section()`` reserves a
+    place to fill later (a frame's prologue, a loop header decided after its body)."""
+
+    def __init__(self, indent: int = 0) -> None:
+        """Start empty at ``indent`` levels."""
+        self.parts: list[Line] = []
+        self.indent = indent
+
+    def line(self, text: str, lineno: int) -> None:
+        """Add one line of Python generated for template line ``lineno``."""
+        self.parts.append((self.indent, text, lineno))
+
+    def section(self, indent: int | None = None) -> CodeBuilder:
+        """A nested builder whose lines appear here, however late they are written."""
+        child = CodeBuilder(self.indent if indent is None else indent)
+        self.parts.append(child)
+        return child
+
+    def is_empty(self) -> bool:
+        """True when no line was written here (nor in any section)."""
+        return all(isinstance(part, CodeBuilder) and part.is_empty() for part in self.parts)
+
+    def render(self, lines: list[str], line_map: list[int]) -> None:
+        """Append the Python lines and, for each, the template line it came from."""
+        for part in self.parts:
+            if isinstance(part, CodeBuilder):
+                part.render(lines, line_map)
+            else:
+                indent, text, lineno = part
+                lines.append("    " * indent + text)
+                line_map.append(lineno)
+
+
+# -- Scopes -----------------------------------------------------------------------------
+
+
+class Frame:
+    """One Jinja scope: template names bound here → their Python locals.
+
+    A frame without parent resolves free names from the context ``ctx`` in its prologue;
+    a nested frame starts each name it assigns from the enclosing frame's value.
+    """
+
+    def __init__(self, compiler: Compiler, parent: Frame | None, prologue: CodeBuilder):
+        """A scope inside ``parent`` (None: a function reading the context)."""
+        self.compiler, self.parent, self.prologue = compiler, parent, prologue
+        self.names: dict[str, str] = {}
+        self.loop: str | None = None  # Python name of this for-frame's `loop`, once used
+        self.specials: dict[str, str] = {}  # macro frames: caller/varargs/kwargs
+        self.used_specials: set[str] = set()
+        self.exports = False  # the template's top level: assignments also go to ctx
+
+    def resolve(self, name: str) -> str:
+        """The Python expression that reads template name ``name`` here."""
+        frame: Frame = self
+        while True:
+            if name in frame.names:
+                return frame.names[name]
+            if name in frame.specials:
+                frame.used_specials.add(name)
+                return frame.specials[name]
+            if frame.parent is None:
+                return frame.bind(name, initialise=True)
+            frame = frame.parent
+
+    def bind(self, name: str, initialise: bool) -> str:
+        """A new Python local for ``name`` in this frame (kept if it exists)."""
+        if name in self.names:
+            return self.names[name]
+        local = self.compiler.new_name("v")
+        if initialise and self.parent is not None:
+            self.prologue.line(f"{local} = {self.parent.resolve(name)}", 0)
+        elif initialise:
+            self.prologue.line(
+                f"{local} = ctx[{name!r}] if {name!r} in ctx else _undefined({name!r})", 0
+            )
+        self.names[name] = local
+        return local
+
+
+@dataclass
+class Function:
+    """A Python function being generated: its builder, top frame and output names."""
+
+    builder: CodeBuilder
+    frame: Frame
+    buffer: str  # the list output goes to, and its bound append method
+    append: str
+    kind: str  # "root", "block", "macro"
+    block: str | None = None
+
+
+_END_TAGS = {"for": ("endfor", "else"), "if": ("endif", "elif", "else")}
+
+
+class Compiler(ExpressionParser):
+    """Parses statements and writes the template module as it parses."""
+
+    def __init__(
+        self, tokens: list[Token], name: str | None, filters: dict[str, Any], tests: dict[str, Any]
+    ) -> None:
+        """Prepare to compile ``tokens`` of template ``name`` (filters/tests by name)."""
+        super().__init__(tokens, name, filters, tests)
+        self.counter = 0
+        self.module = CodeBuilder()
+        self.blocks: dict[str, str] = {}
+        self.functions: list[Function] = []
+        self.pending: list[tuple[str, int]] = []
+        self.extends_seen = False  # some `extends` was compiled (maybe conditional)
+        self.extends_always = False  # an `extends` at the top level, outside if/for
+        self.nesting = 0  # depth of if/for bodies in the function being generated
+
+    def resolve_name(self, name: str) -> str:
+        """A variable of the current scope, or ``super()`` inside a block."""
+        block = next(
+            (function.block for function in reversed(self.functions) if function.block), None
+        )
+        if name == "super" and block is not None and self.at("operator", "("):
+            self.expect("operator", "(")
+            self.expect("operator", ")")
+            return f"_super(ctx, blocks, {block!r}, _level)"
+        return self.frame.resolve(name)
+
+    def new_name(self, prefix: str) -> str:
+        """A fresh Python identifier such as ``v12``."""
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    # -- functions, frames, output --
+
+    @property
+    def function(self) -> Function:
+        """The Python function being generated."""
+        return self.functions[-1]
+
+    def start_function(self, kind: str, lineno: int, builder: CodeBuilder) -> CodeBuilder:
+        """Open a function in ``builder``; return the section where its ``def`` goes."""
+        self.flush()
+        head = builder.section()
+        body = builder.section(builder.indent + 1)
+        buffer = "_buffer" if kind == "macro" else "_out"
+        if kind == "macro":
+            body.line("_buffer = []", lineno)
+        body.line(f"_append = {buffer}.append", lineno)
+        parent = self.frame if kind == "macro" else None
+        function = Function(body, Frame(self, parent, body.section()), buffer, "_append", kind)
+        self.functions.append(function)
+        return head
+
+    @property
+    def frame(self) -> Frame:
+        """The innermost scope."""
+        return self.function.frame
+
+    @property
+    def builder(self) -> CodeBuilder:
+        """Where the next statement's Python goes."""
+        return self.function.builder
+
+    def emit(self, text: str, lineno: int) -> None:
+        """Write one statement (after any output waiting to be written)."""
+        self.flush()
+        self.builder.line(text, lineno)
+
+    def output(self, expression: str, lineno: int) -> None:
+        """Queue output; neighbours are written by one ``append``/``extend`` call."""
+        self.pending.append((expression, lineno))
+
+    def flush(self) -> None:
+        """Write the queued output."""
+        if not self.pending or not self.functions:
+            return
+        pieces, self.pending = self.pending, []
+        if len(pieces) == 1:
+            self.builder.line(f"{self.function.append}({pieces[0][0]})", pieces[0][1])
+            return
+        # One piece per Python line: a traceback then names the piece's template line.
+        self.builder.line(f"{self.function.buffer}.extend((", pieces[0][1])
+        for piece, lineno in pieces:
+            self.builder.line(f"    {piece},", lineno)
+        self.builder.line("))", pieces[-1][1])
+
+    # -- the template --
+
+    def compile(self) -> Compiled:
+        """Compile the whole template into a module with ``root`` and ``BLOCKS``."""
+        self.start_function("root", 1, self.module).line("def root(ctx, blocks, _out):", 1)
+        root = self.function
+        root.frame.exports = True
+        root.builder.line("_parent = None", 1)
+        self.parse_body(())
+        self.flush()
+        root.builder.line("if _parent is not None:", 1)
+        root.builder.line("    del _out[_mark:]", 1)
+        root.builder.line("    _render_parent(_parent, ctx, blocks, _out)", 1)
+        entries = ", ".join(f"{name!r}: {function}" for name, function in self.blocks.items())
+        self.module.line(f"BLOCKS = {{{entries}}}", 1)
+        lines: list[str] = []
+        line_map: list[int] = []
+        self.module.render(lines, line_map)
+        return Compiled("\n".join(lines) + "\n", line_map, self.used_filters, self.used_tests)
+
+    def parse_body(self, end_tags: tuple[str, ...]) -> str:
+        """Parse statements until one of ``end_tags``; return the tag that ended it."""
+        while True:
+            token = self.advance()
+            if token.kind == "data":
+                if not self.suppressed():
+                    self.output(repr(token.value), token.lineno)
+            elif token.kind == "variable_begin":
+                expression = self.parse_tuple()
+                self.expect("variable_end")
+                if not self.suppressed():
+                    self.output(f"_escape({expression})", token.lineno)
+            elif token.kind == "block_begin":
+                tag = self.expect("name")
+                if tag.value in end_tags:
+                    return str(tag.value)
+                self.parse_statement(tag)
+            else:
+                if end_tags:
+                    wanted = " or ".join(repr(tag) for tag in end_tags)
+                    self.fail(f"unexpected end of template, expected {wanted}")
+                return ""
+
+    def suppressed(self) -> bool:
+        """After an unconditional ``extends``, a child's own output is never shown."""
+        return self.extends_always and self.function.kind == "root"
+
+    def parse_statement(self, tag: Token) -> None:
+        """Dispatch a ``{% tag ... %}`` to its parser."""
+        self.flush()
+        parser: Callable[[Token], None] | None = getattr(self, f"parse_{tag.value}_tag", None)
+        if parser is None:
+            self.fail(f"unknown tag {tag.value!r}", tag.lineno)
+        else:
+            parser(tag)
+
+    def parse_nested(self, builder: CodeBuilder, end_tags: tuple[str, ...]) -> str:
+        """Parse a body into ``builder`` (an if/for body); return the ending tag."""
+        self.flush()
+        function, saved = self.function, self.function.builder
+        function.builder = builder
+        self.nesting += 1
+        try:
+            end = self.parse_body(end_tags)
+            self.flush()
+        finally:
+            function.builder, self.nesting = saved, self.nesting - 1
+        if builder.is_empty():
+            builder.line("pass", self.current.lineno)
+        return end
+
+    def end_of_tag(self, tag: str) -> None:
+        """The ``%}`` closing a tag; anything else is an error naming the tag."""
+        if not self.at("block_end"):
+            self.fail(f"expected end of {tag!r} tag, got {self.describe(self.current)}")
+        self.advance()
+
+    def closing_tag(self, end: str, start: Token) -> None:
+        """Check that a body ended with ``end`` (not with the end of the template)."""
+        if not end:
+            self.fail(
+                f"unexpected end of template: {start.value!r} from line "
+                f"{start.lineno} was never closed",
+                start.lineno,
+            )
+        self.end_of_tag(end)
+
+    # -- statements --
+
+    def parse_if_tag(self, tag: Token) -> None:
+        """``{% if %}...{% elif %}...{% else %}...{% endif %}``."""
+        condition = self.parse_tuple(with_condexpr=False)
+        self.end_of_tag("if")
+        self.emit(f"if {condition}:", tag.lineno)
+        while True:
+            end = self.parse_nested(self.builder.section(self.builder.indent + 1), _END_TAGS["if"])
+            if end == "elif":
+                line = self.current.lineno
+                condition = self.parse_tuple(with_condexpr=False)
+                self.end_of_tag("elif")
+                self.emit(f"elif {condition}:", line)
+                continue
+            if end == "else":
+                self.end_of_tag("else")
+                self.emit("else:", self.current.lineno)
+                end = self.parse_nested(self.builder.section(self.builder.indent + 1), ("endif",))
+            self.closing_tag(end, tag)
+            return
+
+    def parse_for_tag(self, tag: Token) -> None:
+        """``{% for target in iterable if condition %}...{% else %}...{% endfor %}``."""
+        names, is_tuple = self.parse_assign_target()
+        self.expect("name", "in")
+        iterable = self.parse_tuple(with_condexpr=False)
+        if self.at("name", "recursive"):
+            self.fail("recursive loops are not supported")
+        outer = self.function.frame
+        head = self.builder.section()
+        body = self.builder.section(self.builder.indent + 1)
+        frame = Frame(self, outer, body.section())
+        targets = ", ".join(frame.bind(name, initialise=False) for name in names)
+        self.function.frame = frame
+        try:
+            if self.skip("name", "if"):
+                condition = self.parse_expression()
+                unpack = f"for _item in {iterable} for {targets} in (_item,)" if is_tuple else ""
+                item = "_item" if is_tuple else targets
+                source = unpack or f"for {targets} in {iterable}"
+                iterable = f"({item} {source} if {condition})"
+            self.end_of_tag("for")
+            frame.specials["loop"] = loop = self.new_name("loop")
+            self.loop_locals.add(loop)
+            end = self.parse_nested(body, _END_TAGS["for"])
+        finally:
+            self.function.frame = outer
+        self.write_loop_head(head, body, frame, (targets, iterable, loop), tag.lineno, end)
+        if end == "else":
+            self.end_of_tag("else")
+            self.emit(f"if not {loop}_ran:", self.current.lineno)
+            end = self.parse_nested(self.builder.section(self.builder.indent + 1), ("endfor",))
+        self.closing_tag(end, tag)
+
+    def write_loop_head(
+        self,
+        head: CodeBuilder,
+        body: CodeBuilder,
+        frame: Frame,
+        parts: tuple[str, str, str],
+        lineno: int,
+        end: str,
+    ) -> None:
+        """The ``for`` line, with a ``LoopContext`` only when the body reads ``loop``."""
+        targets, iterable, loop = parts
+        if end == "else":
+            head.line(f"{loop}_ran = False", lineno)
+            body.parts.insert(0, (body.indent, f"{loop}_ran = True", lineno))
+        if "loop" in frame.used_specials:
+            head.line(f"{loop} = _Loop({iterable})", lineno)
+            iterable = loop
+        head.line(f"for {targets} in {iterable}:", lineno)
+
+    def parse_assign_target(self) -> tuple[list[str], bool]:
+        """Names to assign (``a`` or ``a, b`` or ``(a, b)``) and whether it is a tuple."""
+        parenthesised = self.skip("operator", "(")
+        names = [self.expect("name").value]
+        is_tuple = parenthesised
+        while self.skip("operator", ","):
+            is_tuple = True
+            if not self.at("name"):
+                break
+            names.append(self.expect("name").value)
+        if parenthesised:
+            self.expect("operator", ")")
+        for name in names:
+            if name in ("true", "false", "none", "True", "False", "None"):
+                self.fail(f"cannot assign to {name!r}")
+        if self.at("operator", "."):
+            self.fail("assigning to attributes (namespace) is not supported")
+        return names, is_tuple
+
+    def parse_set_tag(self, tag: Token) -> None:
+        """``{% set x = value %}`` or the block form ``{% set x %}...{% endset %}``."""
+        names, is_tuple = self.parse_assign_target()
+        if self.skip("operator", "="):
+            value = self.parse_tuple()
+            self.end_of_tag("set")
+        else:
+            if is_tuple:
+                self.fail("a block set assigns one name")
+            value = self.parse_captured(tag, "endset", self.parse_filters("_captured"))
+        locals_ = [self.frame.bind(name, initialise=True) for name in names]
+        self.emit(f"{', '.join(locals_)}{',' if is_tuple else ''} = {value}", tag.lineno)
+        self.export(names, locals_, tag.lineno)
+
+    def parse_captured(self, tag: Token, end_tag: str, wrapper: str) -> str:
+        """Render a body into its own buffer; return ``wrapper`` applied to the text."""
+        self.end_of_tag(str(tag.value))
+        function = self.function
+        buffer = self.new_name("_buffer")
+        self.emit(f"{buffer} = []", tag.lineno)
+        saved = function.buffer, function.append
+        function.buffer, function.append = buffer, f"{buffer}.append"
+        try:
+            end = self.parse_body((end_tag,))
+            self.flush()
+        finally:
+            function.buffer, function.append = saved
+        self.closing_tag(end, tag)
+        return wrapper.replace("_captured", f"_markup(''.join({buffer}))")
+
+    def export(self, names: list[str], locals_: list[str], lineno: int) -> None:
+        """Top-level assignments also go to the context (includes, parents see them)."""
+        if self.frame.exports:
+            for name, local in zip(names, locals_):
+                self.emit(f"ctx[{name!r}] = {local}", lineno)
+
+    def parse_block_tag(self, tag: Token) -> None:
+        """``{% block name %}...{% endblock %}``: a function any child may replace."""
+        name = self.expect("name").value
+        if self.skip("name", "scoped") or self.skip("name", "required"):
+            self.fail("'scoped' and 'required' blocks are not supported")
+        self.end_of_tag("block")
+        if name in self.blocks:
+            self.fail(f"block {name!r} defined twice", tag.lineno)
+        function_name = self.blocks[name] = self.new_name("block_")
+        call = f"blocks[{name!r}][0](ctx, blocks, 0, {self.function.buffer})"
+        if self.extends_seen and not self.suppressed():
+            self.emit(f"if _parent is None: {call}", tag.lineno)
+        elif not self.suppressed():
+            self.emit(call, tag.lineno)
+        saved_nesting, self.nesting = self.nesting, 0
+        head = self.start_function("block", tag.lineno, self.module)
+        head.line(f"def {function_name}(ctx, blocks, _level, _out):", tag.lineno)
+        self.function.block = name
+        end = self.parse_body(("endblock",))
+        if end and self.at("name"):
+            if self.advance().value != name:
+                self.fail(f"endblock should close block {name!r}")
+        self.flush()
+        self.functions.pop()
+        self.nesting = saved_nesting
+        self.closing_tag(end, tag)
+
+    def parse_extends_tag(self, tag: Token) -> None:
+        """``{% extends "base.html" %}``: render the parent with this template's blocks."""
+        if self.function.kind != "root":
+            self.fail("extends is only allowed outside blocks and macros")
+        parent = self.parse_expression()
+        self.end_of_tag("extends")
+        self.emit(f"_parent = _load({parent})", tag.lineno)
+        self.emit("_mark = len(_out)", tag.lineno)
+        self.extends_seen = True
+        self.extends_always = self.extends_always or self.nesting == 0
+
+    def parse_include_tag(self, tag: Token) -> None:
+        """``{% include name [ignore missing] [with|without context] %}``."""
+        template = self.parse_expression()
+        ignore_missing = self.skip("name", "ignore")
+        if ignore_missing:
+            self.expect("name", "missing")
+        context = "ctx"
+        if self.skip("name", "without"):
+            context = "None"
+            self.expect("name", "context")
+        elif self.skip("name", "with"):
+            self.expect("name", "context")
+        self.end_of_tag("include")
+        if context == "ctx":
+            context = self.context_with_locals()
+        if not self.suppressed():
+            buffer = self.function.buffer
+            self.emit(f"_include({template}, {context}, {buffer}, {ignore_missing})", tag.lineno)
+
+    def context_with_locals(self) -> str:
+        """The context plus the local names visible here (an include sees loop variables)."""
+        visible: dict[str, str] = {}
+        frame: Frame | None = self.frame
+        while frame is not None:
+            if not frame.exports:
+                for name, local in frame.names.items():
+                    visible.setdefault(name, local)
+            frame = frame.parent
+        if not visible:
+            return "ctx"
+        return "{**ctx, " + ", ".join(f"{name!r}: {local}" for name, local in visible.items()) + "}"
+
+    def parse_macro_tag(self, tag: Token) -> None:
+        """``{% macro name(a, b=default) %}...{% endmacro %}``: a callable returning markup."""
+        name = self.expect("name").value
+        local = self.frame.bind(name, initialise=False)
+        self.expect("operator", "(")
+        head, macro = self.parse_signature(tag)
+        self.end_of_tag("macro")
+        end = self.parse_body(("endmacro",))
+        self.skip("name", name)
+        value = self.finish_macro(head, macro, name, tag)
+        self.closing_tag(end, tag)
+        self.emit(f"{local} = {value}", tag.lineno)
+        self.export([name], [local], tag.lineno)
+
+    def parse_call_tag(self, tag: Token) -> None:
+        """``{% call(args) macro(...) %}body{% endcall %}``: the body becomes ``caller``."""
+        parameters = self.skip("operator", "(")
+        head, macro = self.parse_signature(tag, parameters)
+        body = self.functions.pop()  # the callee is an expression of the enclosing scope
+        callee = self.parse_call_target()
+        self.functions.append(body)
+        self.end_of_tag("call")
+        end = self.parse_body(("endcall",))
+        caller = self.finish_macro(head, macro, "caller", tag)
+        self.closing_tag(end, tag)
+        if not self.suppressed():
+            self.output(f"_escape({callee}caller={caller}))", tag.lineno)
+
+    def parse_signature(
+        self, tag: Token, has_parameters: bool = True
+    ) -> tuple[CodeBuilder, list[str]]:
+        """Open a macro function and read its parameters (after the ``(``)."""
+        head = self.start_function("macro", tag.lineno, self.builder)
+        frame = self.frame
+        for special in ("caller", "varargs", "kwargs"):
+            frame.specials[special] = self.new_name(special)
+        names: list[str] = []
+        while has_parameters and not self.skip("operator", ")"):
+            if names:
+                self.expect("operator", ",")
+                if self.skip("operator", ")"):
+                    break
+            name = self.expect("name").value
+            local = frame.bind(name, initialise=False)
+            default = (
+                self.parse_expression() if self.skip("operator", "=") else f"_undefined({name!r})"
+            )
+            self.builder.line(f"if {local} is _missing: {local} = {default}", tag.lineno)
+            names.append(name)
+        return head, names
+
+    def finish_macro(self, head: CodeBuilder, names: list[str], name: str, tag: Token) -> str:
+        """Close the macro function; return the expression that makes the ``Macro``."""
+        self.flush()
+        function = self.functions.pop()
+        frame = function.frame
+        function.builder.line("return _markup(''.join(_buffer))", tag.lineno)
+        specials = [frame.specials[special] for special in ("caller", "varargs", "kwargs")]
+        parameters = [frame.names[parameter] for parameter in names] + specials
+        python_name = self.new_name("macro_")
+        head.line(f"def {python_name}({', '.join(parameters)}):", tag.lineno)
+        flags = ", ".join(str(special in frame.used_specials) for special in frame.specials)
+        return f"_Macro({python_name}, {name!r}, {tuple(names)!r}, {flags})"
+
+    def parse_call_target(self) -> str:
+        """The macro call of a call block, left open for the ``caller=`` argument."""
+        node = self.parse_primary()
+        while True:
+            if self.at("operator", "("):
+                arguments = self.parse_arguments()
+                if self.at("block_end"):
+                    return f"{node}({arguments}{', ' if arguments else ''}"
+                node = f"{node}({arguments})"
+            elif self.at("operator", ".") or self.at("operator", "["):
+                node = self.parse_postfix(node, once=True)
+            else:
+                return self.fail("expected a macro call in the call block")
+
+
+def compile_template(
+    source: str, name: str | None, filters: dict[str, Any], tests: dict[str, Any]
+) -> Compiled:
+    """Compile template text into Python module source (see ``Compiler``).
+
+    >>> compiled = compile_template("Hi {{ user }}!", None, {}, {})
+    >>> "def root(ctx, blocks, _out):" in compiled.source
+    True
+    """
+    return Compiler(tokenize(source, name), name, filters, tests).compile()

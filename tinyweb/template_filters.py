@@ -1,0 +1,523 @@
+"""The values templates work with: ``Undefined``, the built-in filters and tests.
+
+Where it fits: ``templating.Environment`` copies ``FILTERS`` and ``TESTS`` into
+``env.filters`` / ``env.tests`` (users add their own there); compiled templates call them
+directly, ``{{ name|upper }}`` being ``upper(name)``. ``Undefined`` stands for a name or
+attribute that does not exist, with Jinja's semantics.
+
+Rules:
+1. Every filter and test gives Jinja2's result for the same arguments (the tables in
+   tests/test_templating_filters.py are written from Jinja's documentation).
+2. A filter is a plain function ``filter(value, *args, **kwargs)``. One that must know
+   whether autoescape is on carries ``pass_autoescape = True`` and receives it first.
+3. Attribute paths given to filters (``sort(attribute="user.name")``) never reach names
+   that start with ``_``: templates cannot climb to ``__class__`` and friends.
+
+Spec: https://jinja.palletsprojects.com/en/3.1.x/templates/#list-of-builtin-filters
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import abc
+from collections.abc import Iterable, Iterator
+from itertools import chain
+from typing import Any, Callable, NoReturn
+from urllib.parse import quote
+
+from .markup import Markup, escape, soft_str
+
+
+class TemplateError(Exception):
+    """Base of every template error; ``name`` and ``lineno`` locate it when known."""
+
+    def __init__(self, message: str, lineno: int | None = None, name: str | None = None):
+        """Keep the message and where in which template it happened."""
+        super().__init__(message)
+        self.message = message
+        self.lineno = lineno
+        self.name = name
+
+    def __str__(self) -> str:
+        if self.lineno is None:
+            return self.message
+        return f"{self.message} (template {self.name or '<string>'!r}, line {self.lineno})"
+
+
+class UndefinedError(TemplateError):
+    """An undefined value was used in a way that needs a value (``missing.attr``)."""
+
+
+class SecurityError(TemplateError):
+    """A template tried to reach an attribute starting with ``_`` (templates are trusted
+    code, but this closes the classic ``''.__class__.__mro__`` climb)."""
+
+
+_MISSING: Any = object()
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "None"
+    return f"'{type(value).__name__} object'"
+
+
+class Undefined:
+    """A missing value: renders as ``""``, is falsy, iterates as empty; anything more
+    (an attribute, an item, a call, arithmetic) raises ``UndefinedError``.
+
+    >>> str(Undefined("user")), bool(Undefined("user"))
+    ('', False)
+    """
+
+    __slots__ = ("_undefined_name", "_undefined_object")
+
+    def __init__(self, name: Any = None, owner: Any = _MISSING) -> None:
+        """``name`` is what was looked up; ``owner`` the object it was looked up on."""
+        self._undefined_name = name
+        self._undefined_object = owner
+
+    def _fail(self, *args: Any, **kwargs: Any) -> NoReturn:
+        name, owner = self._undefined_name, self._undefined_object
+        if owner is _MISSING:
+            message = f"{name!r} is undefined"
+        elif isinstance(name, str):
+            message = f"{_type_name(owner)} has no attribute {name!r}"
+        else:
+            message = f"{_type_name(owner)} has no element {name!r}"
+        raise UndefinedError(message)
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__":
+            raise AttributeError(name)
+        self._fail()
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = _fail
+    __mod__ = __rmod__ = __pow__ = __rpow__ = __pos__ = __neg__ = _fail
+    __call__ = __getitem__ = __lt__ = __le__ = __gt__ = __ge__ = _fail
+    __int__ = __float__ = __complex__ = __abs__ = _fail
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return id(type(self))
+
+    def __str__(self) -> str:
+        return ""
+
+    def __len__(self) -> int:
+        return 0
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "Undefined"
+
+
+class StrictUndefined(Undefined):
+    """An undefined value that raises on any use: printing, truth, iteration, comparison.
+
+    Only ``is defined``, ``is undefined`` and ``|default`` may look at it.
+    """
+
+    __slots__ = ()
+    __str__ = __len__ = __iter__ = __bool__ = __eq__ = __ne__ = __contains__ = Undefined._fail
+    __hash__ = Undefined._fail
+
+
+# -- Attribute paths used by sort/dictsort/sum/min/max/unique -------------------------
+
+
+def lookup_item(owner: Any, key: Any) -> Any:
+    """``owner[key]``, else the attribute ``key`` (never one starting with ``_``)."""
+    try:
+        return owner[key]
+    except (AttributeError, TypeError, LookupError):
+        if isinstance(key, str) and not key.startswith("_"):
+            try:
+                return getattr(owner, key)
+            except AttributeError:
+                pass
+    return Undefined(key, owner)
+
+
+def _attribute_getter(attribute: str | int | None, lowercase: bool = False) -> Callable[[Any], Any]:
+    """A key function for ``attribute`` (a dotted path; digits are indexes)."""
+    parts: list[Any] = []
+    if isinstance(attribute, str):
+        parts = [int(part) if part.isdigit() else part for part in attribute.split(".")]
+    elif attribute is not None:
+        parts = [attribute]
+
+    def key(item: Any) -> Any:
+        for part in parts:
+            item = lookup_item(item, part)
+        if lowercase and isinstance(item, str):
+            return item.lower()
+        return item
+
+    return key
+
+
+def pass_autoescape(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a filter that receives ``autoescape`` (a bool) before the value."""
+    function.pass_autoescape = True  # type: ignore[attr-defined]
+    return function
+
+
+# -- Filters: strings -------------------------------------------------------------------
+
+_WORD_BEGINNING = re.compile(r"([-\s({\[<]+)")
+_WORD = re.compile(r"\w+")
+
+
+def do_title(value: Any) -> str:
+    """Each word capitalized, words starting after spaces, dashes and opening brackets."""
+    pieces = _WORD_BEGINNING.split(soft_str(value))
+    return "".join(piece[0].upper() + piece[1:].lower() for piece in pieces if piece)
+
+
+def do_truncate(
+    value: Any, length: int = 255, killwords: bool = False, end: str = "...", leeway: int = 5
+) -> str:
+    """Cut to ``length`` characters (unless within ``leeway``), at a word unless
+    ``killwords``, ending with ``end``."""
+    text = soft_str(value)
+    if len(text) <= length + leeway:
+        return text
+    if killwords:
+        return text[: length - len(end)] + end
+    return text[: length - len(end)].rsplit(" ", 1)[0] + end
+
+
+@pass_autoescape
+def do_replace(autoescape: bool, value: Any, old: Any, new: Any, count: int = -1) -> str:
+    """Replace ``old`` by ``new`` (the first ``count`` times)."""
+    if not autoescape:
+        return str(value).replace(str(old), str(new), count)
+    safe_new = hasattr(new, "__html__") and not hasattr(value, "__html__")
+    text = escape(value) if hasattr(old, "__html__") or safe_new else soft_str(value)
+    return text.replace(soft_str(old), soft_str(new), count)
+
+
+def do_format(value: Any, *args: Any, **kwargs: Any) -> str:
+    """printf-style formatting: ``"%s, %s"|format(a, b)``."""
+    if args and kwargs:
+        raise TypeError("format takes positional or keyword arguments, not both")
+    return soft_str(value) % (kwargs or args)
+
+
+def do_indent(value: Any, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    """Indent every line but the first (unless ``first``) and blank ones (unless ``blank``)."""
+    indentation: str = width if isinstance(width, str) else " " * width
+    newline = "\n"
+    text = soft_str(value)
+    if isinstance(text, Markup):
+        indentation, newline = Markup(indentation), Markup(newline)
+    lines = (text + newline).splitlines()
+    if blank:
+        result = (newline + indentation).join(lines)
+    else:
+        result = lines.pop(0)
+        if lines:
+            indented = (indentation + line if line else line for line in lines)
+            result += newline + newline.join(indented)
+    return indentation + result if first else result
+
+
+def do_urlencode(value: Any) -> str:
+    """Percent-encode a string (keeping ``/``) or a dict / pairs as a query string."""
+    if isinstance(value, str) or not isinstance(value, abc.Iterable):
+        return quote(str(value).encode("utf-8"), safe="/")
+    pairs = value.items() if isinstance(value, dict) else value
+
+    def component(item: Any) -> str:
+        return quote(str(item).encode("utf-8"), safe="").replace("%20", "+")
+
+    return "&".join(f"{component(key)}={component(item)}" for key, item in pairs)
+
+
+def do_tojson(value: Any, indent: int | None = None) -> Markup:
+    """JSON that is safe inside HTML and ``<script>``: ``< > & '`` become ``\\u`` escapes."""
+    text = json.dumps(value, indent=indent, sort_keys=True)
+    for character, replacement in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(character, replacement)
+    return Markup(text.replace("'", "\\u0027"))
+
+
+@pass_autoescape
+def do_join(
+    autoescape: bool, value: Iterable[Any], separator: str = "", attribute: Any = None
+) -> str:
+    """Join the items with ``separator``; with autoescape, safe items stay safe."""
+    if attribute is not None:
+        value = map(_attribute_getter(attribute), value)
+    if not autoescape:
+        return str(separator).join(map(str, value))
+    items = list(value)
+    if hasattr(separator, "__html__") or any(hasattr(item, "__html__") for item in items):
+        return Markup(escape(separator)).join(items)
+    return str(separator).join(map(str, items))
+
+
+# -- Filters: numbers -------------------------------------------------------------------
+
+
+def do_int(value: Any, default: int = 0, base: int = 10) -> int:
+    """An int from ``value`` ("42.23" gives 42), else ``default``."""
+    try:
+        return int(value, base) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError):
+        try:
+            return int(float(value))
+        except (TypeError, ValueError, OverflowError):
+            return default
+
+
+def do_float(value: Any, default: float = 0.0) -> float:
+    """A float from ``value``, else ``default``."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def do_round(value: float, precision: int = 0, method: str = "common") -> float:
+    """Round to ``precision`` digits; ``method`` is common (Python's), ceil or floor."""
+    if method == "common":
+        return round(value, precision)
+    if method not in ("ceil", "floor"):
+        raise ValueError("method must be common, ceil or floor")
+    rounding = math.ceil if method == "ceil" else math.floor
+    return float(rounding(value * 10**precision) / 10**precision)
+
+
+def do_sum(iterable: Iterable[Any], attribute: Any = None, start: Any = 0) -> Any:
+    """The sum of the items (or of their ``attribute``)."""
+    if attribute is not None:
+        iterable = map(_attribute_getter(attribute), iterable)
+    return sum(iterable, start)
+
+
+def _min_or_max(
+    function: Callable[..., Any], value: Iterable[Any], case_sensitive: bool, attribute: Any
+) -> Any:
+    items = iter(value)
+    try:
+        first = next(items)
+    except StopIteration:
+        return Undefined("No aggregated item, sequence was empty.")
+    key = _attribute_getter(attribute, lowercase=not case_sensitive)
+    return function(chain([first], items), key=key)
+
+
+def do_min(value: Iterable[Any], case_sensitive: bool = False, attribute: Any = None) -> Any:
+    """The smallest item (strings compared ignoring case unless ``case_sensitive``)."""
+    return _min_or_max(min, value, case_sensitive, attribute)
+
+
+def do_max(value: Iterable[Any], case_sensitive: bool = False, attribute: Any = None) -> Any:
+    """The largest item (strings compared ignoring case unless ``case_sensitive``)."""
+    return _min_or_max(max, value, case_sensitive, attribute)
+
+
+# -- Filters: sequences -----------------------------------------------------------------
+
+
+def do_default(value: Any, default_value: Any = "", boolean: bool = False) -> Any:
+    """``default_value`` when ``value`` is undefined (or falsy, if ``boolean``)."""
+    if isinstance(value, Undefined) or (boolean and not value):
+        return default_value
+    return value
+
+
+def do_first(value: Iterable[Any]) -> Any:
+    """The first item, or undefined."""
+    for item in value:
+        return item
+    return Undefined("No first item, sequence was empty.")
+
+
+def do_last(value: Any) -> Any:
+    """The last item, or undefined."""
+    for item in reversed(value):
+        return item
+    return Undefined("No last item, sequence was empty.")
+
+
+def do_sort(
+    value: Iterable[Any], reverse: bool = False, case_sensitive: bool = False, attribute: Any = None
+) -> list[Any]:
+    """The items sorted (strings ignoring case unless ``case_sensitive``)."""
+    key = _attribute_getter(attribute, lowercase=not case_sensitive)
+    return sorted(value, key=key, reverse=reverse)
+
+
+def do_reverse(value: Any) -> Any:
+    """A reversed string, or an iterator over the items in reverse."""
+    if isinstance(value, str):
+        return value[::-1]
+    try:
+        return reversed(value)
+    except TypeError:
+        items = list(value)
+        items.reverse()
+        return items
+
+
+def do_dictsort(
+    value: Any, case_sensitive: bool = False, by: str = "key", reverse: bool = False
+) -> list[tuple[Any, Any]]:
+    """A dict's items as pairs sorted by key (or by value, ``by="value"``)."""
+    if by not in ("key", "value"):
+        raise ValueError('You can only sort by either "key" or "value"')
+    position = 0 if by == "key" else 1
+
+    def key(item: tuple[Any, Any]) -> Any:
+        field = item[position]
+        return field.lower() if not case_sensitive and isinstance(field, str) else field
+
+    return sorted(value.items(), key=key, reverse=reverse)
+
+
+def do_batch(value: Iterable[Any], linecount: int, fill_with: Any = None) -> Iterator[list[Any]]:
+    """Lists of ``linecount`` items; the last one filled with ``fill_with`` if given."""
+    batch: list[Any] = []
+    for item in value:
+        if len(batch) == linecount:
+            yield batch
+            batch = []
+        batch.append(item)
+    if batch:
+        if fill_with is not None and len(batch) < linecount:
+            batch += [fill_with] * (linecount - len(batch))
+        yield batch
+
+
+def do_items(value: Any) -> Iterator[tuple[Any, Any]]:
+    """A mapping's ``(key, value)`` pairs; nothing for undefined."""
+    if isinstance(value, Undefined):
+        return
+    if not isinstance(value, abc.Mapping):
+        raise TypeError("Can only get item pairs from a mapping.")
+    yield from value.items()
+
+
+def do_unique(
+    value: Iterable[Any], case_sensitive: bool = False, attribute: Any = None
+) -> Iterator[Any]:
+    """The items without repeats (first occurrence kept)."""
+    key = _attribute_getter(attribute, lowercase=not case_sensitive)
+    seen = set()
+    for item in value:
+        marker = key(item)
+        if marker not in seen:
+            seen.add(marker)
+            yield item
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "escape": escape,
+    "e": escape,
+    "safe": Markup,
+    "default": do_default,
+    "d": do_default,
+    "length": len,
+    "count": len,
+    "join": do_join,
+    "upper": lambda value: soft_str(value).upper(),
+    "lower": lambda value: soft_str(value).lower(),
+    "title": do_title,
+    "capitalize": lambda value: soft_str(value).capitalize(),
+    "trim": lambda value, chars=None: soft_str(value).strip(chars),
+    "truncate": do_truncate,
+    "replace": do_replace,
+    "format": do_format,
+    "int": do_int,
+    "float": do_float,
+    "round": do_round,
+    "abs": abs,
+    "first": do_first,
+    "last": do_last,
+    "list": list,
+    "sort": do_sort,
+    "reverse": do_reverse,
+    "dictsort": do_dictsort,
+    "batch": do_batch,
+    "striptags": lambda value: Markup(str(value)).striptags(),
+    "urlencode": do_urlencode,
+    "tojson": do_tojson,
+    "center": lambda value, width=80: soft_str(value).center(width),
+    "wordcount": lambda value: len(_WORD.findall(soft_str(value))),
+    "indent": do_indent,
+    "items": do_items,
+    "sum": do_sum,
+    "min": do_min,
+    "max": do_max,
+    "unique": do_unique,
+    "string": soft_str,
+}
+
+
+# -- Tests: ``value is name(args)`` ---------------------------------------------------
+
+
+def _is_number(value: Any) -> bool:
+    from decimal import Decimal
+    from fractions import Fraction
+
+    return isinstance(value, (int, float, complex, Decimal, Fraction))
+
+
+def _is_iterable(value: Any) -> bool:
+    try:
+        iter(value)
+    except TypeError:
+        return False
+    return True
+
+
+TESTS: dict[str, Callable[..., bool]] = {
+    "defined": lambda value: not isinstance(value, Undefined),
+    "undefined": lambda value: isinstance(value, Undefined),
+    "none": lambda value: value is None,
+    "even": lambda value: value % 2 == 0,
+    "odd": lambda value: value % 2 == 1,
+    "divisibleby": lambda value, number: value % number == 0,
+    "string": lambda value: isinstance(value, str),
+    "number": _is_number,
+    "integer": lambda value: isinstance(value, int) and value is not True and value is not False,
+    "float": lambda value: isinstance(value, float),
+    "boolean": lambda value: value is True or value is False,
+    "true": lambda value: value is True,
+    "false": lambda value: value is False,
+    "mapping": lambda value: isinstance(value, abc.Mapping),
+    "sequence": lambda value: hasattr(value, "__len__") and hasattr(value, "__getitem__"),
+    "iterable": _is_iterable,
+    "callable": callable,
+    "sameas": lambda value, other: value is other,
+    "lower": lambda value: str(value).islower(),
+    "upper": lambda value: str(value).isupper(),
+    "escaped": lambda value: hasattr(value, "__html__"),
+    "in": lambda value, container: value in container,
+    "eq": lambda value, other: value == other,
+    "ne": lambda value, other: value != other,
+    "lt": lambda value, other: value < other,
+    "le": lambda value, other: value <= other,
+    "gt": lambda value, other: value > other,
+    "ge": lambda value, other: value >= other,
+}
+TESTS.update({"==": TESTS["eq"], "!=": TESTS["ne"], "<": TESTS["lt"], "<=": TESTS["le"]})
+TESTS.update({">": TESTS["gt"], ">=": TESTS["ge"], "equalto": TESTS["eq"]})
+TESTS.update({"greaterthan": TESTS["gt"], "lessthan": TESTS["lt"]})

@@ -1,0 +1,524 @@
+"""The template parser: the lexer and the expression grammar of the template language.
+
+Where it fits: ``template_compiler.Compiler`` subclasses ``ExpressionParser`` and adds the
+statements and the scopes; this module turns template text into tokens (``tokenize``) and
+expressions into Python source. ``ExpressionParser.resolve_name`` is the one hook: the
+compiler decides which Python local a template name reads.
+
+Rules:
+1. Whitespace control, newline normalisation, literals and operator precedence follow
+   Jinja2's lexer and parser exactly (``-2 ** 2`` is 4, ``**`` is left-associative,
+   filters bind tighter than unary minus), so output matches Jinja's.
+2. Template text reaches Python only through ``repr()``: names go through
+   ``resolve_name``, strings, numbers, attribute and keyword names are ``repr``'d.
+3. Every error is a ``TemplateSyntaxError`` with the template name, line and what was
+   expected (fuzz/fuzz_templating.py checks nothing else escapes).
+
+Spec: https://jinja.palletsprojects.com/en/3.1.x/templates/#expressions and
+https://jinja.palletsprojects.com/en/3.1.x/templates/#whitespace-control
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, NoReturn
+
+from .template_filters import TemplateError
+
+
+class TemplateSyntaxError(TemplateError):
+    """The template text is not valid: ``str(error)`` names the template and the line."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical unit: ``kind`` is data, name, string, integer, float, operator,
+    variable_begin/end, block_begin/end or end_of_template."""
+
+    kind: str
+    value: Any
+    lineno: int
+
+
+# -- Lexer ------------------------------------------------------------------------------
+
+_TAG_START = re.compile(r"\{([{%#])([-+]?)")
+_RAW_BEGIN = re.compile(r"\{%[-+]?\s*raw\s*(?:-%\}\s*|%\})")
+_RAW_END = re.compile(r"\{%([-+]?)\s*endraw\s*(?:-%\}\s*|%\})")
+_COMMENT_END = re.compile(r"(-?)#\}")
+_WHITESPACE = re.compile(r"\s+")
+_TAG_END = {"{": re.compile(r"-\}\}\s*|\}\}"), "%": re.compile(r"-%\}\s*|\+?%\}")}
+_TOKEN = re.compile(
+    r"""(?P<float>(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?e[+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+))
+    |(?P<integer>0b(?:_?[01])+|0o(?:_?[0-7])+|0x(?:_?[\da-f])+|[1-9](?:_?\d)*|0(?:_?0)*)
+    |(?P<name>[^\W\d]\w*)
+    |(?P<string>'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*")
+    |(?P<operator>//|\*\*|==|!=|>=|<=|[-+/*%~\[\](){}<>=.:|,;])""",
+    re.VERBOSE | re.IGNORECASE | re.DOTALL,
+)
+_CLOSING = {")": "(", "]": "[", "}": "{"}
+_TAG_NAMES = {"{": "variable", "%": "block"}
+
+
+def tokenize(source: str, name: str | None) -> list[Token]:
+    """Split template text into tokens, applying Jinja's whitespace control.
+
+    Newlines are normalised to ``\\n`` and one trailing newline is dropped, as Jinja does
+    with its defaults (``keep_trailing_newline=False``).
+    """
+    source = "\n".join(source.splitlines())
+    tokens: list[Token] = []
+    position = 0
+    while True:
+        start = _TAG_START.search(source, position)
+        end = start.start() if start else len(source)
+        text = source[position:end]
+        if start and start.group(2) == "-":
+            text = text.rstrip()
+        if text:
+            tokens.append(Token("data", text, _line_at(source, position)))
+        if start is None:
+            break
+        position = _lex_tag(source, start, tokens, name)
+    tokens.append(Token("end_of_template", None, _line_at(source, len(source))))
+    return tokens
+
+
+def _line_at(source: str, position: int) -> int:
+    return source.count("\n", 0, position) + 1
+
+
+def _lex_tag(source: str, start: re.Match[str], tokens: list[Token], name: str | None) -> int:
+    """Lex one ``{{ }}``, ``{% %}`` or ``{# #}`` starting at ``start``; return the end."""
+    kind, lineno = start.group(1), _line_at(source, start.start())
+    if kind == "#":
+        end = _COMMENT_END.search(source, start.end())
+        if end is None:
+            raise TemplateSyntaxError("missing end of comment tag", lineno, name)
+        if end.group(1):
+            return _skip_space(source, end.end())
+        return end.end()
+    raw = _RAW_BEGIN.match(source, start.start()) if kind == "%" else None
+    if raw is not None:
+        return _lex_raw(source, raw, tokens, name, lineno)
+    tokens.append(Token(_TAG_NAMES[kind] + "_begin", None, lineno))
+    return _lex_expression(source, start.end(), kind, tokens, name)
+
+
+def _skip_space(source: str, position: int) -> int:
+    match = _WHITESPACE.match(source, position)
+    return match.end() if match else position
+
+
+def _lex_raw(
+    source: str, raw: re.Match[str], tokens: list[Token], name: str | None, lineno: int
+) -> int:
+    end = _RAW_END.search(source, raw.end())
+    if end is None:
+        raise TemplateSyntaxError("missing end of raw directive ('endraw')", lineno, name)
+    text = source[raw.end() : end.start()]
+    if end.group(1) == "-":
+        text = text.rstrip()
+    if text:
+        tokens.append(Token("data", text, _line_at(source, raw.end())))
+    return end.end()
+
+
+def _lex_expression(
+    source: str, position: int, kind: str, tokens: list[Token], name: str | None
+) -> int:
+    """The tokens inside a tag up to its end delimiter (not counted inside brackets)."""
+    brackets: list[str] = []
+    end_kind = _TAG_NAMES[kind] + "_end"
+    while True:
+        position = _skip_space(source, position)
+        lineno = _line_at(source, position)
+        if position >= len(source):
+            expected = "}}" if kind == "{" else "%}"
+            raise TemplateSyntaxError(
+                f"unexpected end of template, expected {expected!r}", lineno, name
+            )
+        end = None if brackets else _TAG_END[kind].match(source, position)
+        if end is not None:
+            tokens.append(Token(end_kind, None, lineno))
+            return end.end()
+        match = _TOKEN.match(source, position)
+        if match is None:
+            raise TemplateSyntaxError(f"unexpected character {source[position]!r}", lineno, name)
+        token_kind = match.lastgroup or "operator"
+        value: Any = match.group()
+        if token_kind == "operator":
+            _track_brackets(value, brackets, lineno, name)
+        tokens.append(Token(token_kind, _literal_value(token_kind, value, lineno, name), lineno))
+        position = match.end()
+
+
+def _track_brackets(value: str, brackets: list[str], lineno: int, name: str | None) -> None:
+    if value in "([{":
+        brackets.append(value)
+    elif value in _CLOSING:
+        if not brackets or brackets.pop() != _CLOSING[value]:
+            raise TemplateSyntaxError(f"unexpected {value!r}", lineno, name)
+
+
+def _literal_value(kind: str, text: str, lineno: int, name: str | None) -> Any:
+    try:
+        if kind == "string":
+            # Jinja decodes backslash escapes with Python's unicode-escape codec.
+            return text[1:-1].encode("ascii", "backslashreplace").decode("unicode-escape")
+        if kind == "integer":
+            return int(text.replace("_", ""), 0)
+        if kind == "float":
+            return float(text.replace("_", ""))
+    except (UnicodeDecodeError, ValueError, OverflowError) as error:
+        raise TemplateSyntaxError(f"invalid {kind} literal: {error}", lineno, name) from None
+    return text
+
+
+_COMPARE = {"==", "!=", "<", "<=", ">", ">="}
+_LITERALS = {"true": "True", "false": "False", "none": "None"}
+_LITERALS.update({"True": "True", "False": "False", "None": "None"})
+_LOOP_ATTRIBUTES = {"index", "index0", "revindex", "revindex0", "first", "last", "length"}
+_LOOP_ATTRIBUTES |= {"cycle", "previtem", "nextitem", "depth", "depth0", "changed"}
+
+
+class ExpressionParser:
+    """Recursive descent over the tokens; each ``parse_*`` returns Python source."""
+
+    def __init__(
+        self, tokens: list[Token], name: str | None, filters: dict[str, Any], tests: dict[str, Any]
+    ) -> None:
+        """Parse ``tokens`` of template ``name``; filters and tests are checked by name."""
+        self.tokens, self.position, self.name = tokens, 0, name
+        self.filters, self.tests = filters, tests
+        self.used_filters: dict[str, str] = {}  # filter name -> its Python name
+        self.used_tests: dict[str, str] = {}
+        self.loop_locals: set[str] = set()  # Python names holding a LoopContext
+
+    def resolve_name(self, name: str) -> str:
+        """The Python expression reading template variable ``name`` (the compiler's)."""
+        raise NotImplementedError
+
+    # -- token stream --
+
+    @property
+    def current(self) -> Token:
+        """The next token to read."""
+        return self.tokens[self.position]
+
+    def advance(self) -> Token:
+        """Read and return the next token."""
+        token = self.tokens[self.position]
+        if token.kind != "end_of_template":  # the last token is never passed
+            self.position += 1
+        return token
+
+    def at(self, kind: str, value: Any = None) -> bool:
+        """Is the next token of ``kind`` (and ``value``, when given)?"""
+        token = self.tokens[self.position]
+        return token.kind == kind and (value is None or token.value == value)
+
+    def skip(self, kind: str, value: Any = None) -> bool:
+        """Read the next token if it matches; say whether it did."""
+        if self.at(kind, value):
+            self.position += 1
+            return True
+        return False
+
+    def expect(self, kind: str, value: Any = None) -> Token:
+        """Read the next token, which must match, else a syntax error saying so."""
+        if not self.at(kind, value):
+            wanted = repr(value) if value is not None else kind.replace("_", " ")
+            self.fail(f"expected {wanted}, got {self.describe(self.current)}")
+        return self.advance()
+
+    def describe(self, token: Token) -> str:
+        """A token as error messages show it."""
+        if token.kind in ("name", "operator", "string", "integer", "float"):
+            return repr(token.value)
+        return token.kind.replace("_", " ")
+
+    def fail(self, message: str, lineno: int | None = None) -> NoReturn:
+        """Raise a syntax error at ``lineno`` (default: the next token's line)."""
+        raise TemplateSyntaxError(message, lineno or self.current.lineno, self.name)
+
+    # -- expressions: each parser returns Python source, parenthesised --
+
+    def parse_expression(self) -> str:
+        """A full expression (with ``a if b else c``)."""
+        return self.parse_condexpr()
+
+    def parse_tuple(self, with_condexpr: bool = True, explicit: bool = False) -> str:
+        """One expression, or several separated by commas (a tuple)."""
+        parse = self.parse_condexpr if with_condexpr else self.parse_or
+        items: list[str] = []
+        is_tuple = False
+        while True:
+            if items:
+                self.expect("operator", ",")
+            if self.at("variable_end") or self.at("block_end") or self.at("operator", ")"):
+                break
+            items.append(parse())
+            if not self.at("operator", ","):
+                break
+            is_tuple = True
+        if not is_tuple:
+            if items:
+                return items[0]
+            if not explicit:
+                self.fail(f"expected an expression, got {self.describe(self.current)}")
+        return "(" + "".join(item + ", " for item in items) + ")"
+
+    def parse_condexpr(self) -> str:
+        """``a if condition else b`` (no else: undefined)."""
+        expression = self.parse_or()
+        while self.skip("name", "if"):
+            condition = self.parse_or()
+            otherwise = self.parse_condexpr() if self.skip("name", "else") else "_undefined()"
+            expression = f"({expression} if {condition} else {otherwise})"
+        return expression
+
+    def parse_or(self) -> str:
+        """``a or b``."""
+        expression = self.parse_and()
+        while self.skip("name", "or"):
+            expression = f"({expression} or {self.parse_and()})"
+        return expression
+
+    def parse_and(self) -> str:
+        """``a and b``."""
+        expression = self.parse_not()
+        while self.skip("name", "and"):
+            expression = f"({expression} and {self.parse_not()})"
+        return expression
+
+    def parse_not(self) -> str:
+        """``not a``."""
+        if self.skip("name", "not"):
+            return f"(not {self.parse_not()})"
+        return self.parse_compare()
+
+    def parse_compare(self) -> str:
+        """Comparison chains: ``a < b <= c``, ``a in b``, ``a not in b``."""
+        parts = [self.parse_math1()]
+        while True:
+            token = self.current
+            if token.kind == "operator" and token.value in _COMPARE:
+                operator = self.advance().value
+            elif self.skip("name", "in"):
+                operator = "in"
+            elif token.kind == "name" and token.value == "not" and self.peek_is("name", "in"):
+                self.position += 2
+                operator = "not in"
+            else:
+                break
+            parts += [operator, self.parse_math1()]
+        return parts[0] if len(parts) == 1 else "(" + " ".join(parts) + ")"
+
+    def peek_is(self, kind: str, value: Any) -> bool:
+        """Is the token after the next one ``kind``/``value``?"""
+        token = self.tokens[min(self.position + 1, len(self.tokens) - 1)]
+        return token.kind == kind and token.value == value
+
+    def parse_binary(self, operators: tuple[str, ...], operand: Callable[[], str]) -> str:
+        """Left-associative binary operators (Jinja's ``**`` is left-associative too)."""
+        expression = operand()
+        while self.current.kind == "operator" and self.current.value in operators:
+            operator = self.advance().value
+            expression = f"({expression} {operator} {operand()})"
+        return expression
+
+    def parse_math1(self) -> str:
+        """``+`` and ``-`` (looser than ``~``)."""
+        return self.parse_binary(("+", "-"), self.parse_concat)
+
+    def parse_concat(self) -> str:
+        """``a ~ b``: both converted to strings (markup-aware)."""
+        parts = [self.parse_math2()]
+        while self.skip("operator", "~"):
+            parts.append(self.parse_math2())
+        return parts[0] if len(parts) == 1 else f"_concat(({', '.join(parts)},))"
+
+    def parse_math2(self) -> str:
+        """``*``, ``/``, ``//`` and ``%``."""
+        return self.parse_binary(("*", "/", "//", "%"), self.parse_pow)
+
+    def parse_pow(self) -> str:
+        """``**``."""
+        return self.parse_binary(("**",), self.parse_unary)
+
+    def parse_unary(self, with_filters: bool = True) -> str:
+        """Unary ``-``/``+``, then a primary with its postfix operators and filters."""
+        if self.skip("operator", "-"):
+            expression = f"(-{self.parse_unary(False)})"
+        elif self.skip("operator", "+"):
+            expression = f"(+{self.parse_unary(False)})"
+        else:
+            expression = self.parse_primary()
+        expression = self.parse_postfix(expression)
+        return self.parse_filter_expression(expression) if with_filters else expression
+
+    def parse_primary(self) -> str:
+        """Names, literals, and parenthesised, list and dict displays."""
+        token = self.advance()
+        if token.kind == "name":
+            return self.parse_name(token)
+        if token.kind == "string":
+            value = token.value
+            while self.at("string"):  # adjacent literals concatenate, as in Python
+                value += self.advance().value
+            return repr(value)
+        if token.kind in ("integer", "float"):
+            if token.value != token.value or token.value in (float("inf"), float("-inf")):
+                self.fail("number literal out of range", token.lineno)
+            return repr(token.value)
+        if token.kind == "operator" and token.value == "(":
+            expression = self.parse_tuple(explicit=True)
+            self.expect("operator", ")")
+            return expression
+        if token.kind == "operator" and token.value == "[":
+            return "[" + ", ".join(self.parse_items("]")) + "]"
+        if token.kind == "operator" and token.value == "{":
+            return "{" + ", ".join(self.parse_items("}", pairs=True)) + "}"
+        return self.fail(f"unexpected {self.describe(token)}", token.lineno)
+
+    def parse_name(self, token: Token) -> str:
+        """A constant (``true``, ``None``...) or a variable."""
+        name = str(token.value)
+        return _LITERALS.get(name) or self.resolve_name(name)
+
+    def parse_items(self, closing: str, pairs: bool = False) -> list[str]:
+        """Comma-separated items of a list or dict display, up to ``closing``."""
+        items: list[str] = []
+        while not self.skip("operator", closing):
+            if items:
+                self.expect("operator", ",")
+                if self.skip("operator", closing):
+                    break
+            item = self.parse_expression()
+            if pairs:
+                self.expect("operator", ":")
+                item = f"{item}: {self.parse_expression()}"
+            items.append(item)
+        return items
+
+    def parse_postfix(self, node: str, once: bool = False) -> str:
+        """``.name``, ``.0``, ``[key]``, ``[a:b]`` and calls, left to right."""
+        while True:
+            if self.skip("operator", "."):
+                token = self.advance()
+                if token.kind == "integer":
+                    node = f"_item({node}, {token.value!r})"
+                elif token.kind != "name":
+                    self.fail(f"expected an attribute name after '.', got {self.describe(token)}")
+                elif node in self.loop_locals and token.value in _LOOP_ATTRIBUTES:
+                    node = f"{node}.{token.value}"  # a LoopContext: a known, safe attribute
+                else:
+                    private = str(token.value).startswith("_")
+                    node = f"{'_private_attr' if private else '_attr'}({node}, {token.value!r})"
+            elif self.skip("operator", "["):
+                node = f"_item({node}, {self.parse_subscript()})"
+                self.expect("operator", "]")
+            elif self.at("operator", "(") and not once:
+                node = f"{node}({self.parse_arguments()})"
+            else:
+                return node
+            if once:
+                return node
+
+    def parse_subscript(self) -> str:
+        """An index or a slice ``start:stop:step`` inside ``[...]``."""
+        start = "None" if self.at("operator", ":") else self.parse_expression()
+        if not self.skip("operator", ":"):
+            return start
+        bounds = [start]
+        for _ in range(2):
+            ends = self.at("operator", "]") or self.at("operator", ":")
+            bounds.append("None" if ends else self.parse_expression())
+            if not self.skip("operator", ":"):
+                break
+        return f"slice({', '.join(bounds)})"
+
+    def parse_arguments(self) -> str:
+        """``(a, b, key=value, *rest, **options)`` as Python call arguments."""
+        self.expect("operator", "(")
+        positional: list[str] = []
+        keywords: list[str] = []
+        while not self.skip("operator", ")"):
+            if positional or keywords:
+                self.expect("operator", ",")
+                if self.skip("operator", ")"):
+                    break
+            if self.at("name") and self.peek_is("operator", "="):
+                key = self.advance().value
+                self.advance()
+                keywords.append(f"{key!r}: {self.parse_expression()}")
+            elif self.skip("operator", "**"):
+                keywords.append(f"**{self.parse_expression()}")
+            elif self.skip("operator", "*"):
+                positional.append(f"*{self.parse_expression()}")
+            elif keywords:
+                self.fail("positional argument after a keyword argument")
+            else:
+                positional.append(self.parse_expression())
+        if keywords:  # keyword names are template text: passed as repr'd dict keys
+            positional.append("**{" + ", ".join(keywords) + "}")
+        return ", ".join(positional)
+
+    def parse_filter_expression(self, node: str) -> str:
+        """Filters ``|f(args)``, tests ``is [not] t(args)`` and calls on their results."""
+        while True:
+            if self.at("operator", "|"):
+                node = self.parse_filters(node)
+            elif self.skip("name", "is"):
+                node = self.parse_test(node)
+            elif self.at("operator", "("):
+                node = f"{node}({self.parse_arguments()})"
+            else:
+                return node
+
+    def parse_filters(self, node: str) -> str:
+        """A chain ``|f|g(args)`` applied to ``node``."""
+        while self.skip("operator", "|"):
+            name = self.dotted_name()
+            function = self.filters.get(name)
+            if function is None:
+                self.fail(f"no filter named {name!r}")
+            local = self.used_filters.setdefault(name, f"_filter{len(self.used_filters)}")
+            arguments = self.parse_arguments() if self.at("operator", "(") else ""
+            prefix = "_autoescape, " if getattr(function, "pass_autoescape", False) else ""
+            node = f"{local}({prefix}{node}{', ' if arguments else ''}{arguments})"
+        return node
+
+    def dotted_name(self) -> str:
+        """A filter or test name (``a`` or ``a.b``)."""
+        name = str(self.expect("name").value)
+        while self.skip("operator", "."):
+            name += "." + str(self.expect("name").value)
+        return name
+
+    def parse_test(self, node: str) -> str:
+        """``is [not] name``, ``is name(args)`` or ``is name argument``."""
+        negated = self.skip("name", "not")
+        name = self.dotted_name()
+        if name not in self.tests:
+            self.fail(f"no test named {name!r}")
+        local = self.used_tests.setdefault(name, f"_test{len(self.used_tests)}")
+        if self.at("operator", "("):
+            arguments = self.parse_arguments()
+        elif self.starts_test_argument():
+            arguments = self.parse_postfix(self.parse_primary())
+        else:
+            arguments = ""
+        test = f"{local}({node}{', ' if arguments else ''}{arguments})"
+        return f"(not {test})" if negated else test
+
+    def starts_test_argument(self) -> bool:
+        """Does a bare test argument follow (``divisibleby 3``)?"""
+        token = self.current
+        if token.kind in ("string", "integer", "float"):
+            return True
+        if token.kind == "name":
+            return token.value not in ("else", "or", "and", "is", "if", "in", "not")
+        return token.kind == "operator" and token.value in ("[", "{")

@@ -1,0 +1,583 @@
+"""The template engine's public face: ``Environment``, loaders, ``Template``.
+
+Where it fits: ``render_template`` (framework half) asks an ``Environment`` for a
+template by name; the environment loads the text through its loader, compiles it once
+with ``template_compiler`` into a Python module, caches it, and ``Template.render`` runs
+the module's ``root`` function. This module also holds the small runtime the generated
+code calls (``runtime_namespace``): attribute lookup, loops, macros, blocks, includes.
+
+Rules:
+1. Templates are trusted code written by the application's authors. This is not a
+   sandbox: it only refuses attributes starting with ``_`` so that the classic
+   ``''.__class__.__mro__`` climb fails loudly.
+2. Loaders refuse names with ``..`` segments, absolute paths and NUL (path traversal,
+   CWE-22); template names and text reach Python only through ``repr()`` and
+   ``compile()``'s filename (template_compiler, rule 1).
+3. Output equals Jinja2's for the supported language (whitespace included).
+4. A runtime error's traceback shows template lines, not generated Python lines.
+
+Usage::
+
+    env = Environment(loader=FileSystemLoader("templates"))
+    html = env.get_template("hello.html").render(name="<World>")
+
+Spec: https://jinja.palletsprojects.com/en/3.1.x/api/ (names mirror Jinja's API).
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+import types
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable
+
+from .markup import Markup, escape, escape_text
+from .template_compiler import TemplateSyntaxError, compile_template
+from .template_filters import (
+    FILTERS,
+    TESTS,
+    SecurityError,
+    StrictUndefined,
+    TemplateError,
+    Undefined,
+    UndefinedError,
+)
+
+__all__ = [
+    "DictLoader",
+    "Environment",
+    "FileSystemLoader",
+    "Markup",
+    "SecurityError",
+    "StrictUndefined",
+    "Template",
+    "TemplateError",
+    "TemplateNotFound",
+    "TemplateSyntaxError",
+    "Undefined",
+    "UndefinedError",
+    "escape",
+    "select_autoescape",
+]
+
+MISSING: Any = type("Missing", (), {"__repr__": lambda self: "missing"})()
+Uptodate = Callable[[], bool]
+
+
+class TemplateNotFound(TemplateError, LookupError):
+    """No loader found a template of this name (or the name was refused)."""
+
+    def __init__(self, name: str) -> None:
+        """``name`` is the template name that was asked for."""
+        super().__init__(f"template not found: {name!r}")
+        self.template_name = name
+
+
+# -- Runtime used by generated code -----------------------------------------------------
+
+
+class LoopContext:
+    """The ``loop`` variable of a ``for`` loop (created only when the body uses it)."""
+
+    __slots__ = ("_changed", "_items", "index0", "length")
+    depth, depth0 = 1, 0
+
+    def __init__(self, iterable: Iterable[Any]) -> None:
+        """Materialise the items (``length``, ``last`` and ``nextitem`` need them)."""
+        self._items = list(iterable)
+        self.length = len(self._items)
+        self.index0 = -1
+        self._changed: Any = MISSING
+
+    def __iter__(self) -> Iterator[Any]:
+        for index0, item in enumerate(self._items):
+            self.index0 = index0
+            yield item
+
+    @property
+    def index(self) -> int:
+        """1-based position."""
+        return self.index0 + 1
+
+    @property
+    def revindex(self) -> int:
+        """Items left, this one included."""
+        return self.length - self.index0
+
+    @property
+    def revindex0(self) -> int:
+        """Items left after this one."""
+        return self.length - self.index0 - 1
+
+    @property
+    def first(self) -> bool:
+        """Is this the first item?"""
+        return self.index0 == 0
+
+    @property
+    def last(self) -> bool:
+        """Is this the last item?"""
+        return self.index0 == self.length - 1
+
+    @property
+    def previtem(self) -> Any:
+        """The previous item (undefined on the first)."""
+        if self.index0 > 0:
+            return self._items[self.index0 - 1]
+        return Undefined("there is no previous item")
+
+    @property
+    def nextitem(self) -> Any:
+        """The next item (undefined on the last)."""
+        if self.index0 + 1 < self.length:
+            return self._items[self.index0 + 1]
+        return Undefined("there is no next item")
+
+    def cycle(self, *values: Any) -> Any:
+        """The value for this iteration, cycling through ``values``."""
+        if not values:
+            raise TypeError("no items for cycling given")
+        return values[self.index0 % len(values)]
+
+    def changed(self, *values: Any) -> bool:
+        """True when ``values`` differ from the last call's."""
+        if values != self._changed:
+            self._changed = values
+            return True
+        return False
+
+    def __repr__(self) -> str:
+        return f"<LoopContext {self.index}/{self.length}>"
+
+
+class Macro:
+    """A ``{% macro %}`` (or a call block's ``caller``): call it to get its markup."""
+
+    __slots__ = ("_function", "arguments", "caller", "catch_kwargs", "catch_varargs", "name")
+
+    def __init__(
+        self,
+        function: Callable[..., str],
+        name: str,
+        arguments: tuple[str, ...],
+        caller: bool,
+        varargs: bool,
+        kwargs: bool,
+    ) -> None:
+        """Wrap the generated ``function(*arguments, caller, varargs, kwargs)``."""
+        self._function, self.name, self.arguments = function, name, arguments
+        self.caller, self.catch_varargs, self.catch_kwargs = caller, varargs, kwargs
+
+    def __call__(self, *args: Any, **kwargs: Any) -> str:
+        """Bind arguments like Jinja: missing ones are undefined, extras are errors."""
+        count = len(self.arguments)
+        if len(args) > count and not self.catch_varargs:
+            raise TypeError(f"macro {self.name!r} takes not more than {count} argument(s)")
+        values = list(args[:count])
+        for name in self.arguments[: len(values)]:
+            if name in kwargs:
+                raise TypeError(f"macro {self.name!r} got multiple values for argument {name!r}")
+        values += [kwargs.pop(name, MISSING) for name in self.arguments[len(values) :]]
+        caller = kwargs.pop("caller", Undefined("caller")) if self.caller else None
+        if kwargs and not self.catch_kwargs:
+            raise TypeError(f"macro {self.name!r} takes no keyword argument {next(iter(kwargs))!r}")
+        return self._function(*values, caller, args[count:], kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Macro {self.name!r}>"
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, Any]:
+    """The names generated code uses (see template_compiler), for one environment and
+    one autoescape setting."""
+    undefined = environment.undefined
+    markup: Callable[[str], str] = Markup if autoescape else str
+
+    def lookup_attribute(owner: Any, name: str) -> Any:
+        # Plain dicts are the common case: item access without raising AttributeError
+        # (benchmarks/bench_templating.py, "page"); dict methods still win, as in Jinja.
+        if owner.__class__ is dict and name not in _DICT_ATTRIBUTES:
+            value = owner.get(name, MISSING)
+            return undefined(name, owner) if value is MISSING else value
+        try:
+            return getattr(owner, name)
+        except AttributeError:
+            pass
+        try:
+            return owner[name]
+        except (TypeError, LookupError):
+            return undefined(name, owner)
+
+    def lookup_private(owner: Any, name: str) -> Any:
+        try:
+            return owner[name]
+        except (AttributeError, TypeError, LookupError):
+            raise SecurityError(f"access to attribute {name!r} is not allowed") from None
+
+    def lookup_item(owner: Any, key: Any) -> Any:
+        try:
+            return owner[key]
+        except (AttributeError, TypeError, LookupError):
+            if isinstance(key, str) and not key.startswith("_"):
+                try:
+                    return getattr(owner, key)
+                except AttributeError:
+                    pass
+            return undefined(key, owner)
+
+    def concat(parts: Sequence[Any]) -> str:
+        if autoescape and any(hasattr(part, "__html__") for part in parts):
+            return Markup("").join(parts)
+        return "".join([str(part) for part in parts])
+
+    def render_super(ctx: dict[str, Any], blocks: Blocks, name: str, level: int) -> Any:
+        chain = blocks[name]
+        if level + 1 >= len(chain):
+            raise UndefinedError(f"there is no parent block called {name!r}")
+        buffer: list[str] = []
+        chain[level + 1](ctx, blocks, level + 1, buffer)
+        return markup("".join(buffer))
+
+    return {
+        "__builtins__": __builtins__,
+        "_escape": escape_text if autoescape else str,
+        "_markup": markup,
+        "_autoescape": autoescape,
+        "_undefined": undefined,
+        "_missing": MISSING,
+        "_attr": lookup_attribute,
+        "_private_attr": lookup_private,
+        "_item": lookup_item,
+        "_concat": concat,
+        "_Loop": LoopContext,
+        "_Macro": Macro,
+        "_super": render_super,
+        "_load": environment.get_template,
+        "_include": environment._include,
+        "_render_parent": _render_parent,
+    }
+
+
+Blocks = dict[str, list[Callable[..., None]]]
+
+
+def _render_parent(parent: Template, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:
+    """Render ``parent`` with the child's blocks first in each block's chain."""
+    for name, function in parent.blocks.items():
+        blocks.setdefault(name, []).append(function)
+    parent.root(ctx, blocks, out)
+
+
+def _rewrite_traceback(error: BaseException) -> BaseException:
+    """Point the traceback's template frames at template lines (their ``_line_map``)."""
+    entries = []
+    traceback = error.__traceback__
+    while traceback is not None:
+        entries.append(traceback)
+        traceback = traceback.tb_next
+    rewritten: types.TracebackType | None = None
+    location: tuple[int, str] | None = None
+    for entry in reversed(entries):
+        namespace = entry.tb_frame.f_globals
+        line_map = namespace.get("_line_map") if "_template_name" in namespace else None
+        if line_map is None or not 0 < entry.tb_lineno <= len(line_map):
+            rewritten = types.TracebackType(
+                rewritten, entry.tb_frame, entry.tb_lasti, entry.tb_lineno
+            )
+            continue
+        lineno = line_map[entry.tb_lineno - 1]
+        location = location or (lineno, namespace["_template_name"])
+        # tb_lasti -1: tracebacks then use tb_lineno, not the Python line (3.11+).
+        rewritten = types.TracebackType(rewritten, entry.tb_frame, -1, lineno)
+    if location is not None:
+        if isinstance(error, TemplateError) and error.lineno is None:
+            error.lineno, error.name = location
+        elif hasattr(error, "add_note"):
+            error.add_note(f"in template {location[1]!r}, line {location[0]}")
+    return error.with_traceback(rewritten)
+
+
+# -- Loaders ----------------------------------------------------------------------------
+
+
+def split_template_path(name: str) -> list[str]:
+    """The path segments of a template name; refuses traversal (CWE-22).
+
+    >>> split_template_path("pages/index.html")
+    ['pages', 'index.html']
+    """
+    refused = "\x00" in name or name.startswith(("/", "\\")) or os.path.isabs(name)
+    pieces = []
+    for piece in name.split("/"):
+        if piece == ".." or "\\" in piece or os.sep in piece or (os.altsep and os.altsep in piece):
+            refused = True
+        elif os.path.splitdrive(piece)[0]:  # "C:" on Windows
+            refused = True
+        elif piece and piece != ".":
+            pieces.append(piece)
+    if refused or not pieces:
+        raise TemplateNotFound(name)
+    return pieces
+
+
+class BaseLoader:
+    """Finds template source by name: subclasses implement ``get_source``."""
+
+    def get_source(
+        self, environment: Environment, name: str
+    ) -> tuple[str, str | None, Uptodate | None]:
+        """``(source, filename or None, uptodate() or None)``, else ``TemplateNotFound``."""
+        raise TemplateNotFound(name)
+
+
+class FileSystemLoader(BaseLoader):
+    """Templates from one or more directories, searched in order.
+
+    >>> loader = FileSystemLoader(["templates", "shared/templates"])
+    """
+
+    def __init__(
+        self,
+        searchpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+        encoding: str = "utf-8",
+    ) -> None:
+        """Search ``searchpath`` (a directory or a list of them); files are ``encoding``."""
+        if isinstance(searchpath, (str, os.PathLike)):
+            searchpath = [searchpath]
+        self.searchpath = [os.fspath(path) for path in searchpath]
+        self.encoding = encoding
+
+    def get_source(
+        self, environment: Environment, name: str
+    ) -> tuple[str, str | None, Uptodate | None]:
+        """Read the first ``<directory>/<name>`` that exists; uptodate compares mtimes."""
+        pieces = split_template_path(name)
+        for directory in self.searchpath:
+            filename = os.path.join(directory, *pieces)
+            try:
+                with open(filename, "rb") as file:
+                    source = file.read().decode(self.encoding)
+                mtime = os.path.getmtime(filename)
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                continue
+
+            def uptodate(filename: str = filename, mtime: float = mtime) -> bool:
+                try:
+                    return os.path.getmtime(filename) == mtime
+                except OSError:
+                    return False
+
+            return source, os.path.normpath(filename), uptodate
+        raise TemplateNotFound(name)
+
+
+class DictLoader(BaseLoader):
+    """Templates from a dict of name → source (tests, small apps).
+
+    >>> env = Environment(loader=DictLoader({"hi.html": "Hi {{ name }}"}))
+    """
+
+    def __init__(self, mapping: Mapping[str, str]) -> None:
+        """Serve the sources in ``mapping`` (changes to it are seen with auto_reload)."""
+        self.mapping = mapping
+
+    def get_source(
+        self, environment: Environment, name: str
+    ) -> tuple[str, str | None, Uptodate | None]:
+        """The source for ``name``; uptodate while the mapping holds the same text."""
+        split_template_path(name)
+        if name not in self.mapping:
+            raise TemplateNotFound(name)
+        source = self.mapping[name]
+        return source, None, lambda: self.mapping.get(name) == source
+
+
+# -- Environment and Template -----------------------------------------------------------
+
+
+def select_autoescape(
+    enabled_extensions: Iterable[str] = ("html", "htm", "xml", "svg"),
+    disabled_extensions: Iterable[str] = (),
+    default_for_string: bool = True,
+    default: bool = False,
+) -> Callable[[str | None], bool]:
+    """An ``autoescape`` function of the template name, as Jinja's ``select_autoescape``.
+
+    >>> select_autoescape()("page.html"), select_autoescape()("mail.txt")
+    (True, False)
+    """
+    enabled = tuple(f".{extension.lstrip('.').lower()}" for extension in enabled_extensions)
+    disabled = tuple(f".{extension.lstrip('.').lower()}" for extension in disabled_extensions)
+
+    def autoescape(name: str | None) -> bool:
+        if name is None:
+            return default_for_string
+        name = name.lower()
+        if name.endswith(enabled):
+            return True
+        return False if name.endswith(disabled) else default
+
+    return autoescape
+
+
+class Environment:
+    """Configuration and cache of compiled templates.
+
+    >>> env = Environment(loader=DictLoader({"a.html": "{{ x|upper }}"}))
+    >>> env.get_template("a.html").render(x="<b>")
+    '&lt;B&gt;'
+
+    ``autoescape`` is a bool or a function of the template name (default: on for
+    ``.html .htm .xml .svg`` names and for string templates). ``undefined`` is
+    ``Undefined`` (Jinja's default), ``StrictUndefined`` or the string ``"strict"``.
+    """
+
+    def __init__(
+        self,
+        loader: BaseLoader | None = None,
+        autoescape: bool | Callable[[str | None], bool] = select_autoescape(),
+        auto_reload: bool = True,
+        undefined: type[Undefined] | str = Undefined,
+    ) -> None:
+        """Create an environment; ``globals``, ``filters`` and ``tests`` may be extended."""
+        self.loader = loader
+        self.autoescape = autoescape
+        self.auto_reload = auto_reload
+        if isinstance(undefined, str):
+            if undefined not in ("strict", "default"):
+                raise ValueError("undefined must be 'default', 'strict' or an Undefined class")
+            undefined = StrictUndefined if undefined == "strict" else Undefined
+        self.undefined: type[Undefined] = undefined
+        self.globals: dict[str, Any] = {"range": range, "dict": dict}
+        self.filters: dict[str, Callable[..., Any]] = dict(FILTERS)
+        self.tests: dict[str, Callable[..., bool]] = dict(TESTS)
+        self.cache: dict[str, Template] = {}
+        self._namespaces: dict[bool, dict[str, Any]] = {}
+
+    def get_template(self, name: str | Template) -> Template:
+        """The compiled template ``name`` (cached; recompiled when its source changed)."""
+        if isinstance(name, Template):
+            return name
+        template = self.cache.get(name)
+        if template is not None and (not self.auto_reload or template.is_up_to_date()):
+            return template
+        if self.loader is None:
+            raise TypeError("no loader for this environment specified")
+        source, filename, uptodate = self.loader.get_source(self, name)
+        template = Template(source, self, name, filename, uptodate)
+        self.cache[name] = template
+        return template
+
+    def from_string(self, source: str) -> Template:
+        """Compile template text that has no name (autoescape: the string default)."""
+        return Template(source, self)
+
+    def select_autoescape(self, name: str | None) -> bool:
+        """Is autoescape on for the template ``name``?"""
+        if callable(self.autoescape):
+            return bool(self.autoescape(name))
+        return bool(self.autoescape)
+
+    def namespace(self, autoescape: bool) -> dict[str, Any]:
+        """The runtime names for generated code (built once per autoescape setting)."""
+        if autoescape not in self._namespaces:
+            self._namespaces[autoescape] = runtime_namespace(self, autoescape)
+        return self._namespaces[autoescape]
+
+    def _include(
+        self, name: Any, ctx: dict[str, Any] | None, out: list[str], ignore_missing: bool
+    ) -> None:
+        """Render the template(s) ``name`` into ``out`` with a copy of the context."""
+        names = name if isinstance(name, (list, tuple)) else [name]
+        for candidate in names:
+            try:
+                template = self.get_template(candidate)
+            except TemplateNotFound:
+                continue
+            context = dict(self.globals) if ctx is None else dict(ctx)
+            template.root(context, template.new_blocks(), out)
+            return
+        if not ignore_missing:
+            raise TemplateNotFound(", ".join(map(str, names)))
+
+
+_default_environment: list[Environment] = []
+
+
+class Template:
+    """A compiled template: ``render(**context)`` returns the text.
+
+    >>> Template("Hello {{ name }}!").render(name="<World>")
+    'Hello &lt;World&gt;!'
+    """
+
+    def __init__(
+        self,
+        source: str,
+        environment: Environment | None = None,
+        name: str | None = None,
+        filename: str | None = None,
+        uptodate: Uptodate | None = None,
+    ) -> None:
+        """Compile ``source`` (``Template(source)`` alone uses a default Environment)."""
+        if environment is None:
+            if not _default_environment:
+                _default_environment.append(Environment())
+            environment = _default_environment[0]
+        self.environment, self.name, self.filename = environment, name, filename
+        self.uptodate = uptodate
+        self.autoescape = environment.select_autoescape(name)
+        self.root, self.blocks = self._compile(source)
+
+    def _compile(self, source: str) -> tuple[Callable[..., None], dict[str, Callable[..., None]]]:
+        environment = self.environment
+        compiled = compile_template(source, self.name, environment.filters, environment.tests)
+        namespace = dict(environment.namespace(self.autoescape))
+        namespace.update(
+            {local: environment.filters[name] for name, local in compiled.filters.items()}
+        )
+        namespace.update({local: environment.tests[name] for name, local in compiled.tests.items()})
+        namespace["_line_map"] = compiled.line_map
+        namespace["_template_name"] = self.name or "<string>"
+        filename = self.filename or f"<template {self.name or '<string>'}>"
+        if self.filename is None and self.name is not None:  # show DictLoader lines too
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        try:
+            with warnings.catch_warnings():  # "1.5()" is a runtime TypeError, as in Jinja
+                warnings.simplefilter("ignore", SyntaxWarning)
+                code = compile(compiled.source, filename, "exec")
+        except (SyntaxError, RecursionError, MemoryError):  # Python's own nesting limits
+            raise TemplateSyntaxError("expression nested too deeply", None, self.name) from None
+        exec(code, namespace)
+        return namespace["root"], namespace["BLOCKS"]
+
+    def is_up_to_date(self) -> bool:
+        """False when the loader says the source changed since compiling."""
+        return self.uptodate is None or self.uptodate()
+
+    def new_blocks(self) -> Blocks:
+        """A fresh block chain for one render (children extend it with their parents)."""
+        return {name: [function] for name, function in self.blocks.items()}
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """Render with the context given like ``dict(...)`` arguments.
+
+        >>> Template("{% for x in items %}{{ loop.index }}{% endfor %}").render(items="ab")
+        '12'
+        """
+        ctx = {**self.environment.globals, **dict(*args, **kwargs)}
+        out: list[str] = []
+        try:
+            self.root(ctx, self.new_blocks(), out)
+        except Exception as error:
+            # The same exception, its cause and context kept; only the traceback changes.
+            raise _rewrite_traceback(error)  # noqa: B904
+        return "".join(out)
+
+    def __repr__(self) -> str:
+        return f"<Template {self.name or '<string>'!r}>"
