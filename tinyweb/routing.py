@@ -87,6 +87,7 @@ _VARIABLE = re.compile(
 )
 # RFC 3986 §3.3: pchar = unreserved / pct-encoded / sub-delims / ":" / "@".
 _SEGMENT_SAFE = "!$&'()*+,;=:@"
+_COMMON_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 §5.6.2 (method names)
 
 
@@ -99,24 +100,40 @@ class _Variable:
     signature: str  # converter name and normalized arguments: equal means same matcher
 
 
-# A segment of a parsed rule: plain text, or a list of text and variables (``<name>.json``).
 _Part = Union[str, _Variable]
-_Segment = tuple[_Part, ...]
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """One segment of a parsed rule: text, one variable, or a mix (``<name>.json``)."""
+
+    parts: tuple[_Part, ...]
+    static_text: Optional[str]  # the text if there is no variable ("" for a trailing slash)
+    signature: str  # equal signatures match exactly the same segments
+    names: tuple[str, ...]
 
 
 def _parse_segment(text: str, rule: str, converters: Mapping[str, type[BaseConverter]]) -> _Segment:
     """Split one segment into static text and variables; RuleError on stray brackets."""
+    if "<" not in text and ">" not in text:
+        return _Segment((text,) if text else (), text, text, ())
     parts: list[_Part] = []
     position = 0
     for found in _VARIABLE.finditer(text):
-        parts.append(text[position : found.start()])
-        parts.append(_make_variable(found, rule, converters))
+        parts.extend((text[position : found.start()], _make_variable(found, rule, converters)))
         position = found.end()
     parts.append(text[position:])
-    static_text = "".join(part for part in parts if isinstance(part, str))
-    if "<" in static_text or ">" in static_text:
+    if any("<" in part or ">" in part for part in parts if isinstance(part, str)):
         raise RuleError(f"invalid rule syntax in {rule!r}: unbalanced or malformed '<...>'")
-    return tuple(part for part in parts if part != "")
+    kept = tuple(part for part in parts if part != "")
+    if len(kept) > 1 and any(
+        isinstance(part, _Variable) and part.converter.specificity is Specificity.PATH
+        for part in kept
+    ):
+        raise RuleError(f"a path converter must fill whole segments in rule {rule!r}")
+    signature = "".join(part if isinstance(part, str) else f"<{part.signature}>" for part in kept)
+    names = tuple(part.name for part in kept if isinstance(part, _Variable))
+    return _Segment(kept, None, signature, names)
 
 
 def _make_variable(
@@ -136,29 +153,28 @@ def _make_variable(
     return _Variable(found.group("name"), converter, signature)
 
 
-def _parse_rule(rule: str, converters: Mapping[str, type[BaseConverter]]) -> list[_Segment]:
-    """``"/users/<int:id>/"`` -> ``[("users",), (<id>,), ()]``, checked for syntax."""
+def _parse_rule(
+    rule: str, converters: Mapping[str, type[BaseConverter]], cache: dict[str, _Segment]
+) -> list[_Segment]:
+    """``"/users/<int:id>/"`` -> segments for ``users``, ``<int:id>`` and ``""``, checked.
+
+    ``cache`` maps segment text to its parse: apps repeat ``<int:id>`` a lot, and
+    registering 1000 rules must stay within milliseconds (benchmarks/bench_routing.py).
+    """
     if not isinstance(rule, str) or not rule.startswith("/"):
         raise RuleError(f"a rule must be a string starting with '/', got {rule!r}")
-    texts = rule[1:].split("/")
-    segments = [_parse_segment(text, rule, converters) for text in texts]
-    names: set[str] = set()
-    for index, segment in enumerate(segments):
-        if not segment and index != len(segments) - 1:
-            raise RuleError(f"empty segment ('//') in rule {rule!r}")
-        for part in segment:
-            if isinstance(part, _Variable):
-                _check_variable(part, segment, names, rule)
+    segments = []
+    for text in rule[1:].split("/"):
+        segment = cache.get(text)
+        if segment is None:
+            segment = cache[text] = _parse_segment(text, rule, converters)
+        segments.append(segment)
+    if "//" in rule:
+        raise RuleError(f"empty segment ('//') in rule {rule!r}")
+    names = [name for segment in segments for name in segment.names]
+    if len(set(names)) != len(names):
+        raise RuleError(f"a variable name appears twice in rule {rule!r}")
     return segments
-
-
-def _check_variable(variable: _Variable, segment: _Segment, names: set[str], rule: str) -> None:
-    """A name appears once per rule; a path converter fills whole segments."""
-    if variable.name in names:
-        raise RuleError(f"variable {variable.name!r} appears twice in rule {rule!r}")
-    names.add(variable.name)
-    if variable.converter.specificity is Specificity.PATH and len(segment) != 1:
-        raise RuleError(f"a path converter must fill whole segments in rule {rule!r}")
 
 
 # --------------------------------------------------------------------------- the rules
@@ -190,7 +206,7 @@ class Rule:
 
     def _build_segment(self, segment: _Segment, values: Mapping[str, Any]) -> str:
         texts: list[str] = []
-        for part in segment:
+        for part in segment.parts:
             if isinstance(part, str):
                 texts.append(quote(part, safe=_SEGMENT_SAFE))
                 continue
@@ -225,14 +241,18 @@ class AutomaticOptions:
 class _Edge:
     """A dynamic edge out of a trie node: a pattern for one segment and the node it leads to."""
 
-    __slots__ = ("names", "node", "order", "signature", "spans_segments")
+    __slots__ = ("name", "names", "node", "order", "plain", "signature", "spans_segments")
 
-    def __init__(self, signature: str, names: tuple[str, ...], order: tuple[Any, ...]) -> None:
-        self.signature = signature
-        self.names = names
+    def __init__(self, segment: _Segment, order: tuple[Any, ...]) -> None:
+        self.signature = segment.signature
+        self.names = segment.names
+        self.name = self.names[0] if len(self.names) == 1 else ""
         self.order = order  # sort key: (specificity, weight, signature)
         self.node = _Node()
         self.spans_segments = False
+        # A plain <string> takes any non-empty segment as it is: the matcher skips the
+        # converter calls for it (the GitHub table is almost all plain strings).
+        self.plain = False
 
     def convert(self, text: str) -> Optional[tuple[tuple[str, Any], ...]]:
         """The ``(name, value)`` pairs for ``text``, or None if this edge does not match."""
@@ -242,15 +262,14 @@ class _Edge:
 class _VariableEdge(_Edge):
     """An edge for a segment that is exactly one variable: ``<int:id>``, ``<path:rest>``."""
 
-    __slots__ = ("converter", "name")
+    __slots__ = ("converter",)
 
-    def __init__(self, variable: _Variable) -> None:
+    def __init__(self, segment: _Segment, variable: _Variable) -> None:
         converter = variable.converter
-        order = (converter.specificity, converter.weight, variable.signature)
-        super().__init__(variable.signature, (variable.name,), order)
+        super().__init__(segment, (converter.specificity, converter.weight, segment.signature))
         self.converter = converter
-        self.name = variable.name
         self.spans_segments = converter.specificity is Specificity.PATH
+        self.plain = type(converter) is StringConverter and converter.weight == 100
 
     def convert(self, text: str) -> Optional[tuple[tuple[str, Any], ...]]:
         """Match and convert; a ValueError from ``to_python`` means "no match"."""
@@ -268,18 +287,14 @@ class _PatternEdge(_Edge):
     __slots__ = ("pattern", "variables")
 
     def __init__(self, segment: _Segment) -> None:
-        self.variables = [part for part in segment if isinstance(part, _Variable)]
+        self.variables = [part for part in segment.parts if isinstance(part, _Variable)]
         pieces = [
             re.escape(part) if isinstance(part, str) else f"({part.converter.regex})"
-            for part in segment
+            for part in segment.parts
         ]
         self.pattern = re.compile("".join(pieces))
-        signature = "".join(
-            part if isinstance(part, str) else f"<{part.signature}>" for part in segment
-        )
         # Literal text constrains a segment more than any lone converter.
-        order = (Specificity.CONSTRAINED, 0, signature)
-        super().__init__(signature, tuple(part.name for part in self.variables), order)
+        super().__init__(segment, (Specificity.CONSTRAINED, 0, segment.signature))
 
     def convert(self, text: str) -> Optional[tuple[tuple[str, Any], ...]]:
         """Match the whole segment, then check and convert each variable's text."""
@@ -309,8 +324,8 @@ class _Terminal:
         self.loose_handlers: dict[str, Rule] = {}  # the same, for strict_slashes=False rules
         self.loose_allowed: frozenset[str] = frozenset()
 
-    def add(self, rule: Rule) -> None:
-        """Add ``rule``; RuleError if a rule here already answers one of its methods."""
+    def check(self, rule: Rule) -> None:
+        """RuleError if a rule here already answers one of the methods of ``rule``."""
         for existing in self.rules:
             overlap = existing.explicit_methods & rule.explicit_methods
             if not overlap:
@@ -325,52 +340,50 @@ class _Terminal:
                 f"rules {existing.rule!r} and {rule.rule!r} match the same URLs for {shown}: "
                 "no request could tell them apart"
             )
+
+    def add(self, rule: Rule) -> None:
+        """Add ``rule`` (``check`` has passed) and re-index the methods."""
         self.rules.append(rule)
-        self.handlers, self.allowed = _index_by_method(self.rules)
+        # Updated in place: Router._static shares the handlers dict.
+        self.allowed = _index_by_method(self.rules, self.handlers)
         loose = [rule for rule in self.rules if not rule.strict_slashes]
-        self.loose_handlers, self.loose_allowed = _index_by_method(loose)
+        self.loose_allowed = _index_by_method(loose, self.loose_handlers)
 
 
-def _index_by_method(rules: list[Rule]) -> tuple[dict[str, Rule], frozenset[str]]:
-    """method -> rule, with HEAD answered by GET unless registered (RFC 9110 §9.3.2)."""
-    handlers = {method: rule for rule in rules for method in rule.explicit_methods}
+def _index_by_method(rules: list[Rule], handlers: dict[str, Rule]) -> frozenset[str]:
+    """Fill ``handlers`` (method -> rule; HEAD answered by GET unless registered, RFC 9110
+    §9.3.2) and return the Allow set, which always has OPTIONS (answered automatically)."""
+    handlers.clear()
+    for rule in rules:
+        for method in rule.explicit_methods:
+            handlers[method] = rule
     if "GET" in handlers:
         handlers.setdefault("HEAD", handlers["GET"])
-    allowed = frozenset(handlers) | {"OPTIONS"} if handlers else frozenset()
-    return handlers, allowed
-
-
-def _static_text(segment: _Segment) -> Optional[str]:
-    """The text of a segment without variables ("" for a trailing slash), else None."""
-    if not segment:
-        return ""
-    if len(segment) == 1 and isinstance(segment[0], str):
-        return segment[0]
-    return None
+    return frozenset(handlers) | {"OPTIONS"} if handlers else frozenset()
 
 
 class _Node:
     """A trie node: static children by segment text, dynamic edges by priority."""
 
-    __slots__ = ("dynamic", "static", "terminal")
+    __slots__ = ("dynamic", "plain", "static", "terminal")
 
     def __init__(self) -> None:
         self.static: dict[str, _Node] = {}
         self.dynamic: list[_Edge] = []  # sorted by _Edge.order
         self.terminal: Optional[_Terminal] = None
+        # The first dynamic edge when it is a plain <string>: then no constrained edge
+        # comes before it, and the fast path takes it without looping over edges.
+        self.plain: Optional[_Edge] = None
 
     def find_child(self, segment: _Segment, rule: str) -> Optional[_Node]:
         """The existing child for ``segment``; RuleError if it names its variables differently."""
-        text = _static_text(segment)
-        if text is not None:
-            return self.static.get(text)
-        edge = self._edge_for(segment)
-        signature = edge.signature
+        if segment.static_text is not None:
+            return self.static.get(segment.static_text)
         for existing in self.dynamic:
-            if existing.signature == signature:
-                if existing.names != edge.names:
+            if existing.signature == segment.signature:
+                if existing.names != segment.names:
                     raise RuleError(
-                        f"rule {rule!r} names a variable {edge.names} where another rule "
+                        f"rule {rule!r} names a variable {segment.names} where another rule "
                         f"names it {existing.names}: one position must have one name"
                     )
                 return existing.node
@@ -378,21 +391,25 @@ class _Node:
 
     def add_child(self, segment: _Segment) -> _Node:
         """The child for ``segment``, created if missing (find_child has checked names)."""
-        text = _static_text(segment)
-        if text is not None:
-            return self.static.setdefault(text, _Node())
-        edge = self._edge_for(segment)
+        if segment.static_text is not None:
+            child = self.static.get(segment.static_text)
+            if child is None:
+                child = self.static[segment.static_text] = _Node()
+            return child
         for existing in self.dynamic:
-            if existing.signature == edge.signature:
+            if existing.signature == segment.signature:
                 return existing.node
+        edge = self._edge_for(segment)
         self.dynamic.append(edge)
         self.dynamic.sort(key=lambda candidate: candidate.order)
+        self.plain = self.dynamic[0] if self.dynamic[0].plain else None
         return edge.node
 
     @staticmethod
     def _edge_for(segment: _Segment) -> _Edge:
-        if len(segment) == 1 and isinstance(segment[0], _Variable):
-            return _VariableEdge(segment[0])
+        first = segment.parts[0]
+        if len(segment.parts) == 1 and isinstance(first, _Variable):
+            return _VariableEdge(segment, first)
         return _PatternEdge(segment)
 
 
@@ -441,6 +458,48 @@ def _search(
         if rule is None:
             allowed.update(terminal.loose_allowed)
         return rule
+    return None
+
+
+def _follow_first_choices(
+    node: _Node, segments: list[str], values: dict[str, Any]
+) -> Optional[_Node]:
+    """The fast path: take the first choice at every segment, without backtracking.
+
+    The first choices are what ``_search`` tries first, so when they lead to a rule for
+    the method, ``_search`` would return the same rule and values. Anything else (a dead
+    end, a ``path`` edge, a trailing-slash case, another method) goes to ``_search``.
+    This loop is why the GitHub table matches in a few hundred ns (benchmarks/).
+    """
+    for segment in segments:
+        child = node.static.get(segment)
+        if child is None:
+            plain = node.plain
+            if plain is not None and segment:
+                values[plain.name] = segment
+                child = plain.node
+            else:
+                child = _first_dynamic_choice(node, segment, values)
+                if child is None:
+                    return None
+        node = child
+    return node
+
+
+def _first_dynamic_choice(node: _Node, segment: str, values: dict[str, Any]) -> Optional[_Node]:
+    """The fast path at a segment no static child or leading plain <string> takes."""
+    for edge in node.dynamic:
+        if edge.spans_segments:
+            return None  # path spans need the full search
+        if edge.plain:
+            if segment:
+                values[edge.name] = segment
+                return edge.node
+            continue
+        pairs = edge.convert(segment)
+        if pairs is not None:
+            values.update(pairs)
+            return edge.node
     return None
 
 
@@ -509,9 +568,10 @@ class Router:
         self.converters: dict[str, type[BaseConverter]] = dict(DEFAULT_CONVERTERS)
         self._root = _Node()
         # Fully static rules by path: one dict lookup answers most requests.
-        self._static: dict[str, _Terminal] = {}
+        self._static: dict[str, dict[str, Rule]] = {}
         self._rules: list[Rule] = []
         self._by_endpoint: dict[Any, list[Rule]] = {}
+        self._segment_cache: dict[str, _Segment] = {}
 
     def register_converter(self, name: str, converter_class: type[BaseConverter]) -> None:
         """Make ``<name:...>`` available in rules added from now on."""
@@ -520,6 +580,7 @@ class Router:
         if not (isinstance(converter_class, type) and issubclass(converter_class, BaseConverter)):
             raise RuleError(f"converter {name!r} must be a subclass of BaseConverter")
         self.converters[name] = converter_class
+        self._segment_cache.clear()  # parses that named the old class must not be reused
 
     def add(
         self,
@@ -536,10 +597,8 @@ class Router:
             router.add("/posts/<slug>/", "post", methods=["GET", "DELETE"])
         """
         explicit = _normalize_methods(methods, rule)
-        segments = _parse_rule(rule, self.converters)
-        arguments = tuple(
-            part.name for segment in segments for part in segment if isinstance(part, _Variable)
-        )
+        segments = _parse_rule(rule, self.converters, self._segment_cache)
+        arguments = tuple(name for segment in segments for name in segment.names)
         shown = explicit | {"HEAD"} if "GET" in explicit else explicit
         new_rule = Rule(
             rule, endpoint, shown, bool(strict_slashes), arguments, explicit, tuple(segments)
@@ -552,7 +611,7 @@ class Router:
             node.terminal = _Terminal()
         node.terminal.add(new_rule)
         if not arguments:
-            self._static[rule] = node.terminal
+            self._static[rule] = node.terminal.handlers
         self._rules.append(new_rule)
         self._by_endpoint.setdefault(endpoint, []).append(new_rule)
         return new_rule
@@ -566,9 +625,7 @@ class Router:
             if node is None:
                 return
         if node is not None and node.terminal is not None:
-            probe = _Terminal()
-            probe.rules = list(node.terminal.rules)
-            probe.add(rule)
+            node.terminal.check(rule)
 
     def __iter__(self) -> Iterator[Rule]:
         """The rules in registration order (for a ``routes`` command)."""
@@ -587,9 +644,9 @@ class Router:
 
             endpoint, values = router.match("/users/42", "GET")
         """
-        terminal = self._static.get(path)
-        if terminal is not None:
-            rule = terminal.handlers.get(method)
+        handlers = self._static.get(path)
+        if handlers is not None:
+            rule = handlers.get(method)
             if rule is not None:
                 return rule.endpoint, {}
         return self._match_in_trie(path, method, query)
@@ -599,10 +656,17 @@ class Router:
             if path:
                 raise NotFound()
             path = "/"  # PEP 3333: an app mounted at SCRIPT_NAME may get an empty PATH_INFO
+        segments = path[1:].split("/")
+        first_values: dict[str, Any] = {}
+        node = _follow_first_choices(self._root, segments, first_values)
+        if node is not None and node.terminal is not None:
+            rule = node.terminal.handlers.get(method)
+            if rule is not None:
+                return rule.endpoint, first_values
         values: _Values = []
         allowed: set[str] = set()
         try:
-            rule = _search(self._root, path[1:].split("/"), 0, method, values, allowed)
+            rule = _search(self._root, segments, 0, method, values, allowed)
         except _SlashRequired:
             raise RequestRedirect(_redirect_target(path, query)) from None
         if rule is not None:
@@ -664,7 +728,7 @@ def _normalize_methods(methods: Optional[Any], rule: str) -> frozenset[str]:
     normalized = frozenset(str(method).upper() for method in methods)
     if not normalized:
         raise RuleError(f"rule {rule!r} has an empty methods list")
-    for method in normalized:
+    for method in normalized - _COMMON_METHODS:
         if not _TOKEN.fullmatch(method):
             raise RuleError(f"{method!r} is not a valid method name (RFC 9110 §9.1)")
     return normalized

@@ -1,0 +1,308 @@
+"""Router benchmark: tinyweb's trie against Werkzeug, Bottle and Falcon, in one run.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_routing.py
+
+Tables: the GitHub API (203 routes) and the Go static site (157 routes) from
+julienschmidt/go-http-routing-benchmark, read from ``../shared/routes/*.json`` (never copied
+into this repository), plus generated tables of 10, 100 and 1000 routes. For each table and
+router it times one ``match`` per route (the average over all routes), a static probe, a
+one-parameter probe and a 404. Peers: Werkzeug's bound ``MapAdapter.match``, Bottle's
+``Router.match`` and Falcon's ``CompiledRouter.find`` (which does not look at the method).
+
+The machine is shared, so routers run round-robin and each figure is the best of several
+rounds. Times are ns per call, loop overhead included (printed once for reference).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tinyweb.routing import Router
+
+ROUTES_DIR = Path(__file__).resolve().parents[2] / "shared" / "routes"
+ROUNDS = 25
+TARGET_SECONDS = 0.004  # one timed batch: short, so some batches escape preemption
+
+Table = list[tuple[str, str]]  # (method, httprouter-style path)
+
+
+# ------------------------------------------------------------------------------ tables
+
+
+def load_table(name: str) -> Table | None:
+    path = ROUTES_DIR / f"{name}.json"
+    if not path.exists():
+        print(f"skipping the {name} table: {path} is missing (it is not copied into this repo)")
+        return None
+    routes = json.loads(path.read_text(encoding="utf-8"))["routes"]
+    return [(method, route) for method, route in routes]
+
+
+def generated_table(count: int) -> Table:
+    """``count`` routes in four shapes per resource, so the per-route cost is comparable."""
+    shapes = [
+        "/res{i}",
+        "/res{i}/:id",
+        "/res{i}/:id/items",
+        "/res{i}/:id/items/:item",
+    ]
+    table: Table = []
+    index = 0
+    while len(table) < count:
+        for shape in shapes:
+            if len(table) < count:
+                table.append(("GET", shape.format(i=index)))
+        index += 1
+    return table
+
+
+def to_flask(route: str) -> str:
+    route = re.sub(r":(\w+)", r"<\1>", route)
+    return re.sub(r"\*(\w+)", r"<path:\1>", route)
+
+
+def to_bottle(route: str) -> str:
+    route = re.sub(r":(\w+)", r"<\1>", route)
+    return re.sub(r"\*(\w+)", r"<\1:path>", route)
+
+
+def to_falcon(route: str) -> str:
+    route = re.sub(r":(\w+)", r"{\1}", route)
+    return re.sub(r"\*(\w+)", r"{\1:path}", route)
+
+
+def probe_path(route: str) -> str:
+    """A concrete request path for a route: each parameter gets a sample value."""
+    route = re.sub(r":(\w+)", lambda found: "v" + found.group(1), route)
+    return re.sub(r"\*(\w+)", lambda found: "a/b/" + found.group(1), route)
+
+
+def by_path(table: Table) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for method, route in table:
+        grouped.setdefault(route, []).append(method)
+    return grouped
+
+
+# ----------------------------------------------------------------------------- routers
+
+Matcher = Callable[[str, str], Any]
+
+
+def tinyweb_rules(table: Table) -> list[tuple[str, str, list[str]]]:
+    return [(to_flask(route), route, methods) for route, methods in by_path(table).items()]
+
+
+def tinyweb_router(table: Table) -> Matcher:
+    router = Router()
+    for rule, endpoint, methods in tinyweb_rules(table):
+        router.add(rule, endpoint, methods=methods)
+    return router.match
+
+
+def werkzeug_router(table: Table) -> Matcher:
+    from werkzeug.routing import Map, Rule
+
+    rules = [
+        Rule(to_flask(route), endpoint=route, methods=methods)
+        for route, methods in by_path(table).items()
+    ]
+    adapter = Map(rules).bind("localhost")
+    return lambda path, method: adapter.match(path, method)
+
+
+def bottle_router(table: Table) -> Matcher:
+    import bottle
+
+    router = bottle.Router()
+    for method, route in table:
+        router.add(to_bottle(route), method, route)
+    return lambda path, method: router.match({"PATH_INFO": path, "REQUEST_METHOD": method})
+
+
+def falcon_router(table: Table) -> Matcher:
+    from falcon.routing import CompiledRouter
+
+    class Resource:
+        def __init__(self, route: str) -> None:
+            self.route = route
+
+    router = CompiledRouter()
+    for route in by_path(table):
+        router.add_route(to_falcon(route), Resource(route))
+    find = router.find
+    find("/")  # Falcon compiles its matcher on the first find()
+    return lambda path, method: find(path)
+
+
+ROUTERS: dict[str, Callable[[Table], Matcher]] = {
+    "tinyweb": tinyweb_router,
+    "werkzeug": werkzeug_router,
+    "bottle": bottle_router,
+    "falcon": falcon_router,
+}
+
+
+# ----------------------------------------------------------------------------- timing
+
+
+def run_probes(match: Matcher, probes: list[tuple[str, str]], repeat: int) -> float:
+    """Seconds for ``repeat`` passes over ``probes``; errors (404s) are part of the work."""
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for path, method in probes:
+            try:
+                match(path, method)
+            except Exception:
+                pass
+    return time.perf_counter() - start
+
+
+def best_ns(matchers: dict[str, Matcher], probes: list[tuple[str, str]]) -> dict[str, float]:
+    """Best-of-ROUNDS ns per probe for each router, measured round-robin."""
+    repeats = {}
+    for name, match in matchers.items():
+        single = max(run_probes(match, probes, 1), 1e-6)
+        repeats[name] = max(1, int(TARGET_SECONDS / single))
+    best = {name: float("inf") for name in matchers}
+    for _ in range(ROUNDS):
+        for name, match in matchers.items():
+            elapsed = run_probes(match, probes, repeats[name])
+            best[name] = min(best[name], elapsed * 1e9 / (repeats[name] * len(probes)))
+    return best
+
+
+def check(name: str, match: Matcher, table: Table) -> int:
+    """How many routes the router gets wrong (a benchmark of wrong answers is worthless)."""
+    wrong = 0
+    for method, route in table:
+        try:
+            result = match(probe_path(route), method)
+        except Exception:
+            wrong += 1
+            continue
+        found = result[0] if isinstance(result, tuple) else result
+        found = getattr(found, "route", getattr(found, "rule", found))
+        if found != route and found != to_bottle(route):
+            wrong += 1
+    if wrong:
+        print(f"  warning: {name} matched {wrong} routes wrongly")
+    return wrong
+
+
+def probes_for(table: Table) -> dict[str, list[tuple[str, str]]]:
+    static = next(route for method, route in table if ":" not in route and "*" not in route)
+    one_parameter = next(
+        (route for method, route in table if route.count(":") == 1 and "*" not in route), None
+    )
+    probes = {
+        "all routes": [(probe_path(route), method) for method, route in table],
+        "static": [(static, "GET")],
+        "404": [("/no/such/route/here", "GET")],
+    }
+    if one_parameter:
+        probes["1 param"] = [(probe_path(one_parameter), "GET")]
+    return probes
+
+
+def bench_table(title: str, table: Table) -> dict[str, dict[str, float]]:
+    matchers = {name: make(table) for name, make in ROUTERS.items()}
+    print(f"\n{title}: {len(table)} routes")
+    for name, match in matchers.items():
+        if name != "falcon":  # Falcon ignores methods, so it cannot be checked per route
+            check(name, match, table)
+    results = {label: best_ns(matchers, probes) for label, probes in probes_for(table).items()}
+    header = f"  {'probe':<11}" + "".join(f"{name:>11}" for name in matchers)
+    header += "".join(f"{name[:4] + '/tw':>10}" for name in matchers if name != "tinyweb")
+    print(header)
+    for label, timings in results.items():
+        row = f"  {label:<11}" + "".join(f"{timings[name]:>9.0f}ns" for name in matchers)
+        ratios = [timings[name] / timings["tinyweb"] for name in matchers if name != "tinyweb"]
+        print(row + "".join(f"{ratio:>9.1f}x" for ratio in ratios))
+    return results
+
+
+def build_time(table: Table) -> float:
+    """Best-of-ROUNDS milliseconds to register every route of ``table`` in a new Router."""
+    rules = tinyweb_rules(table)  # rule syntax converted beforehand: not the router's work
+    best = float("inf")
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        router = Router()
+        for rule, endpoint, methods in rules:
+            router.add(rule, endpoint, methods=methods)
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+def machine_speed_ms() -> float:
+    """Milliseconds for a plain 1M-iteration Python loop: a yardstick for absolute targets
+    (about 25-40 ms on an unloaded 2020s laptop running CPython 3.11)."""
+    best = float("inf")
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+def loop_overhead_ns() -> float:
+    probes = [("/x", "GET")] * 100
+    return best_ns({"empty": lambda path, method: None}, probes)["empty"]
+
+
+# ------------------------------------------------------------------------------ report
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def main() -> int:
+    print("tinyweb router benchmark (ns per match, best of rounds; ratios = peer / tinyweb)")
+    print(
+        f"Python {sys.version.split()[0]}; machine yardstick: a 1M-iteration loop takes "
+        f"{machine_speed_ms():.0f} ms (about 25-40 ms on an unloaded laptop)"
+    )
+    print(f"loop + call overhead of an empty matcher: {loop_overhead_ns():.0f} ns")
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    for name in ("github", "static"):
+        table = load_table(name)
+        if table is not None:
+            results[name] = bench_table(f"{name} table", table)
+    for count in (10, 100, 1000):
+        results[str(count)] = bench_table("generated table", generated_table(count))
+    thousand_ms = build_time(generated_table(1000))
+    print(f"\nbuilding a 1000-route tinyweb Router: {thousand_ms:.1f} ms")
+    print("\ntargets:")
+    if "github" in results:
+        github = results["github"]["all routes"]
+        print(
+            f"  GitHub average {github['tinyweb']:.0f} ns <= Werkzeug/7 "
+            f"({github['werkzeug'] / 7:.0f} ns): {verdict(github['tinyweb'] * 7 <= github['werkzeug'])}"
+        )
+        print(
+            f"  GitHub average <= Falcon ({github['falcon']:.0f} ns): "
+            f"{verdict(github['tinyweb'] <= github['falcon'])}"
+        )
+    static_ns = results.get("static", results["1000"])["static"]["tinyweb"]
+    print(f"  static hit {static_ns:.0f} ns <= 300 ns: {verdict(static_ns <= 300)}")
+    scale = results["1000"]["all routes"]["tinyweb"] / results["10"]["all routes"]["tinyweb"]
+    print(f"  1000-route / 10-route average {scale:.2f} <= 1.15: {verdict(scale <= 1.15)}")
+    print(f"  1000 routes build in {thousand_ms:.1f} ms <= 10 ms: {verdict(thousand_ms <= 10)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
