@@ -41,34 +41,16 @@ from urllib.parse import quote
 
 from .converters import (
     DEFAULT_CONVERTERS,
-    AnyConverter,
     BaseConverter,
-    FloatConverter,
-    IntegerConverter,
-    PathConverter,
     Specificity,
     StringConverter,
-    UUIDConverter,
     parse_arguments,
 )
 from .errors import MethodNotAllowed, NotFound, RequestRedirect
 
-# Re-exported: converters are part of the router's public face.
-__all__ = [
-    "AnyConverter",
-    "AutomaticOptions",
-    "BaseConverter",
-    "BuildError",
-    "FloatConverter",
-    "IntegerConverter",
-    "PathConverter",
-    "Router",
-    "Rule",
-    "RuleError",
-    "Specificity",
-    "StringConverter",
-    "UUIDConverter",
-]
+# The converter classes live in tinyweb.converters; BaseConverter is re-exported here
+# because register_converter needs it.
+__all__ = ["AutomaticOptions", "BaseConverter", "BuildError", "Router", "Rule", "RuleError"]
 
 
 class RuleError(ValueError):
