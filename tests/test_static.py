@@ -615,3 +615,31 @@ def test_served_over_a_real_socket(folder: Path) -> None:
         assert fetch(port, "GET", "/static/..%2fsecret.txt")[0] == 404
         assert fetch(port, "GET", "/static/css%5c..%5c..%5csecret.txt")[0] == 404
         assert fetch(port, "GET", "/static/data.bin", Range="bytes=5000-")[0] == 416
+
+
+def test_last_modified_is_never_in_the_future(folder: Path) -> None:
+    future = 4_000_000_000  # year 2096
+    os.utime(folder / "hello.txt", (future, future))
+    sent = serve(folder, "hello.txt")
+    assert sent.headers["Last-Modified"] != http_date(future)
+    assert serve(folder, "hello.txt", if_modified_since=sent.headers["Last-Modified"]).status == 304
+
+
+@given(st.binary(max_size=300), st.data())
+def test_a_206_body_is_the_slice_the_range_names(content: bytes, data: st.DataObject) -> None:
+    first = data.draw(st.integers(0, 400))
+    last = data.draw(st.one_of(st.none(), st.integers(0, 400)))
+    header = f"bytes={first}-" + ("" if last is None else str(last))
+    environ = make_environ(range=header)
+    try:
+        response = send_file(
+            io.BytesIO(content), mimetype="application/octet-stream", environ=environ
+        )
+    except RangeNotSatisfiable:
+        assert first >= len(content)
+        return
+    sent = Sent(response, environ)
+    stop = len(content) if last is None else last + 1
+    assert sent.body == (content[first:stop] if sent.status == 206 else content)
+    if sent.status == 206:
+        assert sent.headers["Content-Length"] == str(len(sent.body))

@@ -301,6 +301,10 @@ def _open_path(path: str) -> _Source:
         descriptor = os.open(path, flags)
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as error:
         raise NotFound() from error
+    except PermissionError:
+        if os.path.isdir(path):  # Windows refuses to open a directory this way
+            raise NotFound() from None
+        raise
     try:
         status = os.fstat(descriptor)  # of what was opened: no check-then-open race
         if not stat.S_ISREG(status.st_mode):
@@ -400,7 +404,10 @@ def _last_modified(value: LastModified, source: _Source) -> int | None:
         return int(moment.timestamp())
     if value is not None:
         return int(value)
-    return None if source.mtime is None else int(source.mtime)
+    if source.mtime is None:
+        return None
+    # RFC 9110 §8.8.2.1: never later than the response's Date (clocks and copies drift).
+    return int(min(source.mtime, time.time()))
 
 
 def _cache_headers(headers: Headers, max_age: MaxAge, path: str | None) -> None:
