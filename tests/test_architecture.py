@@ -74,7 +74,7 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "security": set(),
     "config": set(),
     "app": FRAMEWORK_HALF | {"server"},  # `server` only lazily, inside App.run()
-    "return_values": {"errors", "response"},  # the make_response conventions (app helper)
+    "return_values": {"context", "errors", "response"},  # the make_response conventions (app helper)
     "rendering": FRAMEWORK_HALF,  # render_template: the app <-> template engine bridge
     "blueprints": FRAMEWORK_HALF,
     "sessions": FRAMEWORK_HALF,

@@ -500,8 +500,7 @@ class App:
 
         Example: ``return {"error": "missing name"}, 400, {"X-Reason": "validation"}``.
         """
-        current = current_request_context().request if has_request_context() else None
-        return to_response(response_value, self.response_class, current)
+        return to_response(response_value, self.response_class)
 
     # -- errors ----------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 Where it fits: ``App.make_response`` (and so every view, error handler and
 ``before_request`` hook) goes through ``to_response``, the one function that knows all the
 shapes. It builds responses with ``tinyweb.response`` and renders ``HTTPError`` pages from
-``tinyweb.errors``; it knows nothing about routing, hooks or contexts.
+``tinyweb.errors``; it knows nothing about routing or hooks, and reads the current request
+(``tinyweb.context``) only for a WSGI callable's environ and for error messages.
 
 Rules:
 - One table, one function: a reader finds every convention in ``to_response``'s docstring.
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, Callable, Union
 
+from tinyweb.context import current_request_context, has_request_context
 from tinyweb.errors import HTTPError
 from tinyweb.response import Response, json_dumps
 
@@ -27,7 +29,7 @@ HeaderSource = Union[dict[str, Any], list[tuple[str, Any]], Any]
 _TUPLE_SHAPES = "(body, status), (body, headers) or (body, status, headers)"
 
 
-def to_response(value: Any, response_class: type[Response], request: Any = None) -> Response:
+def to_response(value: Any, response_class: type[Response]) -> Response:
     """Turn anything a view (or error handler, or hook) returns into a ``Response``.
 
     ==============================  ===================================================
@@ -46,21 +48,21 @@ def to_response(value: Any, response_class: type[Response], request: Any = None)
     ``None``                        ``TypeError`` naming the view: a missing ``return``
     ==============================  ===================================================
 
-    ``request`` (the current ``Request``, if any) supplies the environ for a WSGI callable
-    and the endpoint named in error messages.
+    A WSGI callable is called with the current request's environ; error messages name
+    the current request's endpoint.
 
     Example: ``return {"error": "missing name"}, 400, {"X-Reason": "validation"}``.
     """
     status: int | str | None = None
     headers: HeaderSource = None
     if isinstance(value, tuple):
-        value, status, headers = _unpack(value, request)
+        value, status, headers = _unpack(value)
     if value is None:
         raise TypeError(
-            f"The view function for {_endpoint(request)!r} did not return a valid "
+            f"The view function for {_endpoint()!r} did not return a valid "
             "response: it returned None, or ended without a return statement."
         )
-    response = _from_body(value, response_class, request)
+    response = _from_body(value, response_class)
     if status is not None:
         response.status = status
     if headers:
@@ -68,7 +70,7 @@ def to_response(value: Any, response_class: type[Response], request: Any = None)
     return response
 
 
-def _from_body(body: Any, response_class: type[Response], request: Any) -> Response:
+def _from_body(body: Any, response_class: type[Response]) -> Response:
     """The untupled part of ``to_response``'s table."""
     if isinstance(body, (str, bytes, bytearray)):
         return response_class(body)
@@ -80,10 +82,11 @@ def _from_body(body: Any, response_class: type[Response], request: Any) -> Respo
         return response_class(body.get_body(), body.code, headers=body.get_headers())
     if isinstance(body, Iterator):
         return response_class(body)
-    if callable(body) and request is not None:
-        return _capture_wsgi_response(body, response_class, request.environ)
+    if callable(body) and has_request_context():
+        environ = current_request_context().request.environ
+        return _capture_wsgi_response(body, response_class, environ)
     raise TypeError(
-        f"The view function for {_endpoint(request)!r} returned a {type(body).__name__}; "
+        f"The view function for {_endpoint()!r} returned a {type(body).__name__}; "
         "a view must return a string, bytes, dict, list, Response, WSGI callable, "
         f"iterator, or a tuple {_TUPLE_SHAPES}."
     )
@@ -112,7 +115,7 @@ def _capture_wsgi_response(
     return response
 
 
-def _unpack(value: tuple[Any, ...], request: Any) -> tuple[Any, Any, Any]:
+def _unpack(value: tuple[Any, ...]) -> tuple[Any, Any, Any]:
     """(body, status, headers) from the three tuple shapes."""
     if len(value) == 3:
         return value[0], value[1], value[2]
@@ -122,7 +125,7 @@ def _unpack(value: tuple[Any, ...], request: Any) -> tuple[Any, Any, Any]:
             return body, None, second
         return body, second, None
     raise TypeError(
-        f"The view function for {_endpoint(request)!r} returned a tuple of {len(value)} "
+        f"The view function for {_endpoint()!r} returned a tuple of {len(value)} "
         f"items; a response tuple must be {_TUPLE_SHAPES}."
     )
 
@@ -137,9 +140,9 @@ def _replace_headers(response: Response, headers: HeaderSource) -> None:
         response.headers.add(name, value)
 
 
-def _endpoint(request: Any) -> str | None:
-    """The endpoint of the request, for error messages."""
-    return getattr(request, "endpoint", None)
+def _endpoint() -> str | None:
+    """The endpoint of the current request, for error messages."""
+    return current_request_context().request.endpoint if has_request_context() else None
 
 
 def _chain(first: list[bytes], then: Iterable[bytes]) -> Iterator[bytes]:

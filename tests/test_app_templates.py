@@ -1,0 +1,88 @@
+"""Tests for the template glue in tinyweb/app.py: render_template and friends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tinyweb.app import App
+from tinyweb.context import g
+from tinyweb.rendering import render_template, render_template_string
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> App:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "hello.html").write_text("Hello {{ name }}!")
+    (templates / "globals.html").write_text(
+        "{{ request.path }}|{{ url_for('user', user_id=3) }}|{{ g.who }}|"
+        "{{ config['GREETING'] }}|{{ session.get('x') }}"
+    )
+    (templates / "base.html").write_text("<title>{% block title %}{% endblock %}</title>")
+    (templates / "page.html").write_text(
+        '{% extends "base.html" %}{% block title %}{{ title|shout }}{% endblock %}'
+    )
+    app = App(__name__, root_path=str(tmp_path))
+    app.config["GREETING"] = "hi"
+    app.add_url_rule("/users/<int:user_id>", "user")
+    return app
+
+
+def test_render_template_escapes_by_default(app: App) -> None:
+    app.add_url_rule("/", "index", lambda: render_template("hello.html", name="<b>Ada</b>"))
+    assert app.test_client().get("/").text == "Hello &lt;b&gt;Ada&lt;/b&gt;!"
+
+
+def test_templates_see_request_url_for_g_config_and_session(app: App) -> None:
+    @app.get("/page")
+    def page() -> str:
+        g.who = "ada"
+        return render_template("globals.html")
+
+    assert app.test_client().get("/page").text == "/page|/users/3|ada|hi|None"
+
+
+def test_template_filter_and_inheritance(app: App) -> None:
+    @app.template_filter("shout")
+    def shout(text: str) -> str:
+        return text.upper() + "!"
+
+    app.add_url_rule("/", "index", lambda: render_template("page.html", title="home"))
+    assert app.test_client().get("/").text == "<title>HOME!</title>"
+
+
+def test_context_processors_add_values_and_render_arguments_win(app: App) -> None:
+    app.context_processor(lambda: {"name": "from processor", "extra": "x"})
+    with app.test_request_context("/"):
+        assert render_template("hello.html") == "Hello from processor!"
+        assert render_template("hello.html", name="given") == "Hello given!"
+
+
+def test_template_global(app: App) -> None:
+    @app.template_global()
+    def double(number: int) -> int:
+        return number * 2
+
+    with app.app_context():
+        assert render_template_string("{{ double(21) }}") == "42"
+
+
+def test_render_template_string_autoescapes(app: App) -> None:
+    with app.test_request_context("/"):
+        assert render_template_string("{{ v }}", v="<i>") == "&lt;i&gt;"
+
+
+def test_missing_template_names_the_template(app: App) -> None:
+    with app.test_request_context("/"), pytest.raises(Exception, match=r"nope\.html"):
+        render_template("nope.html")
+
+
+def test_jinja_env_is_the_template_environment(app: App) -> None:
+    assert app.jinja_env is app.template_environment
+    context: dict[str, Any] = {}
+    with app.app_context():
+        app.update_template_context(context)
+    assert context == {}
