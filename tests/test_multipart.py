@@ -461,12 +461,33 @@ OPTIONS = [
     ('form-data; name="a"; name="b"', ("form-data", {"name": "a"})),
     ('form-data; name="\\\\"', ("form-data", {"name": "\\"})),
     ("", ("", {})),
+    ("form-data; name=a b  ", ("form-data", {"name": "a b"})),
+    ('form-data; name="a" ; filename = "b"', ("form-data", {"name": "a", "filename": "b"})),
 ]
 
 
 @pytest.mark.parametrize(("value", "expected"), OPTIONS)
 def test_parse_options_header(value: str, expected: tuple[str, dict[str, str]]) -> None:
     assert parse_options_header(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "form-data; name=a" + " " * 8000 + "x",
+        "form-data; name=a" + " " * 8000 + '"',
+        "form-data" + " " * 8000 + "x; name=a",
+        'form-data; name="' + "\\" * 8000,
+        'form-data; name="a"' + " " * 8000 + "x",
+    ],
+)
+def test_parse_options_header_stays_linear_on_blank_runs(value: str) -> None:
+    # A header section is at most 8 KiB. The first spelling of the regex took seconds on
+    # these (a lazy value followed by optional blanks); this runs in well under a second.
+    try:
+        parse_options_header(value)
+    except MultipartError as error:
+        assert error.status == 400
 
 
 @given(st.text(max_size=60))

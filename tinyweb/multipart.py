@@ -285,14 +285,16 @@ def _parse_header_lines(section: bytes) -> list[tuple[bytes, bytes]]:
 # RFC 9110 §5.6.6:  parameters = *( OWS ";" OWS [ parameter ] )
 #                   parameter  = parameter-name "=" parameter-value
 #                   parameter-value = ( token / quoted-string )
-# The quoted-string alternation is unambiguous (an escape or a plain character), so the
-# regex is linear (no nested quantifiers: ReDoS). Unquoted values stop at ";" so that the
-# raw paths some clients send unquoted still parse.
+# Every quantifier is followed by something it cannot match, so the regex never retries a
+# split (ReDoS): the quoted-string alternation is unambiguous (an escape or a plain
+# character), and a token runs greedily to ";" (trailing blanks are trimmed in Python,
+# since "[^;]*?[ \t]*" would be quadratic on long runs of blanks). Unquoted values may hold
+# any byte but ";" and '"', so the raw paths some clients send unquoted still parse.
 _PARAMETER = re.compile(
     r"""[ \t]*;[ \t]*(?:(?P<name>[!#$%&'*+\-.^_`|~0-9A-Za-z]+)[ \t]*=[ \t]*"""
-    r"""(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<token>[^;"]*?)))?[ \t]*(?=;|$)"""
+    r"""(?:"(?P<quoted>(?:[^"\\]|\\.)*)"[ \t]*|(?P<token>[^;"]*)))?(?=;|$)"""
 )
-_TYPE = re.compile(r"[ \t]*([^;]*?)[ \t]*(?=;|$)")
+_TYPE = re.compile(r"[^;]*")
 _QUOTED_PAIR = re.compile(r'\\([\\"])')
 # RFC 2231 §3-4: name*N (a continuation), name*N* / name* (percent-encoded ext-value).
 _EXTENDED_NAME = re.compile(r"(?P<base>[^*]+)(?:\*(?P<index>[0-9]{1,3}))?(?P<encoded>\*)?")
@@ -323,9 +325,12 @@ def parse_options_header(value: str) -> tuple[str, dict[str, str]]:
         position = match.end()
         if match.group("name"):
             quoted = match.group("quoted")
-            text = _unquote(quoted) if quoted is not None else match.group("token") or ""
+            if quoted is not None:
+                text = _unquote(quoted)
+            else:
+                text = (match.group("token") or "").rstrip(" \t")
             raw.append((match.group("name").lower(), text, quoted is not None))
-    return type_match.group(1).lower(), _collapse_parameters(raw)
+    return type_match.group().strip(" \t").lower(), _collapse_parameters(raw)
 
 
 def _unquote(text: str) -> str:

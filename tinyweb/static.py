@@ -184,7 +184,9 @@ def parse_range(value: str | None, size: int) -> ByteRange | None:
 
 # Validators and preconditions ---------------------------------------------------------------
 
-_ENTITY_TAG = re.compile(r'\s*(W/)?("[^"]*")\s*(?:,|$)')
+# RFC 9110 §8.8.3:  entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE. Found by scanning, not by
+# splitting on "," (etagc may contain a comma); each character is examined once or twice.
+_ENTITY_TAG = re.compile(r'(W/)?("[^"]*")')
 
 
 def _entity_tags(value: str) -> list[tuple[bool, str]]:
