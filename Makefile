@@ -69,5 +69,9 @@ fuzz: $(VENV)/.test-installed
 bench: $(VENV)/.bench-installed
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# Serve examples/hello.py with tinyweb's own server on http://127.0.0.1:8000/ (Ctrl+C stops).
+run: $(VENV)/.test-installed
+	$(PY) -m tinyweb run examples.hello:app --host 127.0.0.1 --port 8000
+
 clean:
 	rm -rf $(VENV) .venv-3.* .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
