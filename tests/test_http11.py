@@ -446,8 +446,9 @@ def chunked_head(coding: bytes = b"chunked") -> RequestHead:
 VALID += [
     ("chunked/one-chunk", CHUNKED_HEAD + b"5\r\nhello\r\n0\r\n\r\n",
      [chunked_head(), Data(b"hello"), EOM]),
-    ("chunked/several-chunks", CHUNKED_HEAD + b"1\r\na\r\n2\r\nbc\r\n0\r\n\r\n",
-     [chunked_head(), Data(b"a"), Data(b"bc"), EOM]),
+    # Complete chunks already buffered are decoded into one Data event.
+    ("chunked/several-chunks-in-one-feed", CHUNKED_HEAD + b"1\r\na\r\n2\r\nbc\r\n0\r\n\r\n",
+     [chunked_head(), Data(b"abc"), EOM]),
     ("chunked/empty-body", CHUNKED_HEAD + b"0\r\n\r\n", [chunked_head(), EOM]),
     ("chunked/uppercase-hex-size", CHUNKED_HEAD + b"A\r\n0123456789\r\n0\r\n\r\n",
      [chunked_head(), Data(b"0123456789"), EOM]),
