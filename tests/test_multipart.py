@@ -306,6 +306,15 @@ def test_a_short_stream_is_a_missing_final_boundary() -> None:
     assert error.value.status == 400
 
 
+def test_after_an_error_the_decoder_is_dead() -> None:
+    decoder = MultipartDecoder(BOUNDARY)
+    with pytest.raises(MultipartError) as first:
+        decoder.feed(b"--" + BOUNDARY + b"\r\nno colon here\r\n\r\n")
+    with pytest.raises(MultipartError) as again:
+        decoder.feed(b"more")
+    assert again.value is first.value
+
+
 def test_invalid_boundaries_are_refused() -> None:
     for boundary in (b"", b"a" * 71, b"ends with space ", b"semi;colon", b"caf\xc3\xa9"):
         with pytest.raises(MultipartError) as error:

@@ -134,8 +134,9 @@ class MultipartDecoder:
     """Sans-I/O decoder: ``feed(bytes)`` returns the events those bytes complete.
 
     ``feed(b"")`` means the input ended; before the close delimiter that is a
-    :class:`MultipartError` (400). ``bytes_scanned`` counts the bytes handed to
-    ``bytes.find`` for the body delimiter, so tests can check the search is linear.
+    :class:`MultipartError` (400). After an error the decoder is dead: every later
+    ``feed`` raises the same error. ``bytes_scanned`` counts the bytes ``bytes.find``
+    examined looking for the body delimiter, so tests can check the search is linear.
 
     >>> decoder = MultipartDecoder(b"xyz")
     >>> [type(event).__name__ for event in decoder.feed(
@@ -154,6 +155,7 @@ class MultipartDecoder:
         # the CRLF belongs to the delimiter, and the preamble may be empty): pretend one.
         self._buffer = bytearray(b"\r\n")
         self._header_search_start = 0
+        self._error: MultipartError | None = None
 
     @property
     def finished(self) -> bool:
@@ -167,8 +169,17 @@ class MultipartDecoder:
 
     def feed(self, data: bytes) -> list[Event]:
         """Consume ``data``; return the events it completes (``b""`` ends the input)."""
+        if self._error is not None:
+            raise self._error
         if self.finished:
             return []
+        try:
+            return self._feed(data)
+        except MultipartError as error:
+            self._error = error
+            raise
+
+    def _feed(self, data: bytes) -> list[Event]:
         if not data:
             raise MultipartError(400, "multipart body ended before the final boundary")
         self._buffer += data
