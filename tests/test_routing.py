@@ -675,3 +675,26 @@ def test_matching_raises_only_documented_errors(path: str, method: str, query: s
         return
     assert isinstance(values, dict)
     assert endpoint is not None
+
+
+# ------------------------------------------------------------------------------ hostile
+
+
+def test_nested_path_converters_split_shortest_first() -> None:
+    router = router_with(("/<path:a>/<path:b>", "two"), ("/<path:a>/<path:b>/end/", "three"))
+    assert router.match("/x/y/z", "GET") == ("two", {"a": "x", "b": "y/z"})
+    assert router.match("/x/end/y/end/", "GET") == ("three", {"a": "x", "b": "end/y"})
+
+
+def test_nested_path_converters_cannot_make_matching_hang() -> None:
+    # Without remembering dead ends this is O(n^3) in the number of segments.
+    router = router_with(("/<path:a>/<path:b>/<path:c>/end", "deep"))
+    path = "/x" * 600
+    assert outcome(router, path) == (404, None)
+    assert router.match(path + "/end", "GET")[0] == "deep"
+
+
+def test_a_huge_number_of_segments_is_a_plain_404() -> None:
+    router = build_router()
+    assert outcome(router, "/a" * 5000) == (404, None)
+    assert router.match("/static" + "/a" * 5000, "GET")[1]["filename"].count("a") == 5000

@@ -6,7 +6,7 @@ request with the decoded ``PATH_INFO`` (PEP 3333) and the method; ``url_for`` ca
 module imports only ``errors``: ``match`` raises ``NotFound``, ``MethodNotAllowed`` and
 ``RequestRedirect`` (308), which render themselves.
 
-How matching works (read ``Router.match``, then ``_search``):
+How matching works (read ``Router.match``, then ``_Search``):
 - A rule is split on ``/`` into segments. Rules without variables go into a dict keyed by
   the whole path: one lookup answers them (about 0.1 µs; see benchmarks/bench_routing.py).
 - Every rule also lives in a trie: each node has a dict of static children and a short list
@@ -399,48 +399,107 @@ class _SlashRequired(Exception):
     """Raised inside the search: the path matches a ``strict_slashes`` rule plus a ``/``."""
 
 
-# The search keeps the pairs found so far in one list; a dead end truncates it again.
-_Values = list[tuple[str, Any]]
+class _Search:
+    """One depth-first search for a request: static child, then dynamic edges by priority.
 
-
-def _search(
-    node: _Node, segments: list[str], index: int, method: str, values: _Values, allowed: set[str]
-) -> Optional[Rule]:
-    """Depth-first: static child, then dynamic edges by priority, then a loose trailing slash.
-
-    Returns the matching rule, or None; collects the methods of paths that matched under
-    another method into ``allowed`` (for 405 and OPTIONS).
+    ``values`` keeps the pairs found so far (a dead end truncates it again); ``allowed``
+    collects the methods of paths that matched under another method (for 405 and
+    OPTIONS); ``dead_ends`` remembers ``(node, index)`` states that failed, which only
+    ``path`` edges can reach twice: without it, nested ``path`` rules would make a long
+    path cost O(n³) (a denial of service), with it every state is searched once.
     """
-    if index == len(segments):
-        return _search_end(node, method, allowed)
-    segment = segments[index]
-    child = node.static.get(segment)
-    if child is not None:
-        rule = _search(child, segments, index + 1, method, values, allowed)
-        if rule is not None:
-            return rule
-    for edge in node.dynamic:
-        if edge.spans_segments:
-            rule = _search_spans(edge, segments, index, method, values, allowed)
-        else:
-            pairs = edge.convert(segment)
-            if pairs is None:
-                continue
-            mark = len(values)
-            values.extend(pairs)
-            rule = _search(edge.node, segments, index + 1, method, values, allowed)
+
+    __slots__ = ("allowed", "dead_ends", "method", "segments", "values")
+
+    def __init__(self, segments: list[str], method: str) -> None:
+        self.segments = segments
+        self.method = method
+        self.values: list[tuple[str, Any]] = []
+        self.allowed: set[str] = set()
+        self.dead_ends: set[tuple[_Node, int]] = set()
+
+    def run(self, node: _Node, index: int) -> Optional[Rule]:
+        """The rule matching the segments from ``index`` on, starting at ``node``, or None."""
+        segments = self.segments
+        if index == len(segments):
+            return self.at_end(node)
+        segment = segments[index]
+        child = node.static.get(segment)
+        if child is not None:
+            rule = self.run(child, index + 1)
+            if rule is not None:
+                return rule
+        for edge in node.dynamic:
+            if edge.spans_segments:
+                rule = self.spans(edge, index)
+            else:
+                pairs = edge.convert(segment)
+                if pairs is None:
+                    continue
+                mark = len(self.values)
+                self.values.extend(pairs)
+                rule = self.run(edge.node, index + 1)
+                if rule is None:
+                    del self.values[mark:]
+            if rule is not None:
+                return rule
+        if segment == "" and index + 1 == len(segments) and node.terminal is not None:
+            # Request "/x/" for rule "/x" with strict_slashes=False (as Werkzeug).
+            rule = node.terminal.loose_handlers.get(self.method)
             if rule is None:
-                del values[mark:]
-        if rule is not None:
+                self.allowed.update(node.terminal.loose_allowed)
             return rule
-    if segment == "" and index + 1 == len(segments) and node.terminal is not None:
-        # Request "/x/" for rule "/x" with strict_slashes=False (as Werkzeug).
+        return None
+
+    def at_end(self, node: _Node) -> Optional[Rule]:
+        """The path is consumed: a rule here, or a rule one trailing slash further."""
         terminal = node.terminal
-        rule = terminal.loose_handlers.get(method)
-        if rule is None:
-            allowed.update(terminal.loose_allowed)
+        if terminal is not None:
+            rule = terminal.handlers.get(self.method)
+            if rule is not None:
+                return rule
+            self.allowed.update(terminal.allowed)
+        slash_node = node.static.get("")
+        if slash_node is None or slash_node.terminal is None:
+            return None
+        slash_terminal = slash_node.terminal
+        rule = slash_terminal.handlers.get(self.method)
+        if rule is None and self.method == "OPTIONS" and slash_terminal.rules:
+            rule = slash_terminal.rules[0]  # automatic OPTIONS follows the redirect too
+            if not rule.strict_slashes:
+                self.allowed.update(slash_terminal.allowed)
+                return None
+        if rule is not None and rule.strict_slashes:
+            raise _SlashRequired()
         return rule
-    return None
+
+    def spans(self, edge: _Edge, index: int) -> Optional[Rule]:
+        """A ``path`` edge: spans of one, two, ... segments (shortest first, as Werkzeug).
+
+        The rest of the path is searched first and the value joined only for a span that
+        leads to a rule, so a long path costs O(n) joins, not O(n²).
+        """
+        segments = self.segments
+        if segments[index] == "":  # a path value never starts with "/"
+            return None
+        child = edge.node
+        last = len(segments)
+        # A path to a node with no further edges must take every remaining segment.
+        first_end = last if not child.static and not child.dynamic else index + 1
+        for end in range(first_end, last + 1):
+            if (child, end) in self.dead_ends:
+                continue
+            mark = len(self.values)
+            rule = self.run(child, end)
+            if rule is None:
+                self.dead_ends.add((child, end))
+                continue
+            pairs = edge.convert("/".join(segments[index:end]))
+            if pairs is not None:
+                self.values.extend(pairs)
+                return rule
+            del self.values[mark:]
+        return None
 
 
 def _follow_first_choices(
@@ -448,9 +507,9 @@ def _follow_first_choices(
 ) -> Optional[_Node]:
     """The fast path: take the first choice at every segment, without backtracking.
 
-    The first choices are what ``_search`` tries first, so when they lead to a rule for
-    the method, ``_search`` would return the same rule and values. Anything else (a dead
-    end, a ``path`` edge, a trailing-slash case, another method) goes to ``_search``.
+    The first choices are what ``_Search.run`` tries first, so when they lead to a rule
+    for the method, the search would return the same rule and values. Anything else (a dead
+    end, a ``path`` edge, a trailing-slash case, another method) goes to ``_Search``.
     This loop is why the GitHub table matches in a few hundred ns (benchmarks/).
     """
     for segment in segments:
@@ -482,52 +541,6 @@ def _first_dynamic_choice(node: _Node, segment: str, values: dict[str, Any]) -> 
         if pairs is not None:
             values.update(pairs)
             return edge.node
-    return None
-
-
-def _search_end(node: _Node, method: str, allowed: set[str]) -> Optional[Rule]:
-    """The path is consumed: a rule here, or a rule one trailing slash further."""
-    terminal = node.terminal
-    if terminal is not None:
-        rule = terminal.handlers.get(method)
-        if rule is not None:
-            return rule
-        allowed.update(terminal.allowed)
-    slash_node = node.static.get("")
-    if slash_node is None or slash_node.terminal is None:
-        return None
-    slash_terminal = slash_node.terminal
-    rule = slash_terminal.handlers.get(method)
-    if rule is None and method == "OPTIONS" and slash_terminal.rules:
-        rule = slash_terminal.rules[0]  # automatic OPTIONS follows the redirect too
-        if not rule.strict_slashes:
-            allowed.update(slash_terminal.allowed)
-            return None
-    if rule is not None and rule.strict_slashes:
-        raise _SlashRequired()
-    return rule
-
-
-def _search_spans(
-    edge: _Edge, segments: list[str], index: int, method: str, values: _Values, allowed: set[str]
-) -> Optional[Rule]:
-    """A ``path`` edge: try spans of one, two, ... segments (shortest first, as Werkzeug)."""
-    if segments[index] == "":  # a path value never starts with "/"
-        return None
-    child = edge.node
-    last = len(segments)
-    # A path to a node with no further edges must take every remaining segment.
-    first_end = last if not child.static and not child.dynamic else index + 1
-    for end in range(first_end, last + 1):
-        pairs = edge.convert("/".join(segments[index:end]))
-        if pairs is None:
-            continue
-        mark = len(values)
-        values.extend(pairs)
-        rule = _search(child, segments, end, method, values, allowed)
-        if rule is not None:
-            return rule
-        del values[mark:]
     return None
 
 
@@ -645,19 +658,18 @@ class Router:
             rule = node.terminal.handlers.get(method)
             if rule is not None:
                 return rule.endpoint, first_values
-        values: _Values = []
-        allowed: set[str] = set()
+        search = _Search(segments, method)
         try:
-            rule = _search(self._root, segments, 0, method, values, allowed)
+            rule = search.run(self._root, 0)
         except _SlashRequired:
             raise RequestRedirect(_redirect_target(path, query)) from None
         if rule is not None:
-            return rule.endpoint, dict(values)
-        if not allowed:
+            return rule.endpoint, dict(search.values)
+        if not search.allowed:
             raise NotFound()
         if method == "OPTIONS":
-            return AutomaticOptions(tuple(sorted(allowed))), {}
-        raise MethodNotAllowed(allowed)
+            return AutomaticOptions(tuple(sorted(search.allowed))), {}
+        raise MethodNotAllowed(search.allowed)
 
     def build(
         self,
