@@ -111,12 +111,24 @@ class Phase(enum.Enum):
 class Connection:
     """One client connection: its socket, parser, phase and current deadline."""
 
-    __slots__ = ("channel", "deadline", "info", "parser", "phase", "socket", "timeout")
+    __slots__ = (
+        "channel",
+        "deadline",
+        "info",
+        "parser",
+        "phase",
+        "read_timeout",
+        "socket",
+        "timeout",
+        "write_timeout",
+    )
 
-    def __init__(self, sock: socket.socket, info: gateway.ConnectionInfo, limits: http11.Limits):
+    def __init__(self, sock: socket.socket, info: gateway.ConnectionInfo, options: ServerOptions):
         """Wrap an accepted, non-blocking socket."""
         self.socket = sock
-        self.parser = http11.RequestParser(limits)
+        self.parser = http11.RequestParser(options.limits)
+        self.read_timeout = options.body_timeout  # the drain shortens it for a while
+        self.write_timeout = options.write_timeout
         self.info = info
         self.phase = Phase.HEAD
         self.deadline = 0.0
@@ -130,15 +142,18 @@ class Connection:
             self.timeout = timeout
 
     def send(self, data: bytes) -> None:
-        """Blocking send of all of ``data`` (the worker set the write timeout)."""
+        """Blocking send of all of ``data``; a slow reader gets ``write_timeout``."""
+        self.set_timeout(self.write_timeout)
         self.socket.sendall(data)
 
     def receive(self) -> bytes:
-        """Blocking read of the next bytes of the request body (the body timeout applies)."""
+        """Blocking read of the next bytes of the request body (no progress: timeout)."""
+        self.set_timeout(self.read_timeout)
         return self.socket.recv(RECEIVE_SIZE)
 
     def sendfile(self, file: IO[bytes], offset: int, count: int) -> int:
         """Copy ``count`` bytes of ``file`` from ``offset`` to the client (``os.sendfile``)."""
+        self.set_timeout(self.write_timeout)
         return self.socket.sendfile(file, offset, count)
 
     def close(self) -> None:
@@ -315,7 +330,7 @@ class Server:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         host, port = self.server_address
         info = gateway.ConnectionInfo(host, port, str(address[0]), int(address[1]))
-        connection = Connection(sock, info, self.options.limits)
+        connection = Connection(sock, info, self.options)
         connection.deadline = time.monotonic() + self.options.header_timeout
         self._connections.add(connection)
         self._selector.register(sock, selectors.EVENT_READ, connection)
@@ -452,7 +467,6 @@ class Server:
     def _serve(self, connection: Connection, head: http11.RequestHead) -> None:
         """Run exchanges on this connection until it must go back to the selector."""
         options = self.options
-        connection.set_timeout(options.write_timeout)
         while True:
             exchange = gateway.Exchange(
                 head, connection.parser, connection.channel, connection.info, self._is_running
@@ -475,9 +489,9 @@ class Server:
         return not self._stopping
 
     def _drain(self, connection: Connection, exchange: gateway.Exchange) -> bool:
-        connection.set_timeout(self.options.drain_timeout)
+        connection.read_timeout = self.options.drain_timeout
         finished = exchange.body.drain(self.options.drain_size)
-        connection.set_timeout(self.options.write_timeout)
+        connection.read_timeout = self.options.body_timeout
         return finished
 
     def _next_pipelined(self, connection: Connection) -> Optional[http11.RequestHead]:
