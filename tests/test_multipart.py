@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pytest
 from hypothesis import given
@@ -61,8 +62,26 @@ def body_of(*parts: bytes, boundary: bytes = BOUNDARY) -> bytes:
     return encoded + delimiter + b"--\r\n"
 
 
-def parse(body: bytes, **limits: int | None) -> tuple[object, object]:
-    return parse_multipart(io.BytesIO(body), BOUNDARY, len(body), MultipartLimits(**limits))
+PARSED_FILES: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def close_parsed_files() -> Iterator[None]:
+    """Uploads are spooled temporary files: close them, as Request.close() does."""
+    yield
+    while PARSED_FILES:
+        PARSED_FILES.pop().close()
+
+
+def parse(body: bytes, **limits: int | None) -> tuple[Any, Any]:
+    form, files = parse_multipart(
+        io.BytesIO(body),
+        BOUNDARY,
+        len(body),
+        MultipartLimits(**limits),  # type: ignore[arg-type]
+    )
+    PARSED_FILES.extend(storage for _, storage in files.items(multi=True))
+    return form, files
 
 
 class GeneratedStream(io.RawIOBase):

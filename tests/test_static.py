@@ -643,3 +643,30 @@ def test_a_206_body_is_the_slice_the_range_names(content: bytes, data: st.DataOb
     assert sent.body == (content[first:stop] if sent.status == 206 else content)
     if sent.status == 206:
         assert sent.headers["Content-Length"] == str(len(sent.body))
+
+
+def test_etag_values_are_quoted_or_refused(folder: Path) -> None:
+    environ = make_environ()
+    weak = send_file(folder / "hello.txt", etag='W/"v2"', environ=environ)
+    assert weak.headers["ETag"] == 'W/"v2"'
+    weak.close()
+    with pytest.raises(ValueError, match="double quote"):
+        send_file(folder / "hello.txt", etag='a"b', environ=environ)
+
+
+def test_file_like_objects_with_only_read() -> None:
+    class Reader:
+        def __init__(self) -> None:
+            self.data = io.BytesIO(b"plain reader")
+            self.closed = False
+
+        def read(self, size: int = -1) -> bytes:
+            return self.data.read(size)
+
+        def close(self) -> None:
+            self.closed = True
+
+    reader = Reader()
+    environ = make_environ()
+    sent = Sent(send_file(reader, mimetype="text/plain", environ=environ), environ)  # type: ignore[arg-type]
+    assert sent.body == b"plain reader" and reader.closed

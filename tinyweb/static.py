@@ -325,7 +325,8 @@ def _wrap_file(file: BinaryIO) -> _Source:
     if isinstance(file, io.TextIOBase):
         raise TypeError("send_file needs a binary file object (open it with 'rb')")
     size = None
-    if file.seekable():
+    seekable = getattr(file, "seekable", None)  # plain objects with only read() are fine
+    if seekable is not None and seekable():
         start = file.tell()
         size = file.seek(0, io.SEEK_END) - start
         file.seek(start)
@@ -392,7 +393,11 @@ def content_disposition(disposition: str, filename: str) -> str:
 def _entity_tag(etag: bool | str, source: _Source) -> str | None:
     """The quoted ETag: given, or made from the path, mtime and size (paths only)."""
     if isinstance(etag, str):
-        return etag if etag.startswith(('"', 'W/"')) else _quoted_string(etag)
+        if etag.startswith(('"', 'W/"')):
+            return etag
+        if '"' in etag:
+            raise ValueError("an ETag cannot contain a double quote (RFC 9110 §8.8.3)")
+        return f'"{etag}"'
     if not etag or source.path is None or source.mtime is None:
         return None
     checksum = zlib.adler32(os.fsencode(source.path)) & 0xFFFFFFFF
