@@ -118,11 +118,16 @@ def parse_query_string(query: str) -> MultiDict[str, str]:
         MultiDict([('tag', 'a b'), ('tag', 'é'), ('empty', ''), ('flag', '')])
     """
     result: MultiDict[str, str] = MultiDict()
+    # Most query strings are plain ASCII without escapes: three C scans of the whole
+    # string then spare the per-piece decoding (bench: ~2x faster args on "page=2&q=x").
+    plain = query.isascii() and "%" not in query and "+" not in query
     for pair in query.split("&"):
-        if not pair:
-            continue
-        name, _, value = pair.partition("=")
-        result.add(_unquote_plus(name), _unquote_plus(value))
+        if pair:
+            name, _, value = pair.partition("=")
+            if plain:
+                result.add(name, value)
+            else:
+                result.add(_unquote_plus(name), _unquote_plus(value))
     return result
 
 
@@ -280,6 +285,9 @@ class Request:
 
     ``max_content_length`` (``MAX_CONTENT_LENGTH`` in the app config) makes larger bodies
     a 413; ``max_form_parts`` and ``max_form_memory_size`` bound form parsing.
+
+    ``method`` is the request method, upper-cased (``"GET"``); ``path`` the decoded path
+    below the app's mount point, always starting with ``/``.
     """
 
     charset = "utf-8"
@@ -293,31 +301,37 @@ class Request:
         max_form_memory_size: int = 500 * 1024,
     ) -> None:
         self.environ = environ
-        self.max_content_length = max_content_length
-        self.max_form_parts = max_form_parts
-        self.max_form_memory_size = max_form_memory_size
-        # Set by the App after routing (Flask's names).
-        self.url_rule: Any = None
-        self.view_args: dict[str, Any] | None = None
-        self.endpoint: str | None = None
-        self.routing_exception: Exception | None = None
-        self._cached_data: bytes | None = None
-        self._cached_json: dict[bool, Any] = {}
+        # Every request needs these two (the router reads them), and they are cheap, so
+        # they are plain attributes rather than cached properties: no descriptor call.
+        self.method: str = environ.get("REQUEST_METHOD", "GET").upper()
+        path = environ.get("PATH_INFO", "")
+        if not path.isascii():
+            path = _wsgi_text(path)
+        self.path: str = path if path[:1] == "/" and path[1:2] != "/" else "/" + path.lstrip("/")
+        # Limits are stored only when they differ from the class defaults below: each
+        # attribute store costs, and this constructor runs for every request.
+        if max_content_length is not None:
+            self.max_content_length = max_content_length
+        if max_form_parts != 1000:
+            self.max_form_parts = max_form_parts
+        if max_form_memory_size != 500 * 1024:
+            self.max_form_memory_size = max_form_memory_size
+
+    # Defaults, overridden per instance. The App sets the routing ones (Flask's names).
+    max_content_length: int | None = None
+    max_form_parts: int = 1000
+    max_form_memory_size: int = 500 * 1024
+    url_rule: Any = None
+    view_args: dict[str, Any] | None = None
+    endpoint: str | None = None
+    routing_exception: Exception | None = None
+    _cached_data: bytes | None = None
+    _cached_json: dict[bool, Any] | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.url!r} [{self.method}]>"
 
     # -- the request line --------------------------------------------------------------
-
-    @cached_property
-    def method(self) -> str:
-        """The request method, upper-cased (``"GET"``)."""
-        return str(self.environ.get("REQUEST_METHOD", "GET")).upper()
-
-    @cached_property
-    def path(self) -> str:
-        """The decoded path below the app's mount point, always starting with ``/``."""
-        return "/" + _wsgi_text(self.environ.get("PATH_INFO", "")).lstrip("/")
 
     @cached_property
     def root_path(self) -> str:
@@ -528,6 +542,8 @@ class Request:
 
             payload = request.get_json(silent=True) or {}
         """
+        if self._cached_json is None:
+            self._cached_json = {}
         if cache and silent in self._cached_json:
             return self._cached_json[silent]
         if not (force or self.is_json):

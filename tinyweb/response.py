@@ -24,20 +24,17 @@ Cookies follow RFC 6265 §4.1 (``Set-Cookie`` syntax) and the SameSite draft
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import decimal
-import html
 import json
 import re
+import sys
 import time
-import uuid
 import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any, Callable, ClassVar, Union
 from urllib.parse import quote
 
-from .datastructures import Headers, HeadersSource
+from .datastructures import Headers, HeadersSource, header_field
 
 __all__ = ["Response", "http_date", "json_dumps", "jsonify", "redirect"]
 
@@ -71,6 +68,9 @@ _REASONS = {
     510: "NOT EXTENDED", 511: "NETWORK AUTHENTICATION REQUIRED",
 }  # fmt: skip
 
+# The (code, line) pairs for int statuses, computed once: most responses use one of them.
+_STATUS_LINES = {code: (code, f"{code} {reason}") for code, reason in _REASONS.items()}
+
 # RFC 9110 §6.4.1: these statuses never carry content.
 _NO_CONTENT_STATUSES = frozenset({204, 304})
 
@@ -83,13 +83,19 @@ _TEXT_APPLICATION_TYPES = frozenset(
 
 def _content_type_for(mimetype: str) -> str:
     """``mimetype`` with the charset parameter added when it is a text type."""
-    if (
-        mimetype.startswith("text/")
-        or mimetype in _TEXT_APPLICATION_TYPES
-        or (mimetype.endswith("+xml"))
-    ):
-        return f"{mimetype}; charset=utf-8"
-    return mimetype
+    content_type = _CONTENT_TYPES.get(mimetype)
+    if content_type is None:
+        content_type = header_field("Content-Type", mimetype)[1]  # CR/LF: ValueError
+        if mimetype.startswith("text/") or mimetype.endswith("+xml"):
+            content_type = f"{mimetype}; charset=utf-8"
+        elif mimetype in _TEXT_APPLICATION_TYPES:
+            content_type = f"{mimetype}; charset=utf-8"
+        if len(_CONTENT_TYPES) < 64:  # apps use a handful of types; stay bounded anyway
+            _CONTENT_TYPES[mimetype] = content_type
+    return content_type
+
+
+_CONTENT_TYPES: dict[str, str] = {}
 
 
 def _status_line(status: int | str) -> tuple[int, str]:
@@ -258,9 +264,13 @@ def _json_default(value: Any) -> Any:
     """What Flask 3.1's default JSON provider does with types ``json`` cannot encode."""
     if isinstance(value, datetime.date):
         return http_date(value)
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+    # A Decimal, UUID or dataclass instance can only exist if its module was imported, so
+    # look in sys.modules instead of importing three modules for every app (import time).
+    decimal, uuid = sys.modules.get("decimal"), sys.modules.get("uuid")
+    if (decimal and isinstance(value, decimal.Decimal)) or (uuid and isinstance(value, uuid.UUID)):
         return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    dataclasses = sys.modules.get("dataclasses")
+    if dataclasses and dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
     if hasattr(value, "__html__"):
         return str(value.__html__())
@@ -313,7 +323,9 @@ class _ResponseStream:
     body's own ``close()`` (a generator's ``finally``) and ``call_on_close`` functions run.
     """
 
-    def __init__(self, body: Iterable[Any], send_body: bool, on_close: list[Callable[[], Any]]):
+    def __init__(
+        self, body: Iterable[Any], send_body: bool, on_close: tuple[Callable[[], Any], ...]
+    ):
         self._body = body
         self._chunks: Iterator[Any] = iter(body) if send_body else iter(())
         self._on_close = on_close
@@ -330,7 +342,7 @@ class _ResponseStream:
         _close_all(self._body, self._on_close)
 
 
-def _close_all(body: object, on_close: list[Callable[[], Any]]) -> None:
+def _close_all(body: object, on_close: tuple[Callable[[], Any], ...]) -> None:
     close = getattr(body, "close", None)
     try:
         if close is not None:
@@ -373,28 +385,51 @@ class Response:
         content_type: str | None = None,
         direct_passthrough: bool = False,
     ) -> None:
-        self.headers = Headers(headers)
-        if content_type is None:
-            if mimetype is None and "Content-Type" not in self.headers:
-                mimetype = self.default_mimetype
-            if mimetype is not None:
-                content_type = _content_type_for(mimetype)
-        if content_type is not None:
-            self.headers.set("Content-Type", content_type)
-        self._status_code, self._status = _status_line(
-            self.default_status if status is None else status
-        )
+        if headers is None:
+            self.headers = Headers.from_checked_fields(self._first_fields(mimetype, content_type))
+        else:
+            self.headers = Headers(headers)
+            if content_type is None and mimetype is None and "Content-Type" in self.headers:
+                pass  # the caller's Content-Type stands
+            else:
+                self.headers.extend(self._first_fields(mimetype, content_type))
+        if status is None:
+            status = self.default_status
+        known = _STATUS_LINES.get(status) if isinstance(status, int) else None
+        self._status_code, self._status = known or _status_line(status)
         # With direct_passthrough the iterable goes to the server as it is (for example a
         # wsgi.file_wrapper, which a server may send with sendfile()).
-        self.direct_passthrough = direct_passthrough
-        self._on_close: list[Callable[[], Any]] = []
+        if direct_passthrough:
+            self.direct_passthrough = True
         self.response: Iterable[Any]
-        if response is None:
+        if isinstance(response, str):  # the common case first: one encode, no lookups
+            data = response.encode(self.charset)
+            self.response = [data]
+            if headers is None:  # fresh fields: no Content-Length to replace
+                self.headers.add("Content-Length", str(len(data)))
+            else:
+                self.headers.set("Content-Length", str(len(data)))
+        elif response is None:
             self.response = []
-        elif isinstance(response, (str, bytes, bytearray)):
+        elif isinstance(response, (bytes, bytearray)):
             self.set_data(response)
         else:
             self.response = response
+
+    def _first_fields(
+        self, mimetype: str | None, content_type: str | None
+    ) -> list[tuple[str, str]]:
+        """The Content-Type field a new response starts with (none if there is no type)."""
+        if content_type is not None:
+            return [header_field("Content-Type", content_type)]
+        mimetype = mimetype or self.default_mimetype
+        if mimetype is None:
+            return []
+        return [("Content-Type", _content_type_for(mimetype))]  # checked when cached
+
+    # Per-instance when set; class-level defaults keep the constructor short.
+    direct_passthrough: bool = False
+    _on_close: tuple[Callable[[], Any], ...] = ()
 
     def __repr__(self) -> str:
         size = f"{len(self.get_data())} bytes" if not self.is_streamed else "streamed"
@@ -589,7 +624,7 @@ class Response:
 
         Returns ``function``, so it works as a decorator.
         """
-        self._on_close.append(function)
+        self._on_close = (*self._on_close, function)
         return function
 
     def close(self) -> None:
@@ -632,6 +667,17 @@ class Response:
 # -- helpers ---------------------------------------------------------------------------------
 
 
+def _escape_html(text: str) -> str:
+    """Escape text for an HTML attribute or element (the five characters of OWASP rule 1)."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
+
+
 def redirect(location: str, code: int = 302, Response: type[Response] | None = None) -> Response:
     """A redirect response to ``location``, kept exactly as given (relative is fine).
 
@@ -643,7 +689,7 @@ def redirect(location: str, code: int = 302, Response: type[Response] | None = N
     A CR or LF in ``location`` raises ``ValueError`` (response splitting, CWE-113).
     """
     response_class = Response or _DefaultResponse
-    escaped = html.escape(location)
+    escaped = _escape_html(location)
     body = (
         "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"
         "<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: "
