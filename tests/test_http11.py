@@ -12,6 +12,7 @@ from typing import Any, Optional
 import pytest
 
 from tinyweb.http11 import (
+    LAST_CHUNK,
     NEED_DATA,
     PAUSED,
     ConnectionClosed,
@@ -22,6 +23,9 @@ from tinyweb.http11 import (
     ProtocolError,
     RequestHead,
     RequestParser,
+    encode_chunk,
+    format_response_head,
+    http_date,
 )
 
 HOST = b"Host: example.com\r\n"
@@ -264,20 +268,41 @@ VALID: list[tuple[str, bytes, list[Any]]] = [
         get(b"Host: example.com", b'X-A: "a:b", c=d'),
         [head(headers=[(b"Host", b"example.com"), (b"X-A", b'"a:b", c=d')]), EOM],
     ),
-    ("host/name-with-port", get(b"Host: example.com:8080"), [
-        head(headers=[(b"Host", b"example.com:8080")], authority=b"example.com:8080"), EOM]),
-    ("host/ipv4", get(b"Host: 127.0.0.1:80"), [
-        head(headers=[(b"Host", b"127.0.0.1:80")], authority=b"127.0.0.1:80"), EOM]),
-    ("host/ipv6-literal", get(b"Host: [::1]:8080"), [
-        head(headers=[(b"Host", b"[::1]:8080")], authority=b"[::1]:8080"), EOM]),
-    ("host/empty-value-is-allowed", get(b"Host:"), [
-        head(headers=[(b"Host", b"")], authority=b""), EOM]),
-    ("host/pct-encoded-reg-name", get(b"Host: ex%41mple"), [
-        head(headers=[(b"Host", b"ex%41mple")], authority=b"ex%41mple"), EOM]),
-    ("host/empty-port-is-allowed", get(b"Host: example.com:"), [
-        head(headers=[(b"Host", b"example.com:")], authority=b"example.com:"), EOM]),
-    ("host/http-1.0-with-host", get(b"Host: example.com", version=b"1.0"), [
-        head(version=b"1.0"), EOM]),
+    (
+        "host/name-with-port",
+        get(b"Host: example.com:8080"),
+        [head(headers=[(b"Host", b"example.com:8080")], authority=b"example.com:8080"), EOM],
+    ),
+    (
+        "host/ipv4",
+        get(b"Host: 127.0.0.1:80"),
+        [head(headers=[(b"Host", b"127.0.0.1:80")], authority=b"127.0.0.1:80"), EOM],
+    ),
+    (
+        "host/ipv6-literal",
+        get(b"Host: [::1]:8080"),
+        [head(headers=[(b"Host", b"[::1]:8080")], authority=b"[::1]:8080"), EOM],
+    ),
+    (
+        "host/empty-value-is-allowed",
+        get(b"Host:"),
+        [head(headers=[(b"Host", b"")], authority=b""), EOM],
+    ),
+    (
+        "host/pct-encoded-reg-name",
+        get(b"Host: ex%41mple"),
+        [head(headers=[(b"Host", b"ex%41mple")], authority=b"ex%41mple"), EOM],
+    ),
+    (
+        "host/empty-port-is-allowed",
+        get(b"Host: example.com:"),
+        [head(headers=[(b"Host", b"example.com:")], authority=b"example.com:"), EOM],
+    ),
+    (
+        "host/http-1.0-with-host",
+        get(b"Host: example.com", version=b"1.0"),
+        [head(version=b"1.0"), EOM],
+    ),
     (
         "framing/content-length",
         b"POST / HTTP/1.1\r\n" + HOST + b"Content-Length: 5\r\n\r\nhello",
@@ -371,20 +396,36 @@ VALID: list[tuple[str, bytes, list[Any]]] = [
     (
         "connection/http-1.1-close-token",
         get(b"Host: example.com", b"Connection: close"),
-        [head(headers=[(b"Host", b"example.com"), (b"Connection", b"close")], keep_alive=False),
-         EOM],
+        [
+            head(headers=[(b"Host", b"example.com"), (b"Connection", b"close")], keep_alive=False),
+            EOM,
+        ],
     ),
     (
         "connection/close-anywhere-in-the-list-case-insensitive",
         get(b"Host: example.com", b"Connection: keep-alive, Upgrade ,CLOSE"),
-        [head(headers=[(b"Host", b"example.com"), (b"Connection", b"keep-alive, Upgrade ,CLOSE")],
-              keep_alive=False), EOM],
+        [
+            head(
+                headers=[(b"Host", b"example.com"), (b"Connection", b"keep-alive, Upgrade ,CLOSE")],
+                keep_alive=False,
+            ),
+            EOM,
+        ],
     ),
     (
         "connection/close-on-a-second-line",
         get(b"Host: example.com", b"Connection: upgrade", b"Connection: close"),
-        [head(headers=[(b"Host", b"example.com"), (b"Connection", b"upgrade"),
-                       (b"Connection", b"close")], keep_alive=False), EOM],
+        [
+            head(
+                headers=[
+                    (b"Host", b"example.com"),
+                    (b"Connection", b"upgrade"),
+                    (b"Connection", b"close"),
+                ],
+                keep_alive=False,
+            ),
+            EOM,
+        ],
     ),
     (
         "connection/http-1.1-other-tokens-persist",
@@ -394,14 +435,28 @@ VALID: list[tuple[str, bytes, list[Any]]] = [
     (
         "connection/http-1.0-keep-alive",
         b"GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n",
-        [head(version=b"1.0", headers=[(b"Connection", b"Keep-Alive")], keep_alive=True,
-              authority=b""), EOM],
+        [
+            head(
+                version=b"1.0",
+                headers=[(b"Connection", b"Keep-Alive")],
+                keep_alive=True,
+                authority=b"",
+            ),
+            EOM,
+        ],
     ),
     (
         "connection/http-1.0-keep-alive-and-close-closes",
         b"GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n",
-        [head(version=b"1.0", headers=[(b"Connection", b"keep-alive, close")], keep_alive=False,
-              authority=b""), EOM],
+        [
+            head(
+                version=b"1.0",
+                headers=[(b"Connection", b"keep-alive, close")],
+                keep_alive=False,
+                authority=b"",
+            ),
+            EOM,
+        ],
     ),
     (
         "connection/http-1.0-default-closes",
@@ -411,14 +466,24 @@ VALID: list[tuple[str, bytes, list[Any]]] = [
     (
         "expect/100-continue-on-http-1.1",
         get(b"Host: example.com", b"Expect: 100-continue"),
-        [head(headers=[(b"Host", b"example.com"), (b"Expect", b"100-continue")],
-              expects_continue=True), EOM],
+        [
+            head(
+                headers=[(b"Host", b"example.com"), (b"Expect", b"100-continue")],
+                expects_continue=True,
+            ),
+            EOM,
+        ],
     ),
     (
         "expect/100-continue-is-case-insensitive",
         get(b"Host: example.com", b"Expect: 100-Continue"),
-        [head(headers=[(b"Host", b"example.com"), (b"Expect", b"100-Continue")],
-              expects_continue=True), EOM],
+        [
+            head(
+                headers=[(b"Host", b"example.com"), (b"Expect", b"100-Continue")],
+                expects_continue=True,
+            ),
+            EOM,
+        ],
     ),
     (
         "expect/ignored-on-http-1.0",
@@ -444,41 +509,73 @@ def chunked_head(coding: bytes = b"chunked") -> RequestHead:
 
 
 VALID += [
-    ("chunked/one-chunk", CHUNKED_HEAD + b"5\r\nhello\r\n0\r\n\r\n",
-     [chunked_head(), Data(b"hello"), EOM]),
+    (
+        "chunked/one-chunk",
+        CHUNKED_HEAD + b"5\r\nhello\r\n0\r\n\r\n",
+        [chunked_head(), Data(b"hello"), EOM],
+    ),
     # Complete chunks already buffered are decoded into one Data event.
-    ("chunked/several-chunks-in-one-feed", CHUNKED_HEAD + b"1\r\na\r\n2\r\nbc\r\n0\r\n\r\n",
-     [chunked_head(), Data(b"abc"), EOM]),
+    (
+        "chunked/several-chunks-in-one-feed",
+        CHUNKED_HEAD + b"1\r\na\r\n2\r\nbc\r\n0\r\n\r\n",
+        [chunked_head(), Data(b"abc"), EOM],
+    ),
     ("chunked/empty-body", CHUNKED_HEAD + b"0\r\n\r\n", [chunked_head(), EOM]),
-    ("chunked/uppercase-hex-size", CHUNKED_HEAD + b"A\r\n0123456789\r\n0\r\n\r\n",
-     [chunked_head(), Data(b"0123456789"), EOM]),
-    ("chunked/lowercase-hex-size", CHUNKED_HEAD + b"a\r\n0123456789\r\n0\r\n\r\n",
-     [chunked_head(), Data(b"0123456789"), EOM]),
-    ("chunked/leading-zeros-in-size", CHUNKED_HEAD + b"0003\r\nabc\r\n000\r\n\r\n",
-     [chunked_head(), Data(b"abc"), EOM]),
-    ("chunked/coding-is-case-insensitive",
-     CHUNKED_HEAD.replace(b"chunked", b"Chunked") + b"0\r\n\r\n",
-     [chunked_head(b"Chunked"), EOM]),
-    ("chunked/extension-name", CHUNKED_HEAD + b"3;ext\r\nabc\r\n0\r\n\r\n",
-     [chunked_head(), Data(b"abc"), EOM]),
-    ("chunked/extension-token-value", CHUNKED_HEAD + b"3;a=b;c=d\r\nabc\r\n0;last\r\n\r\n",
-     [chunked_head(), Data(b"abc"), EOM]),
-    ("chunked/extension-quoted-value",
-     CHUNKED_HEAD + b'3;a="x y\\"z;"\r\nabc\r\n0\r\n\r\n',
-     [chunked_head(), Data(b"abc"), EOM]),
-    ("chunked/extension-bad-whitespace-around-semicolon-and-equals",
-     CHUNKED_HEAD + b"3 ; a = b\t;\tc\r\nabc\r\n0\r\n\r\n",
-     [chunked_head(), Data(b"abc"), EOM]),
-    ("chunked/trailers-are-returned-apart",
-     CHUNKED_HEAD + b"1\r\nx\r\n0\r\nX-Checksum: abc\r\nX-Other:  1 \r\n\r\n",
-     [chunked_head(), Data(b"x"),
-      EndOfMessage([(b"X-Checksum", b"abc"), (b"X-Other", b"1")])]),
-    ("chunked/trailer-with-framing-name-is-not-merged",
-     CHUNKED_HEAD + b"0\r\nContent-Length: 5\r\n\r\n",
-     [chunked_head(), EndOfMessage([(b"Content-Length", b"5")])]),
-    ("chunked/coding-with-surrounding-ows",
-     CHUNKED_HEAD.replace(b"chunked", b"  chunked ") + b"0\r\n\r\n",
-     [chunked_head(b"chunked"), EOM]),
+    (
+        "chunked/uppercase-hex-size",
+        CHUNKED_HEAD + b"A\r\n0123456789\r\n0\r\n\r\n",
+        [chunked_head(), Data(b"0123456789"), EOM],
+    ),
+    (
+        "chunked/lowercase-hex-size",
+        CHUNKED_HEAD + b"a\r\n0123456789\r\n0\r\n\r\n",
+        [chunked_head(), Data(b"0123456789"), EOM],
+    ),
+    (
+        "chunked/leading-zeros-in-size",
+        CHUNKED_HEAD + b"0003\r\nabc\r\n000\r\n\r\n",
+        [chunked_head(), Data(b"abc"), EOM],
+    ),
+    (
+        "chunked/coding-is-case-insensitive",
+        CHUNKED_HEAD.replace(b"chunked", b"Chunked") + b"0\r\n\r\n",
+        [chunked_head(b"Chunked"), EOM],
+    ),
+    (
+        "chunked/extension-name",
+        CHUNKED_HEAD + b"3;ext\r\nabc\r\n0\r\n\r\n",
+        [chunked_head(), Data(b"abc"), EOM],
+    ),
+    (
+        "chunked/extension-token-value",
+        CHUNKED_HEAD + b"3;a=b;c=d\r\nabc\r\n0;last\r\n\r\n",
+        [chunked_head(), Data(b"abc"), EOM],
+    ),
+    (
+        "chunked/extension-quoted-value",
+        CHUNKED_HEAD + b'3;a="x y\\"z;"\r\nabc\r\n0\r\n\r\n',
+        [chunked_head(), Data(b"abc"), EOM],
+    ),
+    (
+        "chunked/extension-bad-whitespace-around-semicolon-and-equals",
+        CHUNKED_HEAD + b"3 ; a = b\t;\tc\r\nabc\r\n0\r\n\r\n",
+        [chunked_head(), Data(b"abc"), EOM],
+    ),
+    (
+        "chunked/trailers-are-returned-apart",
+        CHUNKED_HEAD + b"1\r\nx\r\n0\r\nX-Checksum: abc\r\nX-Other:  1 \r\n\r\n",
+        [chunked_head(), Data(b"x"), EndOfMessage([(b"X-Checksum", b"abc"), (b"X-Other", b"1")])],
+    ),
+    (
+        "chunked/trailer-with-framing-name-is-not-merged",
+        CHUNKED_HEAD + b"0\r\nContent-Length: 5\r\n\r\n",
+        [chunked_head(), EndOfMessage([(b"Content-Length", b"5")])],
+    ),
+    (
+        "chunked/coding-with-surrounding-ows",
+        CHUNKED_HEAD.replace(b"chunked", b"  chunked ") + b"0\r\n\r\n",
+        [chunked_head(b"chunked"), EOM],
+    ),
 ]
 
 # This entry was a placeholder above: an extension method in origin-form instead.
@@ -561,17 +658,32 @@ MALFORMED: list[tuple[str, bytes, int]] = [
     ("target/relative-path", b"GET index.html HTTP/1.1\r\n" + HOST + b"\r\n", 400),
     ("target/asterisk-with-get", b"GET * HTTP/1.1\r\n" + HOST + b"\r\n", 400),
     ("target/authority-form-with-get", b"GET example.com:443 HTTP/1.1\r\n" + HOST + b"\r\n", 400),
-    ("target/connect-is-not-implemented",
-     b"CONNECT example.com:443 HTTP/1.1\r\n" + HOST + b"\r\n", 501),
-    ("target/connect-origin-form-is-not-implemented",
-     b"CONNECT / HTTP/1.1\r\n" + HOST + b"\r\n", 501),
-    ("target/absolute-form-other-scheme", b"GET ftp://example.com/ HTTP/1.1\r\n" + HOST + b"\r\n",
-     400),
-    ("target/absolute-form-userinfo",
-     b"GET http://user:pw@example.com/ HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    (
+        "target/connect-is-not-implemented",
+        b"CONNECT example.com:443 HTTP/1.1\r\n" + HOST + b"\r\n",
+        501,
+    ),
+    (
+        "target/connect-origin-form-is-not-implemented",
+        b"CONNECT / HTTP/1.1\r\n" + HOST + b"\r\n",
+        501,
+    ),
+    (
+        "target/absolute-form-other-scheme",
+        b"GET ftp://example.com/ HTTP/1.1\r\n" + HOST + b"\r\n",
+        400,
+    ),
+    (
+        "target/absolute-form-userinfo",
+        b"GET http://user:pw@example.com/ HTTP/1.1\r\n" + HOST + b"\r\n",
+        400,
+    ),
     ("target/absolute-form-empty-host", b"GET http:///x HTTP/1.1\r\n" + HOST + b"\r\n", 400),
-    ("target/absolute-form-bad-port",
-     b"GET http://example.com:port/ HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    (
+        "target/absolute-form-bad-port",
+        b"GET http://example.com:port/ HTTP/1.1\r\n" + HOST + b"\r\n",
+        400,
+    ),
     ("target/scheme-without-slashes", b"GET http:example.com HTTP/1.1\r\n" + HOST + b"\r\n", 400),
     ("target/absolute-form-still-needs-host", b"GET http://example.com/ HTTP/1.1\r\n\r\n", 400),
     # Header fields: name ":" OWS value OWS.
@@ -612,10 +724,16 @@ MALFORMED: list[tuple[str, bytes, int]] = [
     ("host/invalid-on-http-1.0", get(b"Host: a b", version=b"1.0"), 400),
     # Duplicates that make a request ambiguous.
     ("duplicate/content-type", get(b"Host: a", b"Content-Type: a/b", b"Content-Type: c/d"), 400),
-    ("duplicate/content-length-same-value", post(b"Content-Length: 1", b"Content-Length: 1",
-                                                  body=b"x"), 400),
-    ("duplicate/content-length-different-case",
-     post(b"Content-Length: 1", b"content-length: 2", body=b"xy"), 400),
+    (
+        "duplicate/content-length-same-value",
+        post(b"Content-Length: 1", b"Content-Length: 1", body=b"x"),
+        400,
+    ),
+    (
+        "duplicate/content-length-different-case",
+        post(b"Content-Length: 1", b"content-length: 2", body=b"xy"),
+        400,
+    ),
     # Content-Length = 1*DIGIT, capped; never int() (HTTP.md).
     ("content-length/plus-sign", post(b"Content-Length: +1", body=b"x"), 400),
     ("content-length/minus-sign", post(b"Content-Length: -1"), 400),
@@ -634,18 +752,33 @@ MALFORMED: list[tuple[str, bytes, int]] = [
     ("content-length/huge", post(b"Content-Length: 999999999999999999"), 413),
     ("content-length/body-truncated-by-close", post(b"Content-Length: 5", body=b"abc"), 400),
     # Transfer-Encoding: only chunked, exactly once, last, on HTTP/1.1.
-    ("transfer-encoding/with-content-length",
-     post(b"Transfer-Encoding: chunked", b"Content-Length: 3", body=b"0\r\n\r\n"), 400),
-    ("transfer-encoding/with-content-length-first",
-     post(b"Content-Length: 3", b"Transfer-Encoding: chunked", body=b"0\r\n\r\n"), 400),
-    ("transfer-encoding/on-http-1.0",
-     b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+    (
+        "transfer-encoding/with-content-length",
+        post(b"Transfer-Encoding: chunked", b"Content-Length: 3", body=b"0\r\n\r\n"),
+        400,
+    ),
+    (
+        "transfer-encoding/with-content-length-first",
+        post(b"Content-Length: 3", b"Transfer-Encoding: chunked", body=b"0\r\n\r\n"),
+        400,
+    ),
+    (
+        "transfer-encoding/on-http-1.0",
+        b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        400,
+    ),
     ("transfer-encoding/chunked-twice", post(b"Transfer-Encoding: chunked, chunked"), 400),
-    ("transfer-encoding/chunked-twice-on-two-lines",
-     post(b"Transfer-Encoding: chunked", b"Transfer-Encoding: chunked"), 400),
+    (
+        "transfer-encoding/chunked-twice-on-two-lines",
+        post(b"Transfer-Encoding: chunked", b"Transfer-Encoding: chunked"),
+        400,
+    ),
     ("transfer-encoding/chunked-not-last", post(b"Transfer-Encoding: chunked, gzip"), 400),
-    ("transfer-encoding/chunked-not-last-on-two-lines",
-     post(b"Transfer-Encoding: chunked", b"Transfer-Encoding: gzip"), 400),
+    (
+        "transfer-encoding/chunked-not-last-on-two-lines",
+        post(b"Transfer-Encoding: chunked", b"Transfer-Encoding: gzip"),
+        400,
+    ),
     ("transfer-encoding/empty", post(b"Transfer-Encoding:"), 400),
     ("transfer-encoding/empty-element", post(b"Transfer-Encoding: chunked,"), 400),
     ("transfer-encoding/unknown-coding", post(b"Transfer-Encoding: gzip"), 501),
@@ -677,8 +810,7 @@ MALFORMED: list[tuple[str, bytes, int]] = [
     ("chunked/extension-unterminated-quote", chunked(b'5;a="x\r\nhello\r\n0\r\n\r\n'), 400),
     ("chunked/extension-value-with-space", chunked(b"5;a=b c\r\nhello\r\n0\r\n\r\n"), 400),
     ("chunked/extension-with-nul", chunked(b"5;a\x00\r\nhello\r\n0\r\n\r\n"), 400),
-    ("chunked/extension-too-long", chunked(b"5;a=" + b"b" * 5000 + b"\r\nhello\r\n0\r\n\r\n"),
-     400),
+    ("chunked/extension-too-long", chunked(b"5;a=" + b"b" * 5000 + b"\r\nhello\r\n0\r\n\r\n"), 400),
     ("chunked/line-too-long-before-crlf", chunked(b"5" + b"0" * 5000), 400),
     ("chunked/missing-last-chunk", chunked(b"5\r\nhello\r\n"), 400),
     ("chunked/missing-final-crlf", chunked(b"5\r\nhello\r\n0\r\n"), 400),
@@ -702,8 +834,11 @@ MALFORMED: list[tuple[str, bytes, int]] = [
     ("close/after-chunk-data-cr", chunked(b"5\r\nhello\r"), 400),
     # Pipelining: an error in a later request is still an error.
     ("pipeline/bad-second-request", get(b"Host: a") + b"GET / HTTP/9.9\r\n\r\n", 505),
-    ("pipeline/smuggled-request-after-te-body",
-     post(b"Transfer-Encoding: chunked", body=b"0\r\n\r\nGET /admin HTTP/1.1\r\n\r\n"), 400),
+    (
+        "pipeline/second-request-after-chunked-body-needs-host",
+        post(b"Transfer-Encoding: chunked", body=b"0\r\n\r\nGET /admin HTTP/1.1\r\n\r\n"),
+        400,
+    ),
 ]
 
 
@@ -712,3 +847,344 @@ MALFORMED: list[tuple[str, bytes, int]] = [
 )
 def test_malformed_request_gives_exact_status(data: bytes, status: int) -> None:
     assert status_of(data, LIMITS) == status
+
+
+# ---------------------------------------------------------------------------------------
+# Limits: each bound is enforced, at its edge, and before the terminator arrives.
+# ---------------------------------------------------------------------------------------
+
+
+def test_default_limits_are_the_table_of_http_md() -> None:
+    assert Limits() == Limits(
+        max_request_line=8192,
+        max_header_section=65536,
+        max_field_size=8192,
+        max_field_count=100,
+        max_body_size=10 * 1024 * 1024,
+        max_chunk_line=4096,
+        max_trailer_section=8192,
+    )
+
+
+def test_request_line_at_the_limit_is_accepted_and_one_more_byte_is_414() -> None:
+    target = b"/" + b"a" * (8192 - len(b"GET  HTTP/1.1") - 1)
+    line = b"GET " + target + b" HTTP/1.1"
+    assert len(line) == 8192
+    assert events_of(line + b"\r\n" + HOST + b"\r\n")[0].target == target
+    assert status_of(line.replace(b"/a", b"/aa") + b"\r\n" + HOST + b"\r\n") == 414
+
+
+def test_414_comes_without_waiting_for_the_crlf() -> None:
+    parser = RequestParser()
+    parser.feed(b"GET /" + b"a" * 8188)
+    assert parser.next_event() is NEED_DATA  # 8193 bytes: could be 8192 and a CR
+    parser.feed(b"a")
+    with pytest.raises(ProtocolError) as caught:
+        parser.next_event()
+    assert caught.value.status == 414
+
+
+def test_431_for_a_header_section_too_large_without_waiting_for_its_end() -> None:
+    parser = RequestParser(Limits(max_header_section=100))
+    parser.feed(b"GET / HTTP/1.1\r\n" + b"X: " + b"a" * 97)
+    assert parser.next_event() is NEED_DATA  # 100 bytes of header section so far
+    parser.feed(b"a")
+    with pytest.raises(ProtocolError) as caught:
+        parser.next_event()
+    assert caught.value.status == 431
+
+
+@pytest.mark.parametrize(("count", "status"), [(100, None), (101, 431)])
+def test_field_count_limit(count: int, status: Optional[int]) -> None:
+    fields = [HOST[:-2]] + [b"X-%d: v" % index for index in range(count - 1)]
+    assert status_of(get(*fields)) == status
+
+
+@pytest.mark.parametrize(("size", "status"), [(8192, None), (8193, 431)])
+def test_field_size_limit(size: int, status: Optional[int]) -> None:
+    line = b"X-Big: " + b"v" * (size - len(b"X-Big: "))
+    assert status_of(get(HOST[:-2], line)) == status
+
+
+def test_header_section_limit_on_a_complete_head() -> None:
+    fields = [HOST[:-2]] + [b"X-%d: %s" % (index, b"v" * 1000) for index in range(70)]
+    assert status_of(get(*fields)) == 431
+
+
+def test_chunk_line_limit_counts_the_extensions() -> None:
+    limits = Limits(max_chunk_line=10)
+    assert status_of(chunked(b"1;abcdefgh\r\nx\r\n0\r\n\r\n"), limits) is None  # 10 bytes
+    assert status_of(chunked(b"1;abcdefghi\r\nx\r\n0\r\n\r\n"), limits) == 400
+
+
+def test_chunked_body_limit_applies_to_the_decoded_size_while_streaming() -> None:
+    parser = RequestParser(Limits(max_body_size=8))
+    parser.feed(chunked(b"5\r\nhello\r\n"))
+    assert isinstance(parser.next_event(), RequestHead)
+    assert parser.next_event() == Data(b"hello")
+    assert parser.next_event() is NEED_DATA
+    parser.feed(b"4\r\n")
+    with pytest.raises(ProtocolError) as caught:
+        parser.next_event()
+    assert caught.value.status == 413
+
+
+def test_trailer_field_count_limit() -> None:
+    trailers = b"".join(b"X-%d: v\r\n" % index for index in range(101))
+    assert status_of(chunked(b"0\r\n" + trailers + b"\r\n"), Limits()) == 431
+
+
+# ---------------------------------------------------------------------------------------
+# Linear work: a head fed one byte at a time is never rescanned from the start.
+# ---------------------------------------------------------------------------------------
+
+
+class CountingBuffer(bytearray):
+    """A bytearray that counts the bytes its find() calls may scan."""
+
+    scanned = 0
+
+    def find(self, sub: Any, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        first = 0 if start is None else start
+        last = len(self) if end is None else min(end, len(self))
+        CountingBuffer.scanned += max(0, last - first)
+        return super().find(sub, first, last)
+
+
+def test_header_end_search_is_linear_when_fed_one_byte_at_a_time() -> None:
+    fields = [HOST[:-2]] + [b"X-%02d: %s" % (index, b"v" * 640) for index in range(99)]
+    request = get(*fields)
+    assert 64_000 < len(request) <= 65_536 + 20
+    parser = RequestParser()
+    parser._buffer = CountingBuffer()  # the parser only ever appends to and slices it
+    CountingBuffer.scanned = 0
+    for index in range(len(request)):
+        parser.feed(request[index : index + 1])
+        event = parser.next_event()
+        if event is not NEED_DATA:
+            break
+    assert isinstance(event, RequestHead)
+    assert len(event.headers) == 100
+    # Rescanning from the start would be ~len**2 / 2 = 2e9 bytes. Each feed here rescans a
+    # window of at most 4 bytes per search (a CRLF CRLF may straddle feeds): linear.
+    assert CountingBuffer.scanned < 16 * len(request)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"X: " + b" " * 60_000 + b"\x00",
+        b"X: a" + b" a" * 30_000 + b"\x00",
+        b"X" * 60_000,
+        b"X: " + b"a\t" * 30_000 + b"\x01",
+    ],
+    ids=["spaces-then-nul", "words-then-nul", "name-without-colon", "tabs-then-control"],
+)
+def test_pathological_field_lines_fail_fast(line: bytes) -> None:
+    # A regex with overlapping quantifiers would backtrack for minutes on these (ReDoS).
+    limits = Limits(max_field_size=100_000, max_header_section=100_000)
+    assert status_of(get(HOST[:-2], line), limits) == 400
+
+
+def test_pathological_chunk_extension_fails_fast() -> None:
+    line = b"1" + b" ;a =b" * 600 + b" " * 300 + b"\x00"
+    assert status_of(chunked(line + b"\r\nx\r\n0\r\n\r\n"), Limits(max_chunk_line=8000)) == 400
+
+
+# ---------------------------------------------------------------------------------------
+# The parser's life cycle: pipelining, closing, dead after an error.
+# ---------------------------------------------------------------------------------------
+
+
+def test_pipelined_requests_are_parsed_in_order_with_leftovers_kept() -> None:
+    parser = RequestParser()
+    parser.feed(post(b"Content-Length: 2", body=b"hi") + get(HOST[:-2], target=b"/second"))
+    first = parser.next_event()
+    assert isinstance(first, RequestHead) and first.method == b"POST"
+    assert parser.next_event() == Data(b"hi")
+    assert parser.next_event() == EOM
+    assert parser.has_buffered_data
+    assert parser.next_event() is PAUSED
+    assert parser.next_event() is PAUSED  # until start_next_request()
+    parser.start_next_request()
+    second = parser.next_event()
+    assert isinstance(second, RequestHead) and second.target == b"/second"
+    assert parser.next_event() == EOM
+    assert not parser.has_buffered_data
+
+
+def test_body_arrives_as_data_events_in_the_pieces_fed() -> None:
+    parser = RequestParser()
+    parser.feed(post(b"Content-Length: 10", body=b"abc"))
+    assert isinstance(parser.next_event(), RequestHead)
+    assert parser.next_event() == Data(b"abc")
+    assert parser.next_event() is NEED_DATA
+    parser.feed(b"defghij" + b"GET")
+    assert parser.next_event() == Data(b"defghij")
+    assert parser.next_event() == EOM
+    assert parser.has_buffered_data
+
+
+def test_chunked_body_fed_in_pieces() -> None:
+    parser = RequestParser()
+    parser.feed(CHUNKED_HEAD)
+    assert isinstance(parser.next_event(), RequestHead)
+    for piece, expected in [
+        (b"5\r", NEED_DATA),
+        (b"\nhe", Data(b"he")),
+        (b"llo", Data(b"llo")),
+        (b"\r", NEED_DATA),
+        (b"\n0\r\n", NEED_DATA),
+        (b"X: 1\r\n", NEED_DATA),
+        (b"\r\n", EndOfMessage([(b"X", b"1")])),
+    ]:
+        parser.feed(piece)
+        assert parser.next_event() == expected, piece
+
+
+def test_peer_closing_between_requests_is_connection_closed() -> None:
+    parser = RequestParser()
+    parser.feed(get(HOST[:-2]))
+    assert isinstance(parser.next_event(), RequestHead)
+    assert parser.next_event() == EOM
+    parser.feed(b"")
+    assert parser.peer_closed
+    parser.start_next_request()
+    assert parser.next_event() == ConnectionClosed()
+    assert parser.next_event() == ConnectionClosed()
+
+
+def test_peer_closing_before_anything_is_connection_closed() -> None:
+    parser = RequestParser()
+    assert parser.next_event() is NEED_DATA
+    parser.feed(b"")
+    assert parser.next_event() == ConnectionClosed()
+
+
+def test_empty_lines_then_close_is_connection_closed() -> None:
+    parser = RequestParser()
+    parser.feed(b"\r\n")
+    parser.feed(b"")
+    assert parser.next_event() == ConnectionClosed()
+
+
+def test_an_error_kills_the_parser_for_good() -> None:
+    parser = RequestParser()
+    parser.feed(b"GET / HTTP/1.1\r\nHost : a\r\n\r\n" + get(HOST[:-2]))
+    with pytest.raises(ProtocolError) as first:
+        parser.next_event()
+    with pytest.raises(ProtocolError) as again:
+        parser.next_event()
+    assert again.value is first.value
+    with pytest.raises(ProtocolError):
+        parser.feed(b"more")
+    with pytest.raises(ProtocolError):
+        parser.start_next_request()
+
+
+def test_misuse_is_a_runtime_error_not_a_protocol_error() -> None:
+    parser = RequestParser()
+    with pytest.raises(RuntimeError):
+        parser.start_next_request()
+    parser.feed(b"")
+    with pytest.raises(RuntimeError):
+        parser.feed(b"GET")
+
+
+def test_protocol_error_reason_never_echoes_the_input() -> None:
+    evil = b"<script>alert(1)</script>"
+    for data in [
+        b"GET /" + evil + b"\x00 HTTP/1.1\r\n\r\n",
+        get(HOST[:-2], evil + b" : x"),
+        get(HOST[:-2], b"X: " + evil + b"\x01"),
+        get(b"Host: " + evil),
+        post(b"Content-Length: " + evil),
+        post(b"Transfer-Encoding: " + evil),
+    ]:
+        parser = RequestParser()
+        parser.feed(data)
+        with pytest.raises(ProtocolError) as caught:
+            parser.next_event()
+        assert str(caught.value) == caught.value.reason
+        assert "script" not in caught.value.reason
+
+
+def test_request_head_is_frozen() -> None:
+    request = events_of(get(HOST[:-2]))[0]
+    with pytest.raises(AttributeError):
+        request.method = b"POST"
+    assert request == head()
+    assert hash(request.method) == hash(b"GET")
+
+
+# ---------------------------------------------------------------------------------------
+# The response side.
+# ---------------------------------------------------------------------------------------
+
+
+def test_format_response_head() -> None:
+    assert format_response_head(
+        404, "Not Found", [("Content-Type", "text/plain"), ("X-Latin", "caf\xe9")]
+    ) == (b"HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nX-Latin: caf\xe9\r\n\r\n")
+    assert format_response_head(200, "OK", [], version="HTTP/1.0") == b"HTTP/1.0 200 OK\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ([("Bad Name", "v")], "'Bad Name'"),
+        ([("", "v")], "''"),
+        ([("X-Split\r\nSet-Cookie", "a=b")], "X-Split"),
+        ([("X-Ok", "v"), ("X-A\nB", "v")], "X-A"),
+        ([("X-Crlf", "a\r\nSet-Cookie: evil=1")], "X-Crlf"),
+        ([("X-Lf", "a\nb")], "X-Lf"),
+        ([("X-Nul", "a\x00b")], "X-Nul"),
+        ([("X-Ctl", "a\x1bb")], "X-Ctl"),
+        ([("X-Wide", "\u20ac")], "X-Wide"),
+        ([("X-\xe9", "v")], "X-\xe9"),
+    ],
+)
+def test_format_response_head_refuses_bad_headers_naming_them(
+    headers: list[tuple[str, str]], message: str
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        format_response_head(200, "OK", headers)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "version"),
+    [
+        (99, "x", "HTTP/1.1"),
+        (1000, "x", "HTTP/1.1"),
+        (200, "O\r\nK", "HTTP/1.1"),
+        (200, "OK", "HTTP/2"),
+        (200, "\u20ac", "HTTP/1.1"),
+    ],
+)
+def test_format_response_head_refuses_a_bad_status_line(
+    status: int, reason: str, version: str
+) -> None:
+    with pytest.raises(ValueError):
+        format_response_head(status, reason, [], version=version)
+
+
+def test_encode_chunk_and_last_chunk() -> None:
+    assert encode_chunk(b"") == b""
+    assert encode_chunk(b"hello") == b"5\r\nhello\r\n"
+    assert encode_chunk(b"x" * 4096) == b"1000\r\n" + b"x" * 4096 + b"\r\n"
+    assert LAST_CHUNK == b"0\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "text"),
+    [
+        (0, "Thu, 01 Jan 1970 00:00:00 GMT"),
+        (784111777, "Sun, 06 Nov 1994 08:49:37 GMT"),
+        (951782400, "Tue, 29 Feb 2000 00:00:00 GMT"),
+        (1700000000.9, "Tue, 14 Nov 2023 22:13:20 GMT"),
+        (4102444799, "Thu, 31 Dec 2099 23:59:59 GMT"),
+    ],
+)
+def test_http_date_is_imf_fixdate(timestamp: float, text: str) -> None:
+    assert http_date(timestamp) == text

@@ -747,9 +747,7 @@ def _check_transfer_codings(codings: list[bytes]) -> None:
 
 # The same token grammar as TCHAR, for WSGI's native strings. A list of names joined by
 # "\n" is checked by one fullmatch (the separator is not a tchar, so this is linear).
-_FIELD_NAMES_TEXT = re.compile(
-    r"(?:[-!#$%&'*+.^_`|~0-9A-Za-z]+(?:\n[-!#$%&'*+.^_`|~0-9A-Za-z]+)*)?"
-)
+_FIELD_NAMES_TEXT = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+(?:\n[-!#$%&'*+.^_`|~0-9A-Za-z]+)*")
 # RFC 9110 §5.5: no CTL but HTAB in a field value or reason phrase; CR and LF would split
 # the response (response splitting, CWE-113), NUL truncates it in some clients.
 _CONTROL_TEXT = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
@@ -778,9 +776,17 @@ def format_response_head(
     headers = list(headers)
     # One regex over all names and one over all values: a loop of two regex calls per
     # header cost more than the rest of the function (see benchmarks/bench_http11.py).
-    names = "\n".join([name for name, _ in headers])
-    values = "".join([value for _, value in headers])
-    if _FIELD_NAMES_TEXT.fullmatch(names) is None or _CONTROL_TEXT.search(values):
+    # A name that itself holds "\n" would pass as two names, hence the count (CWE-113).
+    try:
+        names = "\n".join([name for name, _ in headers])
+        values = "".join([value for _, value in headers])
+    except TypeError:
+        names = values = "\x00"  # not str (PEP 3333): let the slow path say which
+    if headers and (
+        names.count("\n") != len(headers) - 1
+        or _FIELD_NAMES_TEXT.fullmatch(names) is None
+        or _CONTROL_TEXT.search(values)
+    ):
         _raise_for_bad_header(headers)
     lines = [f"{version} {status} {reason}"]
     lines += [f"{name}: {value}" for name, value in headers]
@@ -796,7 +802,7 @@ def _raise_for_bad_header(headers: list[tuple[str, str]]) -> None:
     """Raise the ValueError naming the first bad header (the slow path, errors only)."""
     for name, value in headers:
         if not isinstance(name, str) or not isinstance(value, str):
-            raise ValueError(f"header {name!r}: name and value must be str (PEP 3333)")
+            raise TypeError(f"header {name!r}: name and value must be str (PEP 3333)")
         if name == "" or "\n" in name or _FIELD_NAMES_TEXT.fullmatch(name) is None:
             raise ValueError(f"header name {name!r} is not a token")
         if _CONTROL_TEXT.search(value):
