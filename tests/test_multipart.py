@@ -576,3 +576,37 @@ def test_fuzz_target_smoke() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "300 inputs" in result.stdout
     assert "inputs/s" in result.stdout
+
+
+def quoted(text: str) -> bytes:
+    return b'"' + text.replace("\\", "\\\\").replace('"', '\\"').encode() + b'"'
+
+
+header_text = st.text(
+    st.characters(blacklist_characters="\r\n\x00/\\", blacklist_categories=["Cs"]), min_size=1
+)
+
+
+@given(
+    st.lists(
+        st.tuples(header_text, st.one_of(st.none(), header_text), st.binary(max_size=50)),
+        max_size=6,
+    )
+)
+def test_round_trip_of_encoded_forms(
+    entries: list[tuple[str, str | None, bytes]],
+) -> None:
+    parts = []
+    for name, filename, value in entries:
+        disposition = b"Content-Disposition: form-data; name=" + quoted(name)
+        if filename is not None:
+            disposition += b"; filename=" + quoted(filename)
+        parts.append(disposition + b"\r\n\r\n" + value.replace(b"\r\n--", b""))
+    form, files = parse(body_of(*parts))
+    uploads = [(name, item.filename, item.read()) for name, item in files.items(multi=True)]
+    for name, filename, value in entries:
+        value = value.replace(b"\r\n--", b"")
+        if filename is None:
+            assert value.decode("utf-8", "replace") in form.getlist(name)
+        else:
+            assert (name, filename, value) in uploads
