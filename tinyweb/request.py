@@ -638,8 +638,10 @@ class Request:
 
     def close(self) -> None:
         """Close uploaded files (temporary files are deleted)."""
-        files = self.__dict__.get("_form_and_files", (None, MultiDict()))[1]
-        for _, upload in files.items(multi=True):
+        parsed = self.__dict__.get("_form_and_files")
+        if parsed is None:
+            return  # the App calls this for every request; most never parse a form
+        for _, upload in parsed[1].items(multi=True):
             upload.close()
 
     def __enter__(self) -> Request:

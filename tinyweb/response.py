@@ -69,7 +69,9 @@ _REASONS = {
 }  # fmt: skip
 
 # The (code, line) pairs for int statuses, computed once: most responses use one of them.
-_STATUS_LINES = {code: (code, f"{code} {reason}") for code, reason in _REASONS.items()}
+_STATUS_LINES: dict[object, tuple[int, str]] = {
+    code: (code, f"{code} {reason}") for code, reason in _REASONS.items()
+}
 
 # RFC 9110 §6.4.1: these statuses never carry content.
 _NO_CONTENT_STATUSES = frozenset({204, 304})
@@ -286,11 +288,20 @@ def json_dumps(value: Any, **options: Any) -> str:
         >>> json_dumps({"b": 1, "a": "é"})
         '{"a":"\\\\u00e9","b":1}'
     """
+    if not options:
+        return _JSON_ENCODER.encode(value)
     options.setdefault("default", _json_default)
     options.setdefault("sort_keys", True)
     options.setdefault("ensure_ascii", True)
     options.setdefault("separators", (",", ":"))
     return json.dumps(value, **options)
+
+
+# One encoder, built once: json.dumps() with any non-default option builds a new
+# JSONEncoder on every call, which costs as much as encoding a small dict.
+_JSON_ENCODER = json.JSONEncoder(
+    default=_json_default, sort_keys=True, ensure_ascii=True, separators=(",", ":")
+)
 
 
 def jsonify(*args: Any, **kwargs: Any) -> Response:
@@ -386,7 +397,8 @@ class Response:
         direct_passthrough: bool = False,
     ) -> None:
         if headers is None:
-            self.headers = Headers.from_checked_fields(self._first_fields(mimetype, content_type))
+            fields = self._first_fields(mimetype, content_type)
+            self.headers = Headers.from_checked_fields(fields)
         else:
             self.headers = Headers(headers)
             if content_type is None and mimetype is None and "Content-Type" in self.headers:
@@ -395,8 +407,8 @@ class Response:
                 self.headers.extend(self._first_fields(mimetype, content_type))
         if status is None:
             status = self.default_status
-        known = _STATUS_LINES.get(status) if isinstance(status, int) else None
-        self._status_code, self._status = known or _status_line(status)
+        # Known int codes are one dict lookup; a string or an odd code takes the parser.
+        self._status_code, self._status = _STATUS_LINES.get(status) or _status_line(status)
         # With direct_passthrough the iterable goes to the server as it is (for example a
         # wsgi.file_wrapper, which a server may send with sendfile()).
         if direct_passthrough:
@@ -405,8 +417,8 @@ class Response:
         if isinstance(response, str):  # the common case first: one encode, no lookups
             data = response.encode(self.charset)
             self.response = [data]
-            if headers is None:  # fresh fields: no Content-Length to replace
-                self.headers.add("Content-Length", str(len(data)))
+            if headers is None:  # fresh fields: no Content-Length to replace, digits only
+                fields.append(("Content-Length", str(len(data))))
             else:
                 self.headers.set("Content-Length", str(len(data)))
         elif response is None:
