@@ -11,12 +11,13 @@ Cases (issue 6):
 And the import time of each package (``python -X importtime``, best of several runs).
 
 The machine is shared and noisy, so rounds are interleaved (every framework and case once
-per round) and the best round counts. Targets: (a) and (b) ≥ 4× Flask and ≥ 1.2× Bottle;
+per round, 40 rounds of 500 calls) and the best round counts. Targets: (a) and (b) ≥ 4× Flask and ≥ 1.2× Bottle;
 import time ≤ ¼ of Flask's.
 """
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import re
@@ -148,11 +149,15 @@ def call(app: WSGIApp, path: str) -> bytes:
 
 
 def time_calls(app: WSGIApp, path: str, number: int) -> float:
-    """Seconds per call, over ``number`` calls."""
-    started = time.perf_counter()
-    for _ in range(number):
-        call(app, path)
-    return (time.perf_counter() - started) / number
+    """Seconds per call, over ``number`` calls (garbage collection paused, as timeit does)."""
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        for _ in range(number):
+            call(app, path)
+        return (time.perf_counter() - started) / number
+    finally:
+        gc.enable()
 
 
 def check_outputs(apps: dict[str, WSGIApp]) -> None:
@@ -185,7 +190,8 @@ def import_time_us(package: str, runs: int) -> int:
 
 def main() -> int:
     quick = "--quick" in sys.argv
-    rounds, number = (3, 200) if quick else (15, 2000)
+    # Many short rounds: the best round of each pair catches a quiet moment of the machine.
+    rounds, number = (3, 200) if quick else (40, 500)
     with tempfile.TemporaryDirectory() as folder:
         os.mkdir(os.path.join(folder, "templates"))
         with open(os.path.join(folder, "templates", "page.html"), "w") as page:
