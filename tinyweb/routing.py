@@ -69,6 +69,7 @@ _VARIABLE = re.compile(
 )
 # RFC 3986 §3.3: pchar = unreserved / pct-encoded / sub-delims / ":" / "@".
 _SEGMENT_SAFE = "!$&'()*+,;=:@"
+_GET_ONLY = frozenset({"GET"})
 _COMMON_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 §5.6.2 (method names)
 
@@ -137,7 +138,7 @@ def _make_variable(
 
 def _parse_rule(
     rule: str, converters: Mapping[str, type[BaseConverter]], cache: dict[str, _Segment]
-) -> list[_Segment]:
+) -> tuple[list[_Segment], tuple[str, ...]]:
     """``"/users/<int:id>/"`` -> segments for ``users``, ``<int:id>`` and ``""``, checked.
 
     ``cache`` maps segment text to its parse: apps repeat ``<int:id>`` a lot, and
@@ -153,10 +154,10 @@ def _parse_rule(
         segments.append(segment)
     if "//" in rule:
         raise RuleError(f"empty segment ('//') in rule {rule!r}")
-    names = [name for segment in segments for name in segment.names]
+    names = tuple(name for segment in segments for name in segment.names)
     if len(set(names)) != len(names):
         raise RuleError(f"a variable name appears twice in rule {rule!r}")
-    return segments
+    return segments, names
 
 
 # --------------------------------------------------------------------------- the rules
@@ -328,8 +329,9 @@ class _Terminal:
         self.rules.append(rule)
         # Updated in place: Router._static shares the handlers dict.
         self.allowed = _index_by_method(self.rules, self.handlers)
-        loose = [rule for rule in self.rules if not rule.strict_slashes]
-        self.loose_allowed = _index_by_method(loose, self.loose_handlers)
+        if not rule.strict_slashes:
+            loose = [rule for rule in self.rules if not rule.strict_slashes]
+            self.loose_allowed = _index_by_method(loose, self.loose_handlers)
 
 
 def _index_by_method(rules: list[Rule], handlers: dict[str, Rule]) -> frozenset[str]:
@@ -592,8 +594,7 @@ class Router:
             router.add("/posts/<slug>/", "post", methods=["GET", "DELETE"])
         """
         explicit = _normalize_methods(methods, rule)
-        segments = _parse_rule(rule, self.converters, self._segment_cache)
-        arguments = tuple(name for segment in segments for name in segment.names)
+        segments, arguments = _parse_rule(rule, self.converters, self._segment_cache)
         shown = explicit | {"HEAD"} if "GET" in explicit else explicit
         new_rule = Rule(
             rule, endpoint, shown, bool(strict_slashes), arguments, explicit, tuple(segments)
@@ -721,12 +722,14 @@ class Router:
 def _normalize_methods(methods: Optional[Any], rule: str) -> frozenset[str]:
     """``None`` -> {"GET"}; names upper-cased; RuleError for a bare string or a non-token."""
     if methods is None:
-        return frozenset({"GET"})
+        return _GET_ONLY
     if isinstance(methods, str):
         raise RuleError(f"methods for {rule!r} must be a list such as ['GET'], not a string")
-    normalized = frozenset(str(method).upper() for method in methods)
+    normalized = frozenset([str(method).upper() for method in methods])
     if not normalized:
         raise RuleError(f"rule {rule!r} has an empty methods list")
+    if normalized <= _COMMON_METHODS:
+        return normalized
     for method in normalized - _COMMON_METHODS:
         if not _TOKEN.fullmatch(method):
             raise RuleError(f"{method!r} is not a valid method name (RFC 9110 §9.1)")
