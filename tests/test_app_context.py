@@ -113,6 +113,15 @@ def test_url_for_inside_a_request(
         assert app.url_for(endpoint, **values) == expected
 
 
+def test_url_for_method_picks_among_rules_of_one_endpoint() -> None:
+    app = new_app()
+    app.add_url_rule("/items", "items", lambda: "list", methods=["GET"])
+    app.add_url_rule("/items/create", "items", methods=["POST"])
+    with app.test_request_context("/"):
+        assert url_for("items") == "/items"
+        assert url_for("items", _method="POST") == "/items/create"
+
+
 def test_url_for_errors() -> None:
     app = new_app()
     with app.test_request_context("/"):

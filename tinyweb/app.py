@@ -111,7 +111,7 @@ class App:
         self.teardown_request_funcs: dict[str | None, list[Callable[[Any], Any]]] = {}
         self.teardown_appcontext_funcs: list[Callable[[Any], Any]] = []
         self.template_context_processors: dict[str | None, list[Callable[[], dict[str, Any]]]]
-        self.template_context_processors = {None: [_default_template_context]}
+        self.template_context_processors = {}
         # scope -> status code (None for "any") -> exception class -> handler
         self.error_handler_spec: dict[
             str | None, dict[int | None, dict[type[BaseException], ErrorHandler]]
@@ -472,9 +472,9 @@ class App:
     def do_teardown_request(self, exc: BaseException | None = None) -> None:
         """Run every ``teardown_request`` function (newest first), even if some raise."""
         if self.teardown_request_funcs:
+            by_scope = self.teardown_request_funcs
             scopes = reversed(self._scopes())
-            functions = self.teardown_request_funcs
-            _call_all([f for scope in scopes for f in reversed(functions.get(scope, ()))], exc)
+            _call_all([hook for scope in scopes for hook in reversed(by_scope.get(scope, ()))], exc)
 
     def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
         """Run every ``teardown_appcontext`` function (newest first), even if some raise."""
@@ -722,6 +722,8 @@ class App:
 
     def update_template_context(self, context: dict[str, Any]) -> None:
         """Add the context processors' values; values passed to render win over them."""
+        if not self.template_context_processors:
+            return
         given = dict(context)
         for scope in self._scopes() if has_request_context() else (None,):
             for processor in self.template_context_processors.get(scope, ()):
@@ -771,11 +773,6 @@ def make_response(*args: Any) -> Response:
 
 
 # -- small helpers ---------------------------------------------------------------------------
-
-
-def _default_template_context() -> dict[str, Any]:
-    """Nothing beyond the environment's globals; kept so processors have a first entry."""
-    return {}
 
 
 def _root_path_of(import_name: str) -> str:
