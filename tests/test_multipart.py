@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tinyweb import multipart
@@ -242,6 +242,7 @@ def collect_events(decoder: MultipartDecoder, chunks: list[bytes]) -> list[objec
 part_values = st.binary(max_size=40).map(lambda value: value.replace(b"--" + BOUNDARY, b""))
 
 
+@settings(max_examples=min(100, settings.default.max_examples))
 @given(
     st.lists(st.tuples(st.sampled_from(["a", "b", "ç"]), part_values), max_size=5),
     st.lists(st.integers(min_value=1, max_value=30), min_size=1, max_size=10),
@@ -587,6 +588,9 @@ header_text = st.text(
 )
 
 
+@settings(
+    max_examples=min(60, settings.default.max_examples)
+)  # each example parses a whole form; keep the file quick
 @given(
     st.lists(
         st.tuples(header_text, st.one_of(st.none(), header_text), st.binary(max_size=50)),

@@ -12,7 +12,7 @@ from wsgiref.util import setup_testing_defaults
 from wsgiref.validate import validator
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tinyweb.errors import NotFound, PreconditionFailed, RangeNotSatisfiable
@@ -625,6 +625,7 @@ def test_last_modified_is_never_in_the_future(folder: Path) -> None:
     assert serve(folder, "hello.txt", if_modified_since=sent.headers["Last-Modified"]).status == 304
 
 
+@settings(max_examples=min(100, settings.default.max_examples))
 @given(st.binary(max_size=300), st.data())
 def test_a_206_body_is_the_slice_the_range_names(content: bytes, data: st.DataObject) -> None:
     first = data.draw(st.integers(0, 400))
