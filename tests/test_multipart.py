@@ -588,9 +588,8 @@ header_text = st.text(
 )
 
 
-@settings(
-    max_examples=min(60, settings.default.max_examples)
-)  # each example parses a whole form; keep the file quick
+# Each example parses a whole form: a smaller budget keeps the file quick.
+@settings(max_examples=min(60, settings.default.max_examples))
 @given(
     st.lists(
         st.tuples(header_text, st.one_of(st.none(), header_text), st.binary(max_size=50)),
