@@ -671,3 +671,12 @@ def test_file_like_objects_with_only_read() -> None:
     environ = make_environ()
     sent = Sent(send_file(reader, mimetype="text/plain", environ=environ), environ)  # type: ignore[arg-type]
     assert sent.body == b"plain reader" and reader.closed
+
+
+def test_names_that_cannot_be_files_are_404(folder: Path) -> None:
+    with pytest.raises(NotFound):
+        serve(folder, "a" * 5000)  # ENAMETOOLONG
+    if hasattr(os, "symlink"):
+        (folder / "loop").symlink_to(folder / "loop")
+        with pytest.raises(NotFound):
+            serve(folder, "loop")  # ELOOP

@@ -30,6 +30,7 @@ Rules:
 from __future__ import annotations
 
 import email.utils
+import errno
 import io
 import mimetypes
 import os
@@ -296,15 +297,23 @@ class _Source:
     path: str | None
 
 
+# Names that cannot be a file to send: missing, a directory, too long, a symlink loop.
+_NO_SUCH_FILE = frozenset(
+    [errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG, errno.ELOOP]
+)
+
+
 def _open_path(path: str) -> _Source:
     """Open a regular file without blocking (a FIFO would hang ``open``); else NotFound."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         descriptor = os.open(path, flags)
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as error:
-        raise NotFound() from error
     except PermissionError:
         if os.path.isdir(path):  # Windows refuses to open a directory this way
+            raise NotFound() from None
+        raise
+    except OSError as error:
+        if error.errno in _NO_SUCH_FILE:
             raise NotFound() from None
         raise
     try:
