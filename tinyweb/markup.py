@@ -44,12 +44,20 @@ def escape_text(value: Any) -> str:
             .replace('"', "&#34;")
             .replace("'", "&#39;")
         )
-    if value.__class__ is int:  # digits and a sign: nothing to escape
+    if value.__class__ is int or value.__class__ is float:  # digits, sign, dot, e: safe
         return str(value)
     to_html = getattr(value, "__html__", None)
     if to_html is not None:
-        return str(to_html())
-    return escape_text(str(value))
+        text = to_html()
+        return text if isinstance(text, str) else str(text)
+    return (
+        str(value)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
 
 
 def escape(value: Any) -> Markup:

@@ -139,6 +139,7 @@ class Function:
     append: str
     kind: str  # "root", "block", "macro"
     block: str | None = None
+    setup: CodeBuilder | None = None  # where `_append = ...` goes once it is used
 
 
 _END_TAGS = {"for": ("endfor", "else"), "if": ("endif", "elif", "else")}
@@ -192,9 +193,9 @@ class Compiler(ExpressionParser):
         buffer = "_buffer" if kind == "macro" else "_out"
         if kind == "macro":
             body.line("_buffer = []", lineno)
-        body.line(f"_append = {buffer}.append", lineno)
         parent = self.frame if kind == "macro" else None
         function = Function(body, Frame(self, parent, body.section()), buffer, "_append", kind)
+        function.setup = function.frame.prologue
         self.functions.append(function)
         return head
 
@@ -223,7 +224,11 @@ class Compiler(ExpressionParser):
             return
         pieces, self.pending = self.pending, []
         if len(pieces) == 1:
-            self.builder.line(f"{self.function.append}({pieces[0][0]})", pieces[0][1])
+            function = self.function
+            if function.append == "_append" and function.setup is not None:
+                function.setup.line(f"_append = {function.buffer}.append", pieces[0][1])
+                function.setup = None  # bound once, at the top of the function
+            self.builder.line(f"{function.append}({pieces[0][0]})", pieces[0][1])
             return
         # One piece per Python line: a traceback then names the piece's template line.
         self.builder.line(f"{self.function.buffer}.extend((", pieces[0][1])
@@ -238,12 +243,16 @@ class Compiler(ExpressionParser):
         self.start_function("root", 1, self.module).line("def root(ctx, blocks, _out):", 1)
         root = self.function
         root.frame.exports = True
-        root.builder.line("_parent = None", 1)
+        start = root.builder.section()
         self.parse_body(())
         self.flush()
-        root.builder.line("if _parent is not None:", 1)
-        root.builder.line("    del _out[_mark:]", 1)
-        root.builder.line("    _render_parent(_parent, ctx, blocks, _out)", 1)
+        if self.extends_seen:
+            start.line("_parent = None", 1)
+            root.builder.line("if _parent is not None:", 1)
+            root.builder.line("    del _out[_mark:]", 1)
+            root.builder.line("    _render_parent(_parent, ctx, blocks, _out)", 1)
+        elif root.builder.is_empty():
+            root.builder.line("pass", 1)
         entries = ", ".join(f"{name!r}: {function}" for name, function in self.blocks.items())
         self.module.line(f"BLOCKS = {{{entries}}}", 1)
         lines: list[str] = []
@@ -261,8 +270,10 @@ class Compiler(ExpressionParser):
             elif token.kind == "variable_begin":
                 expression = self.parse_tuple()
                 self.expect("variable_end")
+                if expression not in self.safe_expressions:
+                    expression = f"_escape({expression})"
                 if not self.suppressed():
-                    self.output(f"_escape({expression})", token.lineno)
+                    self.output(expression, token.lineno)
             elif token.kind == "block_begin":
                 tag = self.expect("name")
                 if tag.value in end_tags:
@@ -388,9 +399,12 @@ class Compiler(ExpressionParser):
             head.line(f"{loop}_ran = False", lineno)
             body.parts.insert(0, (body.indent, f"{loop}_ran = True", lineno))
         if "loop" in frame.used_specials:
-            head.line(f"{loop} = _Loop({iterable})", lineno)
-            iterable = loop
-        head.line(f"for {targets} in {iterable}:", lineno)
+            if loop in self.full_loops:
+                head.line(f"{loop} = _Loop({iterable})", lineno)
+                iterable = loop
+            head.line(f"for {loop}_i, ({targets}) in enumerate({iterable}):", lineno)
+        else:
+            head.line(f"for {targets} in {iterable}:", lineno)
 
     def parse_assign_target(self) -> tuple[list[str], bool]:
         """Names to assign (``a`` or ``a, b`` or ``(a, b)``) and whether it is a tuple."""
@@ -470,7 +484,9 @@ class Compiler(ExpressionParser):
             if self.advance().value != name:
                 self.fail(f"endblock should close block {name!r}")
         self.flush()
-        self.functions.pop()
+        block = self.functions.pop().builder
+        if block.is_empty():
+            block.line("pass", tag.lineno)
         self.nesting = saved_nesting
         self.closing_tag(end, tag)
 

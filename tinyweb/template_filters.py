@@ -23,7 +23,7 @@ import math
 import re
 from collections import abc
 from collections.abc import Iterable, Iterator
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any, Callable, NoReturn
 from urllib.parse import quote
 
@@ -180,6 +180,7 @@ def pass_autoescape(function: Callable[..., Any]) -> Callable[..., Any]:
 
 _WORD_BEGINNING = re.compile(r"([-\s({\[<]+)")
 _WORD = re.compile(r"\w+")
+_PLAIN_TEXT = frozenset({str})
 
 
 def do_title(value: Any) -> str:
@@ -193,7 +194,7 @@ def do_truncate(
 ) -> str:
     """Cut to ``length`` characters (unless within ``leeway``), at a word unless
     ``killwords``, ending with ``end``."""
-    text = soft_str(value)
+    text = value if value.__class__ is str else soft_str(value)
     if len(text) <= length + leeway:
         return text
     if killwords:
@@ -265,8 +266,10 @@ def do_join(
         value = map(_attribute_getter(attribute), value)
     if not autoescape:
         return str(separator).join(map(str, value))
-    items = list(value)
-    if hasattr(separator, "__html__") or any(hasattr(item, "__html__") for item in items):
+    items = value if value.__class__ is list else list(value)
+    if separator.__class__ is str and set(map(type, items)) <= _PLAIN_TEXT:
+        return separator.join(items)  # the common case: plain strings, escaped on output
+    if hasattr(separator, "__html__") or any(map(hasattr, items, repeat("__html__"))):
         return Markup(escape(separator)).join(items)
     return str(separator).join(map(str, items))
 

@@ -251,6 +251,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_undefined": undefined,
         "_missing": MISSING,
         "_attr": lookup_attribute,
+        "_dict": dict,
         "_private_attr": lookup_private,
         "_item": lookup_item,
         "_concat": concat,
