@@ -613,3 +613,45 @@ def test_round_trip_of_encoded_forms(
             assert value.decode("utf-8", "replace") in form.getlist(name)
         else:
             assert (name, filename, value) in uploads
+
+
+# Over a real socket: tinyweb's server, Request, and this parser together -------------------
+
+
+def test_upload_over_a_real_socket() -> None:
+    import hashlib
+    import http.client
+    import json
+
+    from tinyweb.request import Request
+    from tinyweb.server import Server
+
+    def application(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with Request(environ, max_content_length=64 * MiB) as request:
+            upload = request.files["file"]
+            digest = hashlib.sha256(upload.read()).hexdigest()
+            answer = {"title": request.form["title"], "name": upload.filename, "sha": digest}
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps(answer).encode()]
+
+    content = b"\r\n-" * (2 * MiB) + b"\r"  # CR-leading data, 6 MiB
+    body = body_of(field("title", "Café".encode()), upload("file", "C:\\tmp\\a.bin", content))
+    with Server(application, "127.0.0.1", 0) as server:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=30)
+        try:
+            connection.request(
+                "POST",
+                "/",
+                body=body,
+                headers={"Content-Type": "multipart/form-data; boundary=" + BOUNDARY.decode()},
+            )
+            response = connection.getresponse()
+            assert response.status == 200
+            answer = json.loads(response.read())
+        finally:
+            connection.close()
+    assert answer == {
+        "title": "Café",
+        "name": "a.bin",
+        "sha": hashlib.sha256(content).hexdigest(),
+    }
