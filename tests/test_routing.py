@@ -79,6 +79,7 @@ INVALID_RULES = [
     ("/<any('a b', ''):x>", "bad arguments for 'any'"),
     ("/<x>/<int:x>", "appears twice"),
     ("/a<path:p>", "whole segments"),
+    ("/<é>", "invalid rule syntax"),  # names become keyword arguments: ASCII identifiers
 ]
 
 
@@ -262,6 +263,34 @@ def test_custom_converter_with_to_python_veto() -> None:
         router.build("even", {"n": "x"})
 
 
+def test_a_custom_regex_with_groups_inside_a_mixed_segment() -> None:
+    class Pair(BaseConverter):
+        """Two letters, written with groups of its own."""
+
+        regex = "(a|b)(a|b)"
+
+    router = Router()
+    router.register_converter("pair", Pair)
+    router.add("/<pair:first>-<int:number>.txt", "file")
+    assert router.match("/ab-12.txt", "GET") == ("file", {"first": "ab", "number": 12})
+    assert outcome(router, "/ac-12.txt") == (404, None)
+
+
+def test_two_converter_classes_with_one_name_cannot_share_trie_edges() -> None:
+    def make(letter: str) -> type[BaseConverter]:
+        class Letter(BaseConverter):
+            """A single fixed letter."""
+
+            regex = letter
+
+        return Letter
+
+    router = Router()
+    router.register_converter("a", make("a"))
+    with pytest.raises(RuleError, match="already named"):
+        router.register_converter("b", make("b"))
+
+
 def test_register_converter_checks_its_arguments() -> None:
     router = Router()
     with pytest.raises(RuleError):
@@ -409,6 +438,8 @@ def test_redirect_for_another_method_and_options() -> None:
 def test_redirect_target_is_percent_encoded() -> None:
     router = router_with(("/<name>/", "page"))
     assert outcome(router, "/a b", "GET", "q=\r\n") == (308, "/a%20b/?q=%0D%0A")
+    # QUERY_STRING holds raw bytes as latin-1 (PEP 3333): they go back out unchanged.
+    assert outcome(router, "/a", "GET", "q=\xe9") == (308, "/a/?q=%E9")
     assert outcome(router, "/é", "GET") == (308, "/%C3%A9/")
     # Browsers read "/\\" as "//": a backslash is always encoded.
     assert outcome(router, "/\\evil.com", "GET") == (308, "/%5Cevil.com/")

@@ -3,12 +3,12 @@
 Where it fits: the app registers rules with ``Router.add`` and calls ``Router.match`` once per
 request with the decoded ``PATH_INFO`` (PEP 3333) and the method; ``url_for`` calls
 ``Router.build``. A ``routes`` command lists the rules by iterating over the router. This
-module imports only ``errors``: ``match`` raises ``NotFound``, ``MethodNotAllowed`` and
-``RequestRedirect`` (308), which render themselves.
+module imports only ``converters`` (the kinds of variable) and ``errors``: ``match`` raises
+``NotFound``, ``MethodNotAllowed`` and ``RequestRedirect`` (308), which render themselves.
 
 How matching works (read ``Router.match``, then ``_Search``):
 - A rule is split on ``/`` into segments. Rules without variables go into a dict keyed by
-  the whole path: one lookup answers them (about 0.1 µs; see benchmarks/bench_routing.py).
+  the whole path: two dict lookups (path, then method) answer them.
 - Every rule also lives in a trie: each node has a dict of static children and a short list
   of dynamic edges (converters), sorted by specificity. Matching walks the request's
   segments depth-first, so the cost grows with the depth of the path, not with the number
@@ -63,9 +63,11 @@ class BuildError(LookupError):
 
 # ------------------------------------------------------------------------- rule parsing
 
-# <converter(arguments):name> or <name>; names and converter names are identifiers.
+# <converter(arguments):name> or <name>; names are ASCII identifiers (they become
+# keyword arguments of the view, as in Werkzeug).
 _VARIABLE = re.compile(
-    r"<(?:(?P<converter>[A-Za-z_]\w*)(?:\((?P<arguments>[^()]*)\))?:)?(?P<name>[A-Za-z_]\w*)>"
+    r"<(?:(?P<converter>[A-Za-z_][A-Za-z0-9_]*)(?:\((?P<arguments>[^()]*)\))?:)?"
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)>"
 )
 # RFC 3986 §3.3: pchar = unreserved / pct-encoded / sub-delims / ":" / "@".
 _SEGMENT_SAFE = "!$&'()*+,;=:@"
@@ -131,7 +133,8 @@ def _make_variable(
         converter = converters[converter_name](*arguments, **keywords)
     except (TypeError, ValueError) as error:
         raise RuleError(f"bad arguments for {converter_name!r} in rule {rule!r}: {error}") from None
-    class_name = converters[converter_name].__name__
+    converter_class = converters[converter_name]
+    class_name = f"{converter_class.__module__}.{converter_class.__qualname__}"
     signature = f"{class_name}{arguments!r}{sorted(keywords.items())!r}"
     return _Variable(found.group("name"), converter, signature)
 
@@ -168,7 +171,8 @@ class Rule:
     """One registered rule, as the ``routes`` command and ``build`` see it.
 
     ``methods`` holds the registered methods plus ``HEAD`` when ``GET`` is present
-    (``OPTIONS`` is answered for every path automatically, so it is not listed)::
+    (``OPTIONS`` is answered for every path automatically, so it is not listed);
+    ``explicit_methods`` holds only the registered ones::
 
         for rule in router:
             print(rule.rule, rule.endpoint, sorted(rule.methods), rule.arguments)
@@ -271,8 +275,9 @@ class _PatternEdge(_Edge):
 
     def __init__(self, segment: _Segment) -> None:
         self.variables = [part for part in segment.parts if isinstance(part, _Variable)]
+        # Named groups, so groups inside a converter's own regex cannot shift the values.
         pieces = [
-            re.escape(part) if isinstance(part, str) else f"({part.converter.regex})"
+            re.escape(part) if isinstance(part, str) else f"(?P<{part.name}>{part.converter.regex})"
             for part in segment.parts
         ]
         self.pattern = re.compile("".join(pieces))
@@ -285,7 +290,8 @@ class _PatternEdge(_Edge):
         if found is None:
             return None
         pairs = []
-        for variable, value in zip(self.variables, found.groups()):
+        for variable in self.variables:
+            value = found.group(variable.name)
             if not variable.converter.match(value):
                 return None
             try:
@@ -571,11 +577,24 @@ class Router:
         self._segment_cache: dict[str, _Segment] = {}
 
     def register_converter(self, name: str, converter_class: type[BaseConverter]) -> None:
-        """Make ``<name:...>`` available in rules added from now on."""
+        """Make ``<name:...>`` available in rules added from now on.
+
+        ::
+
+            router.register_converter("color", ColorConverter)
+            router.add("/paint/<color:shade>", "paint")
+        """
         if not isinstance(name, str) or not name.isidentifier():
             raise RuleError(f"a converter name must be an identifier, got {name!r}")
         if not (isinstance(converter_class, type) and issubclass(converter_class, BaseConverter)):
             raise RuleError(f"converter {name!r} must be a subclass of BaseConverter")
+        # Trie edges are keyed by the class's qualified name: two classes must not share one.
+        qualified = f"{converter_class.__module__}.{converter_class.__qualname__}"
+        for other in self.converters.values():
+            if other is not converter_class and qualified == (
+                f"{other.__module__}.{other.__qualname__}"
+            ):
+                raise RuleError(f"another converter class is already named {qualified}")
         self.converters[name] = converter_class
         self._segment_cache.clear()  # parses that named the old class must not be reused
 
@@ -743,7 +762,10 @@ def _redirect_target(path: str, query: str) -> str:
     # reference); a backslash is encoded above because browsers read "/\\" as "//".
     target = "/" + target.lstrip("/")
     if query:
-        target += "?" + quote(query, safe=_SEGMENT_SAFE + "/?%")
+        # QUERY_STRING is the raw bytes as latin-1 (PEP 3333): latin-1 gives them back.
+        target += "?" + quote(
+            query, safe=_SEGMENT_SAFE + "/?%", encoding="latin-1", errors="replace"
+        )
     return target
 
 
