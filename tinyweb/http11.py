@@ -415,9 +415,12 @@ class RequestParser:
         self._section_search_from = self._line_search_from = 0
 
     def _incomplete_head(self) -> Event:
-        """Check the limits of a partial head, so that no wait is unbounded."""
+        """Check a partial head, so that no wait is unbounded.
+
+        The checks and their order are those of _parse_head, applied to the prefix that
+        has arrived: an error is the same however the bytes are split into feeds.
+        """
         buffer = self._buffer
-        limits = self.limits
         if not buffer:
             if self._peer_closed:
                 self._state = _CLOSED
@@ -427,21 +430,15 @@ class RequestParser:
             line_end = buffer.find(b"\n", self._line_search_from)
             if line_end < 0:
                 # 414 as soon as the line is too long, without waiting for its CRLF.
-                if len(buffer) > limits.max_request_line + 1:
+                if len(buffer) > self.limits.max_request_line + 1:
                     raise ProtocolError(414, "request line too long")
                 self._line_search_from = len(buffer)
                 return self._need_data("the request head")
-            if line_end == 0 or buffer[line_end - 1] != 0x0D:
-                raise ProtocolError(400, "bare LF in the request line")
-            if line_end - 1 > limits.max_request_line:
-                raise ProtocolError(414, "request line too long")
-            self._line_end = line_end
-        if len(buffer) - self._line_end - 1 > limits.max_header_section:
-            raise ProtocolError(431, "header section too large")
-        # A head ending in LF LF would otherwise wait for a CRLF CRLF that never comes.
-        if buffer.find(b"\n\n", max(self._section_search_from - 1, 0)) >= 0:
-            raise ProtocolError(400, "bare LF in the header section")
-        self._section_search_from = max(len(buffer) - 3, 0)
+            _parse_request_line(buffer, line_end, self.limits)  # its errors, early
+            # The head may end right after the line: CRLF CRLF starts at its CR.
+            self._line_end, self._section_search_from = line_end, line_end - 1
+        _check_header_section(buffer, self._line_end, self._section_search_from, self.limits)
+        self._section_search_from = max(len(buffer) - 3, self._line_end - 1)
         return self._need_data("the request head")
 
     # -- Content-Length body ----------------------------------------------------------------
@@ -526,20 +523,21 @@ class RequestParser:
 
     def _next_trailers(self) -> Event:
         buffer = self._buffer
-        limit = self.limits.max_trailer_section
-        if buffer[:2] == b"\r\n":
+        if buffer.startswith(b"\r\n"):
             del buffer[:2]
             return self._end_of_message([])
-        end = buffer.find(b"\r\n\r\n", self._section_search_from)
+        limit = self.limits.max_trailer_section
+        search_from = self._section_search_from
+        end = buffer.find(b"\r\n\r\n", search_from)
+        size = len(buffer) if end < 0 else end + 4
+        # The order of _check_header_section, so that errors do not depend on the feeds.
+        if buffer.find(b"\n\n", max(search_from - 1, 0), min(size, limit)) >= 0:
+            raise ProtocolError(400, "bare LF in the trailer section")
+        if size > limit:
+            raise ProtocolError(431, "trailer section too large")
         if end < 0:
-            if len(buffer) > limit:
-                raise ProtocolError(431, "trailer section too large")
-            if buffer.find(b"\n\n", max(self._section_search_from - 1, 0)) >= 0:
-                raise ProtocolError(400, "bare LF in the trailer section")
             self._section_search_from = max(len(buffer) - 3, 0)
             return self._need_data("the trailer section")
-        if end + 4 > limit:
-            raise ProtocolError(431, "trailer section too large")
         section = self._take(end + 4)
         # RFC 9112 §7.1.2: trailer fields use the field-line grammar; they are returned
         # apart and never merged into the header section (RFC 9110 §6.5.1).
@@ -553,21 +551,44 @@ class RequestParser:
 
 def _parse_head(head: bytes, limits: Limits) -> RequestHead:
     """Validate a complete head (request line through the final CRLF CRLF)."""
-    line_end = head.find(b"\r\n")
-    if line_end > limits.max_request_line:
+    line_end = head.find(b"\n")
+    method, target, version = _parse_request_line(head, line_end, limits)
+    _check_header_section(head, line_end, line_end, limits)
+    fields = _parse_field_lines(head, line_end + 1, len(head) - 2, limits)
+    return _interpret_head(method, target, version, fields, limits)
+
+
+def _parse_request_line(
+    buffer: bytes | bytearray, line_end: int, limits: Limits
+) -> tuple[bytes, bytes, bytes]:
+    """``(method, target, version)`` of the request line ending with the LF at line_end."""
+    if line_end - 1 > limits.max_request_line:
         raise ProtocolError(414, "request line too long")
-    if len(head) - line_end - 2 > limits.max_header_section:
-        raise ProtocolError(431, "header section too large")
-    match = REQUEST_LINE.fullmatch(head, 0, line_end)
+    if line_end == 0 or buffer[line_end - 1] != 0x0D:
+        raise ProtocolError(400, "bare LF at the end of the request line")
+    match = REQUEST_LINE.fullmatch(buffer, 0, line_end - 1)
     if match is None:
-        raise _request_line_error(head[:line_end])
+        raise _request_line_error(bytes(buffer[: line_end - 1]))
     method, target, major, minor = match.groups()
     if major != b"1":
         raise ProtocolError(505, "HTTP version not supported")
     # RFC 9112 §2.3: a 1.x minor version above 1 is answered as 1.1.
-    version = b"1.0" if minor == b"0" else b"1.1"
-    fields = _parse_field_lines(head, line_end + 2, len(head) - 2, limits)
-    return _interpret_head(method, target, version, fields, limits)
+    return method, target, b"1.0" if minor == b"0" else b"1.1"
+
+
+def _check_header_section(
+    buffer: bytes | bytearray, line_end: int, search_from: int, limits: Limits
+) -> None:
+    """The checks a header section gets before its end is known, in input order.
+
+    A bare LF LF (a head that will never end in CRLF CRLF) within the limit is a 400;
+    then more than max_header_section bytes after the request line is a 431.
+    """
+    limit_end = line_end + 1 + limits.max_header_section
+    if buffer.find(b"\n\n", search_from, limit_end) >= 0:
+        raise ProtocolError(400, "bare LF in the header section")
+    if len(buffer) > limit_end:
+        raise ProtocolError(431, "header section too large")
 
 
 def _request_line_error(line: bytes) -> ProtocolError:
