@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tinyweb.datastructures import Headers
+from tinyweb.request import parse_cookie_header
 from tinyweb.response import (
     Response,
     dump_cookie,
@@ -441,14 +442,31 @@ def test_oversized_cookie_warns() -> None:
         Response().set_cookie("big", "x" * 5000)
 
 
-@given(st.text(max_size=30))
-def test_cookie_value_quoting_keeps_the_header_safe(value: str) -> None:
+cookie_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@given(cookie_text)
+def test_cookie_values_are_safe_and_round_trip(value: str) -> None:
     quoted = quote_cookie_value(value)
+    # On the wire: ASCII, no byte that ends the pair or the header (RFC 6265 §4.1.1).
     assert quoted.isascii()
-    assert not any(character in quoted for character in "\r\n\x00;,") or not quoted.startswith('"')
-    if quoted.startswith('"'):
-        inner = quoted[1:-1]
-        assert ";" not in inner and "," not in inner and " " not in inner.replace(" ", "")
+    assert not any(character in quoted for character in "\r\n\x00;,")
+    if " " in quoted or not quoted:
+        assert quoted.startswith('"') or not quoted
+    # And the server reads back exactly what was set.
+    header = dump_cookie("k", value, path=None)
+    assert parse_cookie_header(header).getlist("k") == [value]
+
+
+@given(st.text(max_size=10), st.text(max_size=10))
+def test_headers_accept_exactly_the_values_without_cr_lf_nul(name: str, value: str) -> None:
+    unsafe = any(character in name + value for character in "\r\n\x00")
+    try:
+        Response(headers=[(name, value)])
+    except ValueError:
+        assert unsafe
+    else:
+        assert not unsafe
 
 
 # -- dates and JSON --------------------------------------------------------------------------
@@ -546,6 +564,46 @@ def test_headers_object_is_copied_not_shared() -> None:
     shared = Headers({"X-A": "1"})
     Response("x", headers=shared)
     assert shared.to_wsgi_list() == [("X-A", "1")]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        (
+            {"headers": {"Content-Type": "text/csv", "Content-Length": "99"}},
+            [("Content-Type", "text/csv"), ("Content-Length", "5")],
+        ),
+        (
+            {"headers": {"Content-Type": "text/csv"}, "mimetype": "text/plain"},
+            [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "5")],
+        ),
+        (
+            {"headers": [("X-A", "1")], "content_type": "a/b"},
+            [("X-A", "1"), ("Content-Type", "a/b"), ("Content-Length", "5")],
+        ),
+        (
+            {"content_type": "a/b"},
+            [("Content-Type", "a/b"), ("Content-Length", "5")],
+        ),
+    ],
+)
+def test_given_headers_and_body_fields(kwargs: dict[str, Any], expected: list[Any]) -> None:
+    assert Response("hello", **kwargs).headers.to_wsgi_list() == expected
+
+
+def test_no_content_type_without_a_default_mimetype() -> None:
+    class Bare(Response):
+        default_mimetype = None
+
+    assert Bare("x").headers.to_wsgi_list() == [("Content-Length", "1")]
+
+
+@pytest.mark.parametrize("bad", ["text/html\r\nX: y", "a\nb"])
+def test_bad_content_type_arguments(bad: str) -> None:
+    with pytest.raises(ValueError):
+        Response("x", content_type=bad)
+    with pytest.raises(ValueError):
+        Response("x", mimetype=bad, headers={"X": "1"})
 
 
 def test_body_iterable_of_str_is_encoded() -> None:

@@ -404,7 +404,8 @@ class Response:
             if content_type is None and mimetype is None and "Content-Type" in self.headers:
                 pass  # the caller's Content-Type stands
             else:
-                self.headers.extend(self._first_fields(mimetype, content_type))
+                for name, value in self._first_fields(mimetype, content_type):
+                    self.headers.set(name, value)  # replaces the caller's Content-Type
         if status is None:
             status = self.default_status
         # Known int codes are one dict lookup; a string or an odd code takes the parser.
