@@ -238,30 +238,32 @@ class App:
 
         return decorator
 
-    def _method_route(self, method: str, rule: str, options: dict[str, Any]) -> Any:
+    def _method_route(
+        self, method: str, rule: str, options: dict[str, Any]
+    ) -> Callable[[Function], Function]:
         if "methods" in options:
             raise TypeError(f"use app.route() to give methods; app.{method.lower()}() is {method}")
         return self.route(rule, methods=[method], **options)
 
     def get(self, rule: str, **options: Any) -> Callable[[Function], Function]:
         """``route(rule, methods=["GET"])``: ``@app.get("/")``."""
-        return self._method_route("GET", rule, options)  # type: ignore[no-any-return]
+        return self._method_route("GET", rule, options)
 
     def post(self, rule: str, **options: Any) -> Callable[[Function], Function]:
         """``route(rule, methods=["POST"])``: ``@app.post("/items")``."""
-        return self._method_route("POST", rule, options)  # type: ignore[no-any-return]
+        return self._method_route("POST", rule, options)
 
     def put(self, rule: str, **options: Any) -> Callable[[Function], Function]:
         """``route(rule, methods=["PUT"])``: ``@app.put("/items/<int:id>")``."""
-        return self._method_route("PUT", rule, options)  # type: ignore[no-any-return]
+        return self._method_route("PUT", rule, options)
 
     def patch(self, rule: str, **options: Any) -> Callable[[Function], Function]:
         """``route(rule, methods=["PATCH"])``: ``@app.patch("/items/<int:id>")``."""
-        return self._method_route("PATCH", rule, options)  # type: ignore[no-any-return]
+        return self._method_route("PATCH", rule, options)
 
     def delete(self, rule: str, **options: Any) -> Callable[[Function], Function]:
         """``route(rule, methods=["DELETE"])``: ``@app.delete("/items/<int:id>")``."""
-        return self._method_route("DELETE", rule, options)  # type: ignore[no-any-return]
+        return self._method_route("DELETE", rule, options)
 
     # -- registering hooks -----------------------------------------------------------------
 
@@ -375,7 +377,7 @@ class App:
     def full_dispatch_request(self) -> Response:
         """Match, run the before hooks and the view, handle errors, finalize."""
         try:
-            self.match_request()
+            self.match_request(current_request_context().request)
             response_value = self.preprocess_request()
             if response_value is None:
                 response_value = self.dispatch_request()
@@ -383,16 +385,12 @@ class App:
             response_value = self.handle_user_exception(exception)
         return self.finalize_request(response_value)
 
-    def match_request(self) -> None:
-        """Ask the router for the endpoint and view arguments of the current request.
+    def match_request(self, current: Request) -> None:
+        """Ask the router for the endpoint and view arguments of ``current`` (a request).
 
         A routing error (404, 405, 308 to add a slash) is stored on the request and raised
         by ``dispatch_request``, so ``before_request`` hooks still run, as in Flask.
         """
-        self._route(current_request_context().request)
-
-    def _route(self, current: Request) -> None:
-        """Set ``endpoint`` and ``view_args`` (or ``routing_exception``) on a request."""
         try:
             endpoint, current.view_args = self.router.match(
                 current.path, current.method, current.environ.get("QUERY_STRING", "")
@@ -602,7 +600,7 @@ class App:
         from tinyweb.testing import build_environ
 
         context = self.request_context(build_environ(path, **options))
-        self._route(context.request)
+        self.match_request(context.request)
         return context
 
     def test_client(self, use_cookies: bool = True) -> Any:
