@@ -683,3 +683,25 @@ def test_any_single_character_change_is_refused(data: st.DataObject) -> None:
     with pytest.raises(BadSignature):
         changed = cookie[:index] + replacement + cookie[index + 1 :]
         SessionSerializer(SECRET).loads(changed, now=FIXED_NOW)
+
+
+def test_flashes_render_in_a_template() -> None:
+    from tinyweb.rendering import render_template_string
+
+    app = flash_app()
+    app.template_global()(get_flashed_messages)  # until the App provides it by default
+
+    @app.route("/page")
+    def page() -> str:
+        return render_template_string(
+            "{% for category, message in get_flashed_messages(with_categories=true) %}"
+            "<p class={{ category }}>{{ message }}</p>{% endfor %}"
+            "{{ get_flashed_messages()|length }}"
+        )
+
+    client = app.test_client()
+    client.get("/flash")
+    assert client.get("/page").text == (
+        "<p class=message>plain</p><p class=warning>careful</p>"
+        "<p class=success><b>done</b></p><p class=error>broken</p>4"
+    )
