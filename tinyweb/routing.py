@@ -226,79 +226,61 @@ class AutomaticOptions:
 
 
 class _Edge:
-    """A dynamic edge out of a trie node: a pattern for one segment and the node it leads to."""
+    """A dynamic edge out of a trie node: a pattern for one segment and the node it leads to.
 
-    __slots__ = ("name", "names", "node", "order", "plain", "signature", "spans_segments")
+    A segment that is one variable (``<int:id>``) is matched by its converter; a segment
+    mixing text and variables (``<name>.json``) by a regex built from its pieces, then
+    each variable's converter.
+    """
 
-    def __init__(self, segment: _Segment, order: tuple[Any, ...]) -> None:
-        self.signature = segment.signature
-        self.names = segment.names
-        self.name = self.names[0] if len(self.names) == 1 else ""
-        self.order = order  # sort key: (specificity, weight, signature)
-        self.node = _Node()
-        self.spans_segments = False
-        # A plain <string> takes any non-empty segment as it is: the matcher skips the
-        # converter calls for it (the GitHub table is almost all plain strings).
-        self.plain = False
-
-    def convert(self, text: str) -> Optional[tuple[tuple[str, Any], ...]]:
-        """The ``(name, value)`` pairs for ``text``, or None if this edge does not match."""
-        raise NotImplementedError
-
-
-class _VariableEdge(_Edge):
-    """An edge for a segment that is exactly one variable: ``<int:id>``, ``<path:rest>``."""
-
-    __slots__ = ("converter",)
-
-    def __init__(self, segment: _Segment, variable: _Variable) -> None:
-        converter = variable.converter
-        super().__init__(segment, (converter.specificity, converter.weight, segment.signature))
-        self.converter = converter
-        self.spans_segments = converter.specificity is Specificity.PATH
-        self.plain = type(converter) is StringConverter and converter.weight == 100
-
-    def convert(self, text: str) -> Optional[tuple[tuple[str, Any], ...]]:
-        """Match and convert; a ValueError from ``to_python`` means "no match"."""
-        if not self.converter.match(text):
-            return None
-        try:
-            return ((self.name, self.converter.to_python(text)),)
-        except ValueError:
-            return None
-
-
-class _PatternEdge(_Edge):
-    """An edge for a segment mixing text and variables, such as ``<name>.json``."""
-
-    __slots__ = ("pattern", "variables")
+    __slots__ = ("is_path", "name", "node", "order", "pattern", "plain", "signature", "variables")
 
     def __init__(self, segment: _Segment) -> None:
+        self.signature = segment.signature
+        self.name = segment.names[0]
+        self.node = _Node()
         self.variables = [part for part in segment.parts if isinstance(part, _Variable)]
-        # Named groups, so groups inside a converter's own regex cannot shift the values.
-        pieces = [
-            re.escape(part) if isinstance(part, str) else f"(?P<{part.name}>{part.converter.regex})"
-            for part in segment.parts
-        ]
-        self.pattern = re.compile("".join(pieces))
-        # Literal text constrains a segment more than any lone converter.
-        super().__init__(segment, (Specificity.CONSTRAINED, 0, segment.signature))
+        converter = self.variables[0].converter
+        self.pattern: Optional[re.Pattern[str]] = None
+        self.order: tuple[Any, ...] = (converter.specificity, converter.weight, self.signature)
+        if len(segment.parts) > 1:
+            # Named groups, so groups inside a converter's own regex cannot shift values.
+            pieces = [
+                re.escape(part)
+                if isinstance(part, str)
+                else f"(?P<{part.name}>{part.converter.regex})"
+                for part in segment.parts
+            ]
+            self.pattern = re.compile("".join(pieces))
+            # Literal text constrains a segment more than any lone converter.
+            self.order = (Specificity.CONSTRAINED, 0, self.signature)
+        lone = self.pattern is None
+        self.is_path = lone and converter.specificity is Specificity.PATH
+        # A plain <string> takes any non-empty segment as it is: the matcher skips the
+        # converter calls for it (the GitHub table is almost all plain strings).
+        self.plain = lone and type(converter) is StringConverter and converter.weight == 100
 
-    def convert(self, text: str) -> Optional[tuple[tuple[str, Any], ...]]:
-        """Match the whole segment, then check and convert each variable's text."""
-        found = self.pattern.fullmatch(text)
-        if found is None:
-            return None
+    def convert(self, text: str) -> Optional[list[tuple[str, Any]]]:
+        """The ``(name, value)`` pairs for ``text``, or None if this edge does not match.
+
+        A ValueError from ``to_python`` means "no match": the search moves on.
+        """
+        if self.pattern is None:
+            pieces = [(self.variables[0], text)]
+        else:
+            found = self.pattern.fullmatch(text)
+            if found is None:
+                return None
+            pieces = [(variable, found.group(variable.name)) for variable in self.variables]
         pairs = []
-        for variable in self.variables:
-            value = found.group(variable.name)
-            if not variable.converter.match(value):
+        for variable, piece in pieces:
+            if not variable.converter.match(piece):
                 return None
             try:
-                pairs.append((variable.name, variable.converter.to_python(value)))
+                pairs.append((variable.name, variable.converter.to_python(piece)))
             except ValueError:
                 return None
-        return tuple(pairs)
+        return pairs
 
 
 class _Terminal:
@@ -320,15 +302,11 @@ class _Terminal:
             if not overlap:
                 continue
             shown = ", ".join(sorted(overlap))
-            if existing.rule == rule.rule:
-                raise RuleError(
-                    f"rule {rule.rule!r} is already registered for {shown} "
-                    f"(endpoint {existing.endpoint!r})"
-                )
-            raise RuleError(
-                f"rules {existing.rule!r} and {rule.rule!r} match the same URLs for {shown}: "
-                "no request could tell them apart"
-            )
+            problem = f"is already registered for {shown} (endpoint {existing.endpoint!r})"
+            if existing.rule != rule.rule:
+                problem = f"and {existing.rule!r} match the same URLs for {shown}: no request"
+                problem += " could tell them apart"
+            raise RuleError(f"rule {rule.rule!r} {problem}")
 
     def add(self, rule: Rule) -> None:
         """Add ``rule`` (``check`` has passed) and re-index the methods."""
@@ -371,10 +349,11 @@ class _Node:
             return self.static.get(segment.static_text)
         for existing in self.dynamic:
             if existing.signature == segment.signature:
-                if existing.names != segment.names:
+                names = tuple(variable.name for variable in existing.variables)
+                if names != segment.names:
                     raise RuleError(
                         f"rule {rule!r} names a variable {segment.names} where another rule "
-                        f"names it {existing.names}: one position must have one name"
+                        f"names it {names}: one position must have one name"
                     )
                 return existing.node
         return None
@@ -389,18 +368,11 @@ class _Node:
         for existing in self.dynamic:
             if existing.signature == segment.signature:
                 return existing.node
-        edge = self._edge_for(segment)
+        edge = _Edge(segment)
         self.dynamic.append(edge)
         self.dynamic.sort(key=lambda candidate: candidate.order)
         self.plain = self.dynamic[0] if self.dynamic[0].plain else None
         return edge.node
-
-    @staticmethod
-    def _edge_for(segment: _Segment) -> _Edge:
-        first = segment.parts[0]
-        if len(segment.parts) == 1 and isinstance(first, _Variable):
-            return _VariableEdge(segment, first)
-        return _PatternEdge(segment)
 
 
 class _SlashRequired(Exception):
@@ -438,7 +410,7 @@ class _Search:
             if rule is not None:
                 return rule
         for edge in node.dynamic:
-            if edge.spans_segments:
+            if edge.is_path:
                 rule = self.spans(edge, index)
             else:
                 pairs = edge.convert(segment)
@@ -538,7 +510,7 @@ def _follow_first_choices(
 def _first_dynamic_choice(node: _Node, segment: str, values: dict[str, Any]) -> Optional[_Node]:
     """The fast path at a segment no static child or leading plain <string> takes."""
     for edge in node.dynamic:
-        if edge.spans_segments:
+        if edge.is_path:
             return None  # path spans need the full search
         if edge.plain:
             if segment:
@@ -589,21 +561,17 @@ class Router:
         if not (isinstance(converter_class, type) and issubclass(converter_class, BaseConverter)):
             raise RuleError(f"converter {name!r} must be a subclass of BaseConverter")
         # Trie edges are keyed by the class's qualified name: two classes must not share one.
+        taken = {
+            f"{known.__module__}.{known.__qualname__}": known for known in self.converters.values()
+        }
         qualified = f"{converter_class.__module__}.{converter_class.__qualname__}"
-        for other in self.converters.values():
-            if other is not converter_class and qualified == (
-                f"{other.__module__}.{other.__qualname__}"
-            ):
-                raise RuleError(f"another converter class is already named {qualified}")
+        if taken.get(qualified, converter_class) is not converter_class:
+            raise RuleError(f"another converter class is already named {qualified}")
         self.converters[name] = converter_class
         self._segment_cache.clear()  # parses that named the old class must not be reused
 
     def add(
-        self,
-        rule: str,
-        endpoint: Any,
-        methods: Optional[Any] = None,
-        strict_slashes: bool = True,
+        self, rule: str, endpoint: Any, methods: Any = None, strict_slashes: bool = True
     ) -> Rule:
         """Register ``rule`` for ``endpoint`` and ``methods`` (default ``["GET"]``).
 
@@ -635,10 +603,7 @@ class Router:
         """Find every conflict before changing anything, so a failed add leaves no trace."""
         node: Optional[_Node] = self._root
         for segment in rule.segments:
-            assert node is not None
-            node = node.find_child(segment, rule.rule)
-            if node is None:
-                return
+            node = node.find_child(segment, rule.rule) if node is not None else None
         if node is not None and node.terminal is not None:
             node.terminal.check(rule)
 
