@@ -117,6 +117,21 @@ def test_build_environ(
     assert status == "200 OK"
 
 
+def test_build_environ_base_auth_and_multipart_content_type() -> None:
+    environ = build_environ(
+        "/",
+        environ_base={"REMOTE_ADDR": "10.9.9.9", "PATH_INFO": "/ignored"},
+        auth=("ada", "pw:1"),
+        data={"a": "1"},
+        content_type="multipart/form-data",  # as Flask tests often write it
+    )
+    assert environ["REMOTE_ADDR"] == "10.9.9.9" and environ["PATH_INFO"] == "/"
+    assert environ["HTTP_AUTHORIZATION"] == "Basic YWRhOnB3OjE="
+    request = Request(environ)
+    assert request.mimetype == "multipart/form-data"
+    assert request.form["a"] == "1"
+
+
 def test_build_environ_without_body_has_no_content_length() -> None:
     environ = build_environ("/")
     assert "CONTENT_LENGTH" not in environ and "CONTENT_TYPE" not in environ
@@ -461,7 +476,12 @@ def redirecting(environ: dict[str, Any], start_response: Any) -> Any:
 def test_follow_redirects(code: int, method: str, final_method: str, keeps_body: bool) -> None:
     client = Client(validator(redirecting))
     response = client.open(
-        f"/r/{code}", method, data={"field": "v"}, headers={"X-Keep": "1"}, follow_redirects=True
+        f"/r/{code}",
+        method,
+        data={"field": "v"},
+        headers={"X-Keep": "1"},
+        auth=("u", "p"),
+        follow_redirects=True,
     )
     assert [item.status_code for item in response.history] == [code]
     assert response.request.method == final_method
@@ -472,6 +492,7 @@ def test_follow_redirects(code: int, method: str, final_method: str, keeps_body:
     body = response.get_json()
     assert body["method"] == final_method
     assert body["headers"] == {"X-Keep": "1"}
+    assert response.request.headers["Authorization"].startswith("Basic ")
     assert body["form"] == ({"field": ["v"]} if keeps_body else {})
 
 

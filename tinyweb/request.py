@@ -211,6 +211,8 @@ class BodyStream(io.RawIOBase):
 
     def _count(self, data: bytes, wanted: int) -> bytes:
         """Account for ``data`` just read; detect truncated and oversized bodies."""
+        if len(data) > wanted:  # a server that ignored the size: never pass the body end
+            data = data[:wanted]
         self._consumed += len(data)
         if self._max_length is not None and self._consumed > self._max_length:
             raise RequestEntityTooLarge()

@@ -22,6 +22,7 @@ Rules:
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import sys
@@ -119,7 +120,8 @@ def _encode_body(data: Any, json: Any, content_type: str | None) -> tuple[bytes 
     if hasattr(data, "read"):
         return data.read(), content_type
     pairs = _form_pairs(data)
-    if any(_is_file(value) for _, value in pairs):
+    wants_multipart = (content_type or "").startswith("multipart/form-data")
+    if wants_multipart or any(_is_file(value) for _, value in pairs):
         body, multipart_type = encode_multipart(pairs)
         return body, multipart_type
     encoded = urlencode([(name, str(value)) for name, value in pairs])
@@ -154,13 +156,17 @@ def build_environ(
     headers: Any = None,
     content_type: str | None = None,
     environ_overrides: Mapping[str, Any] | None = None,
+    environ_base: Mapping[str, Any] | None = None,
+    auth: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """A complete WSGI environ for one request (what the test client sends).
 
     ``path`` may carry a query (``"/search?q=tea"``) or be a full URL; ``base_url``
     (default ``http://localhost/``) gives the scheme, host and mount point. ``data`` is
     bytes, text, or a dict (urlencoded; multipart when a value is a file or a
-    ``(file, filename[, content_type])`` tuple); ``json`` is serialized as JSON::
+    ``(file, filename[, content_type])`` tuple); ``json`` is serialized as JSON.
+    ``environ_base`` is applied before the request's own keys, ``environ_overrides`` after;
+    ``auth=(user, password)`` sends HTTP Basic credentials (RFC 7617)::
 
         environ = build_environ("/items", "POST", json={"name": "tea"})
         environ = build_environ("/upload", "POST", data={"doc": (io.BytesIO(b"x"), "a.txt")})
@@ -181,25 +187,31 @@ def build_environ(
     server_name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
     script_name = base.path.rstrip("/")
     body, body_type = _encode_body(data, json, content_type)
+    # Defaults a test may change through environ_base (as Flask's client does).
     environ: dict[str, Any] = {
-        "REQUEST_METHOD": method.upper(),
-        "SCRIPT_NAME": unquote_to_bytes(script_name).decode("latin-1"),
-        "PATH_INFO": unquote_to_bytes(path).decode("latin-1"),
-        "QUERY_STRING": _encode_query(query_string),
-        "SERVER_NAME": server_name,
-        "SERVER_PORT": port or ("443" if scheme == "https" else "80"),
-        "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": host,
         "HTTP_USER_AGENT": "tinyweb-test-client",
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": scheme,
-        "wsgi.input": io.BytesIO(body or b""),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
+        **(environ_base or {}),
     }
+    environ.update(
+        {
+            "REQUEST_METHOD": method.upper(),
+            "SCRIPT_NAME": unquote_to_bytes(script_name).decode("latin-1"),
+            "PATH_INFO": unquote_to_bytes(path).decode("latin-1"),
+            "QUERY_STRING": _encode_query(query_string),
+            "SERVER_NAME": server_name,
+            "SERVER_PORT": port or ("443" if scheme == "https" else "80"),
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": host,
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": scheme,
+            "wsgi.input": io.BytesIO(body or b""),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+    )
     environ["REQUEST_URI"] = environ["RAW_URI"] = quote(
         script_name + path, safe="/%:@!$&'()*+,;="
     ) + ("?" + environ["QUERY_STRING"] if environ["QUERY_STRING"] else "")
@@ -207,7 +219,11 @@ def build_environ(
         environ["CONTENT_LENGTH"] = str(len(body))
     if body_type is not None:
         environ["CONTENT_TYPE"] = body_type
-    _add_headers(environ, Headers(headers))
+    request_headers = Headers(headers)
+    if auth is not None:
+        credentials = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
+        request_headers.set("Authorization", f"Basic {credentials}")
+    _add_headers(environ, request_headers)
     environ.update(environ_overrides or {})
     return environ
 
@@ -395,12 +411,14 @@ class Client:
         environ_overrides: Mapping[str, Any] | None = None,
         content_type: str | None = None,
         base_url: str | None = None,
+        environ_base: Mapping[str, Any] | None = None,
+        auth: tuple[str, str] | None = None,
     ) -> TestResponse:
         """Send one request (and follow redirects if asked); return the final response."""
         environ = build_environ(
             path, method, base_url=base_url, query_string=query_string, data=data,
             json=json, headers=headers, content_type=content_type,
-            environ_overrides=environ_overrides,
+            environ_overrides=environ_overrides, environ_base=environ_base, auth=auth,
         )  # fmt: skip
         response = self._send(environ)
         history: list[TestResponse] = []
@@ -408,7 +426,8 @@ class Client:
             if len(history) >= _MAX_REDIRECTS:
                 raise RuntimeError(f"More than {_MAX_REDIRECTS} redirects: a redirect loop?")
             history.append(response)
-            response = self._send(self._redirect_environ(response, headers, base_url))
+            following = self._redirect_environ(response, headers, environ_base, auth)
+            response = self._send(following)
         response.history = tuple(history)
         return response
 
@@ -429,7 +448,11 @@ class Client:
         return response
 
     def _redirect_environ(
-        self, response: TestResponse, headers: Any, base_url: str | None
+        self,
+        response: TestResponse,
+        headers: Any,
+        environ_base: Mapping[str, Any] | None,
+        auth: tuple[str, str] | None,
     ) -> dict[str, Any]:
         """The environ of the request that follows a redirect (rule 3)."""
         previous = response.request
@@ -450,6 +473,7 @@ class Client:
             path, method, base_url=f"{target.scheme}://{target.netloc}{root}/",
             query_string=target.query or None, data=previous_body, headers=redirect_headers,
             content_type=previous.content_type if keeps_body else None,
+            environ_base=environ_base, auth=auth,
         )  # fmt: skip
 
     def get(self, path: str = "/", **options: Any) -> TestResponse:
