@@ -351,6 +351,10 @@ class SecureCookieSession(dict[str, Any]):
         self.accessed = True
         return super().__iter__()
 
+    def __reversed__(self) -> Iterator[str]:
+        self.accessed = True
+        return super().__reversed__()
+
     def keys(self) -> Any:
         """The keys (marks the session accessed)."""
         self.accessed = True
@@ -424,6 +428,8 @@ class SecureCookieSession(dict[str, Any]):
         return self
 
     def __repr__(self) -> str:
+        # A read too: a view may return str(session), and then the page depends on it.
+        self.accessed = True
         return f"<{type(self).__name__} {dict.__repr__(self)}>"
 
 
