@@ -9,7 +9,7 @@ from typing import Any, Optional
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tinyweb.converters import BaseConverter, parse_arguments
@@ -578,6 +578,10 @@ def test_iteration_lists_rules_in_registration_order() -> None:
 
 # -------------------------------------------------------------------------- properties
 
+# Each example of the rule-set properties builds whole routers: half the profile's examples
+# keeps this file quick on the five-interpreter matrix.
+FEWER = settings(max_examples=max(10, settings().max_examples // 2))
+
 WORDS = ["A", "B", "C"]  # static words are upper case, generated values are not
 CONVERTERS = ["string", "int", "float", "uuid", "any(x1, y2)", "path"]
 
@@ -622,6 +626,7 @@ def values_for(draw: st.DrawFn, rule: Rule) -> dict[str, Any]:
     return values
 
 
+@FEWER
 @given(st.data())
 def test_match_of_build_round_trips(data: st.DataObject) -> None:
     # Every rule gets its own first word, so no other rule can claim its URLs.
@@ -634,6 +639,7 @@ def test_match_of_build_round_trips(data: st.DataObject) -> None:
         assert router.match(unquote(url), "GET") == (rule.endpoint, values)
 
 
+@FEWER
 @given(st.data())
 def test_match_of_build_is_consistent_with_shared_prefixes(data: st.DataObject) -> None:
     # With shared prefixes a more specific rule may claim a built URL (static "A" beats
@@ -662,6 +668,7 @@ def test_match_of_build_is_consistent_with_shared_prefixes(data: st.DataObject) 
         assert unquote(rebuilt) == unquote(url)
 
 
+@FEWER
 @given(st.data())
 def test_the_order_of_registration_never_matters(data: st.DataObject) -> None:
     texts = data.draw(st.lists(rule_texts(), min_size=1, max_size=8, unique=True))
