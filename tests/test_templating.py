@@ -215,6 +215,18 @@ def test_syntax_errors_name_template_line_and_expectation(source: str, line: int
     assert f"line {line}" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "source",
+    ["{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", "{% if 1 %}" * 300 + "{% endif %}" * 300,
+     "{% for x in y %}" * 25 + "{% endfor %}" * 25, "{{ " + "-" * 3000 + "1 }}"],
+    ids=["brackets", "ifs", "fors", "minus"],
+)
+def test_deep_nesting_is_a_syntax_error(source: str) -> None:
+    with pytest.raises(TemplateSyntaxError) as caught:
+        render(source)
+    assert "main.html" in str(caught.value)
+
+
 def test_undefined_attribute_raises_with_template_line() -> None:
     with pytest.raises(UndefinedError) as caught:
         render("line 1\nline 2 {{ missing.attr }}")

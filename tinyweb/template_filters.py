@@ -41,9 +41,10 @@ class TemplateError(Exception):
         self.name = name
 
     def __str__(self) -> str:
-        if self.lineno is None:
+        if self.lineno is None and self.name is None:
             return self.message
-        return f"{self.message} (template {self.name or '<string>'!r}, line {self.lineno})"
+        line = "" if self.lineno is None else f", line {self.lineno}"
+        return f"{self.message} (template {self.name or '<string>'!r}{line})"
 
 
 class UndefinedError(TemplateError):

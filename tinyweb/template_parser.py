@@ -21,7 +21,7 @@ https://jinja.palletsprojects.com/en/3.1.x/templates/#whitespace-control
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, NamedTuple, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from .template_filters import TemplateError
 
@@ -145,7 +145,8 @@ class _Lexer:
                     raise self.error(f"unexpected end of template, expected {expected!r}", position)
                 raise self.error(f"unexpected character {source[position]!r}", position)
             token_kind = match.lastgroup or "operator"
-            lineno = self.line_at(match.start(token_kind))
+            # Newlines hide only in the spaces before a token or in a string: count there.
+            lineno = self.line_at(match.start(token_kind)) if "\n" in match.group() else self.line
             if token_kind == "end":
                 append(Token(end_kind, None, lineno))
                 return match.end()
@@ -156,6 +157,8 @@ class _Lexer:
                 value = _literal_value(token_kind, value, lineno, self.name)
             append(Token(token_kind, value, lineno))
             position = match.end()
+            if token_kind == "string" and "\n" in value:
+                self.line_at(position)
 
 
 def _track_brackets(value: str, brackets: list[str], lineno: int, name: str | None) -> None:
@@ -180,7 +183,10 @@ def _literal_value(kind: str, text: str, lineno: int, name: str | None) -> Any:
     return text
 
 
-_COMPARE = {"==", "!=", "<", "<=", ">", ">="}
+# Jinja's precedence levels, loosest first (its parse_or ... parse_pow chain).
+_LEVELS = {"or": 1, "and": 2, "+": 5, "-": 5, "~": 6, "*": 7, "/": 7, "//": 7, "%": 7, "**": 8}
+_NOT_LEVEL, _COMPARE_LEVEL = 3, 4
+_LEVELS.update(dict.fromkeys(("==", "!=", "<", "<=", ">", ">=", "in", "not in"), _COMPARE_LEVEL))
 _LITERALS = {"true": "True", "false": "False", "none": "None"}
 _LITERALS.update({"True": "True", "False": "False", "None": "None"})
 _LOOP_ATTRIBUTES = {"index", "index0", "revindex", "revindex0", "first", "last", "length"}
@@ -313,75 +319,60 @@ class ExpressionParser:
         return expression
 
     def parse_or(self) -> str:
-        """``a or b``."""
+        """An expression without ``if``/``else``: all binary operators, ``or`` loosest."""
         if self.lone_operand():
             return self.parse_unary()
-        expression = self.parse_and()
-        while self.skip("name", "or"):
-            expression = f"({expression} or {self.parse_and()})"
-        return expression
+        return self.parse_binary(1)
 
-    def parse_and(self) -> str:
-        """``a and b``."""
-        expression = self.parse_not()
-        while self.skip("name", "and"):
-            expression = f"({expression} and {self.parse_not()})"
-        return expression
-
-    def parse_not(self) -> str:
-        """``not a``."""
-        if self.skip("name", "not"):
-            return f"(not {self.parse_not()})"
-        return self.parse_compare()
-
-    def parse_compare(self) -> str:
-        """Comparison chains: ``a < b <= c``, ``a in b``, ``a not in b``."""
-        parts = [self.parse_math1()]
+    def parse_binary(self, level: int) -> str:
+        """Operators that bind at least as tightly as ``level`` (precedence climbing over
+        Jinja's levels; every operator is left-associative, ``**`` included)."""
+        if level <= _NOT_LEVEL and self.skip("name", "not"):
+            left = f"(not {self.parse_binary(_NOT_LEVEL)})"
+        else:
+            left = self.parse_unary()
         while True:
-            token = self.current
-            if token.kind == "operator" and token.value in _COMPARE:
-                operator = self.advance().value
-            elif self.skip("name", "in"):
-                operator = "in"
-            elif token.kind == "name" and token.value == "not" and self.peek_is("name", "in"):
-                self.position += 2
-                operator = "not in"
+            operator = self.binary_operator()
+            if operator is None or _LEVELS[operator] < level:
+                return left
+            operator_level = _LEVELS[operator]
+            self.position += 2 if operator == "not in" else 1
+            if operator_level == _COMPARE_LEVEL:  # a chain, as Python's: a < b <= c
+                parts = [left, operator, self.parse_binary(_COMPARE_LEVEL + 1)]
+                while self.binary_operator_level() == _COMPARE_LEVEL:
+                    operator = str(self.binary_operator())
+                    self.position += 2 if operator == "not in" else 1
+                    parts += [operator, self.parse_binary(_COMPARE_LEVEL + 1)]
+                left = "(" + " ".join(parts) + ")"
+            elif operator == "~":  # concatenation of strings, markup-aware
+                parts = [left, self.parse_binary(operator_level + 1)]
+                while self.skip("operator", "~"):
+                    parts.append(self.parse_binary(operator_level + 1))
+                left = f"_concat(({', '.join(parts)},))"
             else:
-                break
-            parts += [operator, self.parse_math1()]
-        return parts[0] if len(parts) == 1 else "(" + " ".join(parts) + ")"
+                left = f"({left} {operator} {self.parse_binary(operator_level + 1)})"
+
+    def binary_operator(self) -> str | None:
+        """The binary operator at the next token, if any (``not in`` is two tokens)."""
+        token = self.tokens[self.position]
+        if token.kind == "operator":
+            return token.value if token.value in _LEVELS else None
+        if token.kind == "name":
+            if token.value in ("or", "and", "in"):
+                return str(token.value)
+            if token.value == "not" and self.peek_is("name", "in"):
+                return "not in"
+        return None
+
+    def binary_operator_level(self) -> int:
+        """The precedence level of the next binary operator (0: none)."""
+        operator = self.binary_operator()
+        return 0 if operator is None else _LEVELS[operator]
 
     def peek_is(self, kind: str, value: Any) -> bool:
         """Is the token after the next one ``kind``/``value``?"""
         token = self.tokens[min(self.position + 1, len(self.tokens) - 1)]
         return token.kind == kind and token.value == value
-
-    def parse_binary(self, operators: tuple[str, ...], operand: Callable[[], str]) -> str:
-        """Left-associative binary operators (Jinja's ``**`` is left-associative too)."""
-        expression = operand()
-        while self.current.kind == "operator" and self.current.value in operators:
-            operator = self.advance().value
-            expression = f"({expression} {operator} {operand()})"
-        return expression
-
-    def parse_math1(self) -> str:
-        """``+`` and ``-`` (looser than ``~``)."""
-        return self.parse_binary(("+", "-"), self.parse_concat)
-
-    def parse_concat(self) -> str:
-        """``a ~ b``: both converted to strings (markup-aware)."""
-        parts = [self.parse_math2()]
-        while self.skip("operator", "~"):
-            parts.append(self.parse_math2())
-        return parts[0] if len(parts) == 1 else f"_concat(({', '.join(parts)},))"
-
-    def parse_math2(self) -> str:
-        """``*``, ``/``, ``//`` and ``%``."""
-        return self.parse_binary(("*", "/", "//", "%"), self.parse_pow)
-
-    def parse_pow(self) -> str:
-        """``**``."""
-        return self.parse_binary(("**",), self.parse_unary)
 
     def parse_unary(self, with_filters: bool = True) -> str:
         """Unary ``-``/``+``, then a primary with its postfix operators and filters."""

@@ -537,7 +537,10 @@ class Template:
 
     def _compile(self, source: str) -> tuple[Callable[..., None], dict[str, Callable[..., None]]]:
         environment = self.environment
-        compiled = compile_template(source, self.name, environment.filters, environment.tests)
+        try:
+            compiled = compile_template(source, self.name, environment.filters, environment.tests)
+        except RecursionError:  # thousands of nested brackets or tags
+            raise TemplateSyntaxError("template nested too deeply", None, self.name) from None
         namespace = dict(environment.namespace(self.autoescape))
         namespace.update(
             {local: environment.filters[name] for name, local in compiled.filters.items()}
@@ -553,7 +556,7 @@ class Template:
                 warnings.simplefilter("ignore", SyntaxWarning)
                 code = compile(compiled.source, filename, "exec")
         except (SyntaxError, RecursionError, MemoryError):  # Python's own nesting limits
-            raise TemplateSyntaxError("expression nested too deeply", None, self.name) from None
+            raise TemplateSyntaxError("template nested too deeply", None, self.name) from None
         exec(code, namespace)
         return namespace["root"], namespace["BLOCKS"]
 
