@@ -143,6 +143,15 @@ def test_http_errors_are_never_propagated() -> None:
     assert app.test_client().get("/").status_code == 400
 
 
+def test_trap_http_exceptions_reraises_them_under_testing() -> None:
+    app = new_app(TESTING=True, TRAP_HTTP_EXCEPTIONS=True)
+    app.add_url_rule("/", "index", lambda: abort(400, "trapped"))
+    with pytest.raises(BadRequest, match="trapped"):
+        app.test_client().get("/")
+    app.errorhandler(400)(lambda error: ("handled", 400))
+    assert app.test_client().get("/").text == "handled"  # a handler still wins
+
+
 def test_debug_shows_an_escaped_traceback_and_nothing_interactive() -> None:
     app = new_app(DEBUG=True)
     app.add_url_rule("/boom", "boom", raiser(AppError("<img src=x onerror=alert(1)>")))

@@ -505,15 +505,16 @@ class App:
     def handle_user_exception(self, exception: Exception) -> ResponseValue:
         """An exception from a hook or view: its handler's response, or the HTTP error.
 
-        An ``HTTPError`` without a handler becomes its own error page; any other exception
-        without a handler is re-raised, to become a 500 in ``handle_exception``.
+        An ``HTTPError`` without a handler becomes its own error page (unless
+        ``TRAP_HTTP_EXCEPTIONS`` is set, to debug where an abort comes from); any other
+        exception without a handler is re-raised, to become a 500 in ``handle_exception``.
         """
         if isinstance(exception, RequestRedirect):
             return exception  # a routing redirect is never handled (as Flask)
         handler = self._find_error_handler(exception)
         if handler is not None:
             return handler(exception)
-        if isinstance(exception, HTTPError):
+        if isinstance(exception, HTTPError) and not self.config["TRAP_HTTP_EXCEPTIONS"]:
             return exception
         raise exception
 
