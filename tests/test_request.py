@@ -647,3 +647,66 @@ def test_request_under_the_validator(overrides: dict[str, Any], body: bytes, exp
         iterable.close()  # type: ignore[attr-defined]
     assert captured == ["200 OK"]
     assert text == expected
+
+
+# -- robustness: any environ text gives values or an HTTPError, never a crash ---------------
+
+latin1_text = st.text(st.characters(max_codepoint=0xFF), max_size=40)
+
+
+@given(
+    path=latin1_text,
+    query=latin1_text,
+    cookie=latin1_text,
+    content_type=st.one_of(
+        latin1_text,
+        st.sampled_from(
+            [
+                "application/json",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=b",
+                "multipart/form-data",
+            ]
+        ),
+    ),
+    content_length=st.one_of(latin1_text, st.integers(0, 50).map(str)),
+    body=st.binary(max_size=40),
+)
+def test_any_environ_text_is_handled(
+    path: str, query: str, cookie: str, content_type: str, content_length: str, body: bytes
+) -> None:
+    from tinyweb.errors import HTTPError
+
+    environ = make_environ(
+        body,
+        REQUEST_METHOD="POST",
+        PATH_INFO=path,
+        QUERY_STRING=query,
+        HTTP_COOKIE=cookie,
+        CONTENT_TYPE=content_type,
+        CONTENT_LENGTH=content_length,
+    )
+    request = Request(environ, max_content_length=30)
+    assert request.path.startswith("/")
+    for name in ("args", "cookies", "headers", "url", "full_path", "mimetype_params"):
+        getattr(request, name)
+    for read in (
+        lambda: request.form,
+        lambda: request.files,
+        lambda: request.values,
+        lambda: request.data,
+        lambda: request.get_json(silent=True, force=True),
+    ):
+        try:
+            read()
+        except HTTPError as error:
+            assert error.code in (400, 413)
+    request.close()
+
+
+@pytest.mark.parametrize("bad", ["a\nb", "a\rb", "a\x00b", "a\r\nX-Evil: 1"])
+def test_cr_lf_nul_in_environ_header_values_become_spaces(bad: str) -> None:
+    # RFC 9110 §5.5: replace each CR, LF or NUL in a field value with SP (or reject).
+    headers = Request(make_environ(HTTP_X_TEST=bad)).headers
+    assert headers["X-Test"] == bad.replace("\r", " ").replace("\n", " ").replace("\x00", " ")
+    Response(headers=headers)  # safe to copy into a response

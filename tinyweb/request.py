@@ -443,7 +443,12 @@ class Request:
                 name = key
             else:
                 continue
-            pairs.append((name.replace("_", "-").title(), _wsgi_text(str(value))))
+            text = _wsgi_text(str(value))
+            if not text.isprintable():
+                # RFC 9110 §5.5: CR, LF and NUL in a value are replaced with SP. A real
+                # server never passes them; the view must still stay safe to copy.
+                text = text.replace("\r", " ").replace("\n", " ").replace("\0", " ")
+            pairs.append((name.replace("_", "-").title(), text))
         return Headers(pairs)
 
     @cached_property
