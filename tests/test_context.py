@@ -22,6 +22,7 @@ from tinyweb.context import (
     RequestContext,
     after_this_request,
     current_app,
+    current_app_context,
     current_request_context,
     g,
     has_app_context,
@@ -101,6 +102,7 @@ def test_teardown_receives_the_exception_that_ended_the_block() -> None:
 def test_existing_app_context_of_the_same_app_is_reused() -> None:
     app = StandInApp()
     with app.app_context() as app_context:
+        assert current_app_context() is app_context
         g.user = "ada"
         with app.request_context():
             assert g.user == "ada"  # same g: the request reused the app context

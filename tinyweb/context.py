@@ -276,18 +276,20 @@ class ContextProxy:
 
     def __bool__(self) -> bool:
         try:
-            return bool(self._lookup())
-        except RuntimeError:
+            target = self._lookup()
+        except RuntimeError:  # unbound: no context pushed
             return False
+        return bool(target)
 
     def __str__(self) -> str:
         return str(self._lookup())
 
     def __repr__(self) -> str:
         try:
-            return repr(self._lookup())
+            target = self._lookup()
         except RuntimeError:
             return f"<unbound tinyweb proxy {self._name!r}>"
+        return repr(target)
 
 
 def _app_context(name: str) -> AppContext:
