@@ -254,3 +254,19 @@ def test_any_text_and_status_round_trip(text: str, status: int) -> None:
     assert response.status_code == status
     if status not in (204, 304):
         assert response.data == text.encode("utf-8")
+
+
+def test_import_tinyweb_loads_neither_the_server_nor_the_template_engine() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, tinyweb\n"
+        "lazy = ['tinyweb.server', 'tinyweb.templating', 'tinyweb.static', 'tinyweb.testing']\n"
+        "print([name for name in lazy if name in sys.modules])\n"
+        "assert tinyweb.serve.__module__ == 'tinyweb.server'\n"
+        "assert tinyweb.send_file.__module__ == 'tinyweb.static'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -10,9 +10,10 @@ The names are spelled as Flask spells them, so porting an app is renaming ``flas
 
     from tinyweb import App, request, render_template, redirect, url_for, abort
 
-The server half (``serve``, ``Server``) is imported on first use only: an application
-served by gunicorn or uWSGI never loads tinyweb's sockets and threads, and ``import
-tinyweb`` stays cheap (see benchmarks/bench_app.py).
+The server half (``serve``, ``Server``) and file sending (``send_file``,
+``send_from_directory``) are imported on first use only: an application served by gunicorn
+or uWSGI never loads tinyweb's sockets and threads, and ``import tinyweb`` stays cheap (see
+benchmarks/bench_app.py).
 """
 
 from __future__ import annotations
@@ -57,13 +58,21 @@ __all__: list[str] = [
     "render_template",
     "render_template_string",
     "request",
+    "send_file",
+    "send_from_directory",
     "serve",
     "session",
     "url_for",
 ]
 
-# name -> module, for the server half: imported on first access (PEP 562).
-_LAZY_NAMES = {"serve": "tinyweb.server", "Server": "tinyweb.server"}
+# name -> module, imported on first access (PEP 562): the server half, and file sending
+# (mimetypes, email.utils), which most requests never need.
+_LAZY_NAMES = {
+    "serve": "tinyweb.server",
+    "Server": "tinyweb.server",
+    "send_file": "tinyweb.static",
+    "send_from_directory": "tinyweb.static",
+}
 
 
 def __getattr__(name: str) -> Any:
