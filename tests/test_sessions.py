@@ -282,6 +282,16 @@ def test_fallback_key_verifies_and_new_key_signs() -> None:
         SessionSerializer("old secret").loads(resigned)
 
 
+def test_changing_the_key_at_runtime_takes_effect() -> None:
+    app = new_app(SECRET_KEY="first")
+    client = app.test_client()
+    client.post("/set", json={"a": 1})
+    app.config.update(SECRET_KEY="second", SECRET_KEY_FALLBACKS=["first"])
+    assert client.get("/get").json == {"a": 1}
+    app.config.update(SECRET_KEY="third", SECRET_KEY_FALLBACKS=None)
+    assert client.get("/get").json == {}
+
+
 def test_cookie_of_a_retired_key_is_refused() -> None:
     old_cookie = SessionSerializer("old secret").dumps({"user_id": 7})
     client = new_app(SECRET_KEY="new secret").test_client()
@@ -512,6 +522,8 @@ TAGGED_VALUES: dict[str, Any] = {
     "dict_with_dict_tag_key": {" di": {" b": "x"}},
     "two_keys_with_tags": {" t": 1, " b": 2},
     "nested": {"list": [(1, 2), {"bytes": b"x"}], "empty": {}},
+    "text_that_looks_like_a_tag": '{" t":[1]}',
+    "list_of_tag_lookalikes": ['{" b":"x"}', {"k": '{" d":1}'}],
 }
 
 
