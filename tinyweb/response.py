@@ -396,38 +396,39 @@ class Response:
         content_type: str | None = None,
         direct_passthrough: bool = False,
     ) -> None:
-        if headers is None:
-            fields = self._first_fields(mimetype, content_type)
-            self.headers = Headers.from_checked_fields(fields)
-        else:
-            self.headers = Headers(headers)
-            if content_type is None and mimetype is None and "Content-Type" in self.headers:
-                pass  # the caller's Content-Type stands
-            else:
-                for name, value in self._first_fields(mimetype, content_type):
-                    self.headers.set(name, value)  # replaces the caller's Content-Type
         if status is None:
             status = self.default_status
         # Known int codes are one dict lookup; a string or an odd code takes the parser.
         self._status_code, self._status = _STATUS_LINES.get(status) or _status_line(status)
+        if headers is None:
+            fields = self._first_fields(mimetype, content_type)
+            self.headers = Headers.from_checked_fields(fields)
+        else:
+            self.headers = self._given_headers(headers, mimetype, content_type)
         # With direct_passthrough the iterable goes to the server as it is (for example a
         # wsgi.file_wrapper, which a server may send with sendfile()).
         if direct_passthrough:
             self.direct_passthrough = True
         self.response: Iterable[Any]
-        if isinstance(response, str):  # the common case first: one encode, no lookups
+        if isinstance(response, str) and headers is None:
+            # The common case, kept flat: one encode, one append to the fresh fields.
             data = response.encode(self.charset)
             self.response = [data]
-            if headers is None:  # fresh fields: no Content-Length to replace, digits only
-                fields.append(("Content-Length", str(len(data))))
-            else:
-                self.headers.set("Content-Length", str(len(data)))
-        elif response is None:
-            self.response = []
-        elif isinstance(response, (bytes, bytearray)):
+            fields.append(("Content-Length", str(len(data))))
+        elif isinstance(response, (str, bytes, bytearray)):
             self.set_data(response)
         else:
-            self.response = response
+            self.response = [] if response is None else response
+
+    def _given_headers(
+        self, headers: HeadersSource, mimetype: str | None, content_type: str | None
+    ) -> Headers:
+        """The caller's headers, with a Content-Type unless they bring their own."""
+        given = Headers(headers)
+        if content_type is not None or mimetype is not None or "Content-Type" not in given:
+            for name, value in self._first_fields(mimetype, content_type):
+                given.set(name, value)
+        return given
 
     def _first_fields(
         self, mimetype: str | None, content_type: str | None
