@@ -303,6 +303,13 @@ def test_get_data_buffers_a_streamed_body_once() -> None:
     assert call(response)[2] == b"ab"
 
 
+def test_buffering_a_streamed_body_closes_it() -> None:
+    body = TrackedBody([b"a", "b"])
+    response = Response(body)
+    assert response.data == b"ab"
+    assert body.closed
+
+
 def test_close_without_a_server() -> None:
     body = TrackedBody([b"x"])
     response = Response(body)

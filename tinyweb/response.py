@@ -479,7 +479,9 @@ class Response:
     def get_data(self, as_text: bool = False) -> Any:
         """The whole body as bytes (or text); a streamed body is read and buffered first."""
         if not isinstance(self.response, list):
-            self.response = [self._encode(chunk) for chunk in self.response]
+            streamed = self.response
+            self.response = [self._encode(chunk) for chunk in streamed]
+            _close_all(streamed, ())  # consumed: release it now (PEP 3333 close())
         data = b"".join(self._encode(chunk) for chunk in self.response)
         return data.decode(self.charset) if as_text else data
 
