@@ -32,6 +32,7 @@ SEEDS = [
     "{% include 'nav.html' %}{# comment #}{% raw %}{{ raw }}{% endraw %}",
     "{%- if x -%}  {{- y -}}  {%- endif -%}",
     "{% set v %}<b>{{ a }}</b>{% endset %}{{ v }}{{ a if b else c }}{{ not a and b or c }}",
+    "{% import 'base.html' as m %}{% from 'nav.html' import x as y %}{% set ns = namespace(a=1) %}{% set ns.a = 2 %}",
     "{{ users|sort(attribute='name')|first }}{{ d.items()|list }}{{ 'a %s'|format(1) }}",
 ]
 FRAGMENTS = [

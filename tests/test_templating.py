@@ -22,6 +22,7 @@ from tinyweb.templating import (
     FileSystemLoader,
     SecurityError,
     Template,
+    TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
     UndefinedError,
@@ -130,6 +131,8 @@ STATEMENTS = [
     ("block_set_filter", "{% set v | upper %}ab{% endset %}{{ v }}", "AB"),
     ("set_in_loop_does_not_leak", "{% set y = 1 %}{% for i in pair %}{% set y = i %}{{ y }}{% endfor %}{{ y }}", "121"),
     ("set_in_if_is_visible", "{% if true %}{% set y = 5 %}{% endif %}{{ y }}", "5"),
+    ("namespace_carries_values_out_of_loops",
+     "{% set ns = namespace(count=0) %}{% for i in items %}{% set ns.count = ns.count + 1 %}{% endfor %}{{ ns.count }}", "3"),
     ("macro_defaults", "{% macro m(a, b=2) %}[{{ a }}{{ b }}]{% endmacro %}{{ m(1) }}{{ m(1, 3) }}{{ m(b=4, a='<') }}{{ m() }}",
      "[12][13][&lt;4][2]"),
     ("macro_varargs_kwargs", "{% macro m() %}{{ varargs }}{{ kwargs }}{% endmacro %}{{ m(1, 2, k=3) }}", "(1, 2){&#39;k&#39;: 3}"),
@@ -146,6 +149,8 @@ TEMPLATES = {
     "mid.html": "{% extends 'base.html' %}{% block title %}Mid-{{ super() }}{% endblock %}"
     "{% block inner %}[{{ super() }}]{% endblock %}",
     "setter.html": "{% set who = 'inc' %}{{ who }}",
+    "forms.html": "{% macro field(name, value='') %}<input name={{ name }} value={{ value }}>{% endmacro %}"
+    "{% set version = 3 %}text is not exported{% macro show() %}[{{ n }}]{% endmacro %}",
 }
 NAV = "<nav><a>a</a><a>&lt;b&gt;</a><a>c</a>{}</nav>"
 
@@ -166,6 +171,12 @@ INHERITANCE = [
     ("include_ignore_missing", "{% include 'nope.html' ignore missing %}ok", "ok"),
     ("include_first_found", "{% include ['nope.html', 'setter.html'] %}", "inc"),
     ("blocks_without_parent", "{% block a %}A{% block b %}B{% endblock b %}{% endblock %}", "AB"),
+    ("import_as_module", "{% import 'forms.html' as forms %}{{ forms.field('a', '<') }}{{ forms.version }}",
+     "<input name=a value=&lt;>3"),
+    ("from_import_with_alias", "{% from 'forms.html' import field, version as v %}{{ field('b') }}{{ v }}", "<input name=b value=>3"),
+    ("import_missing_name_is_undefined", "{% from 'forms.html' import nothing %}[{{ nothing }}]", "[]"),
+    ("import_without_context_by_default", "{% from 'forms.html' import show %}{{ show() }}", "[]"),
+    ("import_with_context", "{% from 'forms.html' import show with context %}{{ show() }}", "[7]"),
     ("block_does_not_see_loop_variable", "{% for i in items %}{% block x %}[{{ i }}]{% endblock %}{% endfor %}", "[][][]"),
 ]
 
@@ -334,6 +345,11 @@ def test_dict_loader_reload_and_missing() -> None:
         env.get_template("b.html")
     with pytest.raises(TemplateNotFound):
         render("{% include 'nope.html' %}")
+
+
+def test_only_namespaces_take_attribute_assignments() -> None:
+    with pytest.raises(TemplateError):
+        render("{% set d2 = {} %}{% set d2.x = 1 %}")
 
 
 def test_macro_argument_errors() -> None:

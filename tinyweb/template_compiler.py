@@ -377,34 +377,27 @@ class Compiler(ExpressionParser):
             end = self.parse_nested(body, _END_TAGS["for"])
         finally:
             self.function.frame = outer
-        self.write_loop_head(head, body, frame, (targets, iterable, loop), tag.lineno, end)
+        if end == "else":
+            head.line(f"{loop}_ran = False", tag.lineno)
+            body.parts.insert(0, (body.indent, f"{loop}_ran = True", tag.lineno))
+        self.write_loop_head(head, frame, (targets, iterable, tag.lineno))
         if end == "else":
             self.end_of_tag("else")
             self.emit(f"if not {loop}_ran:", self.current.lineno)
             end = self.parse_nested(self.builder.section(self.builder.indent + 1), ("endfor",))
         self.closing_tag(end, tag)
 
-    def write_loop_head(
-        self,
-        head: CodeBuilder,
-        body: CodeBuilder,
-        frame: Frame,
-        parts: tuple[str, str, str],
-        lineno: int,
-        end: str,
-    ) -> None:
+    def write_loop_head(self, head: CodeBuilder, frame: Frame, parts: tuple[str, str, int]) -> None:
         """The ``for`` line, with a ``LoopContext`` only when the body reads ``loop``."""
-        targets, iterable, loop = parts
-        if end == "else":
-            head.line(f"{loop}_ran = False", lineno)
-            body.parts.insert(0, (body.indent, f"{loop}_ran = True", lineno))
-        if "loop" in frame.used_specials:
-            if loop in self.full_loops:
-                head.line(f"{loop} = _Loop({iterable})", lineno)
-                iterable = loop
-            head.line(f"for {loop}_i, ({targets}) in enumerate({iterable}):", lineno)
-        else:
+        targets, iterable, lineno = parts
+        loop = frame.specials["loop"]
+        if "loop" not in frame.used_specials:
             head.line(f"for {targets} in {iterable}:", lineno)
+            return
+        if loop in self.full_loops:
+            head.line(f"{loop} = _Loop({iterable})", lineno)
+            iterable = loop
+        head.line(f"for {loop}_i, ({targets}) in enumerate({iterable}):", lineno)
 
     def parse_assign_target(self) -> tuple[list[str], bool]:
         """Names to assign (``a`` or ``a, b`` or ``(a, b)``) and whether it is a tuple."""
@@ -421,13 +414,19 @@ class Compiler(ExpressionParser):
         for name in names:
             if name in ("true", "false", "none", "True", "False", "None"):
                 self.fail(f"cannot assign to {name!r}")
-        if self.at("operator", "."):
-            self.fail("assigning to attributes (namespace) is not supported")
         return names, is_tuple
 
     def parse_set_tag(self, tag: Token) -> None:
         """``{% set x = value %}`` or the block form ``{% set x %}...{% endset %}``."""
         names, is_tuple = self.parse_assign_target()
+        if not is_tuple and self.skip("operator", "."):  # {% set ns.attribute = value %}
+            attribute = str(self.expect("name").value)
+            target = self.frame.resolve(names[0])
+            self.expect("operator", "=")
+            value = self.parse_tuple()
+            self.end_of_tag("set")
+            self.emit(f"_set_attribute({target}, {attribute!r}, {value})", tag.lineno)
+            return
         if self.skip("operator", "="):
             value = self.parse_tuple()
             self.end_of_tag("set")
@@ -507,18 +506,52 @@ class Compiler(ExpressionParser):
         ignore_missing = self.skip("name", "ignore")
         if ignore_missing:
             self.expect("name", "missing")
-        context = "ctx"
-        if self.skip("name", "without"):
-            context = "None"
-            self.expect("name", "context")
-        elif self.skip("name", "with"):
-            self.expect("name", "context")
+        context = self.parse_context_clause(default=True)
         self.end_of_tag("include")
-        if context == "ctx":
-            context = self.context_with_locals()
         if not self.suppressed():
             buffer = self.function.buffer
             self.emit(f"_include({template}, {context}, {buffer}, {ignore_missing})", tag.lineno)
+
+    def parse_context_clause(self, default: bool) -> str:
+        """``with context`` / ``without context`` as the context expression to pass."""
+        with_context = default
+        if self.at("name", "with") or self.at("name", "without"):
+            with_context = self.advance().value == "with"
+            self.expect("name", "context")
+        return self.context_with_locals() if with_context else "None"
+
+    def parse_import_tag(self, tag: Token) -> None:
+        """``{% import "forms.html" as forms %}``: the template's macros as attributes."""
+        template = self.parse_expression()
+        self.expect("name", "as")
+        name = str(self.expect("name").value)
+        context = self.parse_context_clause(default=False)
+        self.end_of_tag("import")
+        local = self.frame.bind(name, initialise=True)
+        self.emit(f"{local} = _import({template}, {context})", tag.lineno)
+        self.export([name], [local], tag.lineno)
+
+    def parse_from_tag(self, tag: Token) -> None:
+        """``{% from "forms.html" import field, button as b %}``."""
+        template = self.parse_expression()
+        self.expect("name", "import")
+        names: list[tuple[str, str]] = []
+        while not names or self.skip("operator", ","):
+            if self.at("name", "with") or self.at("name", "without") or self.at("block_end"):
+                break
+            imported = str(self.expect("name").value)
+            alias = str(self.expect("name").value) if self.skip("name", "as") else imported
+            if imported.startswith("_"):
+                self.fail(f"names starting with an underscore cannot be imported: {imported!r}")
+            names.append((imported, alias))
+        context = self.parse_context_clause(default=False)
+        self.end_of_tag("from")
+        module = self.new_name("_module")
+        self.emit(f"{module} = _import({template}, {context})", tag.lineno)
+        for imported, alias in names:
+            local = self.frame.bind(alias, initialise=True)
+            self.emit(f"{local} = _attr({module}, {imported!r})", tag.lineno)
+            self.export([alias], [local], tag.lineno)
 
     def context_with_locals(self) -> str:
         """The context plus the local names visible here (an include sees loop variables)."""

@@ -189,6 +189,17 @@ class Macro:
         return f"<Macro {self.name!r}>"
 
 
+class Namespace(types.SimpleNamespace):
+    """``namespace(count=0)``: the one object templates may assign attributes to
+    (``{% set ns.count = ns.count + 1 %}`` carries a value out of a loop)."""
+
+
+def _set_attribute(target: Any, name: str, value: Any) -> None:
+    if not isinstance(target, Namespace) or name.startswith("_"):
+        raise TemplateError(f"cannot assign attribute {name!r} on a non-namespace object")
+    setattr(target, name, value)
+
+
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
@@ -260,6 +271,8 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_super": render_super,
         "_load": environment.get_template,
         "_include": environment._include,
+        "_import": environment._import,
+        "_set_attribute": _set_attribute,
         "_render_parent": _render_parent,
     }
 
@@ -454,7 +467,7 @@ class Environment:
                 raise ValueError("undefined must be 'default', 'strict' or an Undefined class")
             undefined = StrictUndefined if undefined == "strict" else Undefined
         self.undefined: type[Undefined] = undefined
-        self.globals: dict[str, Any] = {"range": range, "dict": dict}
+        self.globals: dict[str, Any] = {"range": range, "dict": dict, "namespace": Namespace}
         self.filters: dict[str, Callable[..., Any]] = dict(FILTERS)
         self.tests: dict[str, Callable[..., bool]] = dict(TESTS)
         self.cache: dict[str, Template] = {}
@@ -506,6 +519,24 @@ class Environment:
         if not ignore_missing:
             raise TemplateNotFound(", ".join(map(str, names)))
 
+    def _import(self, name: Any, ctx: dict[str, Any] | None) -> types.SimpleNamespace:
+        """Run template ``name`` for its top-level macros and sets (``{% import %}``)."""
+        template = self.get_template(name)
+        if ctx is None and template.module is not None:
+            return template.module  # without context, a template's exports never change
+        context = dict(self.globals) if ctx is None else dict(ctx)
+        before = set(context)
+        template.root(context, template.new_blocks(), [])
+        exports = {
+            key: value for key, value in context.items() if key not in before or ctx is not None
+        }
+        module = types.SimpleNamespace(
+            **{key: exports[key] for key in exports if not key.startswith("_")}
+        )
+        if ctx is None:
+            template.module = module
+        return module
+
 
 _default_environment: list[Environment] = []
 
@@ -532,6 +563,7 @@ class Template:
             environment = _default_environment[0]
         self.environment, self.name, self.filename = environment, name, filename
         self.uptodate = uptodate
+        self.module: types.SimpleNamespace | None = None  # exports, for {% import %}
         self.autoescape = environment.select_autoescape(name)
         self.root, self.blocks = self._compile(source)
 
