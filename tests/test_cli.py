@@ -106,6 +106,12 @@ def test_load_errors_are_clear(project: Path, target: str | None, message: str) 
         cli.load_app(target)
 
 
+def test_a_missing_import_inside_the_module_shows_its_own_error(project: Path) -> None:
+    (project / "cliproject.py").write_text("import clip\n")
+    with pytest.raises(ModuleNotFoundError, match="clip"):
+        cli.load_app("cliproject:app")
+
+
 def test_main_reports_errors_with_exit_status_2(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -79,9 +79,12 @@ def _import(module_name: str) -> Any:
     try:
         return importlib.import_module(module_name)
     except ModuleNotFoundError as error:
-        if error.name and module_name.startswith(error.name):
+        # The named module (or a package on its path) is missing: a user mistake. Anything
+        # else is the module's own import failing: show that traceback as it is.
+        missing = error.name or ""
+        if module_name == missing or module_name.startswith(missing + "."):
             raise NoAppError(f"could not import {module_name!r}: {error}") from None
-        raise  # the module exists but imports something missing: show the traceback
+        raise
 
 
 def _find_in_module(module: Any, expression: str) -> Any:
