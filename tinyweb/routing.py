@@ -586,9 +586,17 @@ class Router:
         new_rule = Rule(
             rule, endpoint, shown, bool(strict_slashes), arguments, explicit, tuple(segments)
         )
-        self._check(new_rule)
-        node = self._root
+        # Find every conflict before changing anything, so a failed add leaves no trace:
+        # follow the existing nodes (checking names), then check the rules at the end.
+        node, depth = self._root, 0
         for segment in segments:
+            child = node.find_child(segment, rule)
+            if child is None:
+                break
+            node, depth = child, depth + 1
+        if depth == len(segments) and node.terminal is not None:
+            node.terminal.check(new_rule)
+        for segment in segments[depth:]:
             node = node.add_child(segment)
         if node.terminal is None:
             node.terminal = _Terminal()
@@ -598,14 +606,6 @@ class Router:
         self._rules.append(new_rule)
         self._by_endpoint.setdefault(endpoint, []).append(new_rule)
         return new_rule
-
-    def _check(self, rule: Rule) -> None:
-        """Find every conflict before changing anything, so a failed add leaves no trace."""
-        node: Optional[_Node] = self._root
-        for segment in rule.segments:
-            node = node.find_child(segment, rule.rule) if node is not None else None
-        if node is not None and node.terminal is not None:
-            node.terminal.check(rule)
 
     def __iter__(self) -> Iterator[Rule]:
         """The rules in registration order (for a ``routes`` command)."""
