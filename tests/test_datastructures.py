@@ -79,6 +79,14 @@ def test_multidict_mutation() -> None:
     assert list(data) == ["a"]
 
 
+def test_multidict_update_extends_like_werkzeug() -> None:
+    data = MultiDict([("a", "1")])
+    data.update({"a": "2"}, [("b", "3")], c="4")
+    assert list(data.items(multi=True)) == [("a", "1"), ("a", "2"), ("b", "3"), ("c", "4")]
+    assert data.poplist("a") == ["1", "2"]
+    assert data.poplist("a") == []
+
+
 def test_multidict_views_and_copies() -> None:
     data = MultiDict([("a", "1"), ("b", "2"), ("a", "3")])
     assert list(data.keys()) == ["a", "b"]

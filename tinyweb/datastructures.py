@@ -137,6 +137,17 @@ class MultiDict(MutableMapping[K, V]):
         """Append one more value for ``key`` (``d[key] = v`` replaces them all instead)."""
         self._lists.setdefault(key, []).append(value)
 
+    def update(self, *sources: Any, **values: V) -> None:
+        """Add the values of other mappings or pairs, keeping existing ones (Werkzeug's
+        semantics: ``update`` extends; use ``d[key] = v`` or ``setlist`` to replace)."""
+        for source in (*sources, values):
+            for key, value in MultiDict(source).items(multi=True):
+                self.add(key, value)
+
+    def poplist(self, key: K) -> list[V]:
+        """Remove ``key`` and return all its values (empty list when missing)."""
+        return self._lists.pop(key, [])
+
     def setlist(self, key: K, values: Iterable[V]) -> None:
         """Replace the values of ``key``; an empty list removes the key."""
         new_values = list(values)
