@@ -292,6 +292,12 @@ def test_changing_the_key_at_runtime_takes_effect() -> None:
     assert client.get("/get").json == {}
 
 
+def test_a_single_fallback_key_given_as_text_works() -> None:
+    client = new_app(SECRET_KEY="new secret", SECRET_KEY_FALLBACKS="old secret").test_client()
+    client.set_cookie("session", SessionSerializer("old secret").dumps({"a": 1}))
+    assert client.get("/get").json == {"a": 1}
+
+
 def test_cookie_of_a_retired_key_is_refused() -> None:
     old_cookie = SessionSerializer("old secret").dumps({"user_id": 7})
     client = new_app(SECRET_KEY="new secret").test_client()
@@ -523,6 +529,7 @@ TAGGED_VALUES: dict[str, Any] = {
     "two_keys_with_tags": {" t": 1, " b": 2},
     "nested": {"list": [(1, 2), {"bytes": b"x"}], "empty": {}},
     "text_that_looks_like_a_tag": '{" t":[1]}',
+    "lone_surrogate_and_non_ascii": "\ud800 é ✓ 𝄞 \x00",
     "list_of_tag_lookalikes": ['{" b":"x"}', {"k": '{" d":1}'}],
 }
 

@@ -192,12 +192,13 @@ def _untag_one(tag: str, item: Any) -> Any:
 def dumps_session_data(data: Mapping[str, Any]) -> bytes:
     """The session dict as compact tagged JSON, UTF-8 (``TypeError`` for what JSON lacks)."""
     text = json.dumps(_tag_dict(data), separators=(",", ":"), ensure_ascii=False)
-    return text.encode("utf-8")
+    # surrogatepass: a lone surrogate in a str ("\ud800") is valid Python text; keep it.
+    return text.encode("utf-8", "surrogatepass")
 
 
 def loads_session_data(payload: bytes) -> dict[str, Any]:
     """The session dict from ``dumps_session_data`` output; ``ValueError`` if it is not one."""
-    text = payload.decode("utf-8")
+    text = payload.decode("utf-8", "surrogatepass")
     data = json.loads(text)
     # Every tag is written as '{" x":', so text without '{" ' has none and the walk that
     # undoes tags can be skipped (it is most of the decoding time of a typical session).
@@ -263,7 +264,9 @@ class SessionSerializer:
         )
         return signed_text + "." + self._signature(self.signing_key, signed_text)
 
-    def loads(self, cookie: str, max_age: float | None = None, now: float | None = None) -> Any:
+    def loads(
+        self, cookie: str, max_age: float | None = None, now: float | None = None
+    ) -> dict[str, Any]:
         """The dict inside ``cookie``; ``BadSignature`` unless it is intact, ours and fresh.
 
         ``max_age`` (seconds) limits how long ago it may have been signed.
@@ -559,7 +562,10 @@ class SecureCookieSessionInterface(SessionInterface):
         secret_key = _setting(app, "SECRET_KEY")
         if not secret_key:
             return None
-        keys = (secret_key, *(_setting(app, "SECRET_KEY_FALLBACKS") or ()))
+        fallbacks = _setting(app, "SECRET_KEY_FALLBACKS") or ()
+        if isinstance(fallbacks, (str, bytes)):  # one key, not a list of one-letter keys
+            fallbacks = (fallbacks,)
+        keys = (secret_key, *fallbacks)
         cached = self._cached
         if cached is None or cached[0] != keys:
             cached = (keys, SessionSerializer(secret_key, keys[1:], self.salt))
@@ -602,7 +608,8 @@ class SecureCookieSessionInterface(SessionInterface):
         if not self.should_set_cookie(app, session):
             return
         serializer = self.get_signing_serializer(app)
-        assert serializer is not None  # open_session gave a null session otherwise
+        if serializer is None:  # SECRET_KEY was removed while this request was handled
+            raise RuntimeError("The session cannot be saved: SECRET_KEY is not set")
         value = serializer.dumps(data)
         expires = self.get_expiration_time(app, session)
         response.set_cookie(name, value, expires=expires, **attributes)
