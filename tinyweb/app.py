@@ -215,8 +215,12 @@ class App:
             raise AssertionError(
                 f"View function mapping is overwriting an existing endpoint function: {endpoint}"
             )
-        self.router.add(rule, endpoint, methods=[m.upper() for m in methods],
-                        strict_slashes=strict_slashes)  # fmt: skip
+        self.router.add(
+            rule,
+            endpoint,
+            methods=[method.upper() for method in methods],
+            strict_slashes=strict_slashes,
+        )
         if view_func is not None:
             self.view_functions[endpoint] = view_func
 
@@ -545,9 +549,11 @@ class App:
         """Log an unhandled exception with its traceback to ``app.logger``."""
         current = current_request_context().request
         self.logger.error(
-            "Exception on %s [%s]", current.path, current.method,
+            "Exception on %s [%s]",
+            current.path,
+            current.method,
             exc_info=(type(exception), exception, exception.__traceback__),
-        )  # fmt: skip
+        )
 
     def _find_error_handler(self, exception: BaseException) -> ErrorHandler | None:
         """The registered handler for this exception: by status code first, then by the
@@ -732,9 +738,12 @@ class App:
     # -- running ---------------------------------------------------------------------------
 
     def run(
-        self, host: str = "127.0.0.1", port: int = 8000, debug: bool | None = None,
+        self,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        debug: bool | None = None,
         **server_options: Any,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Serve the app with tinyweb's own server until interrupted (Ctrl-C).
 
         For development; in production, run ``python -m tinyweb run module:app`` or put
