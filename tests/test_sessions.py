@@ -328,6 +328,7 @@ def test_missing_secret_key_reads_empty(secret: Any) -> None:
         lambda: session.setdefault("a", 1),
         lambda: session.pop("a", None),
         lambda: session.clear(),
+        lambda: setattr(session, "permanent", True),
         lambda: flash("hello"),
     ],
 )

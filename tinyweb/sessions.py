@@ -454,6 +454,15 @@ class MissingSecretKeySession(NullSession):
     __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail
     __ior__ = _fail
 
+    @property
+    def permanent(self) -> bool:
+        """Always False: there is nothing to keep."""
+        return False
+
+    @permanent.setter
+    def permanent(self, value: bool) -> None:
+        self._fail()
+
 
 # -- the interface the app calls -------------------------------------------------------------
 
