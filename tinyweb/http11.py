@@ -178,6 +178,7 @@ NEED_DATA: Literal[Sentinel.NEED_DATA] = Sentinel.NEED_DATA
 PAUSED: Literal[Sentinel.PAUSED] = Sentinel.PAUSED
 
 Headers = list[tuple[bytes, bytes]]
+Buffer = Union[bytes, bytearray]
 
 
 @dataclass(frozen=True)
@@ -394,10 +395,10 @@ class RequestParser:
         end = buffer.find(b"\r\n\r\n", self._section_search_from)
         if end < 0:
             return self._incomplete_head()
-        head = bytes(buffer[: end + 4])
+        # Parsed in place (the regexes take start and stop indices), then dropped.
+        request = _parse_head(buffer, end + 4, self.limits)
         del buffer[: end + 4]
         self._section_search_from = 0  # the trailer section search starts afresh
-        request = _parse_head(head, self.limits)
         self._remaining = request.content_length or 0
         self._state = _CHUNK_LINE if request.framing is _CHUNKED else _BODY
         return request
@@ -546,17 +547,18 @@ class RequestParser:
 # ---------------------------------------------------------------------------------------
 
 
-def _parse_head(head: bytes, limits: Limits) -> RequestHead:
-    """Validate a complete head (request line through the final CRLF CRLF)."""
-    line_end = head.find(b"\n")
-    method, target, version = _parse_request_line(head, line_end, limits)
-    _check_header_section(head, line_end, line_end, limits)
-    fields = _parse_field_lines(head, line_end + 1, len(head) - 2, limits)
+def _parse_head(buffer: Buffer, head_end: int, limits: Limits) -> RequestHead:
+    """Validate the complete head ``buffer[:head_end]`` (it ends with CRLF CRLF)."""
+    line_end = buffer.find(b"\n", 0, head_end)
+    method, target, version = _parse_request_line(buffer, line_end, limits)
+    if head_end - line_end - 1 > limits.max_header_section:  # rare: only then the order
+        _check_header_section(buffer[:head_end], line_end, line_end, limits)  # of checks
+    fields = _parse_field_lines(buffer, line_end + 1, head_end - 2, limits)
     return _interpret_head(method, target, version, fields, limits)
 
 
 def _parse_request_line(
-    buffer: bytes | bytearray, line_end: int, limits: Limits
+    buffer: Buffer, line_end: int, limits: Limits
 ) -> tuple[bytes, bytes, bytes]:
     """``(method, target, version)`` of the request line ending with the LF at line_end."""
     if line_end - 1 > limits.max_request_line:
@@ -578,9 +580,7 @@ def _parse_request_line(
     return method, target, b"1.0" if minor == b"0" else b"1.1"
 
 
-def _check_header_section(
-    buffer: bytes | bytearray, line_end: int, search_from: int, limits: Limits
-) -> None:
+def _check_header_section(buffer: Buffer, line_end: int, search_from: int, limits: Limits) -> None:
     """The checks a header section gets before its end is known, in input order.
 
     A bare LF LF (a head that will never end in CRLF CRLF) within the limit is a 400;
@@ -593,7 +593,7 @@ def _check_header_section(
         raise ProtocolError(431, "header section too large")
 
 
-def _parse_field_lines(section: bytes, start: int, stop: int, limits: Limits) -> Headers:
+def _parse_field_lines(section: Buffer, start: int, stop: int, limits: Limits) -> Headers:
     """The ``(name, value)`` pairs of the field lines in ``section[start:stop]``.
 
     Fast path: one ``findall`` validates and splits every line at C speed (measured: the
@@ -626,7 +626,7 @@ _FIELD_LINE_ERRORS = (
 )
 
 
-def _field_line_error(lines: bytes) -> ProtocolError:
+def _field_line_error(lines: Buffer) -> ProtocolError:
     """Name the first rule a field section breaks."""
     for pattern, reason in _FIELD_LINE_ERRORS:
         if pattern.search(lines):
@@ -650,9 +650,12 @@ def _interpret_head(
         raise ProtocolError(400, "invalid Host field")
     elif not authority:
         authority = hosts[0]
-    framing, content_length = _framing(version, special, limits)
+    if b"transfer-encoding" in special or b"content-length" in special:
+        framing, content_length = _framing(version, special, limits)
+    else:
+        framing, content_length = _NO_BODY, None  # never read to EOF (RFC 9112 §6.3)
     connection = special.get(b"connection")
-    tokens = _list_elements(connection) if connection is not None else []
+    tokens = _list_elements(connection) if connection is not None else ()
     if version == b"1.1":
         keep_alive = b"close" not in tokens
     else:
