@@ -256,14 +256,19 @@ def test_any_text_and_status_round_trip(text: str, status: int) -> None:
         assert response.data == text.encode("utf-8")
 
 
-def test_import_tinyweb_loads_neither_the_server_nor_the_template_engine() -> None:
+def test_import_tinyweb_and_a_plain_request_load_no_optional_module() -> None:
     import subprocess
     import sys
 
+    lazy = ["tinyweb.server", "tinyweb.templating", "tinyweb.static", "tinyweb.sessions"]
     script = (
-        "import sys, tinyweb\n"
-        "lazy = ['tinyweb.server', 'tinyweb.templating', 'tinyweb.static', 'tinyweb.testing']\n"
-        "print([name for name in lazy if name in sys.modules])\n"
+        "import io, sys, tinyweb\n"
+        "app = tinyweb.App('light')\n"
+        "app.add_url_rule('/', 'index', lambda: 'hi')\n"
+        "environ = {'REQUEST_METHOD': 'GET', 'PATH_INFO': '/', 'SERVER_NAME': 'x',\n"
+        "           'SERVER_PORT': '80', 'wsgi.input': io.BytesIO(), 'wsgi.url_scheme': 'http'}\n"
+        "assert b''.join(app(environ, lambda status, headers: None)) == b'hi'\n"
+        f"print([name for name in {lazy!r} if name in sys.modules])\n"
         "assert tinyweb.serve.__module__ == 'tinyweb.server'\n"
         "assert tinyweb.send_file.__module__ == 'tinyweb.static'\n"
     )

@@ -63,7 +63,7 @@ def test_app_context_gives_current_app_and_g_but_not_request() -> None:
             request.path  # noqa: B018
 
 
-def test_null_session_reads_empty_and_refuses_writes_in_a_view() -> None:
+def test_without_secret_key_the_session_reads_empty_and_refuses_writes() -> None:
     app = new_app()
 
     @app.get("/read")
@@ -79,8 +79,60 @@ def test_null_session_reads_empty_and_refuses_writes_in_a_view() -> None:
     assert client.get("/read").text == "None"
     assert client.get("/write").status_code == 500
     app.testing = True
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+    with pytest.raises(RuntimeError, match="no secret key was set"):
         client.get("/write")
+
+
+def test_session_round_trip_through_the_signed_cookie() -> None:
+    app = new_app(SECRET_KEY="test secret")
+
+    @app.post("/login")
+    def login() -> str:
+        session["user"] = request.args["name"]
+        return "ok"
+
+    @app.get("/me")
+    def me() -> str:
+        return str(session.get("user"))
+
+    client = app.test_client()
+    assert client.get("/me").text == "None"
+    login_response = client.post("/login?name=ada")
+    assert "session=" in login_response.headers["Set-Cookie"]
+    assert "Cookie" in login_response.headers["Vary"]
+    assert client.get("/me").text == "ada"
+    app.secret_key = "another secret"  # the old cookie's signature no longer verifies
+    assert client.get("/me").text == "None"
+
+
+def test_flash_and_get_flashed_messages_in_a_template() -> None:
+    from tinyweb import flash
+    from tinyweb.rendering import render_template_string
+
+    app = new_app(SECRET_KEY="test secret")
+
+    @app.post("/save")
+    def save() -> str:
+        flash("Saved.", "info")
+        return "saved"
+
+    @app.get("/page")
+    def page() -> str:
+        return render_template_string(
+            "{% for category, message in get_flashed_messages(with_categories=true) %}"
+            "[{{ category }}: {{ message }}]{% endfor %}"
+        )
+
+    client = app.test_client()
+    client.post("/save")
+    assert client.get("/page").text == "[info: Saved.]"
+    assert client.get("/page").text == ""  # shown once
+
+
+def test_an_untouched_session_without_cookies_sends_nothing() -> None:
+    app = new_app(SECRET_KEY="test secret")
+    response = app.test_client().get("/")
+    assert "Set-Cookie" not in response.headers and "Vary" not in response.headers
 
 
 # (url_for arguments, environ overrides, expected URL)

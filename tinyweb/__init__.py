@@ -10,10 +10,11 @@ The names are spelled as Flask spells them, so porting an app is renaming ``flas
 
     from tinyweb import App, request, render_template, redirect, url_for, abort
 
-The server half (``serve``, ``Server``) and file sending (``send_file``,
-``send_from_directory``) are imported on first use only: an application served by gunicorn
-or uWSGI never loads tinyweb's sockets and threads, and ``import tinyweb`` stays cheap (see
-benchmarks/bench_app.py).
+The server half (``serve``, ``Server``), file sending (``send_file``,
+``send_from_directory``) and sessions (``flash``, ``get_flashed_messages``; the
+``session`` proxy opens one on first use) are imported on first use only: an application
+served by gunicorn or uWSGI never loads tinyweb's sockets and threads, and ``import
+tinyweb`` stays cheap (see benchmarks/bench_app.py).
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ __all__: list[str] = [
     "abort",
     "after_this_request",
     "current_app",
+    "flash",
     "g",
+    "get_flashed_messages",
     "has_app_context",
     "has_request_context",
     "jsonify",
@@ -65,13 +68,15 @@ __all__: list[str] = [
     "url_for",
 ]
 
-# name -> module, imported on first access (PEP 562): the server half, and file sending
-# (mimetypes, email.utils), which most requests never need.
+# name -> module, imported on first access (PEP 562): the server half, file sending
+# (mimetypes, email.utils) and sessions (hmac, hashlib), which many apps never need.
 _LAZY_NAMES = {
     "serve": "tinyweb.server",
     "Server": "tinyweb.server",
     "send_file": "tinyweb.static",
     "send_from_directory": "tinyweb.static",
+    "flash": "tinyweb.sessions",
+    "get_flashed_messages": "tinyweb.sessions",
 }
 
 

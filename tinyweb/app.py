@@ -43,7 +43,6 @@ from urllib.parse import quote
 from tinyweb.config import DEFAULT_CONFIG, Config
 from tinyweb.context import (
     AppContext,
-    NullSessionInterface,
     RequestContext,
     current_app,
     current_request_context,
@@ -89,9 +88,6 @@ class App:
     request_class: type[Request] = Request
     response_class: type[Response] = Response
     default_config: dict[str, Any] = DEFAULT_CONFIG
-    # The session backend: read-only empty sessions until a real interface is installed
-    # (tinyweb.sessions, signed cookies). Flask's SessionInterface shape.
-    session_interface: Any = NullSessionInterface()
 
     def __init__(
         self,
@@ -116,6 +112,7 @@ class App:
         self.error_handler_spec: dict[
             str | None, dict[int | None, dict[type[BaseException], ErrorHandler]]
         ] = {}
+        self._session_interface: Any = None
         self._template_environment: Environment | None = None
         self._logger: logging.Logger | None = None
 
@@ -159,6 +156,23 @@ class App:
     @secret_key.setter
     def secret_key(self, value: Any) -> None:
         self.config["SECRET_KEY"] = value
+
+    @property
+    def session_interface(self) -> Any:
+        """How sessions are opened and saved (Flask's ``SessionInterface`` shape).
+
+        Default: signed cookies (``tinyweb.sessions.SecureCookieSessionInterface``),
+        imported on first use; assign another interface to store sessions elsewhere.
+        """
+        if self._session_interface is None:
+            from tinyweb.sessions import SecureCookieSessionInterface
+
+            self._session_interface = SecureCookieSessionInterface()
+        return self._session_interface
+
+    @session_interface.setter
+    def session_interface(self, interface: Any) -> None:
+        self._session_interface = interface
 
     @property
     def logger(self) -> logging.Logger:
@@ -464,9 +478,10 @@ class App:
             for scope in reversed(self._scopes()):
                 for function in reversed(self.after_request_funcs.get(scope, ())):
                     response = function(response)
-        interface = self.session_interface
-        # A null interface saves nothing, so an untouched session is never even opened.
-        if not isinstance(interface, NullSessionInterface):
+        # The session opens on first use. A request that never touched it and sent no
+        # cookie has no session to save or refresh, so it skips the machinery entirely.
+        if context.session_opened or "HTTP_COOKIE" in context.request.environ:
+            interface = self.session_interface
             if not interface.is_null_session(context.session):
                 interface.save_session(self, context.session, response)
         return response

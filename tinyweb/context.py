@@ -21,9 +21,10 @@ Rules:
 - Imports nothing from tinyweb: the app is duck-typed (``app.do_teardown_request``,
   ``app.session_interface``, ...), so this module can be read on its own.
 - Using a proxy with no context pushed raises a ``RuntimeError`` that says what to do.
-- The session has no real implementation here: ``NullSession`` is what ``session`` is until
-  an app installs a real ``session_interface``; reading it gives an empty mapping and
-  writing to it raises an error that explains what is missing.
+- The session itself lives in ``tinyweb.sessions``; this module only opens it on first use
+  (through ``app.session_interface``). ``NullSession`` is the read-only stand-in when the
+  interface cannot open one (no ``SECRET_KEY``): reading gives an empty mapping, writing
+  raises an error that explains what is missing.
 
 Usage::
 
@@ -381,18 +382,17 @@ def after_this_request(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 class NullSession(dict):  # type: ignore[type-arg]
-    """The session of an app without a session backend: readable (empty), never writable.
+    """A read-only, empty session: what ``session`` is when none could be opened.
 
     Writing raises a ``RuntimeError`` that says what is missing, instead of silently
-    dropping the data at the end of the request.
+    dropping the data at the end of the request. ``tinyweb.sessions`` subclasses it with
+    a message about ``SECRET_KEY``.
     """
 
     def _fail(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise RuntimeError(
-            "The session is unavailable: this app has no session backend. Sessions need "
-            "app.config['SECRET_KEY'] set to a long random secret and a session interface "
-            "(tinyweb's signed-cookie sessions, tinyweb.sessions) installed as "
-            "app.session_interface."
+            "The session is read-only: the app's session interface opened no session for "
+            "this request. With tinyweb's signed-cookie sessions, set app.config['SECRET_KEY']."
         )
 
     __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail
@@ -401,27 +401,3 @@ class NullSession(dict):  # type: ignore[type-arg]
     modified = False
     accessed = False
     new = False
-
-
-class NullSessionInterface:
-    """A session interface that stores nothing (Flask's ``SessionInterface`` shape).
-
-    ``App.session_interface`` starts as this; ``tinyweb.sessions`` provides a real one.
-    """
-
-    null_session_class = NullSession
-
-    def open_session(self, app: Any, request: Any) -> Any:
-        """No backend: no session to open; the context falls back to ``make_null_session``."""
-        return None
-
-    def make_null_session(self, app: Any) -> NullSession:
-        """A fresh read-only, empty session."""
-        return self.null_session_class()
-
-    def is_null_session(self, session: object) -> bool:
-        """Whether ``session`` is the stand-in that cannot be saved."""
-        return isinstance(session, self.null_session_class)
-
-    def save_session(self, app: Any, session: Any, response: Any) -> None:
-        """Nothing to save."""

@@ -3,7 +3,8 @@ environment an ``App`` creates for its ``templates/`` folder.
 
 Where it fits: the template engine (``tinyweb.templating``) knows nothing about apps or
 requests; this module is the bridge. It gives every template the globals a Flask template
-expects (``request``, ``session``, ``g``, ``config``, ``url_for``) and runs the app's
+expects (``request``, ``session``, ``g``, ``config``, ``url_for``,
+``get_flashed_messages``) and runs the app's
 context processors before each render.
 
 Rules:
@@ -11,8 +12,8 @@ Rules:
   never renders HTML never loads it.
 - ``request``, ``session`` and ``g`` are the context-local proxies, so one environment
   serves every request and thread.
-- ``get_flashed_messages`` is not a global yet: it arrives with sessions (``flash`` needs
-  a session to store messages in); a template that calls it fails loudly.
+- ``get_flashed_messages`` (``tinyweb.sessions``) is a global too, so a layout can show
+  flashed messages.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def create_environment(app: App) -> Environment:
     None (the default) while ``DEBUG`` is on.
     """
     from tinyweb.app import url_for
+    from tinyweb.sessions import get_flashed_messages
     from tinyweb.templating import Environment, FileSystemLoader
 
     folder = os.path.join(app.root_path, app.template_folder or "templates")
@@ -43,7 +45,12 @@ def create_environment(app: App) -> Environment:
         auto_reload=app.debug if auto_reload is None else bool(auto_reload),
     )
     environment.globals.update(
-        url_for=url_for, request=request, session=session, g=g, config=app.config
+        url_for=url_for,
+        get_flashed_messages=get_flashed_messages,
+        request=request,
+        session=session,
+        g=g,
+        config=app.config,
     )
     return environment
 
