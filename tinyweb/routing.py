@@ -158,7 +158,7 @@ def _parse_rule(
     if "//" in rule:
         raise RuleError(f"empty segment ('//') in rule {rule!r}")
     names = tuple(name for segment in segments for name in segment.names)
-    if len(set(names)) != len(names):
+    if len(names) > 1 and len(set(names)) != len(names):
         raise RuleError(f"a variable name appears twice in rule {rule!r}")
     return segments, names
 
@@ -309,25 +309,23 @@ class _Terminal:
             raise RuleError(f"rule {rule.rule!r} {problem}")
 
     def add(self, rule: Rule) -> None:
-        """Add ``rule`` (``check`` has passed) and re-index the methods."""
+        """Add ``rule`` (``check`` has passed: its methods are new here) to the indexes."""
         self.rules.append(rule)
         # Updated in place: Router._static shares the handlers dict.
-        self.allowed = _index_by_method(self.rules, self.handlers)
+        _index_by_method(rule, self.handlers)
+        self.allowed = self.allowed | rule.methods | {"OPTIONS"}
         if not rule.strict_slashes:
-            loose = [rule for rule in self.rules if not rule.strict_slashes]
-            self.loose_allowed = _index_by_method(loose, self.loose_handlers)
+            _index_by_method(rule, self.loose_handlers)
+            self.loose_allowed = self.loose_allowed | rule.methods | {"OPTIONS"}
 
 
-def _index_by_method(rules: list[Rule], handlers: dict[str, Rule]) -> frozenset[str]:
-    """Fill ``handlers`` (method -> rule; HEAD answered by GET unless registered, RFC 9110
-    §9.3.2) and return the Allow set, which always has OPTIONS (answered automatically)."""
-    handlers.clear()
-    for rule in rules:
-        for method in rule.explicit_methods:
-            handlers[method] = rule
-    if "GET" in handlers:
-        handlers.setdefault("HEAD", handlers["GET"])
-    return frozenset(handlers) | {"OPTIONS"} if handlers else frozenset()
+def _index_by_method(rule: Rule, handlers: dict[str, Rule]) -> None:
+    """Add ``rule`` to ``handlers`` (method -> rule): HEAD is answered by the GET rule
+    unless a rule registers HEAD itself (RFC 9110 §9.3.2), whichever comes first."""
+    for method in rule.explicit_methods:
+        handlers[method] = rule  # an explicit HEAD replaces the one GET implied
+    if "GET" in rule.explicit_methods:
+        handlers.setdefault("HEAD", rule)
 
 
 class _Node:
