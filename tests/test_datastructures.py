@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tinyweb.datastructures import FileStorage, Headers, MultiDict
+from tinyweb.datastructures import FileStorage, Headers, ImmutableMultiDict, MultiDict
 
 # -- MultiDict -------------------------------------------------------------------------------
 
@@ -101,6 +101,39 @@ def test_multidict_views_and_copies() -> None:
     assert duplicate == MultiDict([("a", "1"), ("a", "3"), ("a", "4"), ("b", "2")])
     assert len(data) == 2
     assert "MultiDict" in repr(data)
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda data: data.__setitem__("a", "x"),
+        lambda data: data.__delitem__("a"),
+        lambda data: data.add("a", "x"),
+        lambda data: data.setlist("a", ["x"]),
+        lambda data: data.setdefault("z", "x"),
+        lambda data: data.update({"a": "x"}),
+        lambda data: data.pop("a"),
+        lambda data: data.poplist("a"),
+        lambda data: data.popitem(),
+        lambda data: data.clear(),
+    ],
+)
+def test_immutable_multidict_refuses_every_change(mutate: object) -> None:
+    data = ImmutableMultiDict([("a", "1"), ("a", "2")])
+    with pytest.raises(TypeError, match="immutable"):
+        mutate(data)  # type: ignore[operator]
+    assert list(data.items(multi=True)) == [("a", "1"), ("a", "2")]
+
+
+def test_immutable_multidict_reads_hashes_and_copies() -> None:
+    data = ImmutableMultiDict({"a": ["1", "2"]})
+    assert data["a"] == "1" and data.getlist("a") == ["1", "2"]
+    assert hash(data) == hash(ImmutableMultiDict([("a", "1"), ("a", "2")]))
+    copy = data.copy()
+    assert type(copy) is MultiDict
+    copy.add("a", "3")
+    assert data.getlist("a") == ["1", "2"]
+    assert repr(data).startswith("ImmutableMultiDict(")
 
 
 pairs_strategy = st.lists(st.tuples(st.text(max_size=5), st.text(max_size=5)), max_size=20)

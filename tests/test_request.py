@@ -167,6 +167,26 @@ def test_query_string_parsing(query: str, expected: list[tuple[str, str]]) -> No
     assert list(Request(make_environ(QUERY_STRING=query)).args.items(multi=True)) == expected
 
 
+@pytest.mark.parametrize("attribute", ["args", "form", "files", "cookies", "values"])
+def test_client_data_is_immutable(attribute: str) -> None:
+    environ = make_environ(
+        b"a=1",
+        REQUEST_METHOD="POST",
+        QUERY_STRING="q=1",
+        HTTP_COOKIE="c=1",
+        CONTENT_TYPE="application/x-www-form-urlencoded",
+        CONTENT_LENGTH="3",
+    )
+    data = getattr(Request(environ), attribute)
+    with pytest.raises(TypeError, match="immutable"):
+        data["x"] = "1"
+    with pytest.raises(TypeError):
+        data.add("x", "1")
+    copy = data.copy()
+    copy["x"] = "1"  # a copy is an ordinary MultiDict
+    assert copy["x"] == "1"
+
+
 def test_args_get_with_type() -> None:
     args = Request(make_environ(QUERY_STRING="page=2&size=x")).args
     assert args.get("page", 1, type=int) == 2

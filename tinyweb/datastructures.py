@@ -62,8 +62,9 @@ class MultiDict(MutableMapping[K, V]):
                 else:
                     self._lists[key] = [value]
         else:
+            lists = self._lists  # not self.add(): an immutable subclass builds this way too
             for key, value in mapping_or_pairs:
-                self.add(key, value)
+                lists.setdefault(key, []).append(value)
 
     # -- the Mapping protocol: one value per key ------------------------------------------
 
@@ -188,8 +189,8 @@ class MultiDict(MutableMapping[K, V]):
         return {key: list(values) for key, values in self._lists.items()}
 
     def copy(self) -> MultiDict[K, V]:
-        """A shallow copy (new lists, same value objects)."""
-        return type(self)(self)
+        """A shallow, mutable copy (new lists, same value objects)."""
+        return MultiDict(self)
 
     def pop(self, key: K, *default: Any) -> Any:
         """Remove ``key`` and return its first value (or ``default`` when missing)."""
@@ -198,6 +199,30 @@ class MultiDict(MutableMapping[K, V]):
         if default:
             return default[0]
         raise KeyError(key)
+
+
+class ImmutableMultiDict(MultiDict[K, V]):
+    """A ``MultiDict`` that refuses changes: ``request.args``, ``form``, ``cookies``.
+
+    They describe what the client sent, so changing them is a bug (Flask raises too).
+    ``copy()`` gives a mutable ``MultiDict``::
+
+        >>> args = ImmutableMultiDict([("page", "2")])
+        >>> args["page"] = "3"
+        Traceback (most recent call last):
+        TypeError: 'ImmutableMultiDict' objects are immutable
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(f"{type(self).__name__!r} objects are immutable")
+
+    __setitem__ = __delitem__ = add = setlist = setdefault = _refuse
+    update = pop = poplist = popitem = clear = _refuse
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.items(multi=True)))
 
 
 # -- Headers ---------------------------------------------------------------------------------
@@ -485,4 +510,4 @@ class FileStorage:
         return f"<{type(self).__name__}: {self.filename!r} ({self.content_type!r})>"
 
 
-__all__ = ["FileStorage", "Headers", "MultiDict"]
+__all__ = ["FileStorage", "Headers", "ImmutableMultiDict", "MultiDict"]

@@ -209,8 +209,8 @@ def dump_cookie(
 
     ::
 
-        >>> dump_cookie("theme", "dark", max_age=0)
-        'theme=dark; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/'
+        >>> dump_cookie("theme", "dark", samesite="lax")
+        'theme=dark; Path=/; SameSite=Lax'
     """
     if not _TOKEN.fullmatch(key):
         raise ValueError(f"Invalid cookie name {key!r}: it must be an RFC 9110 token")
