@@ -51,7 +51,9 @@ class MultiDict(MutableMapping[K, V]):
         self._lists: dict[K, list[V]] = {}
         if mapping_or_pairs is None:
             return
-        if isinstance(mapping_or_pairs, MultiDict):
+        if type(mapping_or_pairs) is list:
+            self._add_pairs(mapping_or_pairs)  # a list of pairs: skip the ABC checks below
+        elif isinstance(mapping_or_pairs, MultiDict):
             for key, values in mapping_or_pairs._lists.items():
                 self._lists[key] = list(values)
         elif isinstance(mapping_or_pairs, Mapping):
@@ -62,9 +64,16 @@ class MultiDict(MutableMapping[K, V]):
                 else:
                     self._lists[key] = [value]
         else:
-            lists = self._lists  # not self.add(): an immutable subclass builds this way too
-            for key, value in mapping_or_pairs:
-                lists.setdefault(key, []).append(value)
+            self._add_pairs(mapping_or_pairs)
+
+    def _add_pairs(self, pairs: Iterable[tuple[K, V]]) -> None:
+        # Not self.add(): the immutable subclass is filled this way too.
+        lists = self._lists
+        for key, value in pairs:
+            if key in lists:
+                lists[key].append(value)
+            else:
+                lists[key] = [value]  # cheaper than setdefault(key, []), which builds a list
 
     # -- the Mapping protocol: one value per key ------------------------------------------
 
