@@ -556,6 +556,14 @@ def test_percent_2f_is_a_slash_once_decoded() -> None:
     assert router.build("user", {"name": "a%2Fb"}) == "/users/a%252Fb"
 
 
+def test_an_empty_router_and_an_unknown_first_segment_are_not_found() -> None:
+    assert outcome(Router(), "/", "GET") == (404, None)
+    assert outcome(Router(), "/x", "OPTIONS") == (404, None)
+    router = router_with(("/a/<x>", "a", ["POST"]))
+    assert outcome(router, "/wp-admin/setup.php", "GET") == (404, None)
+    assert outcome(router, "/a/1", "GET") == (405, ["OPTIONS", "POST"])
+
+
 def test_empty_path_info_is_the_root_and_a_relative_path_is_not_found() -> None:
     router = router_with(("/", "index"))
     assert router.match("", "GET") == ("index", {})

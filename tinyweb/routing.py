@@ -646,7 +646,11 @@ class Router:
             if path:
                 raise NotFound()
             path = "/"  # PEP 3333: an app mounted at SCRIPT_NAME may get an empty PATH_INFO
-        search = _Search(path.split("/"), method)
+        segments = path.split("/")
+        top = self._root.static.get("")  # the node after the leading "/"
+        if top is None or (not top.dynamic and segments[1] and segments[1] not in top.static):
+            raise NotFound()  # an unknown first segment, the usual 404 (/wp-admin, /.env)
+        search = _Search(segments, method)
         try:
             rule = search.run(self._root, 0)
         except _SlashRequired:
