@@ -307,6 +307,7 @@ class RequestParser:
         self._reset_request()
 
     def _reset_request(self) -> None:
+        """Forget the previous request (its state, not its leftover bytes)."""
         self._remaining = 0  # body bytes (Content-Length) or chunk bytes still to come
         self._body_size = 0  # decoded chunked body so far, for max_body_size
         self._empty_lines = 0
@@ -342,8 +343,26 @@ class RequestParser:
         if self._error is not None:
             raise self._error
         try:
-            while True:  # each step returns an event, or None when it changed the state
-                event = self._step()
+            # Each step returns an event, or None when it changed the state. An if-chain on
+            # identity, most frequent states first, inlined here: Enum.__hash__ is Python
+            # code in CPython <= 3.11 (a dict keyed by state cost ~0.5 µs per event), and a
+            # separate dispatch method another ~0.2 µs.
+            while True:
+                state = self._state
+                if state is _HEAD:
+                    event = self._next_head()
+                elif state is _BODY:
+                    event = self._next_body()
+                elif state is _CHUNK_DATA:
+                    event = self._next_chunk_data()
+                elif state is _CHUNK_LINE:
+                    event = self._next_chunk_line()
+                elif state is _CHUNK_END:
+                    event = self._next_chunk_end()
+                elif state is _TRAILERS:
+                    event = self._next_trailers()
+                else:
+                    return PAUSED if state is _PAUSED else ConnectionClosed()
                 if event is not None:
                     return event
         except ProtocolError as error:
@@ -358,24 +377,6 @@ class RequestParser:
             raise RuntimeError("start_next_request() is only valid after EndOfMessage")
         self._state = _HEAD
         self._reset_request()
-
-    def _step(self) -> Event | None:
-        # An if-chain on identity, most frequent states first: Enum.__hash__ is Python code
-        # in CPython <= 3.11, so a dict keyed by state cost ~0.5 µs per event.
-        state = self._state
-        if state is _HEAD:
-            return self._next_head()
-        if state is _BODY:
-            return self._next_body()
-        if state is _CHUNK_DATA:
-            return self._next_chunk_data()
-        if state is _CHUNK_LINE:
-            return self._next_chunk_line()
-        if state is _CHUNK_END:
-            return self._next_chunk_end()
-        if state is _TRAILERS:
-            return self._next_trailers()
-        return PAUSED if state is _PAUSED else ConnectionClosed()
 
     def _need_data(self, waiting_for: str) -> Literal[Sentinel.NEED_DATA]:
         """NEED_DATA, unless the peer has closed: then the message is truncated (400)."""
