@@ -195,12 +195,11 @@ def do_truncate(
 ) -> str:
     """Cut to ``length`` characters (unless within ``leeway``), at a word unless
     ``killwords``, ending with ``end``."""
-    text = value if value.__class__ is str else soft_str(value)
-    if len(text) <= length + leeway:
-        return text
+    if len(value) <= length + leeway:  # as Jinja: no conversion, short values pass as they are
+        return value  # type: ignore[no-any-return]
     if killwords:
-        return text[: length - len(end)] + end
-    return text[: length - len(end)].rsplit(" ", 1)[0] + end
+        return value[: length - len(end)] + end  # type: ignore[no-any-return]
+    return value[: length - len(end)].rsplit(" ", 1)[0] + end  # type: ignore[no-any-return]
 
 
 @pass_autoescape
@@ -224,7 +223,7 @@ def do_indent(value: Any, width: int | str = 4, first: bool = False, blank: bool
     """Indent every line but the first (unless ``first``) and blank ones (unless ``blank``)."""
     indentation: str = width if isinstance(width, str) else " " * width
     newline = "\n"
-    text = soft_str(value)
+    text = value  # as Jinja: not converted, so indenting a number is an error
     if isinstance(text, Markup):
         indentation, newline = Markup(indentation), Markup(newline)
     lines = (text + newline).splitlines()
