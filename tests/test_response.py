@@ -448,6 +448,17 @@ def test_oversized_cookie_warns() -> None:
     with pytest.warns(UserWarning, match="browsers may ignore"):
         Response().set_cookie("big", "x" * 5000)
 
+    class Unlimited(Response):
+        max_cookie_size = 0
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Unlimited().set_cookie("big", "x" * 5000)
+
+
+def test_max_age_is_whole_seconds() -> None:
+    assert "Max-Age=90;" in dump_cookie("a", max_age=90.7, expires="x")
+
 
 cookie_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 

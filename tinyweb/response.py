@@ -204,8 +204,11 @@ def dump_cookie(
     httponly: bool = False,
     samesite: str | None = None,
     partitioned: bool = False,
+    max_size: int = MAX_COOKIE_SIZE,
 ) -> str:
     """One ``Set-Cookie`` header value (RFC 6265 §4.1); ``ValueError`` on unsafe input.
+
+    A header longer than ``max_size`` gets a warning (0 turns the check off).
 
     ::
 
@@ -214,8 +217,10 @@ def dump_cookie(
     """
     if not _TOKEN.fullmatch(key):
         raise ValueError(f"Invalid cookie name {key!r}: it must be an RFC 9110 token")
-    if isinstance(max_age, datetime.timedelta):
-        max_age = int(max_age.total_seconds())
+    if max_age is not None:  # RFC 6265 §5.2.2: Max-Age is an integer number of seconds
+        max_age = int(
+            max_age.total_seconds() if isinstance(max_age, datetime.timedelta) else max_age
+        )
     attributes = [f"{key}={quote_cookie_value(value)}"]
     if domain:
         domain = domain.partition(":")[0].lstrip(".")
@@ -241,10 +246,10 @@ def dump_cookie(
     header_value = "; ".join(attributes)
     if "\r" in header_value or "\n" in header_value or "\0" in header_value:
         raise ValueError("Cookie attributes must not contain CR, LF or NUL")
-    if len(header_value) > MAX_COOKIE_SIZE:
+    if max_size and len(header_value) > max_size:
         warnings.warn(
             f"The {key!r} cookie is {len(header_value)} bytes; browsers may ignore cookies "
-            f"over {MAX_COOKIE_SIZE} bytes",
+            f"over {max_size} bytes",
             stacklevel=3,
         )
     return header_value
@@ -611,7 +616,7 @@ class Response:
             "Set-Cookie",
             dump_cookie(
                 key, value, max_age, expires, path, domain, secure, httponly, samesite,
-                partitioned,
+                partitioned, self.max_cookie_size,
             ),
         )  # fmt: skip
 
