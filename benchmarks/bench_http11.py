@@ -36,7 +36,7 @@ from tinyweb.http11 import Data, EndOfMessage, RequestParser
 COOKIE = (
     b"sessionid=3f9a1c0e7b2d4a6f8e1c3b5a7d9f0e2c; csrftoken=Xq7Lp2Zr9Tn4Wk1Vb6Hm3Js8Dc5Fg0Ya;"
     b" theme=dark; lang=en-GB; _ga=GA1.2.1234567890.1700000000; _gid=GA1.2.987654321.1700000000;"
-    b" consent=analytics%3Dtrue%2Cads%3Dfalse"
+    b" consent=analytics%3Dtrue%2Cads%3Dfalse%2Cpersonalisation%3Dfalse"
 )
 BROWSER_GET = (
     b"GET /articles/2024/11/how-http-parsers-work?page=2&sort=newest HTTP/1.1\r\n"
