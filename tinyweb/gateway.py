@@ -24,6 +24,7 @@ RFC 9110 §10.1.1 (100-continue), §7.6.1 (hop-by-hop fields), ``/work/shared/HT
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -141,11 +142,14 @@ class InputError(OSError):
         """Keep the status next to the human reason."""
         super().__init__(reason)
         self.status = status
-        self.reason = reason
 
 
 class ClientDisconnected(InputError):
     """The client closed the connection (or timed out) before sending the whole body."""
+
+
+def _nothing() -> None:
+    """What ``close()`` does for an iterable that has none."""
 
 
 class _ConnectionLost(Exception):
@@ -363,9 +367,7 @@ class FileWrapper:
 
     def close(self) -> None:
         """Close the wrapped file (PEP 3333: the server calls this)."""
-        close = getattr(self.file, "close", None)
-        if close is not None:
-            close()
+        getattr(self.file, "close", _nothing)()
 
     def remaining_size(self) -> int | None:
         """Bytes left from the current position if this is a regular file, else None."""
@@ -560,7 +562,7 @@ class Exchange:
         self._choose_framing()
         if self.may_keep_alive is not None and not self.may_keep_alive():
             self.keep_alive = False
-        if not self.body.started and self._unread_body():
+        if not self.body.started and not self.body.finished and self._continue_is_due(self.head):
             # We never said 100 Continue, so the client may or may not send the body:
             # the connection's next bytes are unknowable. RFC 9110 §10.1.1 lets us close.
             self.keep_alive = False
@@ -576,16 +578,10 @@ class Exchange:
         version = "HTTP/1.0" if self.http10 else "HTTP/1.1"
         return _format_head(self.status, self.reason, tuple(self.headers + extra), version)
 
-    def _unread_body(self) -> bool:
-        return not self.body.finished and self._continue_is_due(self.head)
-
     def _send_head(self, first_chunk: bytes) -> None:
         head = self._head_bytes()  # ValueError for a bad header: still nothing sent -> 500
         self.headers_sent = True
-        body = self._frame(first_chunk)
-        self._send_raw(head + body if len(body) < 65536 else head)
-        if len(body) >= 65536:
-            self._send_raw(body)
+        self._send_raw(head + self._frame(first_chunk))  # one segment for small responses
 
     def _send_body(self, data: bytes) -> None:
         body = self._frame(data)
@@ -632,9 +628,7 @@ class Exchange:
             try:
                 self._send_result(result)
             finally:
-                close = getattr(result, "close", None)
-                if close is not None:
-                    close()
+                getattr(result, "close", _nothing)()  # PEP 3333: in every case
         except _ConnectionLost:
             self.keep_alive = False  # the client left; nothing to tell anyone
         except Exception as error:
@@ -651,14 +645,11 @@ class Exchange:
                 return
         for chunk in result:
             self.write(chunk)
-            if not self.keep_alive and self.framing is Framing.LENGTH and self._length_met():
-                break
+            if not self.keep_alive and self.body_bytes == self.content_length:
+                break  # a Content-Length overrun was cut: nothing more can be sent
         if not self.status:
             raise AssertionError("the application returned without calling start_response()")
         self._finish_body()
-
-    def _length_met(self) -> bool:
-        return self.body_bytes >= (self.content_length or 0)
 
     def _send_file(self, wrapper: FileWrapper) -> bool:
         """Send a real file with ``Channel.sendfile``; False to fall back to iteration."""
@@ -682,23 +673,19 @@ class Exchange:
     def _fail(self, error: Exception) -> None:
         """An exception escaped the application: answer 500 if we still can, else close."""
         self.keep_alive = False
-        status = 500
-        if isinstance(error, ClientDisconnected) or self.body.error is not None:
-            input_error = self.body.error or error
-            if isinstance(input_error, ClientDisconnected):
-                return  # nobody to answer
-            status = getattr(input_error, "status", 400)
-        else:
+        input_error = self.body.error or (error if isinstance(error, InputError) else None)
+        if input_error is None:
             method, target = self.environ["REQUEST_METHOD"], self.environ["REQUEST_URI"]
             error_log.error("error in WSGI application (%s %s)", method, target, exc_info=error)
+        elif isinstance(input_error, ClientDisconnected):
+            return  # nobody to answer
         if self.headers_sent:
             return  # the client sees a truncated response and a closed connection
-        self.status = status
-        try:
-            self.channel.send(error_response(status))
+        # A body that broke a limit while the app read it gets its own status (413, 400).
+        self.status = input_error.status if input_error is not None else 500
+        with contextlib.suppress(OSError):
+            self.channel.send(error_response(self.status))
             self.headers_sent = True
-        except OSError:
-            pass
 
 
 # Fast path: an application sends the same status line and headers again and again (the

@@ -111,16 +111,7 @@ class Phase(enum.Enum):
 class Connection:
     """One client connection: its socket, parser, phase and current deadline."""
 
-    __slots__ = (
-        "channel",
-        "deadline",
-        "info",
-        "parser",
-        "phase",
-        "read_timeout",
-        "socket",
-        "write_timeout",
-    )
+    __slots__ = "channel deadline info parser phase read_timeout socket write_timeout".split(" ")
 
     def __init__(self, sock: socket.socket, info: gateway.ConnectionInfo, options: ServerOptions):
         """Wrap an accepted, non-blocking socket."""
@@ -604,17 +595,14 @@ class Server:
             if worker.is_alive():
                 error_log.warning("%s did not finish; abandoning it", worker.name)
         self._workers.clear()
-        self._take_back_returned_after_stop()
+        while self._returned:
+            self._returned.popleft().close()
         for connection in list(self._connections):
             connection.close()
         self._connections.clear()
         for closable in (self._listener, self._wake_reader, self._wake_writer):
             closable.close()
         self._selector.close()
-
-    def _take_back_returned_after_stop(self) -> None:
-        while self._returned:
-            self._returned.popleft().close()
 
 
 def access_entry(head: http11.RequestHead, outcome: gateway.Outcome, remote_addr: str) -> str:
