@@ -285,7 +285,10 @@ def test_content_length_is_digits_only(value: str, expected: int | None) -> None
         ('a="x\\073y\\054z"', [("a", "x;y,z")]),  # octal escapes from Set-Cookie quoting
         ('a="\\303\\251"', [("a", "é")]),
         ('a="q\\"b\\\\"', [("a", 'q"b\\')]),
-        ('a="', [("a", '"')]),  # a lone quote is a value, not an error
+        ('a="', []),  # an unterminated quote fits no cookie-pair: dropped, not guessed
+        ("a=b c; d=1", [("d", "1")]),  # a bare value holds no space (RFC 6265 §4.1.1)
+        ('a=x"y; d=1', [("d", "1")]),
+        ("a b=1; d=1", [("d", "1")]),
         ("a=caf\xc3\xa9", [("a", "café")]),
         ("a=\xff", [("a", "\ufffd")]),
         ("a=b=c", [("a", "b=c")]),

@@ -133,6 +133,15 @@ def parse_query_string(query: str) -> ImmutableMultiDict[str, str]:
 
 # -- cookies ---------------------------------------------------------------------------------
 
+# One "name=value" piece of a Cookie header (RFC 6265 §4.2.1 cookie-pair, read leniently:
+# spaces around "=" are ignored and "=value" may be missing). The name holds no separator;
+# the value is a quoted-string or a run without spaces, quotes or ";". Pieces that do not fit
+# are dropped, as Werkzeug 3 does, rather than guessed at.
+_COOKIE_PAIR = re.compile(
+    r'[ \t]*(?P<name>[^ \t=";]+)'
+    r'(?:[ \t]*=[ \t]*(?P<value>"(?:[^"\\]|\\.)*"|[^ \t";]*))?'
+    r"[ \t]*"
+)
 # Inside a quoted cookie value: "\ooo" (an octal byte) or "\x" (the character x).
 _COOKIE_ESCAPE = re.compile(rb"\\([0-3][0-7][0-7]|.)", re.DOTALL)
 
@@ -154,19 +163,20 @@ def parse_cookie_header(header: str) -> ImmutableMultiDict[str, str]:
     """Parse a ``Cookie`` header (RFC 6265 §5.4) into a MultiDict.
 
     Pairs without a name are dropped (RFC 6265 §5.2 step 5, "ignore the set-cookie-string"
-    when the name is empty); a pair without ``=`` has the value ``""``. A repeated name
-    keeps every value; ``[name]`` gives the first, which RFC 6265 §5.4 step 2 orders as the
-    one with the longest path::
+    when the name is empty), and so are pairs that do not fit the cookie-pair grammar (a bare
+    value with a space or a quote in it); a pair without ``=`` has the value ``""``. A
+    repeated name keeps every value; ``[name]`` gives the first, which RFC 6265 §5.4 step 2
+    orders as the one with the longest path::
 
-        >>> parse_cookie_header('theme=dark; =x; id="a\\\\073b"')
+        >>> parse_cookie_header('theme=dark; =x; id="a\\\\073b"; bad=a b')
         ImmutableMultiDict([('theme', 'dark'), ('id', 'a;b')])
     """
     cookies: list[tuple[str, str]] = []
-    for pair in header.split(";"):
-        name, _, value = pair.partition("=")
-        name = name.strip(" \t")
-        if name:
-            cookies.append((_wsgi_text(name), _cookie_value(value.strip(" \t"))))
+    for piece in header.split(";"):
+        match = _COOKIE_PAIR.fullmatch(piece)
+        if match is not None:
+            name, value = match.group("name", "value")
+            cookies.append((_wsgi_text(name), _cookie_value(value or "")))
     return ImmutableMultiDict(cookies)
 
 
