@@ -33,7 +33,7 @@ import jinja2
 
 from tinyweb import templating
 
-ROUNDS = 15
+ROUNDS = 20
 
 # -- Data -------------------------------------------------------------------------------
 
