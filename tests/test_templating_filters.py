@@ -97,6 +97,12 @@ FILTERS = [
      "6 13 A c"),
     ("unique", "{{ ['a', 'A', 'b', 'a']|unique|join }}", "ab"),
     ("string", "{{ 1|string ~ 2 }}", "12"),
+    ("map_attribute", "{{ users|map(attribute='name')|join(', ') }}", "Ann, Bob"),
+    ("map_filter", "{{ ['a', 'b']|map('upper')|join }} {{ users|map(attribute='x', default='-')|join }}", "AB --"),
+    ("select_reject", "{{ [1, 2, 3, 4]|select('odd')|list }} {{ [1, 2, 3, 4]|reject('odd')|list }} {{ [0, 1, '']|select|list }}",
+     "[1, 3] [2, 4] [1]"),
+    ("selectattr_rejectattr", "{{ users|selectattr('age', 'gt', 26)|map(attribute='name')|join }}"
+     "{{ users|rejectattr('age', 'gt', 26)|map(attribute='name')|join }}", "AnnBob"),
 ]
 
 

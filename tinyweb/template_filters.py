@@ -430,7 +430,72 @@ def do_unique(
             yield item
 
 
+def pass_environment(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a filter that receives the ``Environment`` before the value (map, select)."""
+    function.pass_environment = True  # type: ignore[attr-defined]
+    return function
+
+
+def _call_by_name(environment: Any, kind: str, name: str, item: Any, args: Any, kwargs: Any) -> Any:
+    """Call the filter or test ``name`` of ``environment`` on ``item``."""
+    function = (environment.filters if kind == "filter" else environment.tests).get(name)
+    if function is None:
+        raise TemplateError(f"no {kind} named {name!r}")
+    if getattr(function, "pass_autoescape", False):
+        return function(False, item, *args, **kwargs)
+    if getattr(function, "pass_environment", False):
+        return function(environment, item, *args, **kwargs)
+    return function(item, *args, **kwargs)
+
+
+@pass_environment
+def do_map(environment: Any, value: Iterable[Any], *args: Any, **kwargs: Any) -> Iterator[Any]:
+    """Each item's ``attribute=`` (or ``default=``), or each item through a filter."""
+    if not args and "attribute" in kwargs:
+        default = kwargs.pop("default", None)
+        key = _attribute_getter(kwargs.pop("attribute"))
+        if kwargs:
+            raise TypeError(f"unexpected keyword argument {next(iter(kwargs))!r}")
+        for item in value:
+            result = key(item)
+            yield default if default is not None and isinstance(result, Undefined) else result
+        return
+    if not args:
+        raise TypeError("map requires a filter argument")
+    for item in value:
+        yield _call_by_name(environment, "filter", args[0], item, args[1:], kwargs)
+
+
+def _select(
+    environment: Any, value: Any, args: Any, kwargs: Any, keep: bool, by_attribute: bool
+) -> Iterator[Any]:
+    """The items whose test (``args[0]``, else truth) is ``keep``; of an attribute if asked."""
+    key: Callable[[Any], Any] = lambda item: item  # noqa: E731
+    if by_attribute:
+        if not args:
+            raise TypeError("missing parameter for attribute name")
+        key, args = _attribute_getter(args[0]), args[1:]
+    for item in value or ():
+        subject = key(item)
+        passed = (
+            _call_by_name(environment, "test", args[0], subject, args[1:], kwargs)
+            if args
+            else subject
+        )
+        if bool(passed) == keep:
+            yield item
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "map": do_map,
+    "select": pass_environment(lambda env, value, *a, **k: _select(env, value, a, k, True, False)),
+    "reject": pass_environment(lambda env, value, *a, **k: _select(env, value, a, k, False, False)),
+    "selectattr": pass_environment(
+        lambda env, value, *a, **k: _select(env, value, a, k, True, True)
+    ),
+    "rejectattr": pass_environment(
+        lambda env, value, *a, **k: _select(env, value, a, k, False, True)
+    ),
     "escape": escape,
     "e": escape,
     "safe": Markup,

@@ -557,6 +557,7 @@ class ExpressionParser:
             local = self.used_filters.setdefault(name, f"_filter{len(self.used_filters)}")
             arguments = self.parse_arguments() if self.at("operator", "(") else ""
             prefix = "_autoescape, " if getattr(function, "pass_autoescape", False) else ""
+            prefix = "_environment, " if getattr(function, "pass_environment", False) else prefix
             node = f"{local}({prefix}{node}{', ' if arguments else ''}{arguments})"
         return node
 

@@ -259,6 +259,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_escape": escape_text if autoescape else str,
         "_markup": markup,
         "_autoescape": autoescape,
+        "_environment": environment,
         "_undefined": undefined,
         "_missing": MISSING,
         "_attr": lookup_attribute,
