@@ -276,9 +276,16 @@ header_text = st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=60) 
 )
 
 
+pieces = st.sampled_from(
+    ["203.0.113.7", "[2001:db8::1]", "https", "HTTP", "example.com", "example.com:8443",
+     "[::1]:80", "443", "0", "/blog", "/a%2Fb", "/..", "", " ", "unknown", "\u0661"]
+)  # fmt: skip
+header_lists = st.lists(pieces | header_text, max_size=4).map(", ".join)
+
+
 @given(
-    forwarded_for=header_text, proto=header_text, host=header_text, port=header_text,
-    prefix=header_text, hops=st.integers(min_value=0, max_value=4),
+    forwarded_for=header_lists, proto=header_lists, host=header_lists, port=header_lists,
+    prefix=header_lists, hops=st.integers(min_value=0, max_value=4),
 )  # fmt: skip
 def test_arbitrary_header_text_never_raises_and_keeps_the_environ_valid(
     forwarded_for: str, proto: str, host: str, port: str, prefix: str, hops: int
@@ -290,6 +297,23 @@ def test_arbitrary_header_text_never_raises_and_keeps_the_environ_valid(
     assert environ["SCRIPT_NAME"] == "" or environ["SCRIPT_NAME"].startswith("/")
     assert environ["SERVER_PORT"].isdigit() and environ["SERVER_PORT"].isascii()
     assert all(" " not in environ[key] for key in ("HTTP_HOST", "SERVER_NAME", "REMOTE_ADDR"))
+
+
+@given(
+    headers=st.fixed_dictionaries(
+        {name: header_lists for name in ("for", "proto", "host", "port", "prefix")}
+    ),
+    counts=st.fixed_dictionaries(
+        {name: st.integers(0, 3) for name in ("x_for", "x_proto", "x_host", "x_port", "x_prefix")}
+    ),
+)
+def test_applying_the_same_counts_twice_changes_nothing_more(
+    headers: dict[str, str], counts: dict[str, int]
+) -> None:
+    once = fixed(base_environ(**headers), **counts)
+    twice = fixed(dict(once), **counts)
+    assert twice == once
+    assert twice[ORIGINAL_KEY] == ORIGINAL
 
 
 @given(

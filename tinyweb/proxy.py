@@ -25,7 +25,8 @@ Rules:
 3. Every value is validated: an IP address for ``-For``; ``http`` or ``https`` for
    ``-Proto``; ``host[:port]`` for ``-Host``; a port number for ``-Port``; an absolute,
    well-escaped path for ``-Prefix``. An invalid value is ignored; nothing here raises.
-4. The values it replaced are kept in ``environ["tinyweb.proxy_fix.orig"]``.
+4. The values it replaced are kept in ``environ["tinyweb.proxy_fix.orig"]``. Applying the
+   same counts twice (say, after a server that already did) gives the same environ.
 5. Only the standard library; no other tinyweb module (it wraps any WSGI application).
 
 Spec references: PEP 3333 (environ keys), RFC 9110 §7.2 (Host), RFC 3986 §3.2.2-3.3
@@ -115,7 +116,8 @@ class ProxyFix:
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         """Rewrite ``environ`` from the trusted headers, then call the wrapped app."""
-        environ[ORIGINAL_KEY] = {key: environ.get(key) for key in _REPLACED_KEYS}
+        # setdefault: when two fixes are stacked, the first one recorded the true originals.
+        environ.setdefault(ORIGINAL_KEY, {key: environ.get(key) for key in _REPLACED_KEYS})
         self.apply(environ)
         return self.app(environ, start_response)
 
