@@ -432,6 +432,7 @@ class RequestParser:
                 if len(buffer) > self.limits.max_request_line + 1:
                     raise ProtocolError(414, "request line too long")
                 self._line_search_from = len(buffer)
+                self._section_search_from = max(len(buffer) - 3, 0)
                 return self._need_data("the request head")
             _parse_request_line(buffer, line_end, self.limits)  # its errors, early
             # The head may end right after the line: CRLF CRLF starts at its CR.
