@@ -52,6 +52,7 @@ access_log = logging.getLogger("tinyweb.access")
 error_log = logging.getLogger("tinyweb.error")
 
 RECEIVE_SIZE = 65536
+MAX_TURNS = 100  # requests a worker serves on one connection before it queues again
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,6 @@ class Server:
         """Bind and listen now (so ``server_address`` is known); serve later."""
         self.app = app
         self.options = options or ServerOptions.from_keywords(**keywords)
-        self.host = host
         self._listener = _listen(host, port, self.options.backlog)
         self.server_address: tuple[str, int] = self._listener.getsockname()[:2]
         self._selector = selectors.DefaultSelector()
@@ -478,7 +478,7 @@ class Server:
     def _serve(self, connection: Connection, head: http11.RequestHead) -> None:
         """Run exchanges on this connection until it must go back to the selector."""
         options = self.options
-        while True:
+        for turn in range(1, sys.maxsize):
             exchange = gateway.Exchange(
                 head, connection.parser, connection.channel, connection.info, self._is_running
             )
@@ -489,9 +489,10 @@ class Server:
                 self._close_after(connection, outcome)
                 return
             if not outcome.body_complete and not self._drain(connection, exchange):
-                connection.close()
+                self._linger(connection)  # the rest of the body is too big or too slow
                 return
-            next_head = self._next_pipelined(connection)
+            # Fairness: after a while, a busy connection queues behind the others again.
+            next_head = self._next_pipelined(connection, read_ahead=turn < MAX_TURNS)
             if next_head is None:
                 return
             head = next_head
@@ -505,11 +506,13 @@ class Server:
         connection.read_timeout = self.options.body_timeout
         return finished
 
-    def _next_pipelined(self, connection: Connection) -> Optional[http11.RequestHead]:
+    def _next_pipelined(
+        self, connection: Connection, read_ahead: bool
+    ) -> Optional[http11.RequestHead]:
         """The next request head if it is already here; else park the connection."""
         parser = connection.parser
         parser.start_next_request()
-        if not parser.has_buffered_data and not parser.peer_closed:
+        if read_ahead and not parser.has_buffered_data and not parser.peer_closed:
             # Fast path: the next request may already sit in the socket. One non-blocking
             # read is far cheaper than parking the connection and waking the selector
             # thread (two thread switches, two epoll_ctl calls).
