@@ -162,6 +162,8 @@ INHERITANCE = [
      "<title>Top/Mid-Base</title>\n<body><p>([in])</p></body>\n" + NAV.format("")),
     ("nested_block_override", "{% extends 'base.html' %}{% block body %}B{{ super() }}{% endblock %}{% block inner %}I{% endblock %}",
      "<title>Base</title>\n<body>B<p>I</p></body>\n" + NAV.format("")),
+    ("new_nested_block_in_child", "{% extends 'base.html' %}{% block title %}<{% block sub %}s{% endblock %}>{{ super() }}{% endblock %}",
+     "<title><s>Base</title>\n<body><p>in</p></body>\n" + NAV.format("")),
     ("text_before_extends_kept", "before{% extends 'base.html' %}after", "before<title>Base</title>\n<body><p>in</p></body>\n" + NAV.format("")),
     ("child_top_level_set_seen_by_parent", "{% extends 'base.html' %}{% set who = 'kid' %}",
      "<title>Base</title>\n<body><p>in</p></body>\n" + NAV.format("kid")),

@@ -470,7 +470,7 @@ class Compiler(ExpressionParser):
             self.fail(f"block {name!r} defined twice", tag.lineno)
         function_name = self.blocks[name] = self.new_name("block_")
         call = f"blocks[{name!r}][0](ctx, blocks, 0, {self.function.buffer})"
-        if self.extends_seen and not self.suppressed():
+        if self.extends_seen and self.function.kind == "root" and not self.suppressed():
             self.emit(f"if _parent is None: {call}", tag.lineno)
         elif not self.suppressed():
             self.emit(call, tag.lineno)
