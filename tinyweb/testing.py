@@ -171,21 +171,7 @@ def build_environ(
         environ = build_environ("/items", "POST", json={"name": "tea"})
         environ = build_environ("/upload", "POST", data={"doc": (io.BytesIO(b"x"), "a.txt")})
     """
-    split = urlsplit(path)
-    if split.scheme and split.netloc:
-        base_url = f"{split.scheme}://{split.netloc}/"
-        path = split.path or "/"
-    else:
-        path = split.path
-    if split.query:
-        if query_string is not None:
-            raise ValueError("Give the query in the path or in query_string=, not both")
-        query_string = split.query
-    base = urlsplit(base_url or "http://localhost/")
-    scheme = base.scheme or "http"
-    host = base.netloc or "localhost"
-    server_name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
-    script_name = base.path.rstrip("/")
+    target = _RequestTarget.parse(path, base_url, query_string)
     body, body_type = _encode_body(data, json, content_type)
     # Defaults a test may change through environ_base (as Flask's client does).
     environ: dict[str, Any] = {
@@ -193,18 +179,12 @@ def build_environ(
         "HTTP_USER_AGENT": "tinyweb-test-client",
         **(environ_base or {}),
     }
+    environ.update(target.environ_keys())
     environ.update(
         {
             "REQUEST_METHOD": method.upper(),
-            "SCRIPT_NAME": unquote_to_bytes(script_name).decode("latin-1"),
-            "PATH_INFO": unquote_to_bytes(path).decode("latin-1"),
-            "QUERY_STRING": _encode_query(query_string),
-            "SERVER_NAME": server_name,
-            "SERVER_PORT": port or ("443" if scheme == "https" else "80"),
             "SERVER_PROTOCOL": "HTTP/1.1",
-            "HTTP_HOST": host,
             "wsgi.version": (1, 0),
-            "wsgi.url_scheme": scheme,
             "wsgi.input": io.BytesIO(body or b""),
             "wsgi.errors": sys.stderr,
             "wsgi.multithread": False,
@@ -212,9 +192,6 @@ def build_environ(
             "wsgi.run_once": False,
         }
     )
-    environ["REQUEST_URI"] = environ["RAW_URI"] = quote(
-        script_name + path, safe="/%:@!$&'()*+,;="
-    ) + ("?" + environ["QUERY_STRING"] if environ["QUERY_STRING"] else "")
     if body is not None:
         environ["CONTENT_LENGTH"] = str(len(body))
     if body_type is not None:
@@ -226,6 +203,54 @@ def build_environ(
     _add_headers(environ, request_headers)
     environ.update(environ_overrides or {})
     return environ
+
+
+@dataclass(frozen=True)
+class _RequestTarget:
+    """Where a test request goes: scheme, host, mount point, path and query."""
+
+    scheme: str
+    host: str
+    script_name: str
+    path: str
+    query: str  # a QUERY_STRING (latin-1 native string)
+
+    @classmethod
+    def parse(cls, path: str, base_url: str | None, query_string: Any) -> _RequestTarget:
+        """From a path (maybe a full URL, maybe with a query) and the client's base URL."""
+        split = urlsplit(path)
+        if split.scheme and split.netloc:
+            base_url = f"{split.scheme}://{split.netloc}/"
+        if split.query:
+            if query_string is not None:
+                raise ValueError("Give the query in the path or in query_string=, not both")
+            query_string = split.query
+        base = urlsplit(base_url or "http://localhost/")
+        return cls(
+            base.scheme or "http",
+            base.netloc or "localhost",
+            base.path.rstrip("/"),
+            split.path or "/",
+            _encode_query(query_string),
+        )
+
+    def environ_keys(self) -> dict[str, Any]:
+        """The CGI keys of the target (PATH_INFO decoded, as PEP 3333 wants)."""
+        server_name, _, port = (
+            self.host.rpartition(":") if ":" in self.host else (self.host, "", "")
+        )
+        raw_uri = quote(self.script_name + self.path, safe="/%:@!$&'()*+,;=")
+        return {
+            "SCRIPT_NAME": unquote_to_bytes(self.script_name).decode("latin-1"),
+            "PATH_INFO": unquote_to_bytes(self.path).decode("latin-1"),
+            "QUERY_STRING": self.query,
+            "REQUEST_URI": raw_uri + ("?" + self.query if self.query else ""),
+            "RAW_URI": raw_uri + ("?" + self.query if self.query else ""),
+            "SERVER_NAME": server_name,
+            "SERVER_PORT": port or ("443" if self.scheme == "https" else "80"),
+            "HTTP_HOST": self.host,
+            "wsgi.url_scheme": self.scheme,
+        }
 
 
 def _add_headers(environ: dict[str, Any], headers: Headers) -> None:
