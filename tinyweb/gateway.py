@@ -689,8 +689,9 @@ class Exchange:
 
 
 # Fast path: an application sends the same status line and headers again and again (the
-# Date changes once a second), so validation and serialization are cached by value. On the
-# hello-world benchmark this took the gateway from ~100 to ~60 microseconds per request.
+# Date changes once a second), so validation and serialization are cached by value. Together
+# with the per-connection environ base this cut a hello-world request (parser + gateway, no
+# sockets) from ~173 to ~131 microseconds on the shared 2-core test machine.
 
 
 @functools.lru_cache(maxsize=256)
