@@ -457,7 +457,11 @@ class ExpressionParser:
                 else:
                     node = f"_attr({node}, {token.value!r})"
             elif self.skip("operator", "["):
-                node = f"_item({node}, {self.parse_subscript()})"
+                keys = [self.parse_subscript()]
+                while self.skip("operator", ","):
+                    keys.append(self.parse_subscript())  # a[1, 2] is a[(1, 2)], as in Jinja
+                key = keys[0] if len(keys) == 1 else "(" + "".join(k + ", " for k in keys) + ")"
+                node = f"_item({node}, {key})"
                 self.expect("operator", "]")
             elif self.at("operator", "(") and not once:
                 node = f"{node}({self.parse_arguments()})"
