@@ -30,6 +30,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from typing import Any, Callable
@@ -161,12 +162,13 @@ class Running:
         self.name = name
         self.port = free_port()
         environment = {**os.environ, "PYTHONPATH": ROOT}
+        self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             command_for(name, self.port),
             cwd=ROOT,
             env=environment,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.errors,
             preexec_fn=pin(1),
         )
         deadline = time.monotonic() + 15
@@ -177,7 +179,8 @@ class Running:
             except OSError:
                 time.sleep(0.05)
         self.stop()
-        raise RuntimeError(f"{name} did not start")
+        self.errors.seek(0)
+        raise RuntimeError(f"{name} did not start: {self.errors.read().decode()[-2000:]}")
 
     def rss_kib(self) -> int:
         with open(f"/proc/{self.process.pid}/status") as status:
@@ -191,6 +194,7 @@ class Running:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.errors.close()
 
 
 # -- load ----------------------------------------------------------------------------
