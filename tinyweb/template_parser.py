@@ -199,6 +199,7 @@ _DICT_ATTRIBUTES = frozenset(dir(dict))
 _LOCAL = re.compile(r"v\d+\Z")  # a Python local holding a template variable
 _KEYWORDS = {"not", "and", "or", "in", "is", "if", "else"}
 _OPERAND_ENDS = {"variable_end", "block_end"}
+_POSTFIX = {".", "[", "("}
 
 
 class ExpressionParser:
@@ -277,7 +278,8 @@ class ExpressionParser:
         while True:
             if items:
                 self.expect("operator", ",")
-            if self.at("variable_end") or self.at("block_end") or self.at("operator", ")"):
+            token = self.tokens[self.position]
+            if token.kind in _OPERAND_ENDS or token[:2] == ("operator", ")"):
                 break
             items.append(parse())
             if not self.at("operator", ","):
@@ -436,6 +438,9 @@ class ExpressionParser:
         if node in self.loop_locals:
             node = self.parse_loop_attribute(node)
         while True:
+            kind, value, _ = self.tokens[self.position]
+            if kind != "operator" or value not in _POSTFIX:
+                return node
             if self.skip("operator", "."):
                 token = self.advance()
                 if token.kind == "integer":
@@ -542,11 +547,13 @@ class ExpressionParser:
     def parse_filter_expression(self, node: str) -> str:
         """Filters ``|f(args)``, tests ``is [not] t(args)`` and calls on their results."""
         while True:
-            if self.at("operator", "|"):
+            kind, value, _ = self.tokens[self.position]
+            if kind == "operator" and value == "|":
                 node = self.parse_filters(node)
-            elif self.skip("name", "is"):
+            elif kind == "name" and value == "is":
+                self.position += 1
                 node = self.parse_test(node)
-            elif self.at("operator", "("):
+            elif kind == "operator" and value == "(":
                 node = f"{node}({self.parse_arguments()})"
             else:
                 return node
