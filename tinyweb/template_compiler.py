@@ -6,13 +6,26 @@ tests)`` once per template, ``exec``s the returned source in a namespace of runt
 ``BLOCKS``. This is the 500-Lines "Templite" design grown to Jinja's semantics: the lexer and the
 expression grammar live in ``template_parser``; this module parses the statements and
 writes Python as it goes through a small ``CodeBuilder`` (sections let a loop header be
-decided after its body is parsed).
+decided after its body is parsed). ``{% for user in users %}<li>{{ user.name }}</li>
+{% endfor %}`` becomes::
+
+    def root(ctx, blocks, _out):
+        v1 = ctx['users'] if 'users' in ctx else _undefined('users')
+        for v2 in v1:
+            _out.extend((
+                '<li>',
+                _escape((v2['name'] if v2.__class__ is _dict and 'name' in v2
+                         else _attr(v2, 'name'))),
+                '</li>',
+            ))
+    BLOCKS = {}
 
 Rules:
 1. Template text reaches the generated code only through ``repr()``: variable names
    become numbered locals (``v3``), strings and attribute names are ``repr``'d literals.
 2. Every syntax error is a ``TemplateSyntaxError`` naming the template, the line and what
-   was expected; nothing else escapes ``compile_template`` (fuzz/fuzz_templating.py).
+   was expected; nothing else escapes but ``RecursionError`` on absurd nesting, which
+   ``templating`` turns into one too (fuzz/fuzz_templating.py checks).
 3. Each generated line remembers its template line (``Compiled.line_map``), so runtime
    errors can point at the template.
 4. Scoping is Jinja's: ``for`` bodies, macros and blocks are scopes; ``if`` is not;
