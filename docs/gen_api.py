@@ -37,10 +37,11 @@ API_PATH = ROOT / "docs" / "api.md"
 
 # The reading order of the package (docs/how-it-works.md), then anything not listed here.
 MODULE_ORDER = (
-    "http11", "gateway", "server", "app", "routing", "converters", "errors", "context",
-    "request", "response", "return_values", "datastructures", "rendering", "templating",
-    "template_parser", "template_compiler", "template_filters", "markup", "config",
-    "sessions", "multipart", "static", "security", "testing", "cli", "proxy", "blueprints",
+    "http11", "gateway", "server", "app", "scaffold", "blueprints", "context", "routing",
+    "converters", "errors", "request", "multipart", "response", "return_values",
+    "datastructures", "rendering", "templating", "template_parser", "template_compiler",
+    "template_filters", "markup", "config", "sessions", "static", "security", "testing",
+    "cli", "commands", "reloader", "proxy",
 )  # fmt: skip
 
 # Values (not classes or functions) get a hand-written line: their docstring would be
@@ -54,6 +55,8 @@ VALUE_NOTES = {
 }
 
 _ADDRESS = re.compile(r" at 0x[0-9A-Fa-f]+")
+_CONSTRUCTOR_RETURN = re.compile(r" -> [^()]*$")  # "-> None" / "-> Markup": noise on a class
+_ROLE = re.compile(r":(?:meth|func|class|data|attr|mod|exc):`~?([^`]+)`")  # Sphinx roles
 _EXAMPLE_START = re.compile(r"^(Example|Usage|For example)\b.*::$|::$")
 
 
@@ -110,7 +113,7 @@ def own_docstring(value: Any) -> str:
         text = value.__func__.__doc__
     else:
         text = getattr(value, "__doc__", None)
-    return inspect.cleandoc(text) if isinstance(text, str) else ""
+    return _ROLE.sub(r"`\1`", inspect.cleandoc(text)) if isinstance(text, str) else ""
 
 
 def summary(docstring: str) -> str:
@@ -233,7 +236,8 @@ def class_signature(cls: type) -> str | None:
             init = owner.__dict__.get("__init__") or owner.__dict__["__new__"]
             if isinstance(init, staticmethod):  # __new__; Python 3.9 cannot inspect the wrapper
                 init = init.__func__
-            return signature_text(init, drop_first=True)
+            text = signature_text(init, drop_first=True)
+            return None if text is None else _CONSTRUCTOR_RETURN.sub("", text)
     return None
 
 
@@ -245,7 +249,9 @@ def describe(name: str, value: Any, qualified: str, members: bool = True) -> Ite
     if _is_proxy(value) or not (inspect.isclass(value) or callable(value)):
         yield from _describe_value(name, value, qualified)
         return
-    if inspect.isclass(value):
+    if inspect.isclass(value) and issubclass(value, enum.Enum):
+        kind, signature = "enum", ""
+    elif inspect.isclass(value):
         kind = "exception" if issubclass(value, BaseException) else "class"
         signature = class_signature(value) or ""
     else:
@@ -254,7 +260,10 @@ def describe(name: str, value: Any, qualified: str, members: bool = True) -> Ite
     yield f"{kind} `{qualified}{signature}`\n"
     docstring = own_docstring(value)
     yield from _summary_and_example(docstring)
-    if not (inspect.isclass(value) and not issubclass(value, enum.Enum)):
+    if inspect.isclass(value) and issubclass(value, enum.Enum):
+        yield "Members: " + ", ".join(f"`{member.name}`" for member in value) + ".\n"
+        return
+    if not inspect.isclass(value):
         return
     if members:
         yield from _describe_members(value)
@@ -319,7 +328,8 @@ def generate() -> str:
     """The whole of docs/api.md, as text."""
     import tinyweb
 
-    out: list[str] = [HEADER]
+    modules = public_modules()
+    out: list[str] = [HEADER, _contents(modules)]
     out.append("## The `tinyweb` package\n")
     out.append("What `from tinyweb import ...` offers (`tinyweb.__all__`).\n")
     for name in sorted(tinyweb.__all__, key=_sort_key):
@@ -327,7 +337,7 @@ def generate() -> str:
         home = getattr(value, "__module__", None) if not _is_proxy(value) else "tinyweb.context"
         qualified = name if name == "__version__" else f"{home or 'tinyweb'}.{name}"
         out.extend(describe(name, value, qualified, members=False))
-    for module_name in public_modules():
+    for module_name in modules:
         importlib.import_module(f"tinyweb.{module_name}")
         module = sys.modules[f"tinyweb.{module_name}"]  # tinyweb.request is also a proxy
         out.append(f"## `tinyweb.{module_name}`\n")
@@ -335,6 +345,13 @@ def generate() -> str:
         for name in module_names(module):
             out.extend(describe(name, getattr(module, name), f"{module_name}.{name}"))
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _contents(modules: list[str]) -> str:
+    """A one-paragraph table of contents (GitHub's heading anchors)."""
+    links = ["[`tinyweb`](#the-tinyweb-package)"]
+    links += [f"[`{name}`](#tinyweb{name})" for name in modules]  # GitHub drops the dot
+    return "Contents: " + " · ".join(links) + "\n"
 
 
 HEADER = """\

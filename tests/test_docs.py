@@ -294,9 +294,6 @@ def test_reading_order_covers_every_module() -> None:
     text = HOW_IT_WORKS.read_text("utf-8")
     linked = set(re.findall(r"\.\./tinyweb/(\w+)\.py", text))
     unlisted = tinyweb_modules() - linked - {"__main__"}
-    # Modules the chapter may leave to api.md: the template filters, markup and the rest
-    # of the template family are reached through templating.py.
-    unlisted -= {"markup", "template_filters", "rendering"}
     assert not unlisted, f"docs/how-it-works.md does not place {sorted(unlisted)} in the map"
 
 
