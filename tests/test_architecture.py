@@ -42,6 +42,8 @@ FRAMEWORK_HALF = {
     "return_values",
     "rendering",
     "blueprints",
+    "scaffold",
+    "commands",
     "config",
     "sessions",
     "static",
@@ -77,6 +79,8 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "return_values": {"context", "errors", "response"},  # the make_response conventions (app helper)
     "rendering": FRAMEWORK_HALF,  # render_template: the app <-> template engine bridge
     "blueprints": FRAMEWORK_HALF,
+    "scaffold": FRAMEWORK_HALF,  # what App and Blueprint share (registration)
+    "commands": FRAMEWORK_HALF,  # app.cli commands and the CLI test runner
     "sessions": FRAMEWORK_HALF,
     "static": FRAMEWORK_HALF,
     "testing": FRAMEWORK_HALF,

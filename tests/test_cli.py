@@ -129,7 +129,7 @@ def test_run_hands_any_wsgi_app_to_the_server(project: Path, monkeypatch: pytest
     assert cli.main(["--app", "cliproject:plain_wsgi", "run", "--port", "9001", "--threads", "3"]) == 0
     assert calls[0][0].__name__ == "plain_wsgi"
     assert calls[0][1] == {"host": "127.0.0.1", "port": 9001, "threads": 3}
-    cli.main(["run", "cliproject:create_app()", "--debug", "--host", "::1"])
+    cli.main(["run", "cliproject:create_app()", "--debug", "--no-reload", "--host", "::1"])
     assert calls[1][0].debug is True and calls[1][1]["host"] == "::1"
 
 

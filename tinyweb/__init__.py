@@ -41,6 +41,7 @@ __version__ = "0.1.0.dev0"
 
 __all__: list[str] = [
     "App",
+    "Blueprint",
     "Config",
     "HTTPError",
     "Request",
@@ -69,8 +70,10 @@ __all__: list[str] = [
 ]
 
 # name -> module, imported on first access (PEP 562): the server half, file sending
-# (mimetypes, email.utils) and sessions (hmac, hashlib), which many apps never need.
+# (mimetypes, email.utils) and sessions (hmac, hashlib), which many apps never need; and
+# blueprints, which only apps split into modules need.
 _LAZY_NAMES = {
+    "Blueprint": "tinyweb.blueprints",
     "serve": "tinyweb.server",
     "Server": "tinyweb.server",
     "send_file": "tinyweb.static",

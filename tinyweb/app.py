@@ -37,7 +37,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from datetime import timedelta
+from typing import IO, TYPE_CHECKING, Any, Callable, TypeVar
 from urllib.parse import quote
 
 from tinyweb.config import DEFAULT_CONFIG, Config
@@ -48,27 +49,30 @@ from tinyweb.context import (
     current_request_context,
     has_request_context,
 )
-from tinyweb.errors import HTTP_ERRORS, HTTPError, InternalServerError, RequestRedirect
+from tinyweb.errors import HTTPError, InternalServerError, RequestRedirect
 from tinyweb.request import Request
 from tinyweb.response import Response
 from tinyweb.return_values import to_response, traceback_page
 from tinyweb.routing import AutomaticOptions, Router
+from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     import logging
 
+    from tinyweb.blueprints import Blueprint
+    from tinyweb.commands import CliRunner, CommandGroup
     from tinyweb.templating import Environment
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
-ViewFunction = Callable[..., Any]
-ErrorHandler = Callable[[Any], Any]
 # What a view may return; make_response() documents each shape.
 ResponseValue = Any
 Function = TypeVar("Function", bound=Callable[..., Any])
+# config.DEFAULT_CONFIG plus the settings of the app layer's own features.
+APP_DEFAULT_CONFIG: dict[str, Any] = {**DEFAULT_CONFIG, "SEND_FILE_MAX_AGE_DEFAULT": None}
 
 
-class App:
+class App(Scaffold):
     """A WSGI application with routes, hooks, error handlers, config and templates.
 
     Example::
@@ -82,39 +86,50 @@ class App:
         app.run()        # or: python -m tinyweb run module:app, or any WSGI server
 
     ``import_name`` locates the app: its folder is ``root_path``, which holds
-    ``templates/`` and anchors ``config.from_pyfile``.
+    ``templates/`` and ``static/`` (served at ``static_url_path``, ``/static`` by default,
+    endpoint ``"static"``). ``instance_path`` is the folder for data that is not code
+    (default: ``instance/`` next to the package); with ``instance_relative_config``,
+    ``config.from_pyfile`` reads from it.
     """
 
     request_class: type[Request] = Request
     response_class: type[Response] = Response
-    default_config: dict[str, Any] = DEFAULT_CONFIG
+    default_config: dict[str, Any] = APP_DEFAULT_CONFIG
 
     def __init__(
         self,
         import_name: str,
-        template_folder: str | None = "templates",
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
         root_path: str | None = None,
     ) -> None:
-        self.import_name = import_name
-        self.root_path = root_path or _root_path_of(import_name)
-        self.template_folder = template_folder
-        self.config = Config(self.root_path, self.default_config)
+        super().__init__(import_name, static_folder, static_url_path, template_folder, root_path)
+        if static_host is not None:
+            raise ValueError("static_host needs host matching, which tinyweb does not do")
+        if instance_path is None:
+            instance_path = find_instance_path(import_name, self.name)
+        elif not os.path.isabs(instance_path):
+            raise ValueError(f"instance_path must be absolute, not {instance_path!r}")
+        self.instance_path = instance_path
+        config_root = instance_path if instance_relative_config else self.root_path
+        self.config = Config(config_root, self.default_config)
         self.router = Router()
-        self.view_functions: dict[str, ViewFunction] = {}
-        # Hooks and handlers are keyed by scope: None is the app, a name is a blueprint.
-        self.before_request_funcs: dict[str | None, list[Callable[[], Any]]] = {}
-        self.after_request_funcs: dict[str | None, list[Callable[[Any], Any]]] = {}
-        self.teardown_request_funcs: dict[str | None, list[Callable[[Any], Any]]] = {}
+        self.blueprints: dict[str, Blueprint] = {}
         self.teardown_appcontext_funcs: list[Callable[[Any], Any]] = []
-        self.template_context_processors: dict[str | None, list[Callable[[], dict[str, Any]]]]
-        self.template_context_processors = {}
-        # scope -> status code (None for "any") -> exception class -> handler
-        self.error_handler_spec: dict[
-            str | None, dict[int | None, dict[type[BaseException], ErrorHandler]]
-        ] = {}
+        # Per endpoint: values given to the view when the URL does not have them.
+        self.endpoint_defaults: dict[str, dict[str, Any]] = {}
+        self._template_folders: list[str] = []
         self._session_interface: Any = None
         self._template_environment: Environment | None = None
         self._logger: logging.Logger | None = None
+        self._cli: Any = None
+        if self.has_static_folder:
+            rule = f"{self.static_url_path}/<path:filename>"
+            self.add_url_rule(rule, "static", self.send_static_file)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
@@ -195,7 +210,7 @@ class App:
             self._logger = logger
         return self._logger
 
-    # -- registering views -----------------------------------------------------------------
+    # -- registering views, blueprints and files ------------------------------------------
 
     def add_url_rule(
         self,
@@ -204,12 +219,14 @@ class App:
         view_func: ViewFunction | None = None,
         methods: Iterable[str] | None = None,
         strict_slashes: bool = True,
+        defaults: dict[str, Any] | None = None,
     ) -> None:
         """Map ``rule`` to ``endpoint`` (and the endpoint to ``view_func``).
 
         ``endpoint`` defaults to the view's ``__name__``; ``methods`` to the view's
         ``methods`` attribute or ``["GET"]`` (HEAD and OPTIONS are answered
         automatically). A rule without a view is allowed: it exists for ``url_for``.
+        ``defaults`` are view arguments the URL does not carry (kept per endpoint).
 
         Example: ``app.add_url_rule("/", "index", index)``.
         """
@@ -237,126 +254,81 @@ class App:
         )
         if view_func is not None:
             self.view_functions[endpoint] = view_func
+        if defaults:
+            self.endpoint_defaults.setdefault(endpoint, {}).update(defaults)
 
-    def route(self, rule: str, **options: Any) -> Callable[[Function], Function]:
-        """Decorator: register the decorated function as the view for ``rule``.
+    def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
+        """Add a blueprint's views, hooks, templates and static files to the app.
 
-        Options are ``add_url_rule``'s: ``methods``, ``endpoint``, ``strict_slashes``.
+        ``options`` override the blueprint's ``url_prefix``, ``url_defaults`` and
+        ``name`` (to register one blueprint twice under two names).
 
-        Example::
-
-            @app.route("/users/<int:user_id>", methods=["GET", "POST"])
-            def user(user_id): ...
+        Example: ``app.register_blueprint(auth.bp, url_prefix="/auth")``.
         """
+        blueprint.register(self, options)
 
-        def decorator(view_func: Function) -> Function:
-            endpoint = options.pop("endpoint", None)
-            self.add_url_rule(rule, endpoint, view_func, **options)
-            return view_func
-
-        return decorator
-
-    def _method_route(
-        self, method: str, rule: str, options: dict[str, Any]
-    ) -> Callable[[Function], Function]:
-        if "methods" in options:
-            raise TypeError(f"use app.route() to give methods; app.{method.lower()}() is {method}")
-        return self.route(rule, methods=[method], **options)
-
-    def get(self, rule: str, **options: Any) -> Callable[[Function], Function]:
-        """``route(rule, methods=["GET"])``: ``@app.get("/")``."""
-        return self._method_route("GET", rule, options)
-
-    def post(self, rule: str, **options: Any) -> Callable[[Function], Function]:
-        """``route(rule, methods=["POST"])``: ``@app.post("/items")``."""
-        return self._method_route("POST", rule, options)
-
-    def put(self, rule: str, **options: Any) -> Callable[[Function], Function]:
-        """``route(rule, methods=["PUT"])``: ``@app.put("/items/<int:id>")``."""
-        return self._method_route("PUT", rule, options)
-
-    def patch(self, rule: str, **options: Any) -> Callable[[Function], Function]:
-        """``route(rule, methods=["PATCH"])``: ``@app.patch("/items/<int:id>")``."""
-        return self._method_route("PATCH", rule, options)
-
-    def delete(self, rule: str, **options: Any) -> Callable[[Function], Function]:
-        """``route(rule, methods=["DELETE"])``: ``@app.delete("/items/<int:id>")``."""
-        return self._method_route("DELETE", rule, options)
-
-    # -- registering hooks -----------------------------------------------------------------
-
-    def before_request(self, function: Function) -> Function:
-        """Run ``function()`` before each view; a non-None return value becomes the response.
-
-        Example::
-
-            @app.before_request
-            def require_login():
-                if "user" not in session:
-                    return redirect(url_for("login"))
-        """
-        self.before_request_funcs.setdefault(None, []).append(function)
-        return function
-
-    def after_request(self, function: Function) -> Function:
-        """Run ``function(response)`` after each view; it must return a response.
-
-        Hooks run in reverse order of registration (as Flask), on error pages too. When
-        one raises, the response is lost (a 500 follows): for cleanup that must always
-        happen, use ``teardown_request``.
-        """
-        self.after_request_funcs.setdefault(None, []).append(function)
-        return function
-
-    def teardown_request(self, function: Function) -> Function:
-        """Run ``function(exc)`` when the request context is popped, even after errors.
-
-        ``exc`` is the unhandled exception or None. Every teardown function runs even if
-        one raises; the first error is re-raised after all of them ran.
-        """
-        self.teardown_request_funcs.setdefault(None, []).append(function)
-        return function
+    def iter_blueprints(self) -> Iterable[Blueprint]:
+        """The registered blueprints, in registration order."""
+        return self.blueprints.values()
 
     def teardown_appcontext(self, function: Function) -> Function:
-        """Run ``function(exc)`` when the app context is popped (after each request too)."""
+        """Run ``function(exc)`` when the app context is popped (after each request too).
+
+        Example: close the database connection a request (or a CLI command) opened::
+
+            @app.teardown_appcontext
+            def close_db(exc):
+                db = g.pop("db", None)
+                if db is not None:
+                    db.close()
+        """
         self.teardown_appcontext_funcs.append(function)
         return function
 
-    def context_processor(self, function: Function) -> Function:
-        """Register ``function() -> dict``, whose items every rendered template can use."""
-        self.template_context_processors.setdefault(None, []).append(function)
-        return function
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """Cache lifetime of static files: ``SEND_FILE_MAX_AGE_DEFAULT`` in seconds.
 
-    def errorhandler(
-        self, code_or_exception: int | type[BaseException]
-    ) -> Callable[[Function], Function]:
-        """Decorator: handle an HTTP status code or an exception class.
-
-        The handler receives the exception and may return any response shape. For an
-        exception, the most specific registered class in its MRO wins; a handler for 500 (or
-        ``InternalServerError``) also receives unhandled exceptions, wrapped, with the
-        original in ``error.original_exception``.
-
-        Example::
-
-            @app.errorhandler(404)
-            def not_found(error):
-                return {"error": error.description}, 404
+        None (the default) sends ``Cache-Control: no-cache``: browsers revalidate with the
+        ETag and get a cheap 304. A ``timedelta`` is accepted too.
         """
+        value = self.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        if value is None:
+            return None
+        if isinstance(value, timedelta):
+            return int(value.total_seconds())
+        return int(value)
 
-        def decorator(function: Function) -> Function:
-            self.register_error_handler(code_or_exception, function)
-            return function
+    def open_instance_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
+    ) -> IO[Any]:
+        """Open a file of the instance folder (any mode: the instance folder is for data).
 
-        return decorator
+        Example: ``with app.open_instance_resource("notes.txt", "w") as file: ...``.
+        """
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
 
-    def register_error_handler(
-        self, code_or_exception: int | type[BaseException], function: ErrorHandler
-    ) -> None:
-        """The non-decorator form of ``errorhandler``."""
-        exception_class, code = _exception_class_and_code(code_or_exception)
-        handlers = self.error_handler_spec.setdefault(None, {}).setdefault(code, {})
-        handlers[exception_class] = function
+    # -- the command line ------------------------------------------------------------------
+
+    @property
+    def cli(self) -> CommandGroup:
+        """The app's commands: ``@app.cli.command("init-db")`` (``tinyweb.commands``).
+
+        ``python -m tinyweb --app module init-db`` runs one inside an app context.
+        """
+        if self._cli is None:
+            from tinyweb.commands import CommandGroup
+
+            self._cli = CommandGroup(self.name)
+        return self._cli  # type: ignore[no-any-return]
+
+    def test_cli_runner(self) -> CliRunner:
+        """A runner for the app's commands: ``runner.invoke(args=["init-db"]).output``."""
+        from tinyweb.commands import CliRunner
+
+        return CliRunner(self)
 
     # -- the request pipeline --------------------------------------------------------------
 
@@ -443,6 +415,9 @@ class App:
                 f"the rule for endpoint {current.endpoint!r} has no view function: "
                 "pass view_func to add_url_rule, or use it for url_for only"
             )
+        defaults = self.endpoint_defaults.get(current.endpoint)
+        if defaults:
+            return view(**{**defaults, **current.view_args})
         return view(**current.view_args)
 
     def make_default_options_response(self) -> Response:
@@ -713,7 +688,9 @@ class App:
         """Build the template environment (override to customise it)."""
         from tinyweb.rendering import create_environment
 
-        return create_environment(self)
+        environment = create_environment(self)
+        _extend_search_path(environment, self._template_folders)
+        return environment
 
     def template_filter(self, name: str | None = None) -> Callable[[Function], Function]:
         """Decorator: a template filter, ``{{ value|name }}`` (default: the function's name).
@@ -726,19 +703,34 @@ class App:
         """
 
         def decorator(function: Function) -> Function:
-            self.template_environment.filters[name or function.__name__] = function
+            self.add_template_filter(function, name)
             return function
 
         return decorator
+
+    def add_template_filter(self, function: Callable[..., Any], name: str | None = None) -> None:
+        """The non-decorator form of ``template_filter``."""
+        self.template_environment.filters[name or function.__name__] = function
 
     def template_global(self, name: str | None = None) -> Callable[[Function], Function]:
         """Decorator: a function every template can call by ``name``."""
 
         def decorator(function: Function) -> Function:
-            self.template_environment.globals[name or function.__name__] = function
+            self.add_template_global(function, name)
             return function
 
         return decorator
+
+    def add_template_global(self, function: Callable[..., Any], name: str | None = None) -> None:
+        """The non-decorator form of ``template_global``."""
+        self.template_environment.globals[name or function.__name__] = function
+
+    def add_template_folder(self, folder: str) -> None:
+        """Search ``folder`` for templates after the app's own (a blueprint's templates)."""
+        if folder not in self._template_folders:
+            self._template_folders.append(folder)
+            if self._template_environment is not None:
+                _extend_search_path(self._template_environment, [folder])
 
     def update_template_context(self, context: dict[str, Any]) -> None:
         """Add the context processors' values; values passed to render win over them."""
@@ -798,32 +790,11 @@ def make_response(*args: Any) -> Response:
 # -- small helpers ---------------------------------------------------------------------------
 
 
-def _root_path_of(import_name: str) -> str:
-    """The folder of the module named ``import_name`` (the working directory if unknown)."""
-    module_file: str | None = getattr(sys.modules.get(import_name), "__file__", None)
-    if module_file:
-        return os.path.dirname(os.path.abspath(module_file))
-    return os.getcwd()
-
-
-def _exception_class_and_code(
-    code_or_exception: int | type[BaseException],
-) -> tuple[type[BaseException], int | None]:
-    """``404`` → ``(NotFound, 404)``; ``ValueError`` → ``(ValueError, None)``."""
-    if isinstance(code_or_exception, int):
-        if code_or_exception not in HTTP_ERRORS:
-            raise ValueError(
-                f"{code_or_exception} is not an HTTP error code tinyweb knows; register a "
-                "handler for an HTTPError subclass with that code instead"
-            )
-        return HTTP_ERRORS[code_or_exception], code_or_exception
-    if isinstance(code_or_exception, BaseException):
-        raise TypeError(f"{code_or_exception!r} is an exception instance; pass its class")
-    if not (isinstance(code_or_exception, type) and issubclass(code_or_exception, Exception)):
-        raise TypeError(f"{code_or_exception!r} is not an Exception subclass or a status code")
-    if issubclass(code_or_exception, HTTPError) and code_or_exception is not HTTPError:
-        return code_or_exception, code_or_exception.code
-    return code_or_exception, None
+def _extend_search_path(environment: Environment, folders: list[str]) -> None:
+    """Add template folders to a file-system loader (another loader is left alone)."""
+    search_path = getattr(environment.loader, "searchpath", None)
+    if isinstance(search_path, list):
+        search_path.extend(folder for folder in folders if folder not in search_path)
 
 
 def _call_all(functions: list[Callable[[Any], Any]], argument: Any) -> None:

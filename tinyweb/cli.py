@@ -1,4 +1,4 @@
-"""The command line: ``python -m tinyweb run module:app`` and ``python -m tinyweb routes``.
+"""The command line: ``python -m tinyweb run module:app``, ``routes``, and the app's commands.
 
 Where it fits: this is one of the two places that wire the halves together (the other is
 ``App.run``): it finds a WSGI application, then hands it to ``tinyweb.server.serve``. It
@@ -16,6 +16,12 @@ How the application is found (Flask's rules, in tinyweb spelling):
 
 The current directory is put first on ``sys.path``, so ``python -m tinyweb run
 examples.hello:app`` works from the project root.
+
+Besides the built-in ``run`` and ``routes``, the commands an app declares with
+``@app.cli.command("init-db")`` (``tinyweb.commands``) are commands of the command line:
+``python -m tinyweb --app blog init-db`` imports the app first, then runs the command inside
+an app context. ``run --reload`` (implied by ``--debug``, as ``flask run --debug``) serves
+from a child process that restarts when a file in use changes (``tinyweb.reloader``).
 
 Rules: argparse only; errors are one clear line on stderr and exit status 2, never a
 traceback for a user mistake (a traceback from the user's own module is shown as is).
@@ -130,8 +136,11 @@ def _best_app(module: Any) -> Any:
     raise NoAppError(f"module {module.__name__!r}: found {found}; name one as module:name")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m tinyweb``."""
+BUILT_IN_COMMANDS = ("run", "routes")
+
+
+def build_parser(application: Any = None) -> argparse.ArgumentParser:
+    """The argument parser of ``python -m tinyweb``, with ``application``'s commands."""
     parser = argparse.ArgumentParser(
         prog="python -m tinyweb", description="Run and inspect tinyweb (or any WSGI) apps."
     )
@@ -143,19 +152,39 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     run.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     run.add_argument("--threads", type=int, help="worker threads")
-    run.add_argument("--debug", action="store_true", help="debug mode: traceback pages")
+    run.add_argument("--debug", action="store_true", help="debug mode: traceback pages, reload")
+    run.add_argument(
+        "--reload",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="restart when a source file or template changes (default: on with --debug)",
+    )
     routes = commands.add_parser("routes", help="list the app's URL rules")
     routes.add_argument("target", nargs="?", help="module:app (default: --app or discovery)")
+    group = getattr(application, "cli", None)
+    if group is not None:
+        from tinyweb.commands import add_commands
+
+        add_commands(commands, group)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
-    Example: ``main(["run", "examples.hello:app", "--port", "8080"])``.
+    Example: ``main(["run", "examples.hello:app", "--port", "8080"])``, or an app's own
+    command: ``main(["--app", "blog", "init-db"])``.
     """
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    application = _app_for_custom_command(argv)
+    parser = build_parser(application)
     arguments = parser.parse_args(argv)
+    if arguments.command not in BUILT_IN_COMMANDS:
+        from tinyweb.commands import run_parsed
+
+        return run_parsed(application, arguments)
+    if arguments.command == "run" and _wants_reloader(arguments):
+        return _run_with_reloader(parser, arguments)
     try:
         application = load_app(arguments.target or arguments.app)
     except NoAppError as error:
@@ -163,6 +192,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command == "routes":
         return show_routes(application)
     return run_command(application, arguments)
+
+
+def _app_for_custom_command(argv: list[str]) -> Any:
+    """The app whose commands the command line needs, or None for a built-in command.
+
+    Only ``--app`` is read first (commands are the app's, so it must be known before the
+    full parse); a built-in command never imports the app here.
+    """
+    pre_parser = argparse.ArgumentParser(add_help=False)
+    pre_parser.add_argument("--app")
+    known, rest = pre_parser.parse_known_args(argv)
+    words = [word for word in rest if not word.startswith("-")]
+    if words and words[0] in BUILT_IN_COMMANDS:
+        return None
+    try:
+        return load_app(known.app)
+    except NoAppError as error:
+        if not words:  # plain --help: list the built-in commands without failing
+            return None
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _wants_reloader(arguments: argparse.Namespace) -> bool:
+    """``--reload``, or ``--debug`` without ``--no-reload`` (as ``flask run --debug``)."""
+    return bool(arguments.debug if arguments.reload is None else arguments.reload)
+
+
+def _run_with_reloader(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int:
+    """Serve in a child process that restarts when a file in use changes.
+
+    The parent never imports the application: a syntax error while editing then shows in
+    the child and waits for the fix instead of ending the session.
+    """
+    from tinyweb.reloader import run_with_reloader
+
+    def serve_in_child() -> None:
+        try:
+            application = load_app(arguments.target or arguments.app)
+        except NoAppError as error:
+            parser.exit(2, f"error: {error}\n")
+        watched.append(application)
+        run_command(application, arguments)
+
+    watched: list[Any] = []
+    return run_with_reloader(serve_in_child, lambda: _template_files(watched))
+
+
+def _template_files(applications: list[Any]) -> list[str]:
+    """The files of the templates the app has loaded so far (watched by the reloader)."""
+    files: list[str] = []
+    for application in applications:
+        environment = getattr(application, "_template_environment", None)
+        for template in getattr(environment, "cache", {}).values():
+            if getattr(template, "filename", None):
+                files.append(template.filename)
+    return files
 
 
 def run_command(application: Callable[..., Any], arguments: argparse.Namespace) -> int:

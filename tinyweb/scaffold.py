@@ -1,0 +1,338 @@
+"""What ``App`` and ``Blueprint`` share: registering views, hooks and error handlers.
+
+Where it fits: ``tinyweb.app.App`` and ``tinyweb.blueprints.Blueprint`` both subclass
+``Scaffold`` (Flask's name for the same idea). A scaffold records *what* should happen (this
+view for that rule, this hook before each request, this handler for 404) and where its files
+are (``root_path``, ``templates/``, ``static/``). The app acts on the records directly; a
+blueprint keeps them until it is registered on an app, which copies them under the
+blueprint's name (``tinyweb.blueprints``).
+
+Rules:
+- Hooks and handlers are stored per *scope*: ``None`` is the scaffold itself; after a
+  blueprint is registered, the app holds them under the blueprint's dotted name. The app's
+  request pipeline looks them up in Flask's order (app first, then enclosing blueprints).
+- Subclasses implement ``add_url_rule`` (the app adds to its router, a blueprint defers).
+- Nothing here touches a request: it is set-up code, run once at import time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import sysconfig
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING, Any, Callable, TypeVar
+
+from tinyweb.context import current_app
+from tinyweb.errors import HTTP_ERRORS, HTTPError
+
+if TYPE_CHECKING:  # pragma: no cover - names for annotations only
+    from tinyweb.response import Response
+
+Function = TypeVar("Function", bound=Callable[..., Any])
+ViewFunction = Callable[..., Any]
+ErrorHandler = Callable[[Any], Any]
+# scope (None: this scaffold) -> list of hooks
+HookTable = dict[str | None, list[Callable[..., Any]]]
+# scope -> status code (None for "any") -> exception class -> handler
+ErrorHandlerTable = dict[str | None, dict[int | None, dict[type[BaseException], ErrorHandler]]]
+
+
+class Scaffold:
+    """The registration methods of ``App`` and ``Blueprint`` (route, hooks, handlers).
+
+    Example (the same on an app and on a blueprint)::
+
+        @scaffold.get("/hello/<name>")
+        def hello(name): ...
+
+        @scaffold.errorhandler(404)
+        def not_found(error): ...
+    """
+
+    def __init__(
+        self,
+        import_name: str,
+        static_folder: str | os.PathLike[str] | None = None,
+        static_url_path: str | None = None,
+        template_folder: str | os.PathLike[str] | None = None,
+        root_path: str | None = None,
+    ) -> None:
+        self.import_name = import_name
+        self.root_path = root_path or root_path_of(import_name)
+        self.static_folder = static_folder
+        self.static_url_path = static_url_path
+        self.template_folder = None if template_folder is None else os.fspath(template_folder)
+        self.view_functions: dict[str, ViewFunction] = {}
+        self.before_request_funcs: HookTable = {}
+        self.after_request_funcs: HookTable = {}
+        self.teardown_request_funcs: HookTable = {}
+        self.template_context_processors: HookTable = {}
+        self.error_handler_spec: ErrorHandlerTable = {}
+
+    def _check_setup_finished(self, method_name: str) -> None:
+        """Refuse set-up after it can no longer take effect (a blueprint overrides it)."""
+
+    # -- files -----------------------------------------------------------------------------
+
+    @property
+    def static_folder(self) -> str | None:
+        """The absolute path of the static folder, or None when there is none."""
+        if self._static_folder is None:
+            return None
+        return os.path.join(self.root_path, self._static_folder)
+
+    @static_folder.setter
+    def static_folder(self, value: str | os.PathLike[str] | None) -> None:
+        self._static_folder = None if value is None else os.fspath(value).rstrip("/\\")
+
+    @property
+    def static_url_path(self) -> str | None:
+        """The URL prefix of static files: given, or ``/`` + the folder's name."""
+        if self._static_url_path is not None:
+            return self._static_url_path
+        if self._static_folder is None:
+            return None
+        return f"/{os.path.basename(self._static_folder)}".rstrip("/")
+
+    @static_url_path.setter
+    def static_url_path(self, value: str | None) -> None:
+        self._static_url_path = None if value is None else value.rstrip("/")
+
+    @property
+    def has_static_folder(self) -> bool:
+        """Whether a static folder is set (then a ``static`` endpoint serves it)."""
+        return self._static_folder is not None
+
+    def send_static_file(self, filename: str) -> Response:
+        """The view of the ``static`` endpoint: ``filename`` from the static folder.
+
+        The path goes through ``safe_join`` and symlink checks (``tinyweb.static``), so a
+        URL can never reach outside the folder. Caching follows
+        ``SEND_FILE_MAX_AGE_DEFAULT`` (None: ``no-cache``, revalidated with the ETag).
+        """
+        if self.static_folder is None:
+            raise RuntimeError("static_folder must be set to serve static files")
+        from tinyweb.static import send_from_directory
+
+        max_age = current_app.get_send_file_max_age(filename)
+        return send_from_directory(self.static_folder, filename, max_age=max_age)
+
+    def open_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = None
+    ) -> IO[Any]:
+        """Open a file of the application's source tree (relative to ``root_path``), to read.
+
+        Example: ``with current_app.open_resource("schema.sql") as file: ...``.
+        """
+        if mode not in ("r", "rt", "rb"):
+            raise ValueError("open_resource() only reads; use open_instance_resource to write")
+        path = os.path.join(self.root_path, resource)
+        if mode == "rb":
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
+
+    # -- views -----------------------------------------------------------------------------
+
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: ViewFunction | None = None,
+        methods: Iterable[str] | None = None,
+        strict_slashes: bool = True,
+        defaults: dict[str, Any] | None = None,
+    ) -> None:
+        """Map ``rule`` to ``endpoint`` and ``view_func`` (implemented by App and Blueprint)."""
+        raise NotImplementedError
+
+    def route(self, rule: str, **options: Any) -> Callable[[Function], Function]:
+        """Decorator: register the decorated function as the view for ``rule``.
+
+        Options are ``add_url_rule``'s: ``methods``, ``endpoint``, ``strict_slashes``,
+        ``defaults``.
+
+        Example::
+
+            @app.route("/users/<int:user_id>", methods=["GET", "POST"])
+            def user(user_id): ...
+        """
+
+        def decorator(view_func: Function) -> Function:
+            endpoint = options.pop("endpoint", None)
+            self.add_url_rule(rule, endpoint, view_func, **options)
+            return view_func
+
+        return decorator
+
+    def _method_route(
+        self, method: str, rule: str, options: dict[str, Any]
+    ) -> Callable[[Function], Function]:
+        if "methods" in options:
+            owner = type(self).__name__.lower()
+            raise TypeError(
+                f"use {owner}.route() to give methods; {owner}.{method.lower()}() is {method}"
+            )
+        return self.route(rule, methods=[method], **options)
+
+    def get(self, rule: str, **options: Any) -> Callable[[Function], Function]:
+        """``route(rule, methods=["GET"])``: ``@app.get("/")``."""
+        return self._method_route("GET", rule, options)
+
+    def post(self, rule: str, **options: Any) -> Callable[[Function], Function]:
+        """``route(rule, methods=["POST"])``: ``@app.post("/items")``."""
+        return self._method_route("POST", rule, options)
+
+    def put(self, rule: str, **options: Any) -> Callable[[Function], Function]:
+        """``route(rule, methods=["PUT"])``: ``@app.put("/items/<int:id>")``."""
+        return self._method_route("PUT", rule, options)
+
+    def patch(self, rule: str, **options: Any) -> Callable[[Function], Function]:
+        """``route(rule, methods=["PATCH"])``: ``@app.patch("/items/<int:id>")``."""
+        return self._method_route("PATCH", rule, options)
+
+    def delete(self, rule: str, **options: Any) -> Callable[[Function], Function]:
+        """``route(rule, methods=["DELETE"])``: ``@app.delete("/items/<int:id>")``."""
+        return self._method_route("DELETE", rule, options)
+
+    def endpoint(self, endpoint: str) -> Callable[[Function], Function]:
+        """Decorator: the view function for ``endpoint`` (a rule added without a view)."""
+
+        def decorator(function: Function) -> Function:
+            self._check_setup_finished("endpoint")
+            self.view_functions[endpoint] = function
+            return function
+
+        return decorator
+
+    # -- hooks -----------------------------------------------------------------------------
+
+    def _add_hook(self, table: HookTable, function: Function, method_name: str) -> Function:
+        self._check_setup_finished(method_name)
+        table.setdefault(None, []).append(function)
+        return function
+
+    def before_request(self, function: Function) -> Function:
+        """Run ``function()`` before each view; a non-None return value becomes the response.
+
+        On a blueprint: before each view of that blueprint only.
+
+        Example::
+
+            @app.before_request
+            def require_login():
+                if "user" not in session:
+                    return redirect(url_for("login"))
+        """
+        return self._add_hook(self.before_request_funcs, function, "before_request")
+
+    def after_request(self, function: Function) -> Function:
+        """Run ``function(response)`` after each view; it must return a response.
+
+        Hooks run in reverse order of registration (as Flask), on error pages too. When
+        one raises, the response is lost (a 500 follows): for cleanup that must always
+        happen, use ``teardown_request``.
+        """
+        return self._add_hook(self.after_request_funcs, function, "after_request")
+
+    def teardown_request(self, function: Function) -> Function:
+        """Run ``function(exc)`` when the request context is popped, even after errors.
+
+        ``exc`` is the unhandled exception or None. Every teardown function runs even if
+        one raises; the first error is re-raised after all of them ran.
+        """
+        return self._add_hook(self.teardown_request_funcs, function, "teardown_request")
+
+    def context_processor(self, function: Function) -> Function:
+        """Register ``function() -> dict``, whose items every rendered template can use."""
+        return self._add_hook(self.template_context_processors, function, "context_processor")
+
+    def errorhandler(
+        self, code_or_exception: int | type[BaseException]
+    ) -> Callable[[Function], Function]:
+        """Decorator: handle an HTTP status code or an exception class.
+
+        The handler receives the exception and may return any response shape. For an
+        exception, the most specific registered class in its MRO wins; a handler for 500 (or
+        ``InternalServerError``) also receives unhandled exceptions, wrapped, with the
+        original in ``error.original_exception``. On a blueprint, the handler sees errors
+        raised by that blueprint's views.
+
+        Example::
+
+            @app.errorhandler(404)
+            def not_found(error):
+                return {"error": error.description}, 404
+        """
+
+        def decorator(function: Function) -> Function:
+            self.register_error_handler(code_or_exception, function)
+            return function
+
+        return decorator
+
+    def register_error_handler(
+        self, code_or_exception: int | type[BaseException], function: ErrorHandler
+    ) -> None:
+        """The non-decorator form of ``errorhandler``."""
+        self._check_setup_finished("register_error_handler")
+        exception_class, code = exception_class_and_code(code_or_exception)
+        handlers = self.error_handler_spec.setdefault(None, {}).setdefault(code, {})
+        handlers[exception_class] = function
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def root_path_of(import_name: str) -> str:
+    """The folder of the module named ``import_name`` (the working directory if unknown)."""
+    module_file: str | None = getattr(sys.modules.get(import_name), "__file__", None)
+    if module_file is None and import_name != "__main__":
+        try:
+            spec = importlib.util.find_spec(import_name)
+        except (ImportError, ValueError):
+            spec = None
+        module_file = spec.origin if spec is not None and spec.has_location else None
+    if module_file:
+        return os.path.dirname(os.path.abspath(module_file))
+    return os.getcwd()
+
+
+def find_instance_path(import_name: str, name: str) -> str:
+    """Flask's default instance folder: ``instance/`` next to the package (or module).
+
+    For a package ``blog`` in ``/src/blog/``, that is ``/src/instance``; for an installed
+    package (under ``site-packages``) it is ``<sys.prefix>/var/<name>-instance``, since the
+    installation folder is not the place for data.
+    """
+    top_level = import_name.partition(".")[0]
+    folder = root_path_of(top_level)
+    module = sys.modules.get(top_level)
+    if module is not None and hasattr(module, "__path__"):
+        folder = os.path.dirname(folder)  # a package: its parent holds instance/
+    for key in ("purelib", "platlib"):
+        installed = os.path.abspath(sysconfig.get_paths()[key])
+        if os.path.commonpath([installed, os.path.abspath(folder)]) == installed:
+            return os.path.join(sys.prefix, "var", f"{name}-instance")
+    return os.path.join(folder, "instance")
+
+
+def exception_class_and_code(
+    code_or_exception: int | type[BaseException],
+) -> tuple[type[BaseException], int | None]:
+    """``404`` → ``(NotFound, 404)``; ``ValueError`` → ``(ValueError, None)``."""
+    if isinstance(code_or_exception, int):
+        if code_or_exception not in HTTP_ERRORS:
+            raise ValueError(
+                f"{code_or_exception} is not an HTTP error code tinyweb knows; register a "
+                "handler for an HTTPError subclass with that code instead"
+            )
+        return HTTP_ERRORS[code_or_exception], code_or_exception
+    if isinstance(code_or_exception, BaseException):
+        raise TypeError(f"{code_or_exception!r} is an exception instance; pass its class")
+    if not (isinstance(code_or_exception, type) and issubclass(code_or_exception, Exception)):
+        raise TypeError(f"{code_or_exception!r} is not an Exception subclass or a status code")
+    if issubclass(code_or_exception, HTTPError) and code_or_exception is not HTTPError:
+        return code_or_exception, code_or_exception.code
+    return code_or_exception, None
