@@ -243,3 +243,33 @@ def test_shutdown_with_many_idle_connections_is_clean() -> None:
     for sock in clients:
         sock.close()
     assert wait_until(lambda: threading.active_count() == baseline)
+
+
+# -- many clients at once --------------------------------------------------------------
+
+
+def test_many_concurrent_keep_alive_clients_get_their_own_answers() -> None:
+    """Races between parking (worker thread) and reading (selector thread) would show here."""
+    failures: list[str] = []
+
+    def client(number: int) -> None:
+        try:
+            with connect(server) as sock:
+                reader = Reader(sock)
+                for request in range(25):
+                    paths = [b"/c%d/r%d/p%d" % (number, request, p) for p in range(request % 3 + 1)]
+                    sock.sendall(b"".join(GET % path for path in paths))  # sometimes pipelined
+                    for path in paths:
+                        body = reader.response().body
+                        if not body.startswith(path + b" "):
+                            failures.append(f"{path!r} got {body!r}")
+        except Exception as error:  # reported below, in the test's thread
+            failures.append(f"client {number}: {error!r}")
+
+    with serving(hello, threads=3) as server:
+        clients = [threading.Thread(target=client, args=(n,)) for n in range(20)]
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join(30)
+    assert failures == []
