@@ -277,7 +277,9 @@ def test_date_header_format() -> None:
     with serving(hello) as server:
         date = exchange(server, GET % b"/")[0].header("Date")
     assert date is not None
-    assert re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT", date)
+    assert re.fullmatch(
+        r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT", date
+    )
 
 
 def test_http_client_is_served() -> None:
@@ -347,7 +349,9 @@ def test_access_entry_escapes_quotes() -> None:
     head = parser.next_event()
     assert isinstance(head, http11.RequestHead)
     line = access_entry(head, gateway.Outcome(200, 5, True, True), "192.0.2.7")
-    pattern = r'192\.0\.2\.7 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET /a\\"b HTTP/1\.1" 200 5'
+    pattern = (
+        r'192\.0\.2\.7 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET /a\\"b HTTP/1\.1" 200 5'
+    )
     assert re.fullmatch(pattern, line), line
 
 
@@ -401,7 +405,11 @@ def test_app_error_after_headers_closes_the_connection() -> None:
 
 @pytest.mark.parametrize(
     "headers",
-    [[("X-Bad", "a\r\nInjected: 1")], [("Connection", "keep-alive")], [("Transfer-Encoding", "gzip")]],
+    [
+        [("X-Bad", "a\r\nInjected: 1")],
+        [("Connection", "keep-alive")],
+        [("Transfer-Encoding", "gzip")],
+    ],
     ids=["crlf", "connection", "transfer-encoding"],
 )
 def test_bad_headers_from_the_app_are_500(headers: list[tuple[str, str]]) -> None:

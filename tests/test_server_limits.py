@@ -198,7 +198,9 @@ def test_disconnect_mid_response_calls_close() -> None:
 
     with serving(app, write_timeout=2.0) as server:
         with connect(server) as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            sock.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+            )
             sock.sendall(GET % b"/")
             sock.recv(1000)
         assert body.closed.wait(5)
