@@ -4,7 +4,9 @@ Where it fits: ``routing.py`` builds one converter per ``<converter(arguments):n
 rule; while matching it asks ``match`` whether a decoded segment has the right shape and
 ``to_python`` for the value handed to the view; ``Router.build`` asks ``to_url`` for the
 text of a value. Applications add their own by subclassing ``BaseConverter`` and calling
-``Router.register_converter``.
+``Router.register_converter``. A ``SegmentPattern`` runs the converters of one rule segment
+(``<int:id>``, ``<name>.json``): the router builds one per distinct segment text and shares it
+between the edges of its trie.
 
 Rules:
 - ``match`` only looks at text; ``to_python`` may still refuse it with ``ValueError``
@@ -14,6 +16,8 @@ Rules:
 - ``specificity`` and ``weight`` order the patterns tried at one position, so matching
   never depends on the order rules were added.
 - This module imports nothing from tinyweb; option names follow Werkzeug's converters.
+- ``order`` (specificity, weight, text) is a segment pattern's place among the dynamic
+  edges of a trie node; lower is tried first.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ import decimal
 import re
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar, Optional, Union
 
 
 class Specificity(IntEnum):
@@ -209,6 +214,78 @@ class AnyConverter(BaseConverter):
     def match(self, value: str) -> bool:
         """One of the items."""
         return value in self.items
+
+
+# ---------------------------------------------------------------------- segment patterns
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One ``<converter:name>`` of a rule, with its converter built."""
+
+    name: str
+    converter: BaseConverter
+    signature: str  # converter name and normalized arguments: equal means same matcher
+
+
+class SegmentPattern:
+    """How a rule segment with variables matches a request's segment, and its priority.
+
+    A segment that is one variable (``<int:id>``) is matched by its converter; a segment
+    mixing text and variables (``<name>.json``) by a regex built from its pieces, then
+    each variable's converter. Built once per segment text and shared by every edge for
+    it: apps repeat ``<id>`` hundreds of times, and building it per edge was about 2 ms of
+    the 25 ms that 1000 rules took to register (benchmarks/bench_routing.py). ::
+
+        user_id = Variable("user_id", IntegerConverter(), "int")
+        SegmentPattern((user_id,), "<int>").convert("42")   # [("user_id", 42)]
+    """
+
+    __slots__ = ("is_path", "order", "plain", "regex", "variables")
+
+    def __init__(self, parts: tuple[Union[str, Variable], ...], signature: str) -> None:
+        self.variables = [part for part in parts if isinstance(part, Variable)]
+        converter = self.variables[0].converter
+        self.regex: Optional[re.Pattern[str]] = None
+        self.order: tuple[Any, ...] = (converter.specificity, converter.weight, signature)
+        if len(parts) > 1:
+            # Named groups, so groups inside a converter's own regex cannot shift values.
+            pieces = [
+                re.escape(part)
+                if isinstance(part, str)
+                else f"(?P<{part.name}>{part.converter.regex})"
+                for part in parts
+            ]
+            self.regex = re.compile("".join(pieces))
+            # Literal text constrains a segment more than any lone converter.
+            self.order = (Specificity.CONSTRAINED, 0, signature)
+        lone = self.regex is None
+        self.is_path = lone and converter.specificity is Specificity.PATH
+        # A plain <string> takes any non-empty segment as it is: the matcher skips the
+        # converter calls for it (the GitHub table is almost all plain strings).
+        self.plain = lone and type(converter) is StringConverter and converter.weight == 100
+
+    def convert(self, text: str) -> Optional[list[tuple[str, Any]]]:
+        """The ``(name, value)`` pairs for ``text``, or None if this pattern does not match.
+
+        A ValueError from ``to_python`` means "no match": the search moves on.
+        """
+        if self.regex is None:
+            pieces = [(self.variables[0], text)]
+        else:
+            found = self.regex.fullmatch(text)
+            if found is None:
+                return None
+            pieces = [(variable, found.group(variable.name)) for variable in self.variables]
+        pairs = []
+        for variable, piece in pieces:
+            if not variable.converter.match(piece):
+                return None
+            try:
+                pairs.append((variable.name, variable.converter.to_python(piece)))
+            except ValueError:
+                return None
+        return pairs
 
 
 DEFAULT_CONVERTERS: Mapping[str, type[BaseConverter]] = {

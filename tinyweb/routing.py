@@ -42,8 +42,9 @@ from urllib.parse import quote
 from .converters import (
     DEFAULT_CONVERTERS,
     BaseConverter,
+    SegmentPattern,
     Specificity,
-    StringConverter,
+    Variable,
     parse_arguments,
 )
 from .errors import MethodNotAllowed, NotFound, RequestRedirect
@@ -76,16 +77,7 @@ _COMMON_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "O
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 §5.6.2 (method names)
 
 
-@dataclass(frozen=True)
-class _Variable:
-    """One ``<converter:name>`` of a rule, with its converter built."""
-
-    name: str
-    converter: BaseConverter
-    signature: str  # converter name and normalized arguments: equal means same matcher
-
-
-_Part = Union[str, _Variable]
+_Part = Union[str, Variable]
 
 
 @dataclass(frozen=True)
@@ -96,6 +88,9 @@ class _Segment:
     static_text: Optional[str]  # the text if there is no variable ("" for a trailing slash)
     signature: str  # equal signatures match exactly the same segments
     names: tuple[str, ...]
+    # How a segment with variables matches; None for static text. Built once per segment
+    # text, with the parse: edges for the same text share it.
+    pattern: Optional[SegmentPattern] = field(default=None, compare=False)
 
 
 def _parse_segment(text: str, rule: str, converters: Mapping[str, type[BaseConverter]]) -> _Segment:
@@ -112,18 +107,18 @@ def _parse_segment(text: str, rule: str, converters: Mapping[str, type[BaseConve
         raise RuleError(f"invalid rule syntax in {rule!r}: unbalanced or malformed '<...>'")
     kept = tuple(part for part in parts if part != "")
     if len(kept) > 1 and any(
-        isinstance(part, _Variable) and part.converter.specificity is Specificity.PATH
+        isinstance(part, Variable) and part.converter.specificity is Specificity.PATH
         for part in kept
     ):
         raise RuleError(f"a path converter must fill whole segments in rule {rule!r}")
     signature = "".join(part if isinstance(part, str) else f"<{part.signature}>" for part in kept)
-    names = tuple(part.name for part in kept if isinstance(part, _Variable))
-    return _Segment(kept, None, signature, names)
+    names = tuple(part.name for part in kept if isinstance(part, Variable))
+    return _Segment(kept, None, signature, names, SegmentPattern(kept, signature))
 
 
 def _make_variable(
     found: re.Match[str], rule: str, converters: Mapping[str, type[BaseConverter]]
-) -> _Variable:
+) -> Variable:
     """Build the converter named in ``<converter(arguments):name>``."""
     converter_name = found.group("converter") or "default"
     if converter_name not in converters:
@@ -136,7 +131,7 @@ def _make_variable(
     converter_class = converters[converter_name]
     class_name = f"{converter_class.__module__}.{converter_class.__qualname__}"
     signature = f"{class_name}{arguments!r}{sorted(keywords.items())!r}"
-    return _Variable(found.group("name"), converter, signature)
+    return Variable(found.group("name"), converter, signature)
 
 
 def _parse_rule(
@@ -222,65 +217,43 @@ class AutomaticOptions:
     allowed: tuple[str, ...]
 
 
+class _Methods:
+    """A rule's methods, normalized, with the sets the indexes need (built once per list).
+
+    Apps pass a handful of distinct lists (``["GET"]``, ``["GET", "POST"]``), so the router
+    interns them: normalizing each rule's list again cost about 1.4 ms of the 25 ms that
+    1000 rules took to register (benchmarks/bench_routing.py).
+    """
+
+    __slots__ = ("allowed", "explicit", "shown")
+
+    def __init__(self, explicit: frozenset[str]) -> None:
+        self.explicit = explicit  # as registered
+        self.shown = explicit | {"HEAD"} if "GET" in explicit else explicit  # Rule.methods
+        self.allowed = self.shown | {"OPTIONS"}  # the Allow set a path with this rule gets
+
+
 # ---------------------------------------------------------------------------- the trie
 
 
 class _Edge:
-    """A dynamic edge out of a trie node: a pattern for one segment and the node it leads to.
+    """A dynamic edge out of a trie node: a segment's pattern and the node it leads to.
 
-    A segment that is one variable (``<int:id>``) is matched by its converter; a segment
-    mixing text and variables (``<name>.json``) by a regex built from its pieces, then
-    each variable's converter.
+    The fields the matcher reads are copied from the shared ``SegmentPattern``, so following
+    an edge costs no extra attribute hop.
     """
 
-    __slots__ = ("is_path", "name", "node", "order", "pattern", "plain", "signature", "variables")
+    __slots__ = ("convert", "is_path", "name", "names", "node", "order", "plain", "signature")
 
-    def __init__(self, segment: _Segment) -> None:
+    def __init__(self, segment: _Segment, pattern: SegmentPattern) -> None:
         self.signature = segment.signature
+        self.names = segment.names
         self.name = segment.names[0]
+        self.order = pattern.order
+        self.is_path = pattern.is_path
+        self.plain = pattern.plain
+        self.convert = pattern.convert
         self.node = _Node()
-        self.variables = [part for part in segment.parts if isinstance(part, _Variable)]
-        converter = self.variables[0].converter
-        self.pattern: Optional[re.Pattern[str]] = None
-        self.order: tuple[Any, ...] = (converter.specificity, converter.weight, self.signature)
-        if len(segment.parts) > 1:
-            # Named groups, so groups inside a converter's own regex cannot shift values.
-            pieces = [
-                re.escape(part)
-                if isinstance(part, str)
-                else f"(?P<{part.name}>{part.converter.regex})"
-                for part in segment.parts
-            ]
-            self.pattern = re.compile("".join(pieces))
-            # Literal text constrains a segment more than any lone converter.
-            self.order = (Specificity.CONSTRAINED, 0, self.signature)
-        lone = self.pattern is None
-        self.is_path = lone and converter.specificity is Specificity.PATH
-        # A plain <string> takes any non-empty segment as it is: the matcher skips the
-        # converter calls for it (the GitHub table is almost all plain strings).
-        self.plain = lone and type(converter) is StringConverter and converter.weight == 100
-
-    def convert(self, text: str) -> Optional[list[tuple[str, Any]]]:
-        """The ``(name, value)`` pairs for ``text``, or None if this edge does not match.
-
-        A ValueError from ``to_python`` means "no match": the search moves on.
-        """
-        if self.pattern is None:
-            pieces = [(self.variables[0], text)]
-        else:
-            found = self.pattern.fullmatch(text)
-            if found is None:
-                return None
-            pieces = [(variable, found.group(variable.name)) for variable in self.variables]
-        pairs = []
-        for variable, piece in pieces:
-            if not variable.converter.match(piece):
-                return None
-            try:
-                pairs.append((variable.name, variable.converter.to_python(piece)))
-            except ValueError:
-                return None
-        return pairs
 
 
 class _Terminal:
@@ -288,12 +261,23 @@ class _Terminal:
 
     __slots__ = ("allowed", "handlers", "loose_allowed", "loose_handlers", "rules")
 
-    def __init__(self) -> None:
-        self.rules: list[Rule] = []
-        self.handlers: dict[str, Rule] = {}  # method -> rule (HEAD falls back to GET)
-        self.allowed: frozenset[str] = frozenset()  # the Allow set of this path
-        self.loose_handlers: dict[str, Rule] = {}  # the same, for strict_slashes=False rules
+    def __init__(self, rule: Rule, methods: _Methods) -> None:
+        """The terminal of the first rule ending at a node.
+
+        Most paths have one rule, so its indexes are built straight from its interned
+        methods: folding it in with ``add`` took about 4 ms of the 25 ms that 1000 rules
+        took to register (benchmarks/bench_routing.py).
+        """
+        self.rules: list[Rule] = [rule]
+        # method -> rule; HEAD falls back to GET, as in _index_by_method.
+        self.handlers: dict[str, Rule] = dict.fromkeys(methods.shown, rule)
+        self.allowed: frozenset[str] = methods.allowed  # the Allow set of this path
+        # The same two, for strict_slashes=False rules.
+        self.loose_handlers: dict[str, Rule] = {}
         self.loose_allowed: frozenset[str] = frozenset()
+        if not rule.strict_slashes:
+            self.loose_handlers = dict(self.handlers)
+            self.loose_allowed = methods.allowed
 
     def check(self, rule: Rule) -> None:
         """RuleError if a rule here already answers one of the methods of ``rule``."""
@@ -308,15 +292,15 @@ class _Terminal:
                 problem += " could tell them apart"
             raise RuleError(f"rule {rule.rule!r} {problem}")
 
-    def add(self, rule: Rule) -> None:
+    def add(self, rule: Rule, methods: _Methods) -> None:
         """Add ``rule`` (``check`` has passed: its methods are new here) to the indexes."""
         self.rules.append(rule)
         # Updated in place: Router._static shares the handlers dict.
         _index_by_method(rule, self.handlers)
-        self.allowed = self.allowed | rule.methods | {"OPTIONS"}
+        self.allowed = self.allowed | methods.allowed
         if not rule.strict_slashes:
             _index_by_method(rule, self.loose_handlers)
-            self.loose_allowed = self.loose_allowed | rule.methods | {"OPTIONS"}
+            self.loose_allowed = self.loose_allowed | methods.allowed
 
 
 def _index_by_method(rule: Rule, handlers: dict[str, Rule]) -> None:
@@ -347,11 +331,10 @@ class _Node:
             return self.static.get(segment.static_text)
         for existing in self.dynamic:
             if existing.signature == segment.signature:
-                names = tuple(variable.name for variable in existing.variables)
-                if names != segment.names:
+                if existing.names != segment.names:
                     raise RuleError(
                         f"rule {rule!r} names a variable {segment.names} where another rule "
-                        f"names it {names}: one position must have one name"
+                        f"names it {existing.names}: one position must have one name"
                     )
                 return existing.node
         return None
@@ -366,11 +349,17 @@ class _Node:
         for existing in self.dynamic:
             if existing.signature == segment.signature:
                 return existing.node
-        edge = _Edge(segment)
+        assert segment.pattern is not None  # a segment without static text has variables
+        edge = _Edge(segment, segment.pattern)
         self.dynamic.append(edge)
-        self.dynamic.sort(key=lambda candidate: candidate.order)
+        if len(self.dynamic) > 1:
+            self.dynamic.sort(key=_edge_order)
         self.plain = self.dynamic[0] if self.dynamic[0].plain else None
         return edge.node
+
+
+def _edge_order(edge: _Edge) -> tuple[Any, ...]:
+    return edge.order
 
 
 class _SlashRequired(Exception):
@@ -545,6 +534,7 @@ class Router:
         self._rules: list[Rule] = []
         self._by_endpoint: dict[Any, list[Rule]] = {}
         self._segment_cache: dict[str, _Segment] = {}
+        self._method_sets: dict[Any, _Methods] = {}
 
     def register_converter(self, name: str, converter_class: type[BaseConverter]) -> None:
         """Make ``<name:...>`` available in rules added from now on.
@@ -578,32 +568,57 @@ class Router:
 
             router.add("/posts/<slug>/", "post", methods=["GET", "DELETE"])
         """
-        explicit = _normalize_methods(methods, rule)
+        interned = self._interned_methods(methods, rule)
         segments, arguments = _parse_rule(rule, self.converters, self._segment_cache)
-        shown = explicit | {"HEAD"} if "GET" in explicit else explicit
         new_rule = Rule(
-            rule, endpoint, shown, bool(strict_slashes), arguments, explicit, tuple(segments)
+            rule,
+            endpoint,
+            interned.shown,
+            bool(strict_slashes),
+            arguments,
+            interned.explicit,
+            tuple(segments),
         )
+        terminal = self._insert(new_rule, segments, interned)
+        if not arguments:
+            self._static[rule] = terminal.handlers
+        self._rules.append(new_rule)
+        self._by_endpoint.setdefault(endpoint, []).append(new_rule)
+        return new_rule
+
+    def _interned_methods(self, methods: Any, rule: str) -> _Methods:
+        """The ``_Methods`` for a ``methods`` argument, normalized once per distinct list."""
+        if methods is not None and not isinstance(methods, str):
+            methods = tuple(methods)  # a generator can be read only once
+        try:
+            return self._method_sets[methods]
+        except KeyError:
+            cacheable = True
+        except TypeError:  # an unhashable item (normalizing refuses most): not kept
+            cacheable = False
+        interned = _Methods(_normalize_methods(methods, rule))
+        if cacheable:
+            self._method_sets[methods] = interned
+        return interned
+
+    def _insert(self, rule: Rule, segments: list[_Segment], methods: _Methods) -> _Terminal:
+        """Put ``rule`` into the trie; RuleError, with the trie unchanged, on a conflict."""
         # Find every conflict before changing anything, so a failed add leaves no trace:
         # follow the existing nodes (checking names), then check the rules at the end.
         node, depth = self._root, 0
         for segment in segments:
-            child = node.find_child(segment, rule)
+            child = node.find_child(segment, rule.rule)
             if child is None:
                 break
             node, depth = child, depth + 1
         if depth == len(segments) and node.terminal is not None:
-            node.terminal.check(new_rule)
+            node.terminal.check(rule)
+            node.terminal.add(rule, methods)
+            return node.terminal
         for segment in segments[depth:]:
             node = node.add_child(segment)
-        if node.terminal is None:
-            node.terminal = _Terminal()
-        node.terminal.add(new_rule)
-        if not arguments:
-            self._static[rule] = node.terminal.handlers
-        self._rules.append(new_rule)
-        self._by_endpoint.setdefault(endpoint, []).append(new_rule)
-        return new_rule
+        node.terminal = _Terminal(rule, methods)
+        return node.terminal
 
     def __iter__(self) -> Iterator[Rule]:
         """The rules in registration order (for a ``routes`` command)."""
