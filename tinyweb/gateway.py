@@ -473,7 +473,7 @@ class Exchange:
         self.environ = build_environ(head, info, self.body)
         self.status, self.reason = 0, ""
         self.headers: list[tuple[str, str]] = []
-        self.facts = HeaderFacts(None, False, False)
+        self.facts = NO_HEADER_FACTS
         self.headers_sent = False
         self.framing, self.body_bytes = Framing.NONE, 0
         self.content_length: int | None = None  # as the response head announced it
@@ -711,6 +711,9 @@ class HeaderFacts:
     content_length: Optional[int]
     has_date: bool
     has_server: bool
+
+
+NO_HEADER_FACTS = HeaderFacts(None, False, False)
 
 
 def _header_facts(headers: tuple[tuple[str, str], ...]) -> HeaderFacts:
