@@ -32,6 +32,7 @@ import subprocess
 import sys
 import sysconfig
 import threading
+import time
 import traceback
 from collections.abc import Iterable
 from types import FrameType
@@ -159,6 +160,7 @@ class FileWatcher:
         self.changed = threading.Event()
         self._more_files: set[str] = set()
         self._modified: dict[str, float] = {}
+        self._started = time.time()
 
     def add_files(self, paths: Iterable[str]) -> None:
         """Watch these files too (those of a failed import's traceback)."""
@@ -185,7 +187,9 @@ class FileWatcher:
                 modified = os.stat(path).st_mtime
             except OSError:
                 modified = -1.0  # deleted or not yet created
-            known = self._modified.setdefault(path, modified)
+            # A file first seen now (a template loaded on first use) that changed since
+            # this process started may have changed after it was read: that is a change.
+            known = self._modified.setdefault(path, min(modified, self._started))
             if known != modified:
                 return path
         return None

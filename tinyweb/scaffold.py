@@ -22,7 +22,7 @@ import os
 import sys
 import sysconfig
 from collections.abc import Iterable
-from typing import IO, TYPE_CHECKING, Any, Callable, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 from tinyweb.context import current_app
 from tinyweb.errors import HTTP_ERRORS, HTTPError
@@ -34,9 +34,11 @@ Function = TypeVar("Function", bound=Callable[..., Any])
 ViewFunction = Callable[..., Any]
 ErrorHandler = Callable[[Any], Any]
 # scope (None: this scaffold) -> list of hooks
-HookTable = dict[str | None, list[Callable[..., Any]]]
+HookTable = dict[Optional[str], list[Callable[..., Any]]]
 # scope -> status code (None for "any") -> exception class -> handler
-ErrorHandlerTable = dict[str | None, dict[int | None, dict[type[BaseException], ErrorHandler]]]
+ErrorHandlerTable = dict[
+    Optional[str], dict[Optional[int], dict[type[BaseException], ErrorHandler]]
+]
 
 
 class Scaffold:

@@ -1,0 +1,198 @@
+"""Tests for tinyweb/commands.py and its wiring in tinyweb/cli.py: ``@app.cli.command``,
+``python -m tinyweb --app module command``, and ``app.test_cli_runner()``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tinyweb import cli, current_app, g
+from tinyweb.app import App
+from tinyweb.commands import Command, argument, command, option
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def make_app() -> App:
+    app = App("commands_app")
+    events: list[Any] = []
+    app.config["EVENTS"] = events
+
+    @app.teardown_appcontext
+    def close(exc: BaseException | None) -> None:
+        events.append(("teardown", g.get("opened")))
+
+    @app.cli.command("init-db")
+    def init_db_command() -> None:
+        """Clear the data and create new tables."""
+        g.opened = "db"
+        print(f"Initialized the database of {current_app.name}.")
+
+    @app.cli.command("greet")
+    @argument("name")
+    @option("--times", type=int, default=1, help="how many greetings")
+    @option("--shout", is_flag=True)
+    def greet(name: str, times: int, shout: bool) -> None:
+        text = f"hello {name}"
+        print("\n".join([text.upper() if shout else text] * times))
+
+    @app.cli.command()
+    def fail_loudly() -> None:
+        raise RuntimeError("boom")
+
+    @app.cli.command("read-input")
+    def read_input() -> None:
+        print(sys.stdin.read().strip()[::-1])
+        print("to stderr", file=sys.stderr)
+
+    return app
+
+
+def test_a_plain_function_command_runs_in_an_app_context() -> None:
+    app = make_app()
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert (result.exit_code, result.exception) == (0, None)
+    assert result.output == "Initialized the database of commands_app.\n"
+    assert app.config["EVENTS"] == [("teardown", "db")]  # teardown_appcontext ran
+
+
+@pytest.mark.parametrize(
+    ("args", "output"),
+    [
+        (["greet", "ada"], "hello ada\n"),
+        (["greet", "ada", "--times", "2"], "hello ada\nhello ada\n"),
+        (["greet", "--shout", "ada"], "HELLO ADA\n"),
+        ("greet bob --times=1", "hello bob\n"),
+    ],
+)
+def test_options_and_arguments(args: Any, output: str) -> None:
+    result = make_app().test_cli_runner().invoke(args=args)
+    assert (result.exit_code, result.output) == (0, output)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope"], "invalid choice: 'nope'"),
+        (["greet"], "the following arguments are required: name"),
+        (["greet", "ada", "--times", "many"], "invalid int value: 'many'"),
+        (["greet", "ada", "--unknown"], "unrecognized arguments: --unknown"),
+        ([], "the following arguments are required: command"),
+    ],
+)
+def test_usage_errors_exit_2_with_the_usage(args: list[str], message: str) -> None:
+    result = make_app().test_cli_runner().invoke(args=args)
+    assert result.exit_code == 2
+    assert "usage: python -m tinyweb" in result.output
+    assert message in result.stderr
+
+
+def test_a_failing_command_reports_exit_code_1_and_the_exception() -> None:
+    result = make_app().test_cli_runner().invoke(args=["fail-loudly"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_input_and_stderr_are_captured() -> None:
+    result = make_app().test_cli_runner().invoke(args=["read-input"], input="abc\n")
+    assert (result.stdout, result.stderr) == ("cba\n", "to stderr\n")
+    assert result.output == "cba\nto stderr\n"
+
+
+def test_help_lists_commands_with_their_docstring() -> None:
+    result = make_app().test_cli_runner().invoke(args=["--help"])
+    assert result.exit_code == 0
+    assert "init-db" in result.output and "Clear the data and create new tables." in result.output
+
+
+def test_click_style_command_then_add_command() -> None:
+    @command("init-db")
+    def init_db_command() -> None:
+        print("Initialized.")
+
+    assert isinstance(init_db_command, Command) and init_db_command.name == "init-db"
+    app = App("click_style")
+    app.cli.add_command(init_db_command)
+    assert app.test_cli_runner().invoke(args=["init-db"]).output == "Initialized.\n"
+    init_db_command()  # a command stays callable
+
+
+def test_command_registration_errors() -> None:
+    app = App("errors")
+    app.cli.command("x")(lambda: None)
+    with pytest.raises(ValueError, match="already registered"):
+        app.cli.command("x")(lambda: None)
+    with pytest.raises(ValueError, match="built-in"):
+        app.cli.command("run")(lambda: None)
+    with pytest.raises(ValueError, match="start with '-'"):
+        option("count")
+    with pytest.raises(ValueError, match="use option"):
+        argument("--name")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    package = tmp_path / "cmdblog"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "from tinyweb import App\n"
+        "from tinyweb.commands import argument\n"
+        "def create_app():\n"
+        "    app = App(__name__)\n"
+        "    @app.cli.command('init-db')\n"
+        "    def init_db():\n"
+        "        print('Initialized the database.')\n"
+        "    @app.cli.command('hello')\n"
+        "    @argument('name')\n"
+        "    def hello(name):\n"
+        "        print('hello', name)\n"
+        "    return app\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield tmp_path
+    for name in [name for name in sys.modules if name.startswith("cmdblog")]:
+        del sys.modules[name]
+
+
+def test_main_runs_an_app_command(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--app", "cmdblog", "init-db"]) == 0
+    assert capsys.readouterr().out == "Initialized the database.\n"
+    assert cli.main(["--app", "cmdblog:create_app()", "hello", "ada"]) == 0
+    assert capsys.readouterr().out == "hello ada\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--app", "cmdblog", "nope"], "invalid choice: 'nope'"),
+        (["--app", "cmdblog", "hello"], "required: name"),
+        (["--app", "missing_module", "init-db"], "could not import 'missing_module'"),
+    ],
+)
+def test_main_usage_errors_exit_2(
+    project: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_built_in_commands_do_not_import_the_app(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["routes", "cmdblog"]) == 0
+    assert "static" in capsys.readouterr().out
+
+
+def test_python_m_tinyweb_app_command(project: Path) -> None:
+    environment = {**os.environ, "PYTHONPATH": str(REPOSITORY)}
+    completed = subprocess.run(
+        [sys.executable, "-m", "tinyweb", "--app", "cmdblog", "init-db"],
+        cwd=project, env=environment, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert (completed.returncode, completed.stdout) == (0, "Initialized the database.\n")
