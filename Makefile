@@ -69,9 +69,13 @@ fuzz: $(VENV)/.test-installed
 bench: $(VENV)/.bench-installed
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
-# Serve examples/hello.py with tinyweb's own server on http://127.0.0.1:8000/ (Ctrl+C stops).
+# Serve the blog example (examples/blog, docs/tutorial.md) with tinyweb's own server on
+# http://127.0.0.1:8000/ (Ctrl+C stops). The first run creates its database: init-db drops
+# every table, so it runs only while examples/blog/instance/blog.sqlite does not exist.
 run: $(VENV)/.test-installed
-	$(PY) -m tinyweb run examples.hello:app --host 127.0.0.1 --port 8000
+	@test -f examples/blog/instance/blog.sqlite || \
+	  PYTHONPATH=examples/blog $(PY) -m tinyweb --app blog init-db
+	PYTHONPATH=examples/blog $(PY) -m tinyweb --app blog run --host 127.0.0.1 --port 8000
 
 clean:
 	rm -rf $(VENV) .venv-3.* .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info

@@ -1,0 +1,18 @@
+"""The application factory: configuration and a first route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blog import create_app
+
+
+def test_config() -> None:
+    """Test create_app without passing test config."""
+    assert not create_app().testing
+    assert create_app({"TESTING": True}).testing
+
+
+def test_hello(client: Any) -> None:
+    response = client.get("/hello")
+    assert response.data == b"Hello, World!"
