@@ -291,3 +291,17 @@ def test_request_blueprint_is_none_for_app_views() -> None:
     app = new_app()
     app.add_url_rule("/", "index", lambda: repr(request.blueprint))
     assert app.test_client().get("/").text == "None"
+
+
+def test_flask_tutorial_index_alias_is_built_but_never_routed() -> None:
+    """flaskr: ``app.add_url_rule("/", endpoint="index")`` repeats the blog's "/"."""
+    app = new_app()
+    blog = Blueprint("blog", __name__)
+    blog.add_url_rule("/", "index", lambda: request.endpoint)
+    app.register_blueprint(blog)
+    app.add_url_rule("/", endpoint="index")
+    assert app.test_client().get("/").text == "blog.index"
+    with app.test_request_context("/"):
+        assert (url_for("index"), url_for("blog.index")) == ("/", "/")
+    with pytest.raises(Exception, match="already registered"):
+        app.add_url_rule("/", "other", lambda: "a second view for / is a mistake")

@@ -53,7 +53,7 @@ from tinyweb.errors import HTTPError, InternalServerError, RequestRedirect
 from tinyweb.request import Request
 from tinyweb.response import Response
 from tinyweb.return_values import to_response, traceback_page
-from tinyweb.routing import AutomaticOptions, Router
+from tinyweb.routing import AutomaticOptions, BuildError, Router, RuleError
 from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
@@ -118,6 +118,7 @@ class App(Scaffold):
         config_root = instance_path if instance_relative_config else self.root_path
         self.config = Config(config_root, self.default_config)
         self.router = Router()
+        self.build_only_router = Router()  # rules that repeat a routed one, for url_for
         self.blueprints: dict[str, Blueprint] = {}
         self.teardown_appcontext_funcs: list[Callable[[Any], Any]] = []
         # Per endpoint: values given to the view when the URL does not have them.
@@ -246,12 +247,15 @@ class App(Scaffold):
             raise AssertionError(
                 f"View function mapping is overwriting an existing endpoint function: {endpoint}"
             )
-        self.router.add(
-            rule,
-            endpoint,
-            methods=[method.upper() for method in methods],
-            strict_slashes=strict_slashes,
-        )
+        methods = [method.upper() for method in methods]
+        try:
+            self.router.add(rule, endpoint, methods=methods, strict_slashes=strict_slashes)
+        except RuleError as error:
+            if view_func is not None or "already registered" not in str(error):
+                raise
+            # Flask's tutorial names a blueprint's "/" again as "index", without a view:
+            # that rule can never match first, so it exists for url_for only.
+            self.build_only_router.add(rule, endpoint, methods, strict_slashes)
         if view_func is not None:
             self.view_functions[endpoint] = view_func
         if defaults:
@@ -647,12 +651,25 @@ class App(Scaffold):
                 raise ValueError("url_for(_scheme=...) needs _external=True")
             scheme = _scheme
         values = {name: value for name, value in values.items() if value is not None}
-        url: str = script_root.rstrip("/") + self.router.build(endpoint, values, method=_method)
+        url: str = script_root.rstrip("/") + self._build_path(endpoint, values, _method)
         if external:
             url = f"{scheme}://{host}{url}"
         if _anchor is not None:
             url += "#" + quote(_anchor, safe="%!#$&'()*+,/:;=?@")
         return url
+
+    def _build_path(self, endpoint: str, values: dict[str, Any], method: str | None) -> str:
+        """The router builds the path; a build-only rule is the fallback (see add_url_rule)."""
+        try:
+            return str(self.router.build(endpoint, values, method=method))
+        except BuildError as error:
+            if not len(self.build_only_router):
+                raise
+            routed_error = error
+        try:
+            return str(self.build_only_router.build(endpoint, values, method=method))
+        except BuildError:
+            raise routed_error from None
 
     def _url_parts_outside_request(self) -> tuple[str, str, str]:
         """(script root, host, scheme) from config, for url_for outside a request."""
