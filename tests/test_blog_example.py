@@ -15,6 +15,7 @@ what they cannot:
 
 from __future__ import annotations
 
+import base64
 import datetime
 import http.client
 import http.cookies
@@ -148,6 +149,14 @@ def test_the_blog_suite_is_collected_from_the_repository_root() -> None:
     assert '"examples"' in (REPOSITORY / "pyproject.toml").read_text()
 
 
+def test_the_blog_test_modules_have_names_of_their_own() -> None:
+    """Neither folder is a package, so pytest imports both by base name: they must differ."""
+    blog_tests = {path.name for path in (BLOG_ROOT / "tests").glob("test_*.py")}
+    framework_tests = {path.name for path in (REPOSITORY / "tests").glob("test_*.py")}
+    assert len(blog_tests) >= 4
+    assert blog_tests & framework_tests == set()
+
+
 def test_a_user_registers_logs_in_and_posts_over_real_sockets(browsers: list[Browser]) -> None:
     browser = browsers[0]
     status, headers, page = browser.request("GET", "/")
@@ -199,6 +208,21 @@ def test_flash_messages_and_author_checks_over_real_sockets(browsers: list[Brows
     status, headers, _ = author.request("POST", "/1/delete")
     assert (status, headers["Location"]) == (302, "/")
     assert "No posts yet." in author.request("GET", "/")[2]
+
+
+def test_a_forged_session_cookie_logs_nobody_in_over_real_sockets(
+    browsers: list[Browser],
+) -> None:
+    ada, bob = browsers
+    register_and_login(ada, "ada", "lovelace")
+    register_and_login(bob, "bob", "builder")
+    assert "<span>bob</span>" in bob.request("GET", "/")[2]
+    # Bob rewrites his cookie's payload to say he is user 1 (ada), keeping his signature.
+    _, timestamp, signature = bob.cookies["session"].split(".")
+    forged_payload = base64.urlsafe_b64encode(b'{"user_id":1}').rstrip(b"=").decode()
+    bob.cookies["session"] = f"{forged_payload}.{timestamp}.{signature}"
+    page = bob.request("GET", "/")[2]
+    assert "Log In" in page and "<span>ada</span>" not in page
 
 
 def test_the_stylesheet_is_served_over_real_sockets(browsers: list[Browser]) -> None:
