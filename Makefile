@@ -71,9 +71,11 @@ bench: $(VENV)/.bench-installed
 
 # Serve the blog example (examples/blog, docs/tutorial.md) with tinyweb's own server on
 # http://127.0.0.1:8000/ (Ctrl+C stops). The first run creates its database: init-db drops
-# every table, so it runs only while examples/blog/instance/blog.sqlite does not exist.
+# every table, so it runs only while the app's DATABASE file (by default
+# examples/blog/instance/blog.sqlite; instance/config.py may move it) does not exist.
 run: $(VENV)/.test-installed
-	@test -f examples/blog/instance/blog.sqlite || \
+	@PYTHONPATH=examples/blog $(PY) -c 'import os, blog; \
+	  raise SystemExit(not os.path.exists(blog.create_app().config["DATABASE"]))' || \
 	  PYTHONPATH=examples/blog $(PY) -m tinyweb --app blog init-db
 	PYTHONPATH=examples/blog $(PY) -m tinyweb --app blog run --host 127.0.0.1 --port 8000
 
