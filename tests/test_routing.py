@@ -588,6 +588,27 @@ def test_iteration_lists_rules_in_registration_order() -> None:
     assert all(isinstance(rule, Rule) for rule in rules)
 
 
+def test_rules_compare_and_print_by_their_fields() -> None:
+    first = Router().add("/a/<int:id>", "a", methods=["POST", "GET"])
+    again = Router().add("/a/<int:id>", "a", methods=("GET", "POST"))
+    other = Router().add("/a/<int:id>", "a", methods=["GET"])
+    assert first == again and hash(first) == hash(again)
+    assert first != other and first != "/a/<int:id>"
+    assert repr(first) == (
+        f"Rule(rule='/a/<int:id>', endpoint='a', methods={first.methods!r}, "
+        "strict_slashes=True, arguments=('id',))"
+    )
+
+
+def test_methods_may_be_any_iterable_and_repeat() -> None:
+    router = Router()
+    router.add("/a", "a", methods=(method for method in ["get", "POST"]))
+    router.add("/b", "b", methods=["get", "POST"])
+    router.add("/c", "c", methods=["get", "POST"])
+    assert [rule.explicit_methods for rule in router] == [frozenset({"GET", "POST"})] * 3
+    assert outcome(router, "/c", "HEAD") == ("c", {})
+
+
 # -------------------------------------------------------------------------- properties
 
 # Each example of the rule-set properties builds whole routers: half the profile's examples

@@ -1,12 +1,13 @@
-"""URL converters: the kinds of variable a rule can hold (``<int:id>``, ``<path:rest>``).
+"""URL converters and rule segments: the variables a rule can hold (``<int:id>``, ``<path:rest>``).
 
-Where it fits: ``routing.py`` builds one converter per ``<converter(arguments):name>`` in a
-rule; while matching it asks ``match`` whether a decoded segment has the right shape and
+Where it fits: ``routing.py`` splits a rule on ``/`` and calls ``parse_segment`` once per
+distinct segment text; that builds one converter per ``<converter(arguments):name>`` and a
+``SegmentPattern`` that runs them, shared by every trie edge for that text. While matching,
+the router asks a converter's ``match`` whether a decoded segment has the right shape and
 ``to_python`` for the value handed to the view; ``Router.build`` asks ``to_url`` for the
-text of a value. Applications add their own by subclassing ``BaseConverter`` and calling
-``Router.register_converter``. A ``SegmentPattern`` runs the converters of one rule segment
-(``<int:id>``, ``<name>.json``): the router builds one per distinct segment text and shares it
-between the edges of its trie.
+text of a value. Applications add their own converters by subclassing ``BaseConverter`` and
+calling ``Router.register_converter``. ``RuleError`` is raised here for bad segment syntax
+and re-exported by ``routing``, which raises it for the rest.
 
 Rules:
 - ``match`` only looks at text; ``to_python`` may still refuse it with ``ValueError``
@@ -26,7 +27,7 @@ import decimal
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, ClassVar, Optional, Union
 
@@ -297,6 +298,81 @@ DEFAULT_CONVERTERS: Mapping[str, type[BaseConverter]] = {
     "uuid": UUIDConverter,
     "any": AnyConverter,
 }
+
+
+# ------------------------------------------------------------------------ rule segments
+
+
+class RuleError(ValueError):
+    """A rule could not be registered: bad syntax, a duplicate or an ambiguity."""
+
+
+# <converter(arguments):name> or <name>; names are ASCII identifiers (they become
+# keyword arguments of the view, as in Werkzeug).
+_VARIABLE = re.compile(
+    r"<(?:(?P<converter>[A-Za-z_][A-Za-z0-9_]*)(?:\((?P<arguments>[^()]*)\))?:)?"
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)>"
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One segment of a parsed rule: text, one variable, or a mix (``<name>.json``)."""
+
+    parts: tuple[Union[str, Variable], ...]
+    static_text: Optional[str]  # the text if there is no variable ("" for a trailing slash)
+    signature: str  # equal signatures match exactly the same segments
+    names: tuple[str, ...]
+    # How a segment with variables matches; None for static text. Built once per segment
+    # text, with the parse: edges for the same text share it.
+    pattern: Optional[SegmentPattern] = field(default=None, compare=False)
+
+
+def parse_segment(text: str, rule: str, converters: Mapping[str, type[BaseConverter]]) -> Segment:
+    """Split one rule segment into static text and variables; RuleError on bad syntax.
+
+    ``rule`` is the whole rule, for messages. ::
+
+        parse_segment("<int:id>.json", "/users/<int:id>.json", DEFAULT_CONVERTERS).names
+        # ("id",)
+    """
+    if "<" not in text and ">" not in text:
+        return Segment((text,) if text else (), text, text, ())
+    parts: list[Union[str, Variable]] = []
+    position = 0
+    for found in _VARIABLE.finditer(text):
+        parts.extend((text[position : found.start()], _make_variable(found, rule, converters)))
+        position = found.end()
+    parts.append(text[position:])
+    if any("<" in part or ">" in part for part in parts if isinstance(part, str)):
+        raise RuleError(f"invalid rule syntax in {rule!r}: unbalanced or malformed '<...>'")
+    kept = tuple(part for part in parts if part != "")
+    if len(kept) > 1 and any(
+        isinstance(part, Variable) and part.converter.specificity is Specificity.PATH
+        for part in kept
+    ):
+        raise RuleError(f"a path converter must fill whole segments in rule {rule!r}")
+    signature = "".join(part if isinstance(part, str) else f"<{part.signature}>" for part in kept)
+    names = tuple(part.name for part in kept if isinstance(part, Variable))
+    return Segment(kept, None, signature, names, SegmentPattern(kept, signature))
+
+
+def _make_variable(
+    found: re.Match[str], rule: str, converters: Mapping[str, type[BaseConverter]]
+) -> Variable:
+    """Build the converter named in ``<converter(arguments):name>``."""
+    converter_name = found.group("converter") or "default"
+    if converter_name not in converters:
+        raise RuleError(f"unknown converter {converter_name!r} in rule {rule!r}")
+    try:
+        arguments, keywords = parse_arguments(found.group("arguments") or "")
+        converter = converters[converter_name](*arguments, **keywords)
+    except (TypeError, ValueError) as error:
+        raise RuleError(f"bad arguments for {converter_name!r} in rule {rule!r}: {error}") from None
+    converter_class = converters[converter_name]
+    class_name = f"{converter_class.__module__}.{converter_class.__qualname__}"
+    signature = f"{class_name}{arguments!r}{sorted(keywords.items())!r}"
+    return Variable(found.group("name"), converter, signature)
 
 
 # One converter argument: optional keyword, then a quoted string or a bare literal.
