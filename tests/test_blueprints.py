@@ -305,3 +305,23 @@ def test_flask_tutorial_index_alias_is_built_but_never_routed() -> None:
         assert (url_for("index"), url_for("blog.index")) == ("/", "/")
     with pytest.raises(Exception, match="already registered"):
         app.add_url_rule("/", "other", lambda: "a second view for / is a mistake")
+
+
+def test_request_url_rule_is_the_matched_rule() -> None:
+    app = new_app()
+    bp = Blueprint("users", __name__, url_prefix="/users")
+
+    @bp.route("/<int:user_id>", methods=["GET", "POST"])
+    def show(user_id: int) -> str:
+        rule = request.url_rule
+        return f"{rule.rule}|{rule.endpoint}|{sorted(rule.methods)}|{rule.arguments}"
+
+    app.register_blueprint(bp)
+    assert app.test_client().get("/users/7").text == (
+        "/users/<int:user_id>|users.show|['GET', 'HEAD', 'POST']|('user_id',)"
+    )
+    with app.test_request_context("/users/7"):
+        assert request.url_rule.rule == "/users/<int:user_id>"
+        assert request.endpoint == "users.show" and isinstance(request.endpoint, str)
+    with app.test_request_context("/nowhere"):
+        assert request.url_rule is None

@@ -53,7 +53,7 @@ from tinyweb.errors import HTTPError, InternalServerError, RequestRedirect
 from tinyweb.request import Request
 from tinyweb.response import Response
 from tinyweb.return_values import to_response, traceback_page
-from tinyweb.routing import AutomaticOptions, BuildError, Router, RuleError
+from tinyweb.routing import AutomaticOptions, BuildError, Router, Rule, RuleError
 from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
@@ -249,7 +249,10 @@ class App(Scaffold):
             )
         methods = [method.upper() for method in methods]
         try:
-            self.router.add(rule, endpoint, methods=methods, strict_slashes=strict_slashes)
+            routed = RoutedEndpoint(endpoint)
+            routed.url_rule = self.router.add(
+                rule, routed, methods=methods, strict_slashes=strict_slashes
+            )
         except RuleError as error:
             if view_func is not None or "already registered" not in str(error):
                 raise
@@ -394,6 +397,7 @@ class App(Scaffold):
             return
         if type(endpoint) is not AutomaticOptions:  # else: dispatch answers OPTIONS itself
             current.endpoint = endpoint
+            current.url_rule = getattr(endpoint, "url_rule", None)
 
     def preprocess_request(self) -> ResponseValue:
         """Run the ``before_request`` hooks; the first non-None value short-circuits."""
@@ -778,6 +782,17 @@ class App(Scaffold):
         if debug is not None:
             self.debug = debug
         serve(self, host=host, port=port, **server_options)
+
+
+class RoutedEndpoint(str):
+    """An endpoint name that also knows its ``Rule``: what the router hands back on a match.
+
+    The router returns the endpoint it was given, so the ``Rule`` rides along with the name
+    and ``request.url_rule`` costs one attribute read. It is a ``str`` in every other way:
+    ``request.endpoint == "auth.login"``, ``url_for`` and the router's lookups by name.
+    """
+
+    url_rule: Rule | None = None
 
 
 # -- module-level helpers (they act on current_app) ------------------------------------------
