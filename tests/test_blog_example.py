@@ -7,10 +7,11 @@ what they cannot:
 - the suite is there and is collected from the repository root (``make test``'s way);
 - the blog served by tinyweb's own ``Server`` on real sockets (127.0.0.1, port 0): a
   client with a cookie jar registers, logs in, posts, sees the post, logs out; another
-  user gets 403 and 404; the stylesheet comes from the automatic static route;
+  user gets 403 and 404; a cookie whose payload was rewritten logs nobody in; the
+  stylesheet comes from the automatic static route;
 - every page passes ``wsgiref.validate`` (PEP 3333);
-- ``python -m tinyweb --app blog init-db`` (the first half of ``make run``) in a fresh
-  copy of the package creates the database in the instance folder.
+- ``make run``'s commands, in a fresh copy of the package: ``python -m tinyweb --app blog
+  init-db`` creates the database in the instance folder, and ``run`` serves the blog.
 """
 
 from __future__ import annotations
@@ -255,15 +256,44 @@ def test_every_page_passes_the_wsgi_validator(
     assert client.open(path, method=method, data=form).status_code == status
 
 
-def test_init_db_from_the_command_line_creates_the_instance_database(tmp_path: Path) -> None:
-    """The first half of `make run`, in a copy of the package (the real instance is untouched)."""
+def test_the_commands_of_make_run_init_and_serve_the_blog(tmp_path: Path) -> None:
+    """`make run`'s two commands, in a copy of the package (the real instance is untouched).
+
+    `run` is given port 0 and prints the URL it listens on, which the test then fetches.
+    """
     shutil.copytree(BLOG_ROOT / "blog", tmp_path / "blog")
     # The copy first; the repository for tinyweb itself (the 3.9 matrix venv does not install it).
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), str(REPOSITORY)]))
+    command = [sys.executable, "-m", "tinyweb", "--app", "blog"]
     completed = subprocess.run(
-        [sys.executable, "-m", "tinyweb", "--app", "blog", "init-db"],
+        [*command, "init-db"],
         cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout == "Initialized the database.\n"
     assert (tmp_path / "instance" / "blog.sqlite").is_file()
+
+    server = subprocess.Popen(
+        [*command, "run", "--host", "127.0.0.1", "--port", "0"],
+        cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        banner = server.stdout.readline()  # "tinyweb serving http://127.0.0.1:PORT/ (...)"
+        assert banner.startswith("tinyweb serving http://"), banner
+        url = urllib.parse.urlsplit(banner.split()[2])
+        connection = http.client.HTTPConnection("127.0.0.1", url.port, timeout=10)
+        connection.request("GET", "/")
+        response = connection.getresponse()
+        assert response.status == 200 and b"Log In" in response.read()
+        connection.close()
+    finally:
+        server.terminate()  # SIGTERM: a graceful shutdown
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        assert server.stdout is not None
+        server.stdout.close()
