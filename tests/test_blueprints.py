@@ -325,3 +325,16 @@ def test_request_url_rule_is_the_matched_rule() -> None:
         assert request.endpoint == "users.show" and isinstance(request.endpoint, str)
     with app.test_request_context("/nowhere"):
         assert request.url_rule is None
+
+
+def test_a_blueprint_static_folder_without_prefix_is_shadowed_by_the_apps(tmp_path: Path) -> None:
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "x.css").write_text("app")
+    bp_root = tmp_path / "bp"
+    (bp_root / "static").mkdir(parents=True)
+    (bp_root / "static" / "x.css").write_text("blueprint")
+    app = new_app(tmp_path)
+    app.register_blueprint(Blueprint("bp", __name__, static_folder="static", root_path=str(bp_root)))
+    assert app.test_client().get("/static/x.css").text == "app"
+    with app.test_request_context("/"):
+        assert url_for("bp.static", filename="x.css") == "/static/x.css"

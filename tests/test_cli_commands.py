@@ -196,3 +196,40 @@ def test_python_m_tinyweb_app_command(project: Path) -> None:
         cwd=project, env=environment, capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert (completed.returncode, completed.stdout) == (0, "Initialized the database.\n")
+
+
+@pytest.mark.parametrize(
+    ("flags", "reload"),
+    [
+        ([], False),
+        (["--reload"], True),
+        (["--debug"], True),  # debug implies the reloader, as `flask run --debug`
+        (["--debug", "--no-reload"], False),
+        (["--no-reload"], False),
+    ],
+)
+def test_debug_implies_the_reloader(flags: list[str], reload: bool) -> None:
+    arguments = cli.build_parser().parse_args(["run", "x:app", *flags])
+    assert cli._wants_reloader(arguments) is reload
+
+
+def test_run_reload_hands_over_to_the_reloader_without_importing_the_app(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tinyweb.reloader
+
+    calls: list[Any] = []
+    monkeypatch.setattr(tinyweb.reloader, "run_with_reloader", lambda main, files: calls.append(main) or 0)
+    assert cli.main(["--app", "cmdblog", "run", "--reload"]) == 0
+    assert len(calls) == 1 and "cmdblog" not in sys.modules
+
+
+def test_help_without_an_app_lists_the_built_in_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TINYWEB_APP", raising=False)
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--help"])
+    assert info.value.code == 0
+    assert "run" in capsys.readouterr().out

@@ -186,9 +186,11 @@ class Blueprint(Scaffold):
         self._got_registered_once = True
         state = self._setup_state(app, options, name, first_registration)
         if self.has_static_folder:
-            state.add_url_rule(
-                f"{self.static_url_path}/<path:filename>", "static", self.send_static_file
-            )
+            # Added without a view, then given one: without a url_prefix the rule repeats
+            # the app's /static rule, and is then for url_for only (the app's files win,
+            # as in Flask).
+            state.add_url_rule(f"{self.static_url_path}/<path:filename>", "static")
+            app.view_functions[f"{name}.static"] = self.send_static_file
         self._merge_scoped_functions(app, name)
         for deferred in self.deferred_functions:
             deferred(state)
