@@ -21,6 +21,12 @@ describes tinyweb too)::
       handle_exception           anything still unhandled -> 500 (or re-raised in tests)
       do_teardown_request        teardown_request hooks, all of them, even if one raises
 
+Registration (``route``, hooks, ``errorhandler``, static and resource files) is shared with
+``Blueprint`` and lives in ``tinyweb.scaffold``. Hooks and handlers are stored per *scope*:
+``None`` for the app, a blueprint's dotted name for the blueprint (``tinyweb.blueprints``
+copies them there on registration); a request's scopes come from its endpoint name
+(``admin.users.edit`` → app, ``admin``, ``admin.users``).
+
 Rules:
 - The framework half only: this module never imports the server, except lazily inside
   ``App.run`` (ARCHITECTURE.md). The app runs under any WSGI server.
