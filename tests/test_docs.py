@@ -338,7 +338,8 @@ def _missing_features() -> dict[str, bool]:
         "stream_with_context": "def stream_with_context" not in source,
         "async views": re.search(r"iscoroutine|isawaitable|run_until_complete", source) is None,
         "signals": not (ROOT / "tinyweb" / "signals.py").exists()
-        and "request_started" not in source,
+        and "request_started" not in source
+        and "json_provider_class" not in source,
     }
 
 
