@@ -15,7 +15,7 @@ from tinyweb import App
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> App:
-    """Create and configure an instance of the blog application."""
+    """Build the blog app; ``test_config`` (from the tests) replaces the instance config."""
     app = App(__name__, instance_relative_config=True)
     app.config.from_mapping(
         # The default secret is only for development: override it in instance/config.py.
@@ -25,10 +25,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> App:
     )
 
     if test_config is None:
-        # The instance config, if it exists, when not testing.
+        # Outside tests: the settings in instance/config.py, if that file exists.
         app.config.from_pyfile("config.py", silent=True)
     else:
-        # The test configuration passed in.
+        # In tests: the settings each test chooses.
         app.config.from_mapping(test_config)
 
     # The instance folder must exist: sqlite3 creates the file, not its folder.

@@ -19,7 +19,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """View decorator that redirects anonymous users to the login page."""
+    """Wrap a view so that visitors who are not logged in go to the login page instead."""
 
     @functools.wraps(view)
     def wrapped_view(**kwargs: Any) -> Any:
@@ -33,7 +33,7 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 @bp.before_app_request
 def load_logged_in_user() -> None:
-    """If a user id is stored in the session, load that user from the database into g.user."""
+    """Before every request: ``g.user`` is the logged-in user's row, or None."""
     user_id = session.get("user_id")
 
     if user_id is None:
@@ -103,6 +103,6 @@ def login() -> Any:
 
 @bp.route("/logout")
 def logout() -> Any:
-    """Clear the current session, including the stored user id."""
+    """Forget the user: empty the session (tinyweb then deletes its cookie)."""
     session.clear()
     return redirect(url_for("index"))

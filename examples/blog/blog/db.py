@@ -31,7 +31,7 @@ def close_db(e: BaseException | None = None) -> None:
 
 
 def init_db() -> None:
-    """Clear the existing data and create new tables."""
+    """(Re)create the tables from schema.sql: every existing row is lost."""
     db = get_db()
     with current_app.open_resource("schema.sql") as f:
         db.executescript(f.read().decode("utf8"))
@@ -39,7 +39,7 @@ def init_db() -> None:
 
 @command("init-db")
 def init_db_command() -> None:
-    """Clear the existing data and create new tables."""
+    """``init-db``: drop the tables and create them again, empty."""
     init_db()
     print("Initialized the database.")
 
@@ -49,6 +49,6 @@ sqlite3.register_converter("timestamp", lambda v: datetime.fromisoformat(v.decod
 
 
 def init_app(app: App) -> None:
-    """Register the database functions with the application."""
+    """Wire the database into ``app``: close connections at teardown, add ``init-db``."""
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)

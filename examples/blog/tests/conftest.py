@@ -11,27 +11,27 @@ import pytest
 from blog import create_app
 from blog.db import get_db, init_db
 
-# Read in SQL for populating test data.
+# The rows every test starts from: users "test" and "other", one post by "test".
 with open(os.path.join(os.path.dirname(__file__), "data.sql"), "rb") as f:
     _data_sql = f.read().decode("utf8")
 
 
 @pytest.fixture
 def app() -> Iterator[Any]:
-    """Create and configure a new app instance for each test."""
-    # A temporary file to isolate the database for each test.
+    """A new app for each test, on a temporary database of its own filled from data.sql."""
+    # mkstemp gives this test a file nobody else uses.
     db_fd, db_path = tempfile.mkstemp()
-    # Create the app with the common test config.
+    # TESTING: exceptions reach the test instead of becoming 500 pages.
     app = create_app({"TESTING": True, "DATABASE": db_path})
 
-    # Create the database and load the test data.
+    # Tables from schema.sql, then the rows of data.sql.
     with app.app_context():
         init_db()
         get_db().executescript(_data_sql)
 
     yield app
 
-    # Close and remove the temporary database.
+    # The file goes away with the test.
     os.close(db_fd)
     os.unlink(db_path)
 

@@ -11,14 +11,14 @@ from tinyweb import g, session
 
 
 def test_register(client: Any, app: Any) -> None:
-    # The page renders on GET.
+    # The form renders.
     assert client.get("/auth/register").status_code == 200
 
-    # A valid registration redirects to the login page.
+    # Registering sends the browser on to the login page...
     response = client.post("/auth/register", data={"username": "a", "password": "a"})
     assert response.headers["Location"] == "/auth/login"
 
-    # The user was inserted into the database.
+    # ...and the new row is in the database.
     with app.app_context():
         assert get_db().execute("SELECT * FROM user WHERE username = 'a'").fetchone() is not None
 
@@ -37,14 +37,14 @@ def test_register_validate_input(client: Any, username: str, password: str, mess
 
 
 def test_login(client: Any, auth: Any) -> None:
-    # The page renders on GET.
+    # The form renders.
     assert client.get("/auth/login").status_code == 200
 
-    # A successful login redirects to the index page.
+    # A good login sends the browser to the home page.
     response = auth.login()
     assert response.headers["Location"] == "/"
 
-    # The session and g are available after the request, inside `with client`.
+    # Inside `with client`, the last request's session and g can still be read.
     with client:
         client.get("/")
         assert session["user_id"] == 1

@@ -29,17 +29,17 @@ def test_login_required(client: Any, path: str) -> None:
 
 
 def test_author_required(app: Any, client: Any, auth: Any) -> None:
-    # Change the post author to another user.
+    # The post now belongs to user 2, "other".
     with app.app_context():
         db = get_db()
         db.execute("UPDATE post SET author_id = 2 WHERE id = 1")
         db.commit()
 
     auth.login()
-    # The current user can't modify another user's post.
+    # "test" may neither change nor delete it...
     assert client.post("/1/update").status_code == 403
     assert client.post("/1/delete").status_code == 403
-    # The current user doesn't see the edit link.
+    # ...and is not offered the Edit link.
     assert b'href="/1/update"' not in client.get("/").data
 
 

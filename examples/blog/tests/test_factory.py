@@ -8,7 +8,7 @@ from blog import create_app
 
 
 def test_config() -> None:
-    """Test create_app without passing test config."""
+    """Without a test config the app is not in testing mode; with one, it is."""
     assert not create_app().testing
     assert create_app({"TESTING": True}).testing
 
