@@ -631,13 +631,14 @@ class Router:
 
             endpoint, values = router.match("/users/42", "GET")
         """
-        # The hot path, kept flat: a static hit costs two dict lookups, a typical dynamic
-        # route one walk down the trie (benchmarks/bench_routing.py has the figures).
-        handlers = self._static.get(path)
-        if handlers is not None:
-            rule = handlers.get(method)
-            if rule is not None:
-                return rule.endpoint, {}
+        # The hot path, kept flat: a static hit is two dict lookups and no branch until
+        # the method is found (a path with no static rule gets the shared empty dict),
+        # 30-40 ns less than testing for None in between; a call of a function doing
+        # nothing costs 3/4 of what remains (benchmarks/bench_routing.py, "calibration").
+        # A typical dynamic route is one walk down the trie.
+        rule = self._static.get(path, _NO_HANDLERS).get(method)
+        if rule is not None:
+            return rule.endpoint, {}
         # "/users/42".split("/") starts with "", the root's only static child: a path
         # without its leading "/" finds no child there and falls through to a 404.
         segments = path.split("/")
