@@ -268,7 +268,9 @@ def describe(name: str, value: Any, qualified: str, members: bool = True) -> Ite
     if members:
         yield from _describe_members(value)
     else:
-        yield f"Methods and properties: under `{value.__module__}` below.\n"
+        home = value.__module__
+        anchor = home.replace(".", "")  # GitHub's anchor for "## `tinyweb.app`"
+        yield f"Methods and properties: under [`{home}`](#{anchor}) below.\n"
 
 
 def _describe_value(name: str, value: Any, qualified: str) -> Iterator[str]:
