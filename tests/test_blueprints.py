@@ -338,3 +338,14 @@ def test_a_blueprint_static_folder_without_prefix_is_shadowed_by_the_apps(tmp_pa
     assert app.test_client().get("/static/x.css").text == "app"
     with app.test_request_context("/"):
         assert url_for("bp.static", filename="x.css") == "/static/x.css"
+
+
+def test_endpoint_decorator_gives_a_view_to_a_rule() -> None:
+    app = new_app()
+    app.add_url_rule("/later", "later")
+
+    @app.endpoint("later")
+    def later_view() -> str:
+        return "bound later"
+
+    assert app.test_client().get("/later").text == "bound later"

@@ -48,10 +48,10 @@ def test_the_watcher_finds_a_changed_a_deleted_and_a_new_extra_file(tmp_path: Pa
 def test_files_of_a_failed_import_are_watched(tmp_path: Path) -> None:
     broken = tmp_path / "broken.py"
     broken.write_text("def oops(:\n")
-    try:
+    with pytest.raises(SyntaxError) as info:
         compile(broken.read_text(), str(broken), "exec")
-    except SyntaxError as error:
-        assert str(broken) in reloader.files_in_traceback(error)
+    assert str(broken) in reloader.files_in_traceback(info.value)
+    assert reloader.files_in_traceback(None) == set()
 
 
 def test_child_arguments_rerun_a_module_with_dash_m(monkeypatch: pytest.MonkeyPatch) -> None:
