@@ -57,7 +57,7 @@ TOKEN = TCHAR + rb"+"
 REQUEST_TARGET = rb"[\x21\x22\x24-\x7e]+"
 
 # RFC 9112 §2.3: HTTP-version = HTTP-name "/" DIGIT "." DIGIT ; HTTP-name = %s"HTTP"
-HTTP_VERSION = rb"HTTP/([0-9])\.([0-9])"
+HTTP_VERSION = rb"HTTP/([0-9]\.[0-9])"
 
 # Only used to choose between 400 and 505 for a line the strict grammar refused.
 LOOSE_REQUEST_LINE = re.compile(rb"[^ ]+ [^ ]+ HTTP/([1-9][0-9]*)\.[0-9]+")
@@ -79,6 +79,15 @@ FIELD_CONTENT = FIELD_VCHAR + rb"(?:[\x21-\x7e\x80-\xff \t]*" + FIELD_VCHAR + rb
 #   start; RequestParser counts LFs to prove every line matched (see _parse_field_lines).
 FIELD_LINE = re.compile(
     rb"^(" + TOKEN + rb"):[ \t]*(?:(" + FIELD_CONTENT + rb")[ \t]*)?\r\n", re.MULTILINE
+)
+# Fast path: the common field line, whose value is not empty and does not end in OWS. Its
+# value runs to the CRLF, and the look-behind refuses a SP/HTAB before it: no optional
+# group, which sre runs with its slow generic repeat. A section it does not wholly match
+# (an empty value, trailing OWS, or an error) is parsed again with FIELD_LINE. Measured on
+# benchmark (a)'s nine fields: 8.4 µs -> 6.8 µs.
+COMMON_FIELD_LINE = re.compile(
+    rb"^(" + TOKEN + rb"):[ \t]*(" + FIELD_VCHAR + rb"[\x21-\x7e\x80-\xff \t]*)(?<![ \t])\r\n",
+    re.MULTILINE,
 )
 
 # RFC 3986 §3.2.2 / RFC 9110 §7.2: Host = uri-host [ ":" port ]
@@ -261,13 +270,11 @@ _CHUNK_LINE, _CHUNK_DATA, _CHUNK_END = _State.CHUNK_LINE, _State.CHUNK_DATA, _St
 _TRAILERS = _State.TRAILERS
 _NO_BODY, _LENGTH, _CHUNKED = Framing.NONE, Framing.LENGTH, Framing.CHUNKED
 
-# The fields whose meaning the parser itself needs (framing, Host, connection management).
-_SPECIAL_FIELDS = frozenset(
-    (b"host", b"content-length", b"transfer-encoding", b"connection", b"expect", b"content-type")
-)
 # Two of any of these make the request ambiguous (HTTP.md "Header fields"; smuggling and
 # cache-poisoning classes, e.g. CVE-2022-24761 for Content-Length in waitress).
 _SINGLETON_FIELDS = frozenset((b"host", b"content-length", b"content-type"))
+# The fields whose meaning the parser itself needs (framing, Host, connection management).
+_SPECIAL_FIELDS = _SINGLETON_FIELDS | {b"transfer-encoding", b"connection", b"expect"}
 # At most this many empty lines may precede a request line (RFC 9112 §2.2: SHOULD ignore
 # "at least one"; HTTP.md: "a couple").
 _MAX_EMPTY_LINES = 2
@@ -461,7 +468,11 @@ class RequestParser:
 
     def _end_of_message(self, trailers: Headers) -> EndOfMessage:
         self._state = _PAUSED
-        return EndOfMessage(trailers)
+        # Built like RequestHead in _interpret_head, without the frozen dataclass __init__
+        # (measured 0.95 -> 0.65 µs, one event of every request).
+        end_of_message = object.__new__(EndOfMessage)
+        end_of_message.__dict__["trailers"] = trailers
+        return end_of_message
 
     # -- chunked body (RFC 9112 §7.1) -------------------------------------------------------
 
@@ -575,11 +586,11 @@ def _parse_request_line(
         if loose is not None and loose.group(1) != b"1":
             raise ProtocolError(505, "HTTP version not supported")
         raise ProtocolError(400, "malformed request line")
-    method, target, major, minor = match.groups()
-    if major != b"1":
+    method, target, version = match.groups()
+    if version[:1] != b"1":
         raise ProtocolError(505, "HTTP version not supported")
     # RFC 9112 §2.3: a 1.x minor version above 1 is answered as 1.1.
-    return method, target, b"1.0" if minor == b"0" else b"1.1"
+    return method, target, b"1.0" if version == b"1.0" else b"1.1"
 
 
 def _check_header_section(buffer: Buffer, line_end: int, search_from: int, limits: Limits) -> None:
@@ -599,13 +610,18 @@ def _parse_field_lines(section: Buffer, start: int, stop: int, limits: Limits) -
     """The ``(name, value)`` pairs of the field lines in ``section[start:stop]``.
 
     Fast path: one ``findall`` validates and splits every line at C speed (measured: the
-    per-line Python loop it replaced cost more than the rest of the head). FIELD_LINE only
-    matches whole lines from a line start up to their CRLF, and no match spans an LF, so
-    "as many matches as LFs" proves that every line matched.
+    per-line Python loop it replaced cost more than the rest of the head). Both regexes only
+    match whole lines from a line start up to their CRLF, and no match spans an LF, so
+    "as many matches as LFs" proves that every line matched. COMMON_FIELD_LINE accepts a
+    subset of FIELD_LINE's lines with the same groups; any other line sends the whole
+    section to FIELD_LINE, so the result never depends on which regex parsed it.
     """
-    fields: Headers = FIELD_LINE.findall(section, start, stop)
-    if len(fields) != section.count(b"\n", start, stop):
-        raise _field_line_error(section[start:stop])
+    fields: Headers = COMMON_FIELD_LINE.findall(section, start, stop)
+    line_count = section.count(b"\n", start, stop)
+    if len(fields) != line_count:  # an empty value, trailing OWS, or an error
+        fields = FIELD_LINE.findall(section, start, stop)
+        if len(fields) != line_count:
+            raise _field_line_error(section[start:stop])
     if len(fields) > limits.max_field_count:
         raise ProtocolError(431, "too many header fields")
     # Lines can only exceed the field limit if the whole section does: usually skipped.
@@ -658,10 +674,8 @@ def _interpret_head(
         framing, content_length = _NO_BODY, None  # never read to EOF (RFC 9112 §6.3)
     connection = special.get(b"connection")
     tokens = _list_elements(connection) if connection is not None else ()
-    if version == b"1.1":
-        keep_alive = b"close" not in tokens
-    else:
-        keep_alive = b"keep-alive" in tokens and b"close" not in tokens
+    # RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive".
+    keep_alive = b"close" not in tokens and (version == b"1.1" or b"keep-alive" in tokens)
     expects = special.get(b"expect")
     expects_continue = (
         expects is not None and version == b"1.1" and b"100-continue" in _list_elements(expects)
