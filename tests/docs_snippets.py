@@ -10,15 +10,21 @@ the helpers at the top of ``tests/test_docs_deploying.py``, plus expected output
   is that snippet's *output*: what it prints, exactly (trailing spaces aside).
 - ``run_snippet`` executes a snippet with the page's line numbers in tracebacks and
   returns what it printed.
+- ``python tests/docs_snippets.py docs/how-it-works.md`` rewrites the output blocks of a
+  page from what its snippets print now (after a deliberate change; review the diff).
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
+import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 COMPILE_ONLY_MARKER = "<!-- compile-only -->"
@@ -114,6 +120,38 @@ def same_output(printed: str, expected: str) -> bool:
     return normal(printed) == normal(expected)
 
 
+def update_outputs(path: Path) -> int:
+    """Run a page's snippets and rewrite the output blocks that follow them; return changes.
+
+    For a maintainer after a deliberate change (say, the template compiler's output):
+    ``python tests/docs_snippets.py docs/how-it-works.md``, then review ``git diff``.
+    """
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    blocks = fenced_blocks(text, str(path))
+    namespace: dict[str, Any] = {"__name__": "docs_snippet"}
+    replacements: list[tuple[int, int, list[str]]] = []
+    for position, block in enumerate(blocks):
+        if block.language not in ("python", "py"):
+            continue
+        snippet = Snippet(str(path), block.start + 2, block.body, False)
+        printed = run_snippet(snippet, namespace)
+        following = blocks[position + 1] if position + 1 < len(blocks) else None
+        if (
+            following is not None
+            and following.language == "text"
+            and all(not line.strip() for line in lines[block.end + 1 : following.start])
+            and not same_output(printed, following.body)
+        ):
+            new_lines = [line.rstrip() for line in printed.rstrip("\n").splitlines()]
+            replacements.append((following.start + 1, following.end, new_lines))
+    for start, end, new_lines in reversed(replacements):
+        lines[start:end] = new_lines
+    if replacements:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(replacements)
+
+
 def _closing_fence(lines: list[str], start: int, indent: str) -> int | None:
     for index in range(start, len(lines)):
         if lines[index].strip(" ") == "```" and lines[index].startswith(indent):
@@ -131,3 +169,11 @@ def _marked_compile_only(lines: list[str], fence_index: int) -> bool:
         if lines[index].strip(" \t"):
             return lines[index].strip(" \t") == COMPILE_ONLY_MARKER
     return False
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:]:
+        page = Path(name).resolve()
+        with tempfile.TemporaryDirectory() as scratch:
+            os.chdir(scratch)  # snippets may write files
+            print(f"{name}: {update_outputs(page)} output block(s) updated")
