@@ -134,7 +134,8 @@ def test_page_snippets_run_and_print_what_the_page_shows(page: str, isolated: No
         if snippet.output is not None:
             assert same_output(printed, snippet.output), (
                 f"{snippet.name}: the snippet printed\n{printed}\n"
-                f"but the page shows\n{snippet.output}"
+                f"but the page shows\n{snippet.output}\n"
+                f"(a deliberate change? python tests/docs_snippets.py docs/{page})"
             )
 
 
