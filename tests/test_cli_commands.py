@@ -233,3 +233,46 @@ def test_help_without_an_app_lists_the_built_in_commands(
         cli.main(["--help"])
     assert info.value.code == 0
     assert "run" in capsys.readouterr().out
+
+
+def blueprint_with_a_command(**options: Any) -> Any:
+    from tinyweb import Blueprint
+
+    bp = Blueprint("auth", __name__, **options)
+
+    @bp.cli.command("create-user")
+    @argument("name")
+    def create_user(name: str) -> None:
+        print(f"created {name} in {current_app.name}")
+
+    return bp
+
+
+@pytest.mark.parametrize(
+    ("blueprint_options", "register_options", "args"),
+    [
+        ({}, {}, ["auth", "create-user", "ada"]),  # the group is the blueprint's name
+        ({"cli_group": "users"}, {}, ["users", "create-user", "ada"]),
+        ({"cli_group": None}, {}, ["create-user", "ada"]),  # straight into app.cli
+        ({}, {"cli_group": "people"}, ["people", "create-user", "ada"]),
+    ],
+)
+def test_blueprint_commands(
+    blueprint_options: dict[str, Any], register_options: dict[str, Any], args: list[str]
+) -> None:
+    app = App("with_blueprint")
+    app.register_blueprint(blueprint_with_a_command(**blueprint_options), **register_options)
+    result = app.test_cli_runner().invoke(args=args)
+    assert (result.exit_code, result.output) == (0, "created ada in with_blueprint\n")
+
+
+def test_blueprint_command_group_errors() -> None:
+    app = App("groups")
+    result = app.test_cli_runner().invoke(args=["auth"])
+    assert result.exit_code == 2
+    app.register_blueprint(blueprint_with_a_command())
+    assert app.test_cli_runner().invoke(args=["auth"]).exit_code == 2  # a group needs a command
+    with pytest.raises(ValueError, match="group"):
+        app.cli.command("auth")(lambda: None)
+    with pytest.raises(ValueError, match="built-in"):
+        app.register_blueprint(blueprint_with_a_command(cli_group="run"), name="other")

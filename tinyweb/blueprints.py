@@ -38,9 +38,11 @@ from tinyweb.scaffold import Scaffold, ViewFunction, exception_class_and_code
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     from tinyweb.app import App
+    from tinyweb.commands import CommandGroup
 
 Function = TypeVar("Function", bound=Callable[..., Any])
 DeferredSetup = Callable[["BlueprintSetupState"], None]
+BLUEPRINT_NAME: Any = object()  # cli_group's default: the blueprint's own name (as Flask)
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class Blueprint(Scaffold):
         subdomain: str | None = None,
         url_defaults: Mapping[str, Any] | None = None,
         root_path: str | None = None,
-        cli_group: str | None = None,
+        cli_group: Any = BLUEPRINT_NAME,
     ) -> None:
         if not name:
             raise ValueError("a blueprint needs a non-empty name")
@@ -122,6 +124,8 @@ class Blueprint(Scaffold):
         self.deferred_functions: list[DeferredSetup] = []
         self._blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
         self._got_registered_once = False
+        self.cli_group = name if cli_group is BLUEPRINT_NAME else cli_group
+        self._cli: CommandGroup | None = None
 
     def __repr__(self) -> str:
         return f"<Blueprint {self.name!r}>"
@@ -194,8 +198,30 @@ class Blueprint(Scaffold):
         self._merge_scoped_functions(app, name)
         for deferred in self.deferred_functions:
             deferred(state)
+        if first_registration and self._cli is not None and len(self._cli):
+            self._register_commands(app, options.get("cli_group", self.cli_group))
         for blueprint, nested_options in self._blueprints:
             blueprint.register(app, self._nested_options(state, blueprint, nested_options))
+
+    @property
+    def cli(self) -> CommandGroup:
+        """The blueprint's commands: ``python -m tinyweb --app blog <cli_group> <command>``.
+
+        ``cli_group`` (default: the blueprint's name) names the group; ``cli_group=None``
+        adds the commands to ``app.cli`` directly.
+        """
+        if self._cli is None:
+            from tinyweb.commands import CommandGroup
+
+            self._cli = CommandGroup(self.name)
+        return self._cli
+
+    def _register_commands(self, app: App, cli_group: Any) -> None:
+        if cli_group is None:
+            for known in self.cli:
+                app.cli.add_command(known)
+        else:
+            app.cli.add_group(self.cli, self.name if cli_group is BLUEPRINT_NAME else cli_group)
 
     def _setup_state(
         self, app: App, options: dict[str, Any], name: str, first_registration: bool

@@ -17,6 +17,9 @@ decorators spelled like click's, and passed to the function as keyword arguments
     def create_user(name, admin, count):
         print(f"created {name}")            # print() is the output
 
+A blueprint's commands (``bp.cli``) form a group named after it (``python -m tinyweb --app
+blog auth create-user ada``), or join ``app.cli`` with ``cli_group=None``.
+
 Rules:
 - argparse only (no dependency): a usage mistake prints the usage and exits with status 2,
   exactly as argparse does everywhere; a command's own exception is not hidden.
@@ -35,6 +38,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Union
 
 _PARAMETERS_ATTRIBUTE = "__tinyweb_parameters__"
+# Namespace keys that belong to the command line, not to the command's function.
+_NOT_PARAMETERS = frozenset({"_command", "command", "subcommand", "app"})
 PROGRAM_NAME = "python -m tinyweb"
 
 
@@ -156,6 +161,7 @@ class CommandGroup:
     def __init__(self, name: str) -> None:
         self.name = name
         self.commands: dict[str, Command] = {}
+        self.groups: dict[str, CommandGroup] = {}  # a blueprint's commands, one level deep
 
     def command(self, name: str | None = None, help: str | None = None) -> Callable[[Any], Command]:
         """Decorator: register a function (or a ``Command``) under ``name``."""
@@ -173,12 +179,24 @@ class CommandGroup:
         """Add a command (or a plain function, named after it); a name is registered once."""
         made = command(name)(new_command)
         command_name = name or made.name
-        if command_name in ("run", "routes"):
-            raise ValueError(f"{command_name!r} is a built-in command of python -m tinyweb")
+        self._check_free(command_name)
         existing = self.commands.get(command_name)
         if existing is not None and existing.callback is not made.callback:
             raise ValueError(f"a command named {command_name!r} is already registered")
         self.commands[command_name] = made
+
+    def add_group(self, group: CommandGroup, name: str) -> None:
+        """Add a group of commands under ``name`` (``python -m tinyweb <name> <command>``)."""
+        self._check_free(name)
+        if name in self.commands or self.groups.get(name, group) is not group:
+            raise ValueError(f"a command or group named {name!r} is already registered")
+        self.groups[name] = group
+
+    def _check_free(self, name: str) -> None:
+        if name in ("run", "routes"):
+            raise ValueError(f"{name!r} is a built-in command of python -m tinyweb")
+        if name in self.groups:
+            raise ValueError(f"{name!r} is already the name of a group of commands")
 
     def __iter__(self) -> Any:
         return iter(self.commands.values())
@@ -191,6 +209,11 @@ def add_commands(subcommands: Any, group: CommandGroup) -> None:
     """Add every command of ``group`` to an argparse subparsers object."""
     for known in sorted(group, key=lambda known: known.name):
         known.add_to(subcommands)
+    for name, nested in sorted(group.groups.items()):
+        parser = subcommands.add_parser(name, help=f"commands of {nested.name!r}")
+        nested_subcommands = parser.add_subparsers(dest="subcommand", metavar="command")
+        nested_subcommands.required = True
+        add_commands(nested_subcommands, nested)
 
 
 def run_parsed(app: Any, arguments: argparse.Namespace) -> int:
@@ -200,11 +223,7 @@ def run_parsed(app: Any, arguments: argparse.Namespace) -> int:
     arguments of the command's function.
     """
     chosen: Command = arguments._command
-    values = {
-        key: value
-        for key, value in vars(arguments).items()
-        if key not in ("_command", "command", "app")
-    }
+    values = {key: value for key, value in vars(arguments).items() if key not in _NOT_PARAMETERS}
     with app.app_context():
         chosen.callback(**values)
     return 0
