@@ -674,6 +674,26 @@ def test_match_of_build_round_trips(data: st.DataObject) -> None:
         assert router.match(unquote(url), "GET") == (rule.endpoint, values)
 
 
+@settings(max_examples=max(10, settings().max_examples // 4))  # two routers per example
+@given(st.data())
+def test_failed_adds_leave_the_router_as_if_never_tried(data: st.DataObject) -> None:
+    # add walks the trie once, creating nodes as it goes: a conflict must still be found
+    # before anything changes.
+    tried, clean = Router(), Router()
+    for index in range(6):
+        text = data.draw(rule_texts())
+        try:
+            tried.add(text, f"endpoint{index}")
+        except RuleError:
+            continue
+        clean.add(text, f"endpoint{index}")
+    for rule in tried:
+        url = unquote(tried.build(rule.endpoint, values_for(data.draw, rule)))
+        for method in ("GET", "OPTIONS"):
+            assert outcome(tried, url, method) == outcome(clean, url, method)
+        assert outcome(tried, url + "/x") == outcome(clean, url + "/x")
+
+
 @FEWER
 @given(st.data())
 def test_match_of_build_is_consistent_with_shared_prefixes(data: st.DataObject) -> None:

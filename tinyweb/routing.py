@@ -13,6 +13,9 @@ How matching works (read ``Router.match``, then ``_Search``):
   of dynamic edges (converters), sorted by specificity. Matching walks the request's
   segments depth-first, so the cost grows with the depth of the path, not with the number
   of rules, and a dead end backtracks into the next edge (``/a/b/c`` vs ``/a/<x>/d``).
+- Registering is cheap too (1000 rules in a few ms): each distinct segment text is parsed
+  once (``converters.parse_segment``) and each distinct methods list normalized once, and
+  ``Router.add`` walks the trie a single time.
 
 Rules:
 - Priority is by specificity, never by registration order: a static segment beats a
