@@ -733,3 +733,46 @@ def test_cr_lf_nul_in_environ_header_values_become_spaces(bad: str) -> None:
     headers = Request(make_environ(HTTP_X_TEST=bad)).headers
     assert headers["X-Test"] == bad.replace("\r", " ").replace("\n", " ").replace("\x00", " ")
     Response(headers=headers)  # safe to copy into a response
+
+
+# -- a missing field is the client's fault: 400, not 500 (Flask's BadRequestKeyError) -------
+
+
+@pytest.mark.parametrize("attribute", ["args", "form", "files", "values", "cookies"])
+def test_missing_key_in_request_data_is_a_400_that_is_still_a_key_error(attribute: str) -> None:
+    from tinyweb.errors import BadRequest, BadRequestKeyError
+
+    request = Request(
+        {"REQUEST_METHOD": "POST", "CONTENT_TYPE": "application/x-www-form-urlencoded",
+         "CONTENT_LENGTH": "0", "wsgi.input": io.BytesIO(b""), "QUERY_STRING": ""}
+    )
+    with pytest.raises(BadRequestKeyError) as caught:
+        getattr(request, attribute)["title"]
+    assert isinstance(caught.value, KeyError) and isinstance(caught.value, BadRequest)
+    assert caught.value.code == 400 and caught.value.key == "title"
+    assert "'title'" in caught.value.description
+
+
+def test_plain_multidict_still_raises_a_plain_key_error() -> None:
+    from tinyweb.datastructures import MultiDict
+    from tinyweb.errors import HTTPError
+
+    with pytest.raises(KeyError) as caught:
+        MultiDict()["x"]
+    assert not isinstance(caught.value, HTTPError)
+
+
+def test_a_view_reading_a_missing_form_field_answers_400_not_500() -> None:
+    from tinyweb.app import App
+
+    app = App(__name__)
+
+    @app.post("/register")
+    def register() -> str:
+        return request_proxy.form["username"]
+
+    from tinyweb.context import request as request_proxy
+
+    response = app.test_client().post("/register", data={})
+    assert response.status_code == 400
+    assert "username" in response.text

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
-from typing import IO, Any, Callable, TypeVar, Union, cast, overload
+from typing import IO, Any, Callable, ClassVar, TypeVar, Union, cast, overload
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -77,8 +77,15 @@ class MultiDict(MutableMapping[K, V]):
 
     # -- the Mapping protocol: one value per key ------------------------------------------
 
+    #: The exception a missing key raises: ``KeyError``, as a dict does. Request data
+    #: (``request.args``, ``form``, ``files``...) uses a subclass of ``KeyError`` that is
+    #: also a 400 Bad Request; see ``tinyweb.request.RequestDataDict``.
+    missing_key_error: ClassVar[type[KeyError]] = KeyError
+
     def __getitem__(self, key: K) -> V:
-        values = self._lists[key]  # KeyError if missing, as a dict does
+        values = self._lists.get(key)
+        if values is None:
+            raise self.missing_key_error(key)
         return values[0]
 
     def __setitem__(self, key: K, value: V) -> None:

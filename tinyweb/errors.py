@@ -31,6 +31,7 @@ __all__ = [
     "HTTP_ERRORS",
     "BadGateway",
     "BadRequest",
+    "BadRequestKeyError",
     "Conflict",
     "ExpectationFailed",
     "FailedDependency",
@@ -170,6 +171,22 @@ class BadRequest(HTTPError):
     description: str = (
         "The browser (or proxy) sent a request that this server could not understand."
     )
+
+
+class BadRequestKeyError(BadRequest, KeyError):
+    """400 for a key the client did not send: ``request.form["title"]`` with no title.
+
+    A view that indexes request data trusts the client to have sent that field; when it
+    did not, the client is at fault, so the answer is 400 and not a 500 with a traceback
+    (Flask does the same). It is still a ``KeyError``, so ``except KeyError`` keeps working.
+    The description names the key, which comes from the application's code, not the client.
+    """
+
+    def __init__(self, key: object = None, description: Optional[str] = None) -> None:
+        self.key = key
+        if description is None and key is not None:
+            description = f"{BadRequest.description} The field {key!r} is missing."
+        super().__init__(description)
 
 
 class Unauthorized(HTTPError):
@@ -490,7 +507,9 @@ def _error_classes() -> dict[int, type[HTTPError]]:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
         if not cls.__name__.startswith("_") and cls.code >= 400 and cls is not HTTPError:
-            found[cls.code] = cls
+            # A class is met before its subclasses, so the general one keeps the code
+            # (400 is BadRequest, not its refinement BadRequestKeyError).
+            found.setdefault(cls.code, cls)
     return dict(sorted(found.items()))
 
 

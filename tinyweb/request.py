@@ -36,9 +36,27 @@ from typing import IO, Any, Callable, Generic, TypeVar, cast, overload
 from urllib.parse import unquote_to_bytes
 
 from .datastructures import FileStorage, Headers, ImmutableMultiDict, MultiDict
-from .errors import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
+from .errors import BadRequest, BadRequestKeyError, RequestEntityTooLarge, UnsupportedMediaType
 
-__all__ = ["Request", "parse_cookie_header", "parse_query_string"]
+V = TypeVar("V")
+
+
+class RequestDataDict(ImmutableMultiDict[str, V]):
+    """What the client sent (``args``, ``form``, ``files``, ``values``, ``cookies``).
+
+    An ``ImmutableMultiDict`` whose missing keys raise ``BadRequestKeyError``: a view that
+    writes ``request.form["title"]`` answers 400 when the client sent no title, not 500::
+
+        >>> RequestDataDict([("page", "2")])["title"]
+        Traceback (most recent call last):
+        tinyweb.errors.BadRequestKeyError: 400 Bad Request: ... The field 'title' is missing.
+    """
+
+    __slots__ = ()
+    missing_key_error = BadRequestKeyError
+
+
+__all__ = ["Request", "RequestDataDict", "parse_cookie_header", "parse_query_string"]
 
 T = TypeVar("T")
 
@@ -115,7 +133,7 @@ def parse_query_string(query: str) -> ImmutableMultiDict[str, str]:
     are skipped; names and values are decoded once::
 
         >>> parse_query_string("tag=a+b&tag=%C3%A9&empty=&flag")
-        ImmutableMultiDict([('tag', 'a b'), ('tag', 'é'), ('empty', ''), ('flag', '')])
+        RequestDataDict([('tag', 'a b'), ('tag', 'é'), ('empty', ''), ('flag', '')])
     """
     pairs: list[tuple[str, str]] = []
     # Most query strings are plain ASCII without escapes: three C scans of the whole
@@ -128,7 +146,7 @@ def parse_query_string(query: str) -> ImmutableMultiDict[str, str]:
                 pairs.append((name, value))
             else:
                 pairs.append((_unquote_plus(name), _unquote_plus(value)))
-    return ImmutableMultiDict(pairs)
+    return RequestDataDict(pairs)
 
 
 # -- cookies ---------------------------------------------------------------------------------
@@ -169,7 +187,7 @@ def parse_cookie_header(header: str) -> ImmutableMultiDict[str, str]:
     orders as the one with the longest path::
 
         >>> parse_cookie_header('theme=dark; =x; id="a\\\\073b"; bad=a b')
-        ImmutableMultiDict([('theme', 'dark'), ('id', 'a;b')])
+        RequestDataDict([('theme', 'dark'), ('id', 'a;b')])
     """
     cookies: list[tuple[str, str]] = []
     for piece in header.split(";"):
@@ -177,7 +195,7 @@ def parse_cookie_header(header: str) -> ImmutableMultiDict[str, str]:
         if match is not None:
             name, value = match.group("name", "value")
             cookies.append((_wsgi_text(name), _cookie_value(value or "")))
-    return ImmutableMultiDict(cookies)
+    return RequestDataDict(cookies)
 
 
 # -- content-type parameters -----------------------------------------------------------------
@@ -610,7 +628,7 @@ class Request:
             return self.args
         combined = self.args.copy()
         combined.update(self.form)
-        return ImmutableMultiDict(combined)
+        return RequestDataDict(combined)
 
     @cached_property
     def _form_and_files(
@@ -618,11 +636,11 @@ class Request:
     ) -> tuple[ImmutableMultiDict[str, str], ImmutableMultiDict[str, FileStorage]]:
         mimetype = self.mimetype
         if mimetype == "application/x-www-form-urlencoded":
-            return self._parse_urlencoded(), ImmutableMultiDict()
+            return self._parse_urlencoded(), RequestDataDict()
         if mimetype == "multipart/form-data":
             form, files = self._parse_multipart()
-            return ImmutableMultiDict(form), ImmutableMultiDict(files)
-        return ImmutableMultiDict(), ImmutableMultiDict()
+            return RequestDataDict(form), RequestDataDict(files)
+        return RequestDataDict(), RequestDataDict()
 
     def _parse_urlencoded(self) -> ImmutableMultiDict[str, str]:
         limit = self.max_form_memory_size
