@@ -173,9 +173,9 @@ def test_run_reload_restarts_on_a_changed_module_and_template(
     reloading_server: tuple[subprocess.Popen[str], Output, Path],
 ) -> None:
     process, output, project = reloading_server
-    deadline = time.monotonic() + 12
-    port = output.next_port(deadline)
-    assert fetch(port) == "one"
+    deadline = time.monotonic() + 14
+    port, body = serve_until(output, "/", "one", deadline)
+    assert body == "one"
     assert fetch(port, "/page") == "page one"  # the template is now in use, so watched
     touch_with(project / "hotapp.py", APP_SOURCE.format(word="two"))
     port, body = serve_until(output, "/", "two", deadline)
