@@ -84,15 +84,15 @@ class CodeBuilder:
         """True when no line was written here (nor in any section)."""
         return all(isinstance(part, CodeBuilder) and part.is_empty() for part in self.parts)
 
-    def render(self, lines: list[str], line_map: list[int]) -> None:
+    def render(self, lines: list[str], line_map: list[int]) -> tuple[list[str], list[int]]:
         """Append the Python lines and, for each, the template line it came from."""
         for part in self.parts:
             if isinstance(part, CodeBuilder):
                 part.render(lines, line_map)
-            else:
-                indent, text, lineno = part
-                lines.append("    " * indent + text)
-                line_map.append(lineno)
+            else:  # (indent, text, lineno)
+                lines.append("    " * part[0] + part[1])
+                line_map.append(part[2])
+        return lines, line_map
 
 
 # -- Scopes -----------------------------------------------------------------------------
@@ -109,10 +109,23 @@ class Frame:
         """A scope inside ``parent`` (None: a function reading the context)."""
         self.compiler, self.parent, self.prologue = compiler, parent, prologue
         self.names: dict[str, str] = {}
-        self.loop: str | None = None  # Python name of this for-frame's `loop`, once used
         self.specials: dict[str, str] = {}  # macro frames: caller/varargs/kwargs
         self.used_specials: set[str] = set()
         self.exports = False  # the template's top level: assignments also go to ctx
+        self.context_reads: list[tuple[str, str]] = []  # (local, name) read from ctx
+
+    def write_prologue(self) -> None:
+        """Read every free name from the context in one statement at the top.
+
+        ``[v1, v4] = _lookup(ctx, 'nav', 'current')`` is a quarter of the Python tokens of
+        one ``ctx[...] if ... in ctx else _undefined(...)`` per name, and Python's own
+        ``compile()`` costs ~1.5 µs per token (benchmarks/bench_templating.py, cold
+        compile); it runs once per call of the function, never in a loop.
+        """
+        if self.context_reads:
+            targets = ", ".join(local for local, _ in self.context_reads)
+            names = ", ".join(repr(name) for _, name in self.context_reads)
+            self.prologue.line(f"[{targets}] = _lookup(ctx, {names})", 0)
 
     def resolve(self, name: str) -> str:
         """The Python expression that reads template name ``name`` here."""
@@ -135,9 +148,7 @@ class Frame:
         if initialise and self.parent is not None:
             self.prologue.line(f"{local} = {self.parent.resolve(name)}", 0)
         elif initialise:
-            self.prologue.line(
-                f"{local} = ctx[{name!r}] if {name!r} in ctx else _undefined({name!r})", 0
-            )
+            self.context_reads.append((local, name))  # one statement, see write_prologue
         self.names[name] = local
         return local
 
@@ -171,8 +182,9 @@ class Compiler(ExpressionParser):
         self.blocks: dict[str, str] = {}
         self.functions: list[Function] = []
         self.pending: list[tuple[str, int]] = []
-        self.extends_seen = False  # some `extends` was compiled (maybe conditional)
         self.extends_always = False  # an `extends` at the top level, outside if/for
+        # Each compiled `extends` (maybe conditional): where its `_mark = len(_out)` may go.
+        self.extends_marks: list[tuple[CodeBuilder, int]] = []
         self.nesting = 0  # depth of if/for bodies in the function being generated
 
     def resolve_name(self, name: str) -> str:
@@ -256,11 +268,17 @@ class Compiler(ExpressionParser):
         self.start_function("root", 1, self.module).line("def root(ctx, blocks, _out):", 1)
         root = self.function
         root.frame.exports = True
-        start = root.builder.section()
         self.parse_body(())
         self.flush()
-        if self.extends_seen:
-            start.line("_parent = None", 1)
+        root.frame.write_prologue()
+        if len(self.extends_marks) == 1 and self.extends_always:
+            # The common case, one unconditional extends: nothing after it is output,
+            # so there is nothing to take back and no "did it run?" flag to test.
+            root.builder.line("_render_parent(_parent, ctx, blocks, _out)", 1)
+        elif self.extends_marks:
+            root.frame.prologue.line("_parent = None", 1)
+            for mark, lineno in self.extends_marks:
+                mark.line("_mark = len(_out)", lineno)
             root.builder.line("if _parent is not None:", 1)
             root.builder.line("    del _out[_mark:]", 1)
             root.builder.line("    _render_parent(_parent, ctx, blocks, _out)", 1)
@@ -268,9 +286,7 @@ class Compiler(ExpressionParser):
             root.builder.line("pass", 1)
         entries = ", ".join(f"{name!r}: {function}" for name, function in self.blocks.items())
         self.module.line(f"BLOCKS = {{{entries}}}", 1)
-        lines: list[str] = []
-        line_map: list[int] = []
-        self.module.render(lines, line_map)
+        lines, line_map = self.module.render([], [])
         return Compiled("\n".join(lines) + "\n", line_map, self.used_filters, self.used_tests)
 
     def parse_body(self, end_tags: tuple[str, ...]) -> str:
@@ -482,8 +498,8 @@ class Compiler(ExpressionParser):
         if name in self.blocks:
             self.fail(f"block {name!r} defined twice", tag.lineno)
         function_name = self.blocks[name] = self.new_name("block_")
-        call = f"blocks[{name!r}][0](ctx, blocks, 0, {self.function.buffer})"
-        if self.extends_seen and self.function.kind == "root" and not self.suppressed():
+        call = f"_block({name!r}, ctx, blocks, {self.function.buffer})"
+        if self.extends_marks and self.function.kind == "root" and not self.suppressed():
             self.emit(f"if _parent is None: {call}", tag.lineno)
         elif not self.suppressed():
             self.emit(call, tag.lineno)
@@ -496,6 +512,7 @@ class Compiler(ExpressionParser):
             if self.advance().value != name:
                 self.fail(f"endblock should close block {name!r}")
         self.flush()
+        self.frame.write_prologue()
         block = self.functions.pop().builder
         if block.is_empty():
             block.line("pass", tag.lineno)
@@ -509,8 +526,7 @@ class Compiler(ExpressionParser):
         parent = self.parse_expression()
         self.end_of_tag("extends")
         self.emit(f"_parent = _load({parent})", tag.lineno)
-        self.emit("_mark = len(_out)", tag.lineno)
-        self.extends_seen = True
+        self.extends_marks.append((self.builder.section(), tag.lineno))
         self.extends_always = self.extends_always or self.nesting == 0
 
     def parse_include_tag(self, tag: Token) -> None:

@@ -241,6 +241,9 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
                     pass
             return undefined(key, owner)
 
+    def lookup(ctx: dict[str, Any], *names: str) -> list[Any]:
+        return [ctx[name] if name in ctx else undefined(name) for name in names]
+
     def concat(parts: Sequence[Any]) -> str:
         if autoescape and any(hasattr(part, "__html__") for part in parts):
             return Markup("").join(parts)
@@ -261,6 +264,8 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_autoescape": autoescape,
         "_environment": environment,
         "_undefined": undefined,
+        "_lookup": lookup,
+        "_block": _render_block,
         "_missing": MISSING,
         "_attr": lookup_attribute,
         "_dict": dict,
@@ -279,6 +284,11 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
 
 
 Blocks = dict[str, list[Callable[..., None]]]
+
+
+def _render_block(name: str, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:
+    """Render block ``name``: the most derived template's version (first in its chain)."""
+    blocks[name][0](ctx, blocks, 0, out)
 
 
 def _render_parent(parent: Template, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:
