@@ -3,6 +3,7 @@
 - COMMON_FIELD_LINE (the common field line: a non-empty value without trailing OWS) accepts
   a subset of FIELD_LINE's lines, with the same name and value; every other line makes the
   parser fall back to FIELD_LINE, so a section mixing both shapes parses the same.
+- Keep-alive is decided the same with or without the Connection fast path.
 - EndOfMessage and RequestHead, built without their dataclass __init__, equal the ones the
   constructor builds and stay frozen.
 """
@@ -129,3 +130,32 @@ def test_request_head_without_init_equals_the_constructed_one() -> None:
         keep_alive=True, expects_continue=False, framing=Framing.NONE,
         content_length=None, path=b"/a", authority=b"h",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "version, connection_lines, keep_alive",
+    [
+        (b"1.1", [], True),
+        (b"1.1", [b"Connection: keep-alive"], True),  # the fast path: no "close" letters
+        (b"1.1", [b"Connection: Upgrade"], True),
+        (b"1.1", [b"Connection: close"], False),
+        (b"1.1", [b"Connection: CLOSE"], False),
+        (b"1.1", [b"Connection: keep-alive, Close"], False),
+        (b"1.1", [b"Connection: keep-alive", b"Connection: close"], False),
+        (b"1.1", [b"Connection: x-close"], True),  # "close" letters, but not the option
+        (b"1.1", [b"Connection: closed"], True),
+        (b"1.0", [], False),
+        (b"1.0", [b"Connection: keep-alive"], True),
+        (b"1.0", [b"Connection: Keep-Alive, close"], False),
+        (b"1.0", [b"Connection: x-keep-alive"], False),
+    ],
+)
+def test_keep_alive_with_and_without_the_connection_fast_path(
+    version: bytes, connection_lines: list[bytes], keep_alive: bool
+) -> None:
+    parser = RequestParser()
+    lines = b"".join(line + b"\r\n" for line in [b"Host: a", *connection_lines])
+    parser.feed(b"GET / HTTP/" + version + b"\r\n" + lines + b"\r\n")
+    head = parser.next_event()
+    assert isinstance(head, RequestHead)
+    assert head.keep_alive is keep_alive
