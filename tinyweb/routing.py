@@ -107,8 +107,8 @@ class Rule:
 
     ``methods`` holds the registered methods plus ``HEAD`` when ``GET`` is present
     (``OPTIONS`` is answered for every path automatically, so it is not listed);
-    ``explicit_methods`` holds only the registered ones. Read-only: the router indexes
-    rules by these fields. ::
+    ``explicit_methods`` holds only the registered ones. Treat a rule as read-only: the
+    router indexes rules by these fields. ::
 
         for rule in router:
             print(rule.rule, rule.endpoint, sorted(rule.methods), rule.arguments)
