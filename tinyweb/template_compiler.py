@@ -189,13 +189,12 @@ class Compiler(ExpressionParser):
 
     def resolve_name(self, name: str) -> str:
         """A variable of the current scope, or ``super()`` inside a block."""
-        block = next(
-            (function.block for function in reversed(self.functions) if function.block), None
-        )
-        if name == "super" and block is not None and self.at("operator", "("):
-            self.expect("operator", "(")
-            self.expect("operator", ")")
-            return f"_super(ctx, blocks, {block!r}, _level)"
+        if name == "super" and self.at("operator", "("):
+            enclosing = [function.block for function in self.functions if function.block]
+            if enclosing:
+                self.expect("operator", "(")
+                self.expect("operator", ")")
+                return f"_super(ctx, blocks, {enclosing[-1]!r}, _level)"
         return self.frame.resolve(name)
 
     def new_name(self, prefix: str) -> str:
@@ -248,18 +247,18 @@ class Compiler(ExpressionParser):
         if not self.pending or not self.functions:
             return
         pieces, self.pending = self.pending, []
+        function = self.function
         if len(pieces) == 1:
-            function = self.function
             if function.append == "_append" and function.setup is not None:
                 function.setup.line(f"_append = {function.buffer}.append", pieces[0][1])
                 function.setup = None  # bound once, at the top of the function
-            self.builder.line(f"{function.append}({pieces[0][0]})", pieces[0][1])
+            function.builder.line(f"{function.append}({pieces[0][0]})", pieces[0][1])
             return
         # One piece per Python line: a traceback then names the piece's template line.
-        self.builder.line(f"{self.function.buffer}.extend((", pieces[0][1])
+        function.builder.line(f"{function.buffer}.extend((", pieces[0][1])
         for piece, lineno in pieces:
-            self.builder.line(f"    {piece},", lineno)
-        self.builder.line("))", pieces[-1][1])
+            function.builder.line(f"    {piece},", lineno)
+        function.builder.line("))", pieces[-1][1])
 
     # -- the template --
 
