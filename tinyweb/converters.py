@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import decimal
 import re
-import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any, ClassVar, Optional, Union
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Optional, Union
+
+if TYPE_CHECKING:
+    import uuid
 
 
 class Specificity(IntEnum):
@@ -196,6 +197,10 @@ class UUIDConverter(BaseConverter):
 
     def to_python(self, value: str) -> uuid.UUID:
         """The ``uuid.UUID``."""
+        # Imported here: uuid (with platform) was ~7 ms of `import tinyweb`, and most apps
+        # never route on a UUID (benchmarks/bench_app.py measures import time).
+        import uuid
+
         return uuid.UUID(value)
 
 
@@ -220,8 +225,7 @@ class AnyConverter(BaseConverter):
 # ---------------------------------------------------------------------- segment patterns
 
 
-@dataclass(frozen=True)
-class Variable:
+class Variable(NamedTuple):
     """One ``<converter:name>`` of a rule, with its converter built."""
 
     name: str
@@ -315,8 +319,7 @@ _VARIABLE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """One segment of a parsed rule: text, one variable, or a mix (``<name>.json``)."""
 
     parts: tuple[Union[str, Variable], ...]
@@ -325,7 +328,7 @@ class Segment:
     names: tuple[str, ...]
     # How a segment with variables matches; None for static text. Built once per segment
     # text, with the parse: edges for the same text share it.
-    pattern: Optional[SegmentPattern] = field(default=None, compare=False)
+    pattern: Optional[SegmentPattern] = None
 
 
 def parse_segment(text: str, rule: str, converters: Mapping[str, type[BaseConverter]]) -> Segment:

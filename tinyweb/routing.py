@@ -38,8 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 from urllib.parse import quote
 
 from .converters import (
@@ -192,8 +191,7 @@ class Rule:
         return "".join(texts)
 
 
-@dataclass(frozen=True)
-class AutomaticOptions:
+class AutomaticOptions(NamedTuple):
     """The endpoint ``match`` returns for an ``OPTIONS`` request no rule registered.
 
     The app answers it with an empty 200 and ``Allow: ", ".join(endpoint.allowed)``
