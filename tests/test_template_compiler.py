@@ -1,0 +1,104 @@
+"""The template compiler's generated code: its shapes that keep cold compiles cheap, and
+the inheritance paths those shapes choose between (one unconditional ``extends`` or any
+other arrangement)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tinyweb.template_compiler import compile_template
+from tinyweb.templating import DictLoader, Environment, UndefinedError
+
+BASE = {"base.html": "<{% block title %}Base{% endblock %}>"}
+
+INHERITANCE = [
+    (
+        "unconditional_extends",
+        "{% extends 'base.html' %}{% block title %}C{% endblock %}",
+        {},
+        "<C>",
+    ),
+    (
+        "conditional_extends_taken",
+        "{% if p %}{% extends 'base.html' %}{% endif %}own",
+        {"p": True},
+        "<Base>",
+    ),
+    (
+        "conditional_extends_not_taken",
+        "{% if p %}{% extends 'base.html' %}{% endif %}own",
+        {"p": False},
+        "own",
+    ),
+    (
+        "extends_in_both_branches",
+        "{% if p %}{% extends 'base.html' %}{% else %}{% extends 'other.html' %}{% endif %}x",
+        {"p": False},
+        "[Base]",
+    ),
+    ("text_before_unconditional_extends", "a{% extends 'base.html' %}b", {}, "a<Base>"),
+    (
+        "block_before_conditional_extends",
+        "{% block title %}T{% endblock %}{% if p %}{% extends 'base.html' %}{% endif %}",
+        {"p": False},
+        "T",
+    ),
+    (
+        "set_after_extends_seen_by_parent",
+        "{% extends 'shows.html' %}{% set who = 'kid' %}",
+        {},
+        "kid",
+    ),
+]
+TEMPLATES = {
+    **BASE,
+    "other.html": "[{% block title %}Base{% endblock %}]",
+    "shows.html": "{{ who }}",
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "context", "expected"),
+    [case[1:] for case in INHERITANCE],
+    ids=[case[0] for case in INHERITANCE],
+)
+def test_inheritance_paths(source: str, context: dict[str, Any], expected: str) -> None:
+    env = Environment(loader=DictLoader({"main.html": source, **TEMPLATES}))
+    assert env.get_template("main.html").render(context) == expected
+
+
+def test_free_names_are_read_from_the_context_in_one_statement() -> None:
+    source = compile_template(
+        "{{ a }}{{ b }}{% for x in c %}{{ a }}{% endfor %}", None, {}, {}
+    ).source
+    assert source.count("_lookup(") == 1
+    assert "_lookup(ctx, 'a', 'b', 'c')" in source
+
+
+def test_one_free_name_still_unpacks() -> None:
+    source = compile_template("{{ a }}", None, {}, {}).source
+    assert "[v1] = _lookup(ctx, 'a')" in source
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{% set d = {'a': {'b': 1}} %}{{ d.a.b }}", "1"),
+        ("{% for k in {'x': {'y': 2}} %}{{ k }}{% endfor %}", "x"),
+        ("{{ [[1], [2]]|length }}", "2"),
+        ("{{ 0X1F }} {{ 1E2 }} {{ 0B11 }} {{ 0O7 }}", "31 100.0 3 7"),
+    ],
+)
+def test_lexer_brackets_and_number_spellings(source: str, expected: str) -> None:
+    assert Environment().from_string(source).render() == expected
+
+
+def test_missing_names_are_undefined_in_every_function() -> None:
+    env = Environment(
+        loader=DictLoader({"main.html": "{% block b %}[{{ nothing }}]{% endblock %}"})
+    )
+    assert env.get_template("main.html").render() == "[]"
+    with pytest.raises(UndefinedError):
+        env.from_string("{{ nothing.attribute }}").render()
