@@ -10,7 +10,7 @@ decided after its body is parsed). ``{% for user in users %}<li>{{ user.name }}<
 {% endfor %}`` becomes::
 
     def root(ctx, blocks, _out):
-        v1 = ctx['users'] if 'users' in ctx else _undefined('users')
+        [v1] = _lookup(ctx, 'users')  # every free name of the function, in one call
         for v2 in v1:
             _out.extend((
                 '<li>',
