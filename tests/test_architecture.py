@@ -75,7 +75,7 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "context": set(),
     "security": set(),
     "config": set(),
-    "app": FRAMEWORK_HALF | {"server"},  # `server` only lazily, inside App.run()
+    "app": FRAMEWORK_HALF | {"server", "reloader"},  # both only lazily, inside App.run()
     "return_values": {"context", "errors", "response"},  # the make_response conventions (app helper)
     "rendering": FRAMEWORK_HALF,  # render_template: the app <-> template engine bridge
     "blueprints": FRAMEWORK_HALF,
@@ -90,7 +90,7 @@ IMPORT_TABLE: dict[str, set[str]] = {
 }
 
 # Modules that may be imported lazily only (inside a function), never at module level.
-LAZY_ONLY: dict[str, set[str]] = {"app": {"server"}}
+LAZY_ONLY: dict[str, set[str]] = {"app": {"server", "reloader"}}
 
 IO_MODULES = {"socket", "selectors", "threading", "socketserver", "asyncio", "ssl"}
 IO_ALLOWED = {"server", "reloader", "cli"}

@@ -180,6 +180,34 @@ def test_app_run_uses_tinyweb_server(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(tinyweb.server, "serve", lambda app, **options: calls.append(options))
     app = App("runner")
-    app.run(port=0, debug=True, threads=2)
+    app.run(port=0, debug=True, use_reloader=False, threads=2)
     assert calls == [{"host": "127.0.0.1", "port": 0, "threads": 2}]
     assert app.debug
+
+
+def test_app_run_in_debug_mode_serves_under_the_reloader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Flask's app.run(debug=True) restarts on changes; the real restart is tested through
+    the CLI in test_reloader.py, so here only the wiring is checked."""
+    import tinyweb.reloader
+    import tinyweb.server
+
+    served: list[dict[str, Any]] = []
+
+    def fake_serve(app: Any, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
+        served.append({"host": host, "port": port, **options})
+
+    monkeypatch.setattr(tinyweb.server, "serve", fake_serve)
+
+    def fake_run_with_reloader(main: Any) -> int:
+        main()  # what the child would do
+        return 7  # the child's final status
+
+    monkeypatch.setattr(tinyweb.reloader, "run_with_reloader", fake_run_with_reloader)
+    with pytest.raises(SystemExit) as exited:
+        App("runner").run(port=0, debug=True)
+    assert exited.value.code == 7
+    assert served == [{"host": "127.0.0.1", "port": 0}]
+
+    served.clear()
+    App("runner").run(port=0)  # not debug: no reloader, serves in this process
+    assert served == [{"host": "127.0.0.1", "port": 0}]

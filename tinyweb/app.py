@@ -776,18 +776,26 @@ class App(Scaffold):
         host: str = "127.0.0.1",
         port: int = 8000,
         debug: bool | None = None,
+        use_reloader: bool | None = None,
         **server_options: Any,
     ) -> None:
         """Serve the app with tinyweb's own server until interrupted (Ctrl-C).
 
         For development; in production, run ``python -m tinyweb run module:app`` or put
         the app under any WSGI server. ``server_options`` go to ``tinyweb.server.serve``.
+        As in Flask, debug mode also restarts the server when a file in use changes
+        (``use_reloader`` defaults to ``debug``): the script runs again in a child
+        process, and this call in the parent exits with the child's status.
         """
         from tinyweb.server import serve  # the one place the framework wires the server
 
         if debug is not None:
             self.debug = debug
-        serve(self, host=host, port=port, **server_options)
+        if not (self.debug if use_reloader is None else use_reloader):
+            return serve(self, host=host, port=port, **server_options)
+        from tinyweb.reloader import run_with_reloader
+
+        raise SystemExit(run_with_reloader(lambda: serve(self, host, port, **server_options)))
 
 
 class RoutedEndpoint(str):
