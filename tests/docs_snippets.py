@@ -1,7 +1,7 @@
 """Python snippets in Markdown pages: find them, run them, compare what they print.
 
-Shared by the tests of the pages under docs/ (``tests/test_docs.py``); the same rules as
-the helpers at the top of ``tests/test_docs_deploying.py``, plus expected output:
+Shared by the tests of the pages under docs/ (``tests/test_docs.py`` and
+``tests/test_docs_deploying.py``, which also tests the extractor itself):
 
 - ``markdown_python_blocks(text)`` yields every ```` ```python ```` (or ```` ```py ````)
   block. A block whose nearest non-blank line above is ``<!-- compile-only -->`` is

@@ -23,11 +23,12 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import pytest
+from docs_snippets import Snippet, markdown_python_blocks
 
 from tinyweb import cli, http11
 from tinyweb.proxy import ProxyFix
@@ -35,52 +36,9 @@ from tinyweb.server import ServerOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOYING = ROOT / "docs" / "deploying.md"
-COMPILE_ONLY_MARKER = "<!-- compile-only -->"
-
-_FENCE_OPEN = re.compile(r"(?P<indent>[ ]*)```(?P<language>[A-Za-z0-9_+-]*)[ \t]*")
 
 
 # -- the reusable part: Markdown -> snippets -> run --------------------------------------
-
-
-@dataclass(frozen=True)
-class Snippet:
-    """One fenced ```` ```python ```` block of a Markdown file."""
-
-    path: str
-    line: int  # 1-based line of the first line of code (after the opening fence)
-    code: str
-    compile_only: bool
-
-    @property
-    def name(self) -> str:
-        """``docs/deploying.md:123``, for test ids and tracebacks."""
-        return f"{self.path}:{self.line}"
-
-
-def markdown_python_blocks(text: str, path: str = "<markdown>") -> Iterator[Snippet]:
-    """Yield every ```` ```python ```` (or ```` ```py ````) block of ``text``, in order.
-
-    Fences may be indented (a block inside a list item); the indent is removed from the
-    code. Other languages are skipped. An unclosed fence is an error, not a silent skip.
-    """
-    lines = text.splitlines()
-    index = 0
-    while index < len(lines):
-        opening = _FENCE_OPEN.fullmatch(lines[index])
-        if opening is None:
-            index += 1
-            continue
-        indent = opening.group("indent")
-        closing = _closing_fence(lines, index + 1, indent)
-        if closing is None:
-            raise ValueError(f"{path}:{index + 1}: unclosed code fence")
-        if opening.group("language") in ("python", "py"):
-            body = [_dedent(line, indent) for line in lines[index + 1 : closing]]
-            yield Snippet(
-                path, index + 2, "\n".join(body) + "\n", _marked_compile_only(lines, index)
-            )
-        index = closing + 1
 
 
 def python_snippets(path: Path) -> Iterator[Snippet]:
@@ -103,25 +61,6 @@ def run_snippet(snippet: Snippet, namespace: dict[str, Any] | None = None) -> di
     if not snippet.compile_only:
         exec(code, namespace)
     return namespace
-
-
-def _closing_fence(lines: list[str], start: int, indent: str) -> int | None:
-    for index in range(start, len(lines)):
-        if lines[index].strip(" ") == "```" and lines[index].startswith(indent):
-            return index
-    return None
-
-
-def _dedent(line: str, indent: str) -> str:
-    return line[len(indent) :] if line.startswith(indent) else line.lstrip(" ")
-
-
-def _marked_compile_only(lines: list[str], fence_index: int) -> bool:
-    """True when the nearest non-blank line above the fence is the marker."""
-    for index in range(fence_index - 1, -1, -1):
-        if lines[index].strip(" \t"):
-            return lines[index].strip(" \t") == COMPILE_ONLY_MARKER
-    return False
 
 
 # -- the extractor itself ------------------------------------------------------------------
