@@ -64,7 +64,7 @@ def database() -> sqlite3.Connection:
     if "database" not in g:
         g.database = sqlite3.connect(current_app.config["DATABASE"])
         g.database.row_factory = sqlite3.Row
-    return g.database  # type: ignore[no-any-return]
+    return g.database
 
 
 def close_database(exc: BaseException | None) -> None:
@@ -84,7 +84,7 @@ def find_todo(todo_id: int) -> sqlite3.Row:
     row = database().execute("SELECT * FROM todo WHERE id = ?", (todo_id,)).fetchone()
     if row is None:
         abort(404, f"There is no to-do with id {todo_id}.")
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 def validated(data: Any, partial: bool) -> dict[str, Any]:

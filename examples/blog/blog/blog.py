@@ -46,7 +46,7 @@ def get_post(id: int, check_author: bool = True) -> sqlite3.Row:
     if check_author and post["author_id"] != g.user["id"]:
         abort(403)
 
-    return post  # type: ignore[no-any-return]
+    return post
 
 
 @bp.route("/create", methods=("GET", "POST"))

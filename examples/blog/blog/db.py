@@ -20,7 +20,7 @@ def get_db() -> sqlite3.Connection:
         g.db = sqlite3.connect(current_app.config["DATABASE"], detect_types=sqlite3.PARSE_DECLTYPES)
         # Rows that behave like dicts: post["title"] in views and templates.
         g.db.row_factory = sqlite3.Row
-    return g.db  # type: ignore[no-any-return]
+    return g.db
 
 
 def close_db(e: BaseException | None = None) -> None:
