@@ -1,14 +1,20 @@
 """The template compiler's generated code: its shapes that keep cold compiles cheap, and
 the inheritance paths those shapes choose between (one unconditional ``extends`` or any
-other arrangement)."""
+other arrangement); and the lexer's fast path for simple tags, which must give the general
+lexer's tokens."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tinyweb import template_parser
 from tinyweb.template_compiler import compile_template
+from tinyweb.template_parser import TemplateSyntaxError, Token, tokenize
 from tinyweb.templating import DictLoader, Environment, UndefinedError
 
 BASE = {"base.html": "<{% block title %}Base{% endblock %}>"}
@@ -102,3 +108,57 @@ def test_missing_names_are_undefined_in_every_function() -> None:
     assert env.get_template("main.html").render() == "[]"
     with pytest.raises(UndefinedError):
         env.from_string("{{ nothing.attribute }}").render()
+
+
+# -- The lexer's fast path for simple tags gives the general lexer's tokens ------------
+
+OPENINGS = ["{{", "{%", "{%-", "{{-", "{%+", "x{{", "\n{%"]
+CONTENTS = [" ", "\t", "\n", "a", "b1", "_x", ".", "|", "raw", "draw", "1", "'s'", "(", "-", "é"]
+ENDINGS = ["}}", "%}", "-}}", "-%}", "+%}", "} }", "{% endraw %}"]
+TAGS = st.builds(
+    lambda opening, contents, ending, after: opening + "".join(contents) + ending + after,
+    st.sampled_from(OPENINGS),
+    st.lists(st.sampled_from(CONTENTS), max_size=6),
+    st.sampled_from(ENDINGS),
+    st.sampled_from(["", " ", "\n", "x", " \n y"]),
+)
+
+
+def tokens_or_error(source: str) -> list[Token] | str:
+    try:
+        return tokenize(source, "t")
+    except TemplateSyntaxError as error:
+        return str(error)
+
+
+def general_tokens(source: str) -> list[Token] | str:
+    """The tokens with the fast path switched off (its regexes never match)."""
+    fast = dict(template_parser._SIMPLE_TAG)
+    template_parser._SIMPLE_TAG.update(dict.fromkeys(fast, re.compile("(?!)")))
+    try:
+        return tokens_or_error(source)
+    finally:
+        template_parser._SIMPLE_TAG.update(fast)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% endfor %}",
+        "x {{ item.name|title }} y",
+        "{%- block title -%}\n t",
+        "{% raw %}{{ a }}{% endraw %}",
+        "{%- raw -%} {{ a }} {% endraw %}",
+        "{% for draw in x %}",
+        "{{ a.0 }}{{ b1 }}{{ x is divisibleby 3 }}",
+        "{{ a }\n}}{{ a - }}{{ é }}{{ }}",
+        "a\n{{\tb\t}}\n{%+ c +%}",
+    ],
+)
+def test_simple_tags_lex_as_the_general_lexer(source: str) -> None:
+    assert tokens_or_error(source) == general_tokens(source)
+
+
+@given(st.lists(TAGS, max_size=4).map("".join))
+def test_any_text_lexes_as_the_general_lexer(source: str) -> None:
+    assert tokens_or_error(source) == general_tokens(source)
