@@ -401,6 +401,74 @@ def test_methods_are_case_sensitive_at_match_time() -> None:
     assert outcome(router, "/x", "get")[0] == 405
 
 
+# ------------------------------------------------------ the static fast path of match
+
+
+def search_outcome(router: Router, path: str, method: str = "GET", query: str = "") -> Any:
+    """``outcome`` as the full search answers it, without match's fast paths."""
+    try:
+        return router._search(path, method, query)
+    except RequestRedirect as redirect:
+        return (308, redirect.new_url)
+    except MethodNotAllowed as error:
+        return (405, error.valid_methods)
+    except NotFound:
+        return (404, None)
+
+
+FAST_PATH_RULES = [
+    ("/", "index"),
+    ("/x", "get_x"),
+    ("/x", "post_x", ["POST"]),
+    ("/x", "head_x", ["HEAD"]),
+    ("/dir/", "dir", ["GET", "PUT"]),
+    ("/loose", "loose", ["DELETE"], False),
+    ("/cors", "cors_get"),
+    ("/cors", "cors_options", ["OPTIONS"]),
+    ("/<name>", "name", ["PATCH"]),
+]
+
+FAST_PATH_CASES = [
+    ("/", "GET", ("index", {})),
+    ("/", "HEAD", ("index", {})),
+    ("/x", "HEAD", ("head_x", {})),  # an explicit HEAD wins over GET
+    ("/x", "POST", ("post_x", {})),
+    ("/x", "OPTIONS", (AutomaticOptions(("GET", "HEAD", "OPTIONS", "PATCH", "POST")), {})),
+    ("/x", "PUT", (405, ["GET", "HEAD", "OPTIONS", "PATCH", "POST"])),  # /<name> too
+    ("/x", "PATCH", ("name", {"name": "x"})),  # the static path, a dynamic rule
+    ("/x", "get", (405, ["GET", "HEAD", "OPTIONS", "PATCH", "POST"])),
+    ("/dir/", "PUT", ("dir", {})),
+    ("/dir", "GET", (308, "/dir/")),
+    ("/loose/", "DELETE", ("loose", {})),
+    ("/cors", "OPTIONS", ("cors_options", {})),
+]
+
+
+@pytest.mark.parametrize(("path", "method", "expected"), FAST_PATH_CASES)
+def test_the_static_fast_path_agrees_with_the_full_search(
+    path: str, method: str, expected: Any
+) -> None:
+    router = router_with(*FAST_PATH_RULES)
+    assert outcome(router, path, method) == expected
+    assert search_outcome(router, path, method) == expected
+
+
+def test_a_static_hit_returns_a_new_values_dict_each_time() -> None:
+    # Views and before_request hooks may change request.view_args.
+    router = router_with(("/x", "x"))
+    first, second = router.match("/x", "GET")[1], router.match("/x", "GET")[1]
+    first["changed"] = True
+    assert second == {} and first is not second
+    assert router.match("/x", "GET") == ("x", {})
+
+
+def test_an_endpoint_that_is_none_is_matched_by_the_trie() -> None:
+    router = router_with(("/x", None), ("/x", "post", ["POST"]))
+    assert router.match("/x", "GET") == (None, {})
+    assert router.match("/x", "HEAD") == (None, {})
+    assert router.match("/x", "POST") == ("post", {})
+
+
 # ---------------------------------------------------------------------- strict slashes
 
 SLASH_RULES = [
@@ -791,3 +859,35 @@ def test_a_huge_number_of_segments_is_a_plain_404() -> None:
     router = build_router()
     assert outcome(router, "/a" * 5000) == (404, None)
     assert router.match("/static" + "/a" * 5000, "GET")[1]["filename"].count("a") == 5000
+
+
+STATIC_WORDS = st.sampled_from(["a", "b", "c"])
+FAST_METHODS = ["GET", "HEAD", "POST", "PUT", "OPTIONS"]
+
+
+@FEWER
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(STATIC_WORDS, max_size=2).map(lambda words: "/" + "/".join(words)),
+            st.booleans(),
+            st.sets(st.sampled_from(FAST_METHODS), min_size=1),
+            st.booleans(),
+        ),
+        max_size=6,
+    )
+)
+def test_static_rules_match_as_the_full_search_does(
+    rules: list[tuple[str, bool, set[str], bool]],
+) -> None:
+    router = Router()
+    for index, (path, slash, methods, strict) in enumerate(rules):
+        text = path + "/" if slash and path != "/" else path
+        try:
+            router.add(text, f"endpoint{index}", sorted(methods), strict)
+        except RuleError:
+            continue  # the same rule and method twice
+    paths = {rule.rule.rstrip("/") or "/" for rule in router} | {"/a/b"}
+    for path in paths | {path + "/" for path in paths}:
+        for method in FAST_METHODS:
+            assert outcome(router, path, method) == search_outcome(router, path, method)
