@@ -110,6 +110,53 @@ def test_missing_names_are_undefined_in_every_function() -> None:
         env.from_string("{{ nothing.attribute }}").render()
 
 
+TEXT_BLOCKS = [
+    ("text", "{% block a %}Site{% endblock %}", {}, "Site"),
+    ("empty", "[{% block a %}{% endblock a %}]", {}, "[]"),
+    ("whitespace_control", "{% block a -%}\n Site \n{%- endblock %}", {}, "Site"),
+    ("comment_only", "{% block a %}{# c #}{% endblock %}", {}, ""),
+    ("raw_text", "{% block a %}{% raw %}{{ x }}{% endraw %}{% endblock %}", {}, "{{ x }}"),
+    (
+        "super_of_text",
+        "{% extends 'base.html' %}{% block title %}{{ super() }}+{% endblock %}",
+        {},
+        "<Base+>",
+    ),
+    (
+        "child_text_overrides",
+        "{% extends 'base.html' %}{% block title %}C{% endblock %}",
+        {},
+        "<C>",
+    ),
+    ("text_then_more", "{% block a %}x{{ y }}{% endblock %}", {"y": 1}, "x1"),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "context", "expected"),
+    [case[1:] for case in TEXT_BLOCKS],
+    ids=[case[0] for case in TEXT_BLOCKS],
+)
+def test_text_only_blocks(source: str, context: dict[str, Any], expected: str) -> None:
+    env = Environment(loader=DictLoader({"main.html": source, **BASE}))
+    assert env.get_template("main.html").render(context) == expected
+
+
+def test_a_text_only_block_compiles_to_no_function() -> None:
+    source = compile_template(
+        "{% block a %}Site{% endblock %}{% block b %}{% endblock %}", None, {}, {}
+    ).source
+    assert "def block_" not in source
+    assert "BLOCKS = {'a': _text_block('Site'), 'b': _text_block('')}" in source
+
+
+def test_a_text_only_block_still_checks_its_end_name() -> None:
+    with pytest.raises(TemplateSyntaxError, match="endblock should close block 'a'"):
+        compile_template("{% block a %}Site{% endblock b %}", None, {}, {})
+    with pytest.raises(TemplateSyntaxError, match="expected 'endblock'"):
+        compile_template("{% block a %}Site", None, {}, {})
+
+
 # -- The lexer's fast path for simple tags gives the general lexer's tokens ------------
 
 OPENINGS = ["{{", "{%", "{%-", "{{-", "{%+", "x{{", "\n{%"]

@@ -147,8 +147,7 @@ class _Lexer:
         """
         line, tokens = self.line, self.tokens
         for piece in simple.group(1).replace(".", " . ").replace("|", " | ").split():
-            piece_kind = "operator" if piece in ".|" else "name"
-            tokens.append(_new_token(Token, (piece_kind, piece, line)))
+            tokens.append(_new_token(Token, ("operator" if piece in ".|" else "name", piece, line)))
         tokens.append(_new_token(Token, (_TAG_NAMES[kind] + "_end", None, line)))
         return simple.end()
 
@@ -307,6 +306,18 @@ class ExpressionParser:
         if kind != "end_of_template":  # the last token is never passed (see advance)
             self.position += 1
         return token
+
+    def text_only_body(self, end_tag: str) -> str | None:
+        """The text of a body that holds nothing else before ``{% end_tag``, read up to
+        that tag's name (``{% block title %}Site{% endblock %}``: ``"Site"``); None,
+        reading nothing, for any other body."""
+        tokens, index = self.tokens, self.position
+        text = tokens[index].value if tokens[index].kind == "data" else ""
+        index += tokens[index].kind == "data"
+        if tokens[index].kind != "block_begin" or tokens[index + 1][:2] != ("name", end_tag):
+            return None
+        self.position = index + 2
+        return str(text)
 
     def describe(self, token: Token) -> str:
         """A token as error messages show it."""

@@ -266,6 +266,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_undefined": undefined,
         "_lookup": lookup,
         "_block": _render_block,
+        "_text_block": _text_block,
         "_missing": MISSING,
         "_attr": lookup_attribute,
         "_dict": dict,
@@ -289,6 +290,15 @@ Blocks = dict[str, list[Callable[..., None]]]
 def _render_block(name: str, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:
     """Render block ``name``: the most derived template's version (first in its chain)."""
     blocks[name][0](ctx, blocks, 0, out)
+
+
+def _text_block(text: str) -> Callable[..., None]:
+    """A block whose body is only text, without a generated function (template_compiler)."""
+
+    def render_text(ctx: dict[str, Any], blocks: Blocks, level: int, out: list[str]) -> None:
+        out.append(text)
+
+    return render_text
 
 
 def _render_parent(parent: Template, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:
