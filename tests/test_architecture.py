@@ -23,7 +23,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tinyweb"
 
-SERVER_HALF = {"http11", "gateway", "server"}
+SERVER_HALF = {"http11", "gateway", "server_options", "server"}
 # The framework half: everything an application imports. The halves never import each
 # other, except the entry points that wire them (app.run imports the server lazily; cli).
 FRAMEWORK_HALF = {
@@ -58,7 +58,8 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "__main__": {"cli"},
     "http11": set(),
     "gateway": {"http11"},
-    "server": {"gateway", "http11"},
+    "server_options": {"gateway", "http11"},
+    "server": {"gateway", "http11", "server_options"},
     "datastructures": set(),
     "errors": set(),
     "routing": {"errors", "converters"},  # converters: the router's variable kinds

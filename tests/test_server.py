@@ -12,6 +12,7 @@ import http.client
 import logging
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -26,10 +27,21 @@ from typing import Any, Callable
 import pytest
 
 from tinyweb import gateway, http11
+from tinyweb import server as server_module
 from tinyweb.server import Server, ServerOptions, access_entry
 
 App = Callable[..., Iterable[bytes]]
 FAST = {"header_timeout": 2.0, "idle_timeout": 2.0, "linger_timeout": 0.5, "threads": 4}
+
+
+POLLERS = ["epoll one-shot", "selectors"] if hasattr(select, "epoll") else ["selectors"]
+
+
+@pytest.fixture(autouse=True, params=POLLERS)
+def poller_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs on each poller: epoll one-shot (Linux) and the fallback."""
+    monkeypatch.setattr(server_module, "ONE_SHOT_EPOLL", request.param != "selectors")
+    return str(request.param)
 
 
 @contextlib.contextmanager
@@ -170,6 +182,16 @@ def test_three_pipelined_requests_in_one_send_are_answered_in_order() -> None:
         raw = GET % b"/a" + GET % b"/b" + GET % b"/c"
         bodies = [r.body.split()[0] for r in exchange(server, raw, 3)]
         assert bodies == [b"/a", b"/b", b"/c"]
+
+
+def test_a_pipeline_longer_than_max_turns_is_answered_whole_and_in_order() -> None:
+    # After MAX_TURNS requests the connection queues behind the others (fairness); the
+    # rest of its pipeline must survive the trip through the work queue.
+    count = server_module.MAX_TURNS * 2 + 7
+    with serving(hello) as server:
+        raw = b"".join(GET % f"/{number}".encode() for number in range(count))
+        bodies = [r.body.split()[0] for r in exchange(server, raw, count)]
+        assert bodies == [f"/{number}".encode() for number in range(count)]
 
 
 @pytest.mark.parametrize(

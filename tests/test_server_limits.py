@@ -14,7 +14,17 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Callable
 
 import pytest
-from test_server import GET, Reader, connect, echo, exchange, hello, serving, wait_until
+from test_server import (  # noqa: F401 (poller_kind: every test runs on each poller)
+    GET,
+    Reader,
+    connect,
+    echo,
+    exchange,
+    hello,
+    poller_kind,
+    serving,
+    wait_until,
+)
 
 from tinyweb.server import Server
 

@@ -1,0 +1,94 @@
+"""The server's settings and its access log line: plain values, no I/O.
+
+Where it fits: ``server.py`` reads a ``ServerOptions`` (every limit and timeout of
+``/work/shared/HTTP.md`` "Limits and timeouts", plus the thread and connection counts) and
+writes one ``access_entry`` line per exchange. They live apart from the sockets and threads so
+that ``server.py`` holds only what moves bytes; ``tinyweb.server`` re-exports both names.
+
+Spec references: HTTP.md "Limits and timeouts"; the Common Log Format (NCSA httpd).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from . import gateway, http11
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """Every knob of the server in one place (defaults from HTTP.md "Limits and timeouts").
+
+    ``Server`` and ``serve`` also accept these as keywords, and the fields of
+    ``http11.Limits`` too (``max_body_size=1024`` builds the ``limits`` for you)::
+
+        Server(app, port=0, threads=4, header_timeout=2.0, max_body_size=1 << 20)
+    """
+
+    threads: int = 16  # worker threads running the application
+    max_connections: int = 1000  # open connections; beyond it we stop accepting
+    limits: http11.Limits = field(default_factory=http11.Limits)
+    header_timeout: float = 10.0  # the whole head must arrive within this (total)
+    idle_timeout: float = 5.0  # a keep-alive connection may wait this long for a request
+    body_timeout: float = 30.0  # a read of the request body may wait this long for bytes
+    write_timeout: float = 30.0  # one send to the client may take this long
+    drain_size: int = 1024 * 1024  # unread body bytes discarded to keep a connection
+    drain_timeout: float = 2.0  # ... waiting at most this long per read
+    linger_timeout: float = 2.0  # after an error: how long to read and discard input
+    shutdown_timeout: float = 10.0  # grace period for requests in flight
+    backlog: int = 1024  # the kernel's queue of not yet accepted connections
+    access_log: bool = True  # Common Log Format lines to the "tinyweb.access" logger
+
+    @classmethod
+    def from_keywords(cls, **options: Any) -> ServerOptions:
+        """Build options from keywords that name fields of this class or of ``Limits``.
+
+        Example: ``ServerOptions.from_keywords(threads=4, max_field_count=50)``.
+        """
+        own = {item.name for item in fields(cls)}
+        limit_names = {item.name for item in fields(http11.Limits)}
+        limit_values = {name: options.pop(name) for name in list(options) if name in limit_names}
+        unknown = set(options) - own
+        if unknown:
+            raise TypeError(f"unknown server option(s): {', '.join(sorted(unknown))}")
+        if limit_values:
+            base = options.get("limits", http11.Limits())
+            values = {item.name: getattr(base, item.name) for item in fields(http11.Limits)}
+            values.update(limit_values)
+            options["limits"] = http11.Limits(**values)
+        return cls(**options)
+
+
+def access_entry(head: http11.RequestHead, outcome: gateway.Outcome, remote_addr: str) -> str:
+    """One line of the Common Log Format for an exchange.
+
+    Example: ``127.0.0.1 - - [06/Nov/1994:08:49:37 +0000] "GET / HTTP/1.1" 200 12``.
+    """
+    when = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime())
+    request_line = b" ".join((head.method, head.target, b"HTTP/" + head.version))
+    # The parser admits no control bytes in these, but a quote would break the format.
+    text = request_line.decode("latin-1").replace("\\", "\\\\").replace('"', '\\"')
+    size = str(outcome.body_bytes) if outcome.body_bytes else "-"
+    status = str(outcome.status) if outcome.status else "-"
+    return f'{remote_addr} - - [{when}] "{text}" {status} {size}'
+
+
+def sweep_interval(options: ServerOptions) -> float:
+    """How often deadlines are checked: a fraction of the shortest timeout, 10 ms..1 s."""
+    shortest = min(options.header_timeout, options.idle_timeout, options.linger_timeout)
+    return min(max(shortest / 4, 0.01), 1.0)
+
+
+def configure_logging() -> None:
+    """Show tinyweb's logs on stderr unless the application configured logging itself."""
+    package_log = logging.getLogger("tinyweb")
+    if package_log.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    package_log.addHandler(handler)
+    package_log.setLevel(logging.INFO)
