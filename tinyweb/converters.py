@@ -319,16 +319,33 @@ _VARIABLE = re.compile(
 )
 
 
-class Segment(NamedTuple):
-    """One segment of a parsed rule: text, one variable, or a mix (``<name>.json``)."""
+class Segment:
+    """One segment of a parsed rule: text, one variable, or a mix (``<name>.json``).
 
-    parts: tuple[Union[str, Variable], ...]
-    static_text: Optional[str]  # the text if there is no variable ("" for a trailing slash)
-    signature: str  # equal signatures match exactly the same segments
-    names: tuple[str, ...]
-    # How a segment with variables matches; None for static text. Built once per segment
-    # text, with the parse: edges for the same text share it.
-    pattern: Optional[SegmentPattern] = None
+    Read-only by contract. A plain class with ``__slots__``, not a NamedTuple: registering
+    reads these fields for every segment of every rule, a NamedTuple field costs twice
+    as much to read as a slot (45 against 20 ns here; CPython 3.11 does not specialize
+    ``_tuplegetter``), and 1000 rules registered 1.2 ms sooner (of 13;
+    benchmarks/bench_routing.py).
+    """
+
+    __slots__ = ("names", "parts", "pattern", "signature", "static_text")
+
+    def __init__(
+        self,
+        parts: tuple[Union[str, Variable], ...],
+        static_text: Optional[str],
+        signature: str,
+        names: tuple[str, ...],
+        pattern: Optional[SegmentPattern] = None,
+    ) -> None:
+        self.parts = parts
+        self.static_text = static_text  # the text if there is no variable ("" for a "/" end)
+        self.signature = signature  # equal signatures match exactly the same segments
+        self.names = names
+        # How a segment with variables matches; None for static text. Built once per
+        # segment text, with the parse: edges for the same text share it.
+        self.pattern = pattern
 
 
 def parse_segment(text: str, rule: str, converters: Mapping[str, type[BaseConverter]]) -> Segment:
