@@ -216,7 +216,8 @@ def run_wrk(port: int, connections: int, duration: int) -> tuple[float, float, i
     return (float(rate.group(1)) if rate else 0.0), latency, errors
 
 
-def load_table(names: list[str], duration: int, rounds: int) -> None:
+def load_table(names: list[str], duration: int, rounds: int) -> dict[str, float]:
+    """Print the req/s table; return the best req/s at 32 connections by server name."""
     results: dict[tuple[str, int], list[tuple[float, float, int]]] = {}
     for round_number in range(rounds):
         for name in names:
@@ -243,6 +244,43 @@ def load_table(names: list[str], duration: int, rounds: int) -> None:
             versus_ceiling = rate / ceiling[0] if ceiling[0] else float("nan")
             print(f"{name:<10} {rate:>9.0f} {p99:>8.2f} {errors:>7} {versus_waitress:>11.2f} "
                   f"{versus_ceiling:>10.2f}")  # fmt: skip
+    return {name: max(results[(name, 32)])[0] for name in names}
+
+
+# -- the cost of one request without sockets -----------------------------------------
+
+
+def sans_io_microseconds(rounds: int = 7, count: int = 20000) -> float:
+    """Best-of-rounds CPU microseconds for one keep-alive request without any socket:
+    tinyweb's parser, gateway and the app, as the server runs them (on CPU 1, as above).
+    No server can beat 1e6 / this many requests per second on one CPU."""
+    from tinyweb import gateway, http11
+
+    request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nUser-Agent: wrk\r\n\r\n"
+    sent: list[bytes] = []
+    channel = gateway.Channel(sent.append, lambda: b"")
+    info = gateway.ConnectionInfo("127.0.0.1", 8000, "127.0.0.1", 50000)
+    parser = http11.RequestParser(http11.Limits())
+    affinity = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    pin(1)()
+    try:
+        best = float("inf")
+        for _ in range(rounds):
+            started = time.process_time()
+            for _ in range(count):
+                parser.feed(request)
+                head = parser.next_event()
+                assert isinstance(head, http11.RequestHead)
+                exchange = gateway.Exchange(head, parser, channel, info, lambda: True)
+                if not exchange.run(app).body_complete:
+                    exchange.body.drain(1024)
+                parser.start_next_request()
+                sent.clear()
+            best = min(best, (time.process_time() - started) / count)
+    finally:
+        if affinity is not None:
+            os.sched_setaffinity(0, affinity)
+    return best * 1e6
 
 
 # -- idle connections ----------------------------------------------------------------
@@ -304,8 +342,13 @@ def main() -> int:
         return 0
     print(f"bench_server: {os.cpu_count()} CPUs; servers pinned to CPU 1, wrk to CPU 0; "
           f"{THREADS} worker threads where configurable; Python {sys.version.split()[0]}")  # fmt: skip
-    load_table(arguments.only, arguments.duration, arguments.rounds)
+    rates = load_table(arguments.only, arguments.duration, arguments.rounds)
     print()
+    cost = sans_io_microseconds()
+    bound = 1e6 / cost
+    versus = f" = {bound / rates['ceiling']:.2f}x the ceiling" if rates.get("ceiling") else ""
+    print(f"tinyweb without sockets (parse + gateway + app, one CPU): {cost:.1f} us per request, "
+          f"so at most {bound:,.0f} req/s{versus} even if I/O and threads cost nothing\n")  # fmt: skip
     for name in ("tinyweb", "waitress"):
         if name in arguments.only:
             idle_connections(name, 1000)
