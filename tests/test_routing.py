@@ -12,6 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from tinyweb import routing
 from tinyweb.converters import BaseConverter, parse_arguments
 from tinyweb.errors import HTTPError, MethodNotAllowed, NotFound, RequestRedirect
 from tinyweb.routing import AutomaticOptions, BuildError, Router, Rule, RuleError
@@ -460,6 +461,24 @@ def test_a_static_hit_returns_a_new_values_dict_each_time() -> None:
     first["changed"] = True
     assert second == {} and first is not second
     assert router.match("/x", "GET") == ("x", {})
+
+
+def test_the_shared_empty_containers_stay_empty() -> None:
+    # Nodes without children or rules, and paths without static rules, share one empty
+    # dict or frozenset each: writing into one would leak a rule into every node.
+    router = router_with(
+        ("/", "index"),
+        ("/x", "x", ["GET", "POST"]),
+        ("/x", "x_put", ["PUT"], False),
+        ("/x/<int:n>", "n"),
+        ("/x/<int:n>", "n_delete", ["DELETE"], False),
+        ("/<path:rest>/", "rest", ["HEAD"]),
+    )
+    for path in ("/", "/x", "/x/", "/x/1", "/x/1/", "/a/b/", "/nowhere"):
+        for method in ("GET", "HEAD", "OPTIONS", "PATCH"):
+            outcome(router, path, method)
+    assert routing._NO_HANDLERS == {} and routing._NO_CHILDREN == {}
+    assert routing._NO_ENDPOINTS == {} and routing._NO_METHODS == frozenset()
 
 
 def test_an_endpoint_that_is_none_is_matched_by_the_trie() -> None:
