@@ -215,6 +215,8 @@ SYNTAX_ERRORS = [
     ("bad_bracket", "{{ (1] }}", 1, "unexpected ']'"),
     ("duplicate_block", "{% block a %}{% endblock %}\n{% block a %}{% endblock %}", 2, "defined twice"),
     ("for_without_in", "{% for x of y %}{% endfor %}", 1, "'in'"),
+    ("duplicate_macro_parameter", "\n{% macro m(b, b) %}{% endmacro %}", 2, "parameter 'b' appears twice"),
+    ("duplicate_call_parameter", "{% call(x, x) m() %}{% endcall %}", 1, "parameter 'x' appears twice"),
 ]
 
 

@@ -348,11 +348,8 @@ class Compiler(ExpressionParser):
     def closing_tag(self, end: str, start: Token) -> None:
         """Check that a body ended with ``end`` (not with the end of the template)."""
         if not end:
-            self.fail(
-                f"unexpected end of template: {start.value!r} from line "
-                f"{start.lineno} was never closed",
-                start.lineno,
-            )
+            opened = f"{start.value!r} from line {start.lineno}"
+            self.fail(f"unexpected end of template: {opened} was never closed", start.lineno)
         self.end_of_tag(end)
 
     # -- statements --
@@ -638,10 +635,11 @@ class Compiler(ExpressionParser):
                 if self.skip("operator", ")"):
                     break
             name = self.expect("name").value
+            if name in names:  # else Python's compile() fails, with a message about Python
+                self.fail(f"the parameter {name!r} appears twice", tag.lineno)
             local = frame.bind(name, initialise=False)
-            default = (
-                self.parse_expression() if self.skip("operator", "=") else f"_undefined({name!r})"
-            )
+            fallback = f"_undefined({name!r})"
+            default = self.parse_expression() if self.skip("operator", "=") else fallback
             self.builder.line(f"if {local} is _missing: {local} = {default}", tag.lineno)
             names.append(name)
         return head, names
