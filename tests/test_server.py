@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import select
+import selectors
 import socket
 import subprocess
 import sys
@@ -182,6 +183,23 @@ def test_three_pipelined_requests_in_one_send_are_answered_in_order() -> None:
         raw = GET % b"/a" + GET % b"/b" + GET % b"/c"
         bodies = [r.body.split()[0] for r in exchange(server, raw, 3)]
         assert bodies == [b"/a", b"/b", b"/c"]
+
+
+def test_keep_alive_on_a_select_selector_is_answered_without_waiting_for_a_sweep(
+    monkeypatch: pytest.MonkeyPatch, poller_kind: str
+) -> None:
+    # With select(), a connection a worker re-arms is only watched from the selector
+    # thread's next call: the worker must wake it, or each request on a parked
+    # connection would wait for the next sweep (1 s with these timeouts).
+    if poller_kind != "selectors":
+        pytest.skip("the fallback poller only")
+    monkeypatch.setattr(selectors, "DefaultSelector", selectors.SelectSelector)
+    slow_sweeps = {"header_timeout": 30.0, "idle_timeout": 30.0, "linger_timeout": 30.0}
+    with serving(hello, **slow_sweeps) as server, connect(server, timeout=0.9) as sock:
+        reader = Reader(sock)
+        for number in range(5):
+            sock.sendall(GET % f"/{number}".encode())
+            assert reader.response().body.split()[0] == f"/{number}".encode()
 
 
 def test_a_pipeline_longer_than_max_turns_is_answered_whole_and_in_order() -> None:

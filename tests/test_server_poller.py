@@ -7,6 +7,7 @@ Each rule runs on both implementations: epoll with ``EPOLLONESHOT`` (Linux) and 
 from __future__ import annotations
 
 import select
+import selectors
 import socket
 from collections.abc import Iterator
 
@@ -87,3 +88,26 @@ def test_a_closed_socket_is_not_reported(poller: Poller) -> None:
     ours.close()
     theirs.close()
     assert poller.ready(0) == []
+
+
+@pytest.mark.parametrize(
+    ("selector", "wakes"),
+    [("SelectSelector", True), ("PollSelector", True), ("EpollSelector", False), ("KqueueSelector", False)],
+)  # fmt: skip
+def test_selectors_that_miss_other_threads_registrations_need_a_wake(
+    monkeypatch: pytest.MonkeyPatch, selector: str, wakes: bool
+) -> None:
+    # select() and poll() watch the sockets they were called with: a connection a worker
+    # parks meanwhile would wait for the selector thread's next timeout (up to a second).
+    if not hasattr(selectors, selector):
+        pytest.skip(f"no {selector} here")
+    monkeypatch.setattr(selectors, "DefaultSelector", getattr(selectors, selector))
+    poller = Poller(False)
+    try:
+        assert poller.arming_needs_wake is wakes
+    finally:
+        poller.close()
+    if hasattr(select, "epoll"):
+        epoll_poller = Poller(True)
+        assert epoll_poller.arming_needs_wake is False
+        epoll_poller.close()

@@ -137,8 +137,9 @@ class Poller:
     ``epoll_ctl`` re-arm is ~0.5 µs; ``register`` + ``unregister`` ~6 µs and two calls).
 
     Linux: ``epoll`` with ``EPOLLONESHOT``. Elsewhere: a ``selectors`` selector; arming
-    registers the socket, and a reported connection is unregistered. The listener and the
-    wake-up socket are watched level-triggered: reported whenever they are readable.
+    registers the socket, and a reported connection is unregistered (where that selector
+    is ``select()`` or ``poll()``, a worker that arms one wakes the selector thread). The
+    listener and the wake-up socket are watched level-triggered: reported whenever readable.
 
     Example::
 
@@ -153,6 +154,9 @@ class Poller:
         self._epoll = select.epoll() if one_shot_epoll else None
         self._selector = None if one_shot_epoll else selectors.DefaultSelector()
         self._level_triggered: set[int] = set()  # the listener and the wake-up socket
+        # epoll, kqueue and /dev/poll (kernel objects, with a fileno) see a socket armed by
+        # another thread at once; select() and poll() only from their next call on.
+        self.arming_needs_wake = not hasattr(self._selector or self._epoll, "fileno")
 
     def watch(self, sock: socket.socket, owner: Any) -> None:
         """Report ``sock`` whenever it is readable, until ``forget``."""
@@ -504,17 +508,13 @@ class Server:
 
     def _wake(self) -> None:
         self._wake_pending = True
-        try:
+        with contextlib.suppress(OSError):  # full (a wake-up is pending already) or closed
             self._wake_writer.send(b"\0")
-        except OSError:
-            pass  # the pipe is full (a wake-up is already pending) or closed
 
     def _drain_wake_socket(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             while self._wake_reader.recv(4096):
                 pass
-        except OSError:
-            pass
 
     # -- worker threads ----------------------------------------------------------------
 
@@ -534,12 +534,15 @@ class Server:
             job = self._work.get()
 
     def _park(self, connection: Connection) -> None:
-        """Re-arm a keep-alive connection from the worker: the selector thread sleeps on."""
+        """Re-arm a keep-alive connection from the worker: the selector thread sleeps on
+        (unless its poller only sees new sockets on its next call, see ``Poller``)."""
         if self._stopping:
             connection.close()
             self._hand_back(connection)
         else:
             self._rearm(connection)
+            if self._poller.arming_needs_wake:
+                self._wake()
 
     def _serve(self, connection: Connection, head: http11.RequestHead) -> None:
         """Run exchanges on this connection until it must go back to the selector."""
