@@ -211,7 +211,9 @@ class Poller:
 
     def close(self) -> None:
         """Release the epoll or selector object."""
-        (self._epoll or self._selector).close()  # type: ignore[union-attr]
+        for poller in (self._epoll, self._selector):
+            if poller is not None:
+                poller.close()
 
 
 class Server:
