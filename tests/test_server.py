@@ -202,6 +202,23 @@ def test_keep_alive_on_a_select_selector_is_answered_without_waiting_for_a_sweep
             assert reader.response().body.split()[0] == f"/{number}".encode()
 
 
+def test_a_response_larger_than_the_socket_buffers_arrives_whole_for_a_slow_reader() -> None:
+    # The kernel takes only part of it per send: the rest must follow, in order, once
+    # the client reads (the partial-send path of Connection.send).
+    body = bytes(range(256)) * (8 * 4096)  # 8 MiB, every offset recognisable
+
+    def big(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        start_response("200 OK", [("Content-Type", "application/octet-stream")])
+        return [body]
+
+    with serving(big) as server, connect(server, timeout=10) as sock:
+        sock.sendall(GET % b"/big")
+        time.sleep(0.2)  # let the server fill the buffers and wait for us
+        response = Reader(sock).response()
+        assert response.status == 200
+        assert response.body == body
+
+
 def test_a_pipeline_longer_than_max_turns_is_answered_whole_and_in_order() -> None:
     # After MAX_TURNS requests the connection queues behind the others (fairness); the
     # rest of its pipeline must survive the trip through the work queue.

@@ -97,7 +97,11 @@ class Connection:
 
     def send(self, data: bytes) -> None:
         """Send all of ``data``, waiting at most ``write_timeout`` whenever the client stalls."""
-        view = memoryview(data)
+        try:
+            sent = self.socket.send(data)  # usually all of it: then no memoryview is needed
+        except BlockingIOError:
+            sent = 0
+        view = memoryview(data)[sent:] if sent < len(data) else None
         while view:
             try:
                 view = view[self.socket.send(view) :]
