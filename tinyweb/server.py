@@ -97,14 +97,10 @@ class Connection:
 
     def send(self, data: bytes) -> None:
         """Send all of ``data``, waiting at most ``write_timeout`` whenever the client stalls."""
-        try:
-            sent = self.socket.send(data)  # usually all of it: then no memoryview is needed
-        except BlockingIOError:
-            sent = 0
-        view = memoryview(data)[sent:] if sent < len(data) else None
-        while view:
+        sent = 0
+        while sent < len(data):  # usually one send takes it all: no memoryview needed then
             try:
-                view = view[self.socket.send(view) :]
+                sent += self.socket.send(memoryview(data)[sent:] if sent else data)
             except BlockingIOError:
                 _wait_for(self.socket, selectors.EVENT_WRITE, self.write_timeout)
 
