@@ -21,6 +21,7 @@ Rules:
 
 from __future__ import annotations
 
+import argparse
 import enum
 import importlib
 import inspect
@@ -372,12 +373,15 @@ the first paragraph of the docstring and its example; the topic pages in
 
 def main() -> int:
     """Write docs/api.md (or, with ``--check``, exit 1 if it is out of date)."""
+    parser = argparse.ArgumentParser(description="Write docs/api.md from the docstrings.")
+    parser.add_argument("--check", action="store_true", help="only say if api.md is stale")
+    check = parser.parse_args().check  # --help (or a typo) exits here, writing nothing
     try:
         import tinyweb  # noqa: F401  (the installed package, or PYTHONPATH's)
     except ImportError:
         sys.path.insert(0, str(ROOT))  # a plain checkout: use the package beside docs/
     text = generate()
-    if "--check" in sys.argv[1:]:
+    if check:
         current = API_PATH.read_text(encoding="utf-8") if API_PATH.exists() else ""
         if current != text:
             print("docs/api.md is out of date: run python docs/gen_api.py", file=sys.stderr)
