@@ -156,7 +156,7 @@ class Poller:
         self._level_triggered: set[int] = set()  # the listener and the wake-up socket
         # epoll, kqueue and /dev/poll (kernel objects, with a fileno) see a socket armed by
         # another thread at once; select() and poll() only from their next call on.
-        self.arming_needs_wake = not hasattr(self._selector or self._epoll, "fileno")
+        self.arming_needs_wake = not one_shot_epoll and not hasattr(self._selector, "fileno")
 
     def watch(self, sock: socket.socket, owner: Any) -> None:
         """Report ``sock`` whenever it is readable, until ``forget``."""
