@@ -197,6 +197,18 @@ def _api_doctests() -> Iterator[tuple[str, str, dict[str, Any]]]:
                 yield f"{module_name}.{name}", found[1], dict(vars(home))
 
 
+@pytest.mark.parametrize("arguments", [["--help"], ["--no-such-option"]])
+def test_gen_api_writes_nothing_when_asked_for_help_or_given_a_typo(
+    arguments: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    target = tmp_path / "api.md"
+    monkeypatch.setattr(gen_api, "API_PATH", target)
+    monkeypatch.setattr(sys, "argv", ["gen_api.py", *arguments])
+    with pytest.raises(SystemExit):
+        gen_api.main()
+    assert not target.exists()
+
+
 def test_api_examples_written_as_sessions_pass() -> None:
     parser = doctest.DocTestParser()
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
