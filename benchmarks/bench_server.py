@@ -10,7 +10,10 @@ Every server runs the same hello-world WSGI app in its own subprocess, pinned to
 32 and 256 concurrent connections. Servers are measured round-robin and the best round is
 kept, because the machine is shared and noisy. The "ceiling" is a canned-response loop in
 pure Python (one thread, ``selectors``, no parsing, no WSGI): what a Python server could do
-if it did no work at all.
+if it did no work at all. "core-only" runs tinyweb's parser and gateway in a bare loop
+with the server's thread design and none of its own work (no deadlines, limits or error
+handling): tinyweb minus core-only is what the server itself costs, and core-only is the
+best any server built on tinyweb's protocol core and this thread design could do.
 
 A second measurement opens 1000 idle keep-alive connections to tinyweb, reports the
 server's resident memory, and times one fresh request while they are parked.
@@ -22,6 +25,7 @@ worse than waitress; 1000 idle connections under 64 MiB RSS without delaying a n
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import resource
@@ -122,12 +126,76 @@ def serve_ceiling(port: int) -> None:
                 sock.sendall(response * count)
 
 
+def serve_core_only(port: int) -> None:
+    """tinyweb's parser and gateway in a bare loop: what its protocol code costs by itself.
+
+    The same thread design as tinyweb's server (one thread reads and parses, a worker
+    runs the WSGI exchange and re-arms the socket with one-shot epoll), with none of the
+    server's own work: no deadlines, limits, phases, error handling or shutdown. Linux only.
+    Server minus core-only is the server's overhead; core-only is what any server built on
+    tinyweb's protocol core and this thread design could reach at best.
+    """
+    import queue
+    import select
+    import threading
+
+    from tinyweb import gateway, http11
+
+    listener = socket.create_server(("127.0.0.1", port), backlog=4096)
+    listener.setblocking(False)
+    poller, one_shot = select.epoll(), select.EPOLLIN | select.EPOLLONESHOT
+    poller.register(listener.fileno(), select.EPOLLIN)
+    work: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+    clients: dict[int, tuple[socket.socket, http11.RequestParser, gateway.Channel]] = {}
+    info = gateway.ConnectionInfo("127.0.0.1", port, "127.0.0.1", 50000)
+
+    def worker() -> None:
+        while True:
+            sock, parser, channel, head = work.get()
+            exchange = gateway.Exchange(head, parser, channel, info)
+            if not exchange.run(app).body_complete:
+                exchange.body.drain(65536)
+            parser.start_next_request()
+            poller.modify(sock.fileno(), one_shot)
+
+    for _ in range(THREADS):
+        threading.Thread(target=worker, daemon=True).start()
+    while True:
+        for descriptor, _ in poller.poll():
+            if descriptor == listener.fileno():
+                client, _ = listener.accept()
+                client.setblocking(False)
+                client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                channel = gateway.Channel(client.sendall, functools.partial(client.recv, 65536))
+                clients[client.fileno()] = (client, http11.RequestParser(), channel)
+                poller.register(client.fileno(), one_shot)
+                continue
+            sock, parser, channel = clients[descriptor]
+            try:
+                data = sock.recv(65536)
+            except OSError:
+                data = b""
+            if data:
+                parser.feed(data)
+                head = parser.next_event()
+                if isinstance(head, http11.RequestHead):
+                    work.put((sock, parser, channel, head))
+                    continue
+                if head is http11.NEED_DATA:
+                    poller.modify(descriptor, one_shot)
+                    continue
+            poller.unregister(descriptor)
+            del clients[descriptor]
+            sock.close()
+
+
 SERVERS: dict[str, Callable[[int], None]] = {
     "tinyweb": serve_tinyweb,
     "waitress": serve_waitress,
     "gunicorn": lambda port: None,  # started through its own command line below
     "werkzeug": serve_werkzeug,
     "wsgiref": serve_wsgiref,
+    "core-only": serve_core_only,
     "ceiling": serve_ceiling,
 }
 
