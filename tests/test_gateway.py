@@ -643,3 +643,68 @@ def test_wsgi_input_is_independent_of_wire_splits_and_read_sizes(
     result = run(app, raw[:head_end], arriving=pieces)
     assert got == [body]
     assert result.outcome.body_complete
+
+
+# -- audit of issue 3 and HTTP.md "Responses": rules the tables above did not pin ------
+
+
+def test_date_is_formatted_once_per_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    # HTTP.md "Responses": cache the Date string per second, not per response.
+    formatted: list[float] = []
+
+    def counting_http_date(timestamp: float) -> str:
+        formatted.append(timestamp)
+        return f"date {int(timestamp)}"
+
+    clock = [1000.25]
+    monkeypatch.setattr(gateway.time, "time", lambda: clock[0])
+    monkeypatch.setattr(gateway.http11, "http_date", counting_http_date)
+    monkeypatch.setattr(gateway, "_date_cache", (0, ""))
+    assert [gateway.current_date() for _ in range(3)] == ["date 1000"] * 3
+    clock[0] = 1000.75  # the same second
+    assert gateway.current_date() == "date 1000"
+    clock[0] = 1001.0  # the next second
+    assert gateway.current_date() == "date 1001"
+    assert formatted == [1000, 1001]
+
+
+def test_a_1xx_status_from_the_app_has_no_body_and_no_length() -> None:
+    # HTTP.md "Responses": no body on 1xx, and no Content-Length/Transfer-Encoding there.
+    app = simple_app(generator(b"junk"), "103 Early Hints", [("Link", "</s.css>; rel=preload")])
+    result = run(app)
+    head, _, body = result.raw.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 103 Early Hints\r\n")
+    assert b"Content-Length" not in head and b"Transfer-Encoding" not in head
+    assert body == b""
+
+
+def test_a_500_for_a_head_request_has_no_body() -> None:
+    # RFC 9110 §9.3.2: a response to HEAD carries no content, a server-made error included.
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        raise RuntimeError("failure on HEAD")
+
+    result = run(app, HEAD11)
+    assert result.status == 500
+    assert result.header("Connection") == "close"
+    assert result.body == b""
+    assert int(result.header("Content-Length") or "0") > 0  # what a GET would have carried
+
+
+def test_start_response_after_the_head_reraises_the_original_exception() -> None:
+    # PEP 3333: with exc_info after the headers were sent, start_response re-raises it.
+    raised: list[BaseException] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterator[bytes]:
+        start_response("200 OK", [])
+        yield b"partial"
+        try:
+            raise KeyError("original")
+        except KeyError:
+            try:
+                start_response("500 Internal Server Error", [], sys.exc_info())
+            except KeyError as error:
+                raised.append(error)
+                raise
+
+    run(app)
+    assert len(raised) == 1 and raised[0].args == ("original",)

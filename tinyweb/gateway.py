@@ -683,8 +683,11 @@ class Exchange:
             return  # the client sees a truncated response and a closed connection
         # A body that broke a limit while the app read it gets its own status (413, 400).
         self.status = input_error.status if input_error is not None else 500
+        response = error_response(self.status)
+        if self.is_head_request:  # RFC 9110 §9.3.2: no content for HEAD, even an error page
+            response = response[: response.index(b"\r\n\r\n") + 4]
         with contextlib.suppress(OSError):
-            self.channel.send(error_response(self.status))
+            self.channel.send(response)
             self.headers_sent = True
 
 
