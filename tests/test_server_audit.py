@@ -1,0 +1,372 @@
+"""Issue 3, sentence by sentence: the server rules the other socket tests did not pin.
+
+Each test names the sentence of issue 3 or of HTTP.md ("Connections", "Responses",
+"Limits", "WSGI obligations") it checks, over real sockets on 127.0.0.1 (port 0), with
+every thread and socket cleaned up (``serving()`` checks the thread count). Like the other
+server tests, each runs on both pollers; nothing here asserts on speed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from typing import IO, Any, Callable
+
+import pytest
+from test_server import (  # noqa: F401 (poller_kind: every test runs on each poller)
+    FAST,
+    GET,
+    Reader,
+    connect,
+    echo,
+    exchange,
+    hello,
+    poller_kind,
+    serving,
+    wait_until,
+)
+
+from tinyweb import server as server_module
+from tinyweb.server import Server
+
+# -- the public API --------------------------------------------------------------------
+
+
+def test_server_is_a_context_manager_on_a_real_port() -> None:
+    baseline = threading.active_count()
+    with Server(hello, "127.0.0.1", 0, **FAST) as server:
+        assert isinstance(server, Server)  # __enter__ returns the running server
+        host, port = server.server_address
+        assert host == "127.0.0.1" and port != 0  # port 0: the real port is reported
+        assert exchange(server, GET % b"/cm")[0].body.startswith(b"/cm")
+    assert threading.active_count() == baseline
+    with pytest.raises(OSError):
+        socket.create_connection((host, port), timeout=1).close()
+
+
+def test_serve_forever_blocks_until_shutdown_from_another_thread() -> None:
+    baseline = threading.active_count()
+    server = Server(hello, "127.0.0.1", 0, **FAST)
+    runner = threading.Thread(target=server.serve_forever)
+    runner.start()
+    try:
+        assert wait_until(lambda: exchange_ok(server))
+        assert runner.is_alive()  # still serving: serve_forever blocks
+    finally:
+        server.shutdown(timeout=1.0)
+        runner.join(10)
+    assert not runner.is_alive()
+    assert threading.active_count() == baseline
+
+
+def exchange_ok(server: Server) -> bool:
+    try:
+        return exchange(server, GET % b"/")[0].status == 200
+    except OSError:
+        return False
+
+
+def test_threads_option_sets_the_worker_count() -> None:
+    def worker_names() -> list[str]:
+        return [t.name for t in threading.enumerate() if t.name.startswith("tinyweb-worker")]
+
+    with serving(hello, threads=3):
+        assert len(worker_names()) == 3
+    assert worker_names() == []
+
+
+def test_serve_prints_one_line_and_stops_gracefully_on_sigterm(
+    poller_kind: str,  # noqa: F811 (the fixture imported above)
+) -> None:
+    # "SIGINT/SIGTERM trigger a graceful shutdown; prints one startup line with the URL".
+    # (SIGINT: test_server.py.) The subprocess does not see the poller switch: run once.
+    if poller_kind == "selectors":
+        pytest.skip("a subprocess: the poller fixture does not reach it")
+    script = (
+        "import wsgiref.simple_server, tinyweb\n"
+        "tinyweb.serve(wsgiref.simple_server.demo_app, port=0)\n"
+        "print('stopped', flush=True)\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, cwd=root,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.fullmatch(r"tinyweb serving http://127\.0\.0\.1:(\d+)/ .*\n", line)
+        assert match, line  # the default host is 127.0.0.1
+        with socket.create_connection(("127.0.0.1", int(match.group(1))), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert Reader(sock).response().status == 200
+            process.send_signal(signal.SIGTERM)
+            assert Reader(sock).closed()  # an idle keep-alive connection is closed
+        out, err = process.communicate(timeout=15)
+        assert out == "stopped\n", err  # nothing else on stdout: one startup line
+        assert process.returncode == 0, err
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+# -- no idle or slow connection holds a worker ----------------------------------------
+
+
+def test_idle_keep_alive_connections_do_not_hold_workers() -> None:
+    with serving(hello, threads=2, idle_timeout=30.0) as server:
+        idle = [connect(server) for _ in range(6)]  # more parked connections than workers
+        try:
+            for sock in idle:
+                sock.sendall(GET % b"/first")
+                assert Reader(sock).response().status == 200
+            # A parked connection holding a worker would make this wait for the idle
+            # timeout (30 s), far beyond the client's own timeout.
+            with connect(server, timeout=2.0) as sock:
+                sock.sendall(GET % b"/fresh")
+                assert Reader(sock).response().body.startswith(b"/fresh")
+            for sock in idle:  # and every parked connection is still reusable
+                sock.sendall(GET % b"/again")
+                assert Reader(sock).response().body.startswith(b"/again")
+        finally:
+            for sock in idle:
+                sock.close()
+
+
+def test_a_client_that_stops_reading_is_dropped_after_the_write_timeout() -> None:
+    # "blocking send with a write timeout, so a slow reader applies backpressure".
+    produced: list[int] = []
+    closed = threading.Event()
+
+    class Endless:
+        def __iter__(self) -> Iterator[bytes]:
+            for number in range(2000):  # 128 MiB at most: far more than socket buffers
+                produced.append(number)
+                yield b"x" * 65536
+
+        def close(self) -> None:
+            closed.set()
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ["PATH_INFO"] == "/after":
+            return hello(environ, start_response)
+        start_response("200 OK", [])
+        return Endless()
+
+    with serving(app, write_timeout=0.3, threads=1) as server, connect(server) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.sendall(GET % b"/")  # ... and never read the answer
+        assert closed.wait(10)
+        assert len(produced) < 2000  # backpressure stopped the app, memory did not grow
+        # The only worker is free again.
+        assert exchange(server, GET % b"/after")[0].body.startswith(b"/after")
+
+
+# -- HTTP.md "Connections": drain or close, lingering close ---------------------------
+
+
+def test_unread_body_beyond_drain_size_closes_instead_of_reuse() -> None:
+    body = b"x" * 100_000
+    raw = b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n\r\n" % len(body)
+    with serving(hello, drain_size=1000, linger_timeout=2.0) as server, connect(server) as sock:
+        sock.sendall(raw + body + GET % b"/next")
+        reader = Reader(sock)
+        assert reader.response().status == 200
+        assert reader.closed()  # "/next" is never answered: too much to drain
+
+
+def test_unread_body_that_stalls_closes_after_the_drain_timeout() -> None:
+    raw = b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n" + b"x" * 10
+    with serving(hello, drain_timeout=0.2, body_timeout=60.0) as server:
+        with connect(server, timeout=5.0) as sock:
+            sock.sendall(raw)  # 990 body bytes never come
+            reader = Reader(sock)
+            assert reader.response().status == 200
+            assert reader.closed()  # long before the 60 s body timeout
+
+
+def raise_without_reading(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+    raise RuntimeError("fails before reading its body")
+
+
+@pytest.mark.parametrize(
+    ("rule", "app", "status"),
+    [
+        ("server-made error (body over the limit) lingers", hello, 413),
+        ("application error with an unread body lingers", raise_without_reading, 500),
+    ],
+)
+def test_lingering_close_lets_the_client_finish_sending_and_read_the_error(
+    rule: str, app: Any, status: int
+) -> None:
+    # HTTP.md "Connections": a socket closed outright answers the client's further bytes
+    # with a reset, so a client that sends its whole body before reading (http.client
+    # does) fails without ever seeing the response (RFC 9112 §9.6).
+    piece = b"x" * 30_000
+    raw = b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n\r\n" % (len(piece) * 10)
+    limit = len(piece) if status == 413 else len(piece) * 10
+    with serving(app, max_body_size=limit, linger_timeout=3.0) as server, connect(server) as sock:
+        sock.sendall(raw)
+        assert select.select([sock], [], [], 5)[0], rule  # the error response is there
+        time.sleep(0.05)  # time for a reset, if the server closed instead of lingering
+        for _ in range(10):  # the rest of the body: discarded, not reset
+            sock.sendall(piece)
+            time.sleep(0.005)
+        reader = Reader(sock)
+        response = reader.response()
+        assert response.status == status, rule
+        assert response.header("Connection") == "close", rule
+        assert reader.closed(), rule
+
+
+# -- HTTP.md "Limits": the ones the size-limit table does not cover -------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "raw", "status"),
+    [
+        ("header section over its total: 431",
+         b"GET / HTTP/1.1\r\nHost: t\r\n" + b"X-A: " + b"b" * 200 + b"\r\n"
+         + b"X-B: " + b"b" * 200 + b"\r\nX-C: " + b"b" * 200 + b"\r\n\r\n", 431),
+        ("chunk line over its limit: 400",
+         b"POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+         b"1;ext=" + b"b" * 300 + b"\r\nx\r\n0\r\n\r\n", 400),
+        ("trailer section over its limit: 431",
+         b"POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+         b"1\r\nx\r\n0\r\nX-T: " + b"b" * 300 + b"\r\n\r\n", 431),
+    ],
+)  # fmt: skip
+def test_other_limits_answer_their_status_and_close(rule: str, raw: bytes, status: int) -> None:
+    limits = {"max_header_section": 500, "max_chunk_line": 100, "max_trailer_section": 100}
+    with serving(echo, **limits) as server, connect(server) as sock:
+        sock.sendall(raw)
+        reader = Reader(sock)
+        response = reader.response()
+        assert response.status == status, rule
+        assert response.header("Connection") == "close", rule
+        assert b"bbbb" not in response.body, rule  # no echo of the input
+        assert reader.closed(), rule
+
+
+def test_header_deadline_answer_is_408_with_connection_close() -> None:
+    with serving(hello, header_timeout=0.3) as server, connect(server) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n")  # the head never ends
+        reader = Reader(sock)
+        response = reader.response()
+        assert response.status == 408
+        assert response.header("Connection") == "close"
+        assert reader.closed()
+
+
+# -- HTTP.md "Responses" over the wire ------------------------------------------------
+
+
+def test_date_and_server_on_app_responses_and_server_made_errors() -> None:
+    with serving(hello) as server:
+        made_by_app = exchange(server, GET % b"/")[0]
+        made_by_server = exchange(server, b"GET / HTTP/1.1\r\n\r\n")[0]  # no Host: 400
+    assert made_by_server.status == 400
+    for response in (made_by_app, made_by_server):
+        assert response.header("Server") == "tinyweb"
+        assert response.header("Date") is not None and response.header("Date").endswith(" GMT")
+
+
+def test_more_bytes_than_content_length_are_cut_and_the_connection_closed() -> None:
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        start_response("200 OK", [("Content-Length", "4")])
+        return iter([b"abc", b"defGET /smuggled HTTP/1.1\r\nHost: t\r\n\r\n"])
+
+    with serving(app) as server, connect(server) as sock:
+        sock.sendall(GET % b"/")
+        reader = Reader(sock)
+        assert reader.response().body == b"abcd"
+        assert reader.closed()  # nothing of the overrun reaches the client
+
+
+@pytest.mark.parametrize("after_head", [False, True], ids=["before head", "after head"])
+def test_exc_info_over_a_real_socket(after_head: bool) -> None:
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterator[bytes]:
+        start_response("200 OK", [("X-First", "1")])
+        if after_head:
+            yield b"partial"
+        try:
+            raise ValueError("failed")
+        except ValueError:
+            start_response("503 Service Unavailable", [("Content-Length", "4")], sys.exc_info())
+        yield b"down"
+
+    with serving(app) as server, connect(server) as sock:
+        sock.sendall(GET % b"/")
+        reader = Reader(sock)
+        if after_head:  # the exception is re-raised: a truncated chunked body, then EOF
+            with pytest.raises(EOFError):
+                reader.response()
+        else:  # the second start_response replaces the first
+            response = reader.response()
+            assert response.status == 503 and response.header("X-First") is None
+            assert response.body == b"down"
+
+
+def test_file_wrapper_goes_out_through_sendfile(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    original = server_module.Connection.sendfile
+
+    def recording(connection: Any, file: IO[bytes], offset: int, count: int) -> int:
+        calls.append(count)
+        return original(connection, file, offset, count)
+
+    monkeypatch.setattr(server_module.Connection, "sendfile", recording)
+    with tempfile.NamedTemporaryFile() as file:
+        file.write(b"0123456789" * 10_000)
+        file.flush()
+
+        def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+            start_response("200 OK", [])
+            return environ["wsgi.file_wrapper"](open(file.name, "rb"))
+
+        with serving(app) as server:
+            response = exchange(server, GET % b"/")[0]
+    assert response.body == b"0123456789" * 10_000
+    assert calls == [100_000]  # os.sendfile, not iteration
+
+
+# -- graceful shutdown past the grace period -------------------------------------------
+
+
+def test_shutdown_cuts_off_a_request_still_running_after_the_grace_period() -> None:
+    # "let in-flight requests finish within the grace period, join every thread": an app
+    # blocked on a body that never comes (body_timeout 60 s) must not hold shutdown up.
+    entered = threading.Event()
+    outcome: list[str] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        entered.set()
+        try:
+            environ["wsgi.input"].read()
+            outcome.append("read")
+        except OSError:
+            outcome.append("raised")
+        start_response("200 OK", [("Content-Length", "0")])
+        return []
+
+    baseline = threading.active_count()
+    server = Server(app, "127.0.0.1", 0, **{**FAST, "body_timeout": 60.0}).start()
+    with connect(server, timeout=10) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
+        assert entered.wait(5)
+        stopper = threading.Thread(target=server.shutdown, kwargs={"timeout": 0.3})
+        stopper.start()
+        stopper.join(20)  # well under the body timeout
+        assert not stopper.is_alive()
+    assert outcome == ["raised"]
+    assert threading.active_count() == baseline
