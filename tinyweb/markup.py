@@ -145,6 +145,10 @@ class Markup(str):
         """``str.format`` with every replacement field escaped."""
         return self._from_safe(_EscapingFormatter().vformat(self, args, kwargs))
 
+    def format_map(self, mapping: Mapping[str, Any]) -> Markup:  # type: ignore[override]
+        """``str.format_map`` with every replacement field escaped (str's own would not)."""
+        return self._from_safe(_EscapingFormatter().vformat(self, (), mapping))
+
     def striptags(self) -> str:
         """The text with comments and tags removed, entities decoded, spaces collapsed."""
         text = _COMMENT.sub("", self)
@@ -195,34 +199,26 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _TAG = re.compile(r"<.*?>", re.DOTALL)
 
 
-def _wrap_method(name: str) -> Callable[..., Markup]:
-    """A ``str`` method that escapes its string arguments and returns ``Markup``."""
+def _wrap_method(name: str, inserted: int | None = None) -> Callable[..., Markup]:
+    """A ``str`` method returning ``Markup``; its argument number ``inserted`` (text it puts
+    into the markup) is escaped. As MarkupSafe: ``replace``'s old text and ``strip``'s
+    characters are matched as given, so ``Markup("a<br>b").replace("<br>", " ")`` works."""
     method = getattr(str, name)
 
     def wrapped(self: Markup, *args: Any, **kwargs: Any) -> Markup:
-        args = tuple(escape_text(item) if isinstance(item, str) else item for item in args)
+        if inserted is not None and len(args) > inserted:
+            args = (*args[:inserted], escape_text(args[inserted]), *args[inserted + 1 :])
         return self._from_safe(method(self, *args, **kwargs))
 
     wrapped.__name__ = name
-    wrapped.__doc__ = f"``str.{name}`` escaping its arguments; the result stays ``Markup``."
+    escaping = "" if inserted is None else " escaping the text it inserts"
+    wrapped.__doc__ = f"``str.{name}``{escaping}; the result stays ``Markup``."
     return wrapped
 
 
-for _name in (
-    "__getitem__",
-    "capitalize",
-    "title",
-    "lower",
-    "upper",
-    "replace",
-    "ljust",
-    "rjust",
-    "lstrip",
-    "rstrip",
-    "center",
-    "strip",
-    "swapcase",
-    "zfill",
-    "expandtabs",
-):
+for _name in ("__getitem__", "capitalize", "title", "lower", "upper", "swapcase", "zfill"):
     setattr(Markup, _name, _wrap_method(_name))
+for _name in ("strip", "lstrip", "rstrip", "expandtabs"):  # characters matched as given
+    setattr(Markup, _name, _wrap_method(_name))
+for _name in ("replace", "ljust", "rjust", "center"):  # the new text, the fill character
+    setattr(Markup, _name, _wrap_method(_name, inserted=1))
