@@ -18,6 +18,7 @@ from tinyweb.templating import (
     DictLoader,
     Environment,
     FileSystemLoader,
+    SecurityError,
     StrictUndefined,
     Template,
     UndefinedError,
@@ -133,6 +134,12 @@ def test_objects_with_html_method_pass_through() -> None:
     assert render("{{ h }}|{{ [h]|join }}|{{ h|e }}", h=Html()) == "<em>safe</em>|<em>safe</em>|<em>safe</em>"
 
 
+def test_concat_converts_non_strings_with_str_as_jinja() -> None:
+    # Jinja's `~` turns each operand into text with str() first (only str subclasses such
+    # as Markup keep their safety), so an object's __html__ is not used there.
+    assert render("{{ h ~ '<' }}|{{ h ~ safe }}", h=Html(), safe=Markup("<b>")) == "&lt;str&gt;&lt;|&lt;str&gt;<b>"
+
+
 # -- "Markup operations (+, %, format, join) escape their arguments" (MarkupSafe's rules) -
 
 
@@ -152,6 +159,36 @@ def test_markup_operations_as_markupsafe(value: str, expected: str) -> None:
 
 def test_markup_format_map_returns_markup() -> None:
     assert isinstance(Markup("{x}").format_map({"x": "<"}), Markup)
+
+
+# -- "Attributes starting with _ are never reachable ({{ ''.__class__.__mro__ }} -> error)" -
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ u.greet.__func__ }}",
+        "{{ loop }}{% for i in 'a' %}{{ loop._items }}{% endfor %}",
+        # str.format reads attributes itself: "{0.__class__}" must not get around the rule.
+        "{{ '{0.__class__}'.format(u) }}",
+        "{{ '{0.greet.__globals__}'.format(u) }}",
+        "{{ '{x.__class__}'.format_map({'x': u}) }}",
+        "{{ s.format(u) }}",
+        "{{ s['format'](u) }}",
+        "{{ (s|safe).format(u) }}",
+        "{{ '{0:{1.__class__}}'.format(1, u) }}",
+        "{{ ([s]|map(attribute='format')|first)(u) }}",
+    ],
+)
+def test_underscore_attributes_raise_security_error(source: str) -> None:
+    with pytest.raises(SecurityError):
+        render(source, u=User("Ann"), s="{0.__class__}")
+
+
+def test_format_without_private_fields_still_works() -> None:
+    source = "{{ '{0} {1.name} {x[k]} {{}}'.format('<', u, x={'k': 2}) }} {{ ('<b>{0}</b>'|safe).format('<') }}"
+    assert render(source, u=User("Ann")) == "&lt; Ann 2 {} <b>&lt;</b>"
 
 
 # -- "Template names and text reach generated code only through repr()" -----------------

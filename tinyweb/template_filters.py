@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import string
 from collections import abc
 from collections.abc import Iterable, Iterator
 from itertools import chain, repeat
@@ -139,6 +140,27 @@ class StrictUndefined(Undefined):
 
 # -- Attribute paths used by sort/dictsort/sum/min/max/unique -------------------------
 
+FORMAT_METHODS = frozenset({"format", "format_map"})
+_FORMATTER = string.Formatter()
+
+
+def refuse_private_fields(text: Any) -> None:
+    """Raise ``SecurityError`` if the format string ``text`` reads an attribute starting
+    with ``_``: ``str.format`` looks attributes up itself, and ``"{0.__class__}".format(x)``
+    is the classic way around a template engine's attribute rule. Every lookup of a
+    string's ``format``/``format_map`` (``FORMAT_METHODS``) goes through here first."""
+    if not isinstance(text, str):
+        return
+    try:
+        fields = list(_FORMATTER.parse(text))
+    except ValueError:  # malformed: calling format raises that error itself
+        return
+    for _, field, specification, _ in fields:
+        if field is not None and "._" in field:
+            raise SecurityError(f"format field {field!r} reads an attribute starting with '_'")
+        if specification:  # "{0:{1.__class__}}": fields nest inside the specification
+            refuse_private_fields(specification)
+
 
 def lookup_item(owner: Any, key: Any) -> Any:
     """``owner[key]``, else the attribute ``key`` (never one starting with ``_``)."""
@@ -146,6 +168,8 @@ def lookup_item(owner: Any, key: Any) -> Any:
         return owner[key]
     except (AttributeError, TypeError, LookupError):
         if isinstance(key, str) and not key.startswith("_"):
+            if key in FORMAT_METHODS:
+                refuse_private_fields(owner)
             try:
                 return getattr(owner, key)
             except AttributeError:

@@ -37,12 +37,14 @@ from .markup import Markup, escape, escape_text
 from .template_compiler import TemplateSyntaxError, compile_template
 from .template_filters import (
     FILTERS,
+    FORMAT_METHODS,
     TESTS,
     SecurityError,
     StrictUndefined,
     TemplateError,
     Undefined,
     UndefinedError,
+    refuse_private_fields,
 )
 
 __all__ = [
@@ -215,6 +217,8 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         if owner.__class__ is dict and name not in _DICT_ATTRIBUTES:
             value = owner.get(name, MISSING)
             return undefined(name, owner) if value is MISSING else value
+        if name in FORMAT_METHODS:
+            refuse_private_fields(owner)
         try:
             return getattr(owner, name)
         except AttributeError:
@@ -235,6 +239,8 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
             return owner[key]
         except (AttributeError, TypeError, LookupError):
             if isinstance(key, str) and not key.startswith("_"):
+                if key in FORMAT_METHODS:
+                    refuse_private_fields(owner)
                 try:
                     return getattr(owner, key)
                 except AttributeError:
@@ -245,9 +251,12 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         return [ctx[name] if name in ctx else undefined(name) for name in names]
 
     def concat(parts: Sequence[Any]) -> str:
-        if autoescape and any(hasattr(part, "__html__") for part in parts):
-            return Markup("").join(parts)
-        return "".join([str(part) for part in parts])
+        # As Jinja's `~`: every operand becomes text with str() unless it is one already,
+        # so only str subclasses (Markup) keep their safety, not any object's __html__.
+        texts = [part if isinstance(part, str) else str(part) for part in parts]
+        if autoescape and any(hasattr(text, "__html__") for text in texts):
+            return Markup("").join(texts)
+        return "".join(texts)
 
     def render_super(ctx: dict[str, Any], blocks: Blocks, name: str, level: int) -> Any:
         chain = blocks[name]
