@@ -370,3 +370,62 @@ def test_shutdown_cuts_off_a_request_still_running_after_the_grace_period() -> N
         assert not stopper.is_alive()
     assert outcome == ["raised"]
     assert threading.active_count() == baseline
+
+
+def test_shutdown_refuses_new_connections_during_the_grace_period() -> None:
+    # "Graceful shutdown: stop accepting": a client arriving while a request finishes is
+    # refused at once, not left in the kernel's backlog until the server exits.
+    entered, release = threading.Event(), threading.Event()
+
+    def slow(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        entered.set()
+        release.wait(10)
+        start_response("200 OK", [("Content-Length", "4")])
+        return [b"done"]
+
+    baseline = threading.active_count()
+    server = Server(slow, "127.0.0.1", 0, **FAST).start()
+    stopper = threading.Thread(target=server.shutdown, kwargs={"timeout": 10})
+    try:
+        with connect(server) as busy, connect(server) as idle:
+            busy.sendall(GET % b"/")
+            assert entered.wait(5)
+            stopper.start()
+            assert Reader(idle).closed()  # shutdown has begun
+            with pytest.raises(ConnectionRefusedError):
+                socket.create_connection(server.server_address[:2], timeout=5).close()
+            release.set()
+            assert Reader(busy).response().body == b"done"
+    finally:
+        release.set()
+        server.shutdown()  # (safe to call twice)
+        if stopper.ident is not None:
+            stopper.join(20)
+    assert threading.active_count() == baseline
+
+
+# -- options: a clear error instead of a server that never answers ---------------------
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"threads": 0},  # no worker would ever run a request: every client would hang
+        {"max_connections": 0},  # nothing would ever be accepted
+        {"header_timeout": -1.0},
+        {"idle_timeout": -1.0},
+        {"body_timeout": -1.0},
+        {"write_timeout": -1.0},
+        {"drain_timeout": -1.0},
+        {"linger_timeout": -1.0},
+        {"shutdown_timeout": -1.0},
+        {"drain_size": -1},
+        {"backlog": -1},
+    ],
+    ids=lambda options: next(iter(options)),
+)
+def test_nonsense_options_are_a_value_error(options: dict[str, Any]) -> None:
+    baseline = threading.active_count()
+    with pytest.raises(ValueError, match=next(iter(options))):
+        Server(hello, "127.0.0.1", 0, **options)
+    assert threading.active_count() == baseline

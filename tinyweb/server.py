@@ -613,10 +613,9 @@ class Server:
     def _send_error_and_linger(self, connection: Connection, status: int, reason: str) -> None:
         try:
             connection.send(gateway.error_response(status, reason))
+            self._linger(connection)  # (never raises: it closes instead)
         except OSError:
             connection.close()
-            return
-        self._linger(connection)
 
     def _linger(self, connection: Connection) -> None:
         """Shut our write side; the selector thread discards input until EOF or deadline."""
@@ -631,6 +630,7 @@ class Server:
     def _finish(self) -> None:
         """Graceful part of shutdown: let workers finish within the grace period."""
         self._pause_accepting()
+        self._listener.close()  # refuse newcomers now, rather than leave them in the backlog
         for connection in [c for c in self._connections if self._claim(c)]:
             self._discard(connection)
         while time.monotonic() < self._grace_deadline and self._in_flight():

@@ -43,6 +43,16 @@ class ServerOptions:
     backlog: int = 1024  # the kernel's queue of not yet accepted connections
     access_log: bool = True  # Common Log Format lines to the "tinyweb.access" logger
 
+    def __post_init__(self) -> None:
+        """Refuse settings that would make a server that never answers (a clear error)."""
+        for name in ("threads", "max_connections"):  # 0 workers or 0 connections: a hang
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, not {getattr(self, name)!r}")
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, (int, float)) and value < 0:
+                raise ValueError(f"{item.name} must not be negative, not {value!r}")
+
     @classmethod
     def from_keywords(cls, **options: Any) -> ServerOptions:
         """Build options from keywords that name fields of this class or of ``Limits``.
