@@ -698,12 +698,12 @@ class Router:
         """
         given = {key: value for key, value in (values or {}).items() if value is not None}
         rule = self._rule_to_build(endpoint, given, method)
-        try:
-            path = rule.build_path(given)
+        extra = [(key, value) for key, value in given.items() if key not in rule.arguments]
+        try:  # a query value may fail to encode too (a lone surrogate is no UTF-8)
+            path, query = rule.build_path(given), _encode_query(extra)
         except (TypeError, ValueError) as error:
             raise BuildError(f"cannot build {rule.rule!r} from {given!r}: {error}") from None
-        extra = [(key, value) for key, value in given.items() if key not in rule.arguments]
-        return path + "?" + _encode_query(extra) if extra else path
+        return path + "?" + query if query else path  # not "/x?" when every item is None
 
     def _rule_to_build(
         self, endpoint: Any, given: Mapping[str, Any], method: Optional[str]
@@ -744,7 +744,8 @@ def _normalize_methods(methods: Optional[Any], rule: str) -> frozenset[str]:
 
 def _redirect_target(path: str, query: str) -> str:
     """``path + "/"`` percent-encoded, with the query kept; never ``//host`` (open redirect)."""
-    target = quote(path, safe=_SEGMENT_SAFE + "/") + "/"
+    # surrogatepass: a lone surrogate (no UTF-8 for it) must not turn a 308 into a crash.
+    target = quote(path, safe=_SEGMENT_SAFE + "/", errors="surrogatepass") + "/"
     # A Location starting with "//" names another host (RFC 3986 §4.2, network-path
     # reference); a backslash is encoded above because browsers read "/\\" as "//".
     target = "/" + target.lstrip("/")
