@@ -35,8 +35,9 @@ from test_server import (  # noqa: F401 (poller_kind: every test runs on each po
     wait_until,
 )
 
+from tinyweb import http11
 from tinyweb import server as server_module
-from tinyweb.server import Server
+from tinyweb.server import Server, ServerOptions
 
 # -- the public API --------------------------------------------------------------------
 
@@ -429,3 +430,16 @@ def test_nonsense_options_are_a_value_error(options: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match=next(iter(options))):
         Server(hello, "127.0.0.1", 0, **options)
     assert threading.active_count() == baseline
+
+
+def test_keywords_next_to_an_options_object_are_not_ignored() -> None:
+    # "Server(app, host, port, **options)": a keyword must never be dropped silently.
+    base = ServerOptions(threads=2, idle_timeout=1.5, limits=http11.Limits(max_body_size=99))
+    combined = Server(hello, "127.0.0.1", 0, options=base, threads=3, max_field_count=7)
+    alone = Server(hello, "127.0.0.1", 0, options=base)
+    combined.shutdown()  # never started: this just closes the listening sockets
+    alone.shutdown()
+    assert combined.options.threads == 3  # the keyword wins
+    assert combined.options.idle_timeout == 1.5  # the rest of the object is kept
+    assert combined.options.limits == http11.Limits(max_body_size=99, max_field_count=7)
+    assert alone.options == base

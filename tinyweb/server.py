@@ -240,7 +240,7 @@ class Server:
     ) -> None:
         """Bind and listen now (so ``server_address`` is known); serve later."""
         self.app = app
-        self.options = options or ServerOptions.from_keywords(**keywords)
+        self.options = ServerOptions.from_keywords(options, **keywords)
         self._listener = _listen(host, port, self.options.backlog)
         self.server_address: tuple[str, int] = self._listener.getsockname()[:2]
         self._poller = Poller(ONE_SHOT_EPOLL)

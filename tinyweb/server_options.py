@@ -54,9 +54,10 @@ class ServerOptions:
                 raise ValueError(f"{item.name} must not be negative, not {value!r}")
 
     @classmethod
-    def from_keywords(cls, **options: Any) -> ServerOptions:
+    def from_keywords(cls, base: ServerOptions | None = None, /, **options: Any) -> ServerOptions:
         """Build options from keywords that name fields of this class or of ``Limits``.
 
+        The keywords override ``base`` (the defaults if None), never the other way round.
         Example: ``ServerOptions.from_keywords(threads=4, max_field_count=50)``.
         """
         own = {item.name for item in fields(cls)}
@@ -65,6 +66,8 @@ class ServerOptions:
         unknown = set(options) - own
         if unknown:
             raise TypeError(f"unknown server option(s): {', '.join(sorted(unknown))}")
+        if base is not None:  # Server(app, options=..., threads=2): both count
+            options = {**{name: getattr(base, name) for name in own}, **options}
         if limit_values:
             base = options.get("limits", http11.Limits())
             values = {item.name: getattr(base, item.name) for item in fields(http11.Limits)}
