@@ -133,6 +133,32 @@ def test_a_custom_converter_uses_its_match_to_python_and_to_url() -> None:
 
 # ---------------------------------------------------------------- registration errors
 
+SAME_MATCHER_SPELLED_TWICE = [
+    # first rule, second rule, a path the first one matches
+    ("/a/<int:x>", "/a/<int(signed=False):x>", "/a/12"),
+    ("/a/<int:x>", "/a/<int(0):x>", "/a/12"),
+    ("/a/<int(4):x>", "/a/<int(fixed_digits=4):x>", "/a/2024"),
+    ("/a/<int(4):x>", "/a/<int(max=None, fixed_digits=4):x>", "/a/2024"),
+    ("/a/<x>", "/a/<string(minlength=1):x>", "/a/b"),
+    ("/a/<string:x>", "/a/<string(1, None):x>", "/a/b"),
+    ("/a/<float:x>", "/a/<float(min=None):x>", "/a/1.5"),
+    ("/a/<x>.<int:y>", "/a/<x>.<int(signed=False):y>", "/a/b.1"),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "path"), SAME_MATCHER_SPELLED_TWICE)
+def test_one_converter_call_spelled_two_ways_cannot_be_told_apart(
+    first: str, second: str, path: str
+) -> None:
+    # Otherwise the second rule is silently shadowed: no request could ever reach it.
+    router = router_with((first, "one"))
+    with pytest.raises(RuleError, match="no request could tell them apart"):
+        router.add(second, "two")
+    assert router.match(path, "GET")[0] == "one"
+    router.add(second, "two", ["POST"])  # another method is another rule
+    assert router.match(path, "POST")[0] == "two"
+
+
 def test_converters_with_different_arguments_are_different_positions() -> None:
     router = router_with(("/a/<int(min=5):x>", "five"), ("/a/<int(min=1):x>", "one"))
     assert router.match("/a/3", "GET") == ("one", {"x": 3})

@@ -384,15 +384,42 @@ def _make_variable(
     converter_name = found.group("converter") or "default"
     if converter_name not in converters:
         raise RuleError(f"unknown converter {converter_name!r} in rule {rule!r}")
+    converter_class = converters[converter_name]
     try:
         arguments, keywords = parse_arguments(found.group("arguments") or "")
-        converter = converters[converter_name](*arguments, **keywords)
+        converter = converter_class(*arguments, **keywords)
+        canonical = _canonical_arguments(converter_class, arguments, keywords)
     except (TypeError, ValueError) as error:
         raise RuleError(f"bad arguments for {converter_name!r} in rule {rule!r}: {error}") from None
-    converter_class = converters[converter_name]
     class_name = f"{converter_class.__module__}.{converter_class.__qualname__}"
-    signature = f"{class_name}{arguments!r}{sorted(keywords.items())!r}"
-    return Variable(found.group("name"), converter, signature)
+    return Variable(found.group("name"), converter, f"{class_name}({canonical})")
+
+
+def _canonical_arguments(
+    converter_class: type[BaseConverter], arguments: tuple[Any, ...], keywords: dict[str, Any]
+) -> str:
+    """One text for every spelling of one converter call, defaults left out.
+
+    ``int``, ``int(0)`` and ``int(signed=False)`` build the same matcher: with different
+    signatures the second rule would sit unreachable behind the first instead of being
+    refused as a rule no request can tell apart. ``"fixed_digits=4"`` for ``int(4)``.
+    """
+    if not arguments and not keywords:
+        return ""
+    import inspect  # here: most rules have no converter arguments (import time, as uuid)
+
+    try:
+        signature = inspect.signature(converter_class)
+        bound = signature.bind(*arguments, **keywords).arguments
+    except (TypeError, ValueError):  # no signature to read: the arguments as written
+        return f"{arguments!r}{sorted(keywords.items())!r}"
+    texts = []
+    for name, value in bound.items():
+        if value == signature.parameters[name].default:
+            continue
+        # **options collects a dict: its order is the order written, not the meaning.
+        texts.append(f"{name}={sorted(value.items()) if isinstance(value, dict) else value!r}")
+    return ", ".join(texts)
 
 
 # One converter argument: optional keyword, then a quoted string or a bare literal.
