@@ -21,6 +21,7 @@ from tinyweb.templating import (
     SecurityError,
     StrictUndefined,
     Template,
+    TemplateSyntaxError,
     UndefinedError,
 )
 
@@ -226,3 +227,27 @@ def test_template_shortcut_autoescapes_and_sees_no_loader() -> None:
     assert Template("{{ x }}").render(x="<&>") == "&lt;&amp;&gt;"
     with pytest.raises(TypeError, match="no loader"):
         Template("{% include 'a.html' %}").render()
+
+
+# -- "Every syntax error names the template, line and what was expected" ---------------
+
+EXPECTATIONS = [
+    ("unknown_tag_inside_for", "{% for x in y %}\n{% endif %}", 2, "unknown tag 'endif', expected 'endfor' or 'else'"),
+    ("unknown_tag_inside_if", "{% if x %}{% endfor %}", 1, "unknown tag 'endfor', expected 'endif' or 'elif' or 'else'"),
+    ("unknown_tag_inside_block", "{% block a %}\n\n{% frob %}", 3, "unknown tag 'frob', expected 'endblock'"),
+    ("unknown_tag_at_top_level", "{% frob %}", 1, "unknown tag 'frob'"),
+    ("operand_missing", "{{ 1 + }}", 1, "expected an expression, got variable end"),
+    ("extends_without_name", "{% extends %}", 1, "expected an expression, got block end"),
+    ("closing_bracket_of_another_kind", "{{ (1] }}", 1, "unexpected ']', expected ')'"),
+    ("closing_bracket_inside_another", "{{ [(1]) }}", 1, "unexpected ']', expected ')'"),
+    ("closing_bracket_nothing_opened", "\n{{ x) }}", 2, "unexpected ')', expected '}}'"),
+    ("closing_brace_in_block_tag", "{% if x } %}{% endif %}", 1, "unexpected '}', expected '%}'"),
+]
+
+
+@pytest.mark.parametrize(("source", "line", "message"), [case[1:] for case in EXPECTATIONS], ids=[case[0] for case in EXPECTATIONS])
+def test_syntax_errors_say_what_was_expected(source: str, line: int, message: str) -> None:
+    env = Environment(loader=DictLoader({"page.html": source}))
+    with pytest.raises(TemplateSyntaxError) as caught:
+        env.get_template("page.html")
+    assert str(caught.value) == f"{message} (template 'page.html', line {line})"

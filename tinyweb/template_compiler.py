@@ -289,6 +289,8 @@ class Compiler(ExpressionParser):
 
     def parse_body(self, end_tags: tuple[str, ...]) -> str:
         """Parse statements until one of ``end_tags``; return the tag that ended it."""
+        # What may close this body: the error for an unknown tag or a missing end says it.
+        expected = f", expected {' or '.join(map(repr, end_tags))}" if end_tags else ""
         while True:
             token = self.advance()
             if token.kind == "data":
@@ -305,23 +307,23 @@ class Compiler(ExpressionParser):
                 tag = self.expect("name")
                 if tag.value in end_tags:
                     return str(tag.value)
-                self.parse_statement(tag)
+                self.parse_statement(tag, expected)
+            elif expected:
+                self.fail(f"unexpected end of template{expected}")
             else:
-                if end_tags:
-                    wanted = " or ".join(repr(tag) for tag in end_tags)
-                    self.fail(f"unexpected end of template, expected {wanted}")
                 return ""
 
     def suppressed(self) -> bool:
         """After an unconditional ``extends``, a child's own output is never shown."""
         return self.extends_always and self.function.kind == "root"
 
-    def parse_statement(self, tag: Token) -> None:
-        """Dispatch a ``{% tag ... %}`` to its parser."""
+    def parse_statement(self, tag: Token, expected: str) -> None:
+        """Dispatch a ``{% tag ... %}`` to its parser; ``expected`` (``", expected
+        'endfor' or 'else'"``) ends the error for an unknown tag."""
         self.flush()
         parser: Callable[[Token], None] | None = getattr(self, f"parse_{tag.value}_tag", None)
         if parser is None:
-            self.fail(f"unknown tag {tag.value!r}", tag.lineno)
+            self.fail(f"unknown tag {tag.value!r}{expected}", tag.lineno)
         parser(tag)
 
     def parse_nested(self, builder: CodeBuilder, end_tags: tuple[str, ...]) -> str:

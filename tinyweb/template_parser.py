@@ -70,10 +70,11 @@ _SIMPLE_TAG = {
     "{": re.compile(r"([A-Za-z_.| \t]*)(?:-\}\}\s*|\}\})"),
     "%": re.compile(r"([A-Za-z_.| \t]*)(?:-%\}\s*|\+?%\})"),
 }
-_CLOSING = {")": "(", "]": "[", "}": "{"}
-_OPENING = frozenset("([{")
+_CLOSER = {"(": ")", "[": "]", "{": "}"}
+_CLOSING = frozenset(_CLOSER.values())
 _new_token = tuple.__new__  # Token(...) runs a Python-level __new__; this is the C one
 _TAG_NAMES = {"{": "variable", "%": "block"}
+_TAG_ENDS = {"{": "}}", "%": "%}"}
 
 
 def tokenize(source: str, name: str | None) -> list[Token]:
@@ -194,10 +195,12 @@ class _Lexer:
                     return match.end()
                 value: Any = match.group(token_kind)
                 if token_kind == "operator":
-                    if value in _OPENING:
-                        brackets.append(value)
-                    elif value in _CLOSING and (not brackets or brackets.pop() != _CLOSING[value]):
-                        raise TemplateSyntaxError(f"unexpected {value!r}", lineno, name)
+                    if value in _CLOSER:
+                        brackets.append(_CLOSER[value])  # the bracket expected next
+                    elif value in _CLOSING:
+                        closer = brackets.pop() if brackets else _TAG_ENDS[kind]
+                        if value != closer:
+                            raise self.error(f"unexpected {value!r}, expected {closer!r}", position)
                 elif token_kind != "name":
                     value = _literal_value(token_kind, value, lineno, name)
                 append(_new_token(Token, (token_kind, value, lineno)))
@@ -213,8 +216,7 @@ class _Lexer:
         """The error for text no token matches at ``position`` (or a missing tag end)."""
         position = _WHITESPACE.match(self.source, position).end()  # type: ignore[union-attr]
         if position >= len(self.source):
-            expected = "}}" if kind == "{" else "%}"
-            return self.error(f"unexpected end of template, expected {expected!r}", position)
+            return self.error(f"unexpected end of template, expected {_TAG_ENDS[kind]!r}", position)
         return self.error(f"unexpected character {self.source[position]!r}", position)
 
 
@@ -406,7 +408,7 @@ class ExpressionParser:
             self.position += 2 if operator == "not in" else 1
             if operator_level == _COMPARE_LEVEL:  # a chain, as Python's: a < b <= c
                 parts = [left, operator, self.parse_binary(_COMPARE_LEVEL + 1)]
-                while self.binary_operator_level() == _COMPARE_LEVEL:
+                while _LEVELS.get(self.binary_operator() or "") == _COMPARE_LEVEL:
                     operator = str(self.binary_operator())
                     self.position += 2 if operator == "not in" else 1
                     parts += [operator, self.parse_binary(_COMPARE_LEVEL + 1)]
@@ -430,11 +432,6 @@ class ExpressionParser:
             if token.value == "not" and self.peek_is("name", "in"):
                 return "not in"
         return None
-
-    def binary_operator_level(self) -> int:
-        """The precedence level of the next binary operator (0: none)."""
-        operator = self.binary_operator()
-        return 0 if operator is None else _LEVELS[operator]
 
     def peek_is(self, kind: str, value: Any) -> bool:
         """Is the token after the next one ``kind``/``value``?"""
@@ -476,7 +473,7 @@ class ExpressionParser:
             return "[" + ", ".join(self.parse_items("]")) + "]"
         if token.kind == "operator" and token.value == "{":
             return "{" + ", ".join(self.parse_items("}", pairs=True)) + "}"
-        return self.fail(f"unexpected {self.describe(token)}", token.lineno)
+        return self.fail(f"expected an expression, got {self.describe(token)}", token.lineno)
 
     def parse_name(self, token: Token) -> str:
         """A constant (``true``, ``None``...) or a variable."""
