@@ -708,3 +708,38 @@ def test_start_response_after_the_head_reraises_the_original_exception() -> None
 
     run(app)
     assert len(raised) == 1 and raised[0].args == ("original",)
+
+
+@pytest.mark.parametrize(
+    ("rule", "raw", "host"),
+    [
+        ("absolute-form authority wins over Host (RFC 9112 §3.2.2)",
+         b"GET http://a.example/x HTTP/1.1\r\nHost: b.example\r\n\r\n", "a.example"),
+        ("absolute-form gives the host when there is no Host",
+         b"GET http://a.example:8080/x HTTP/1.0\r\n\r\n", "a.example:8080"),
+        ("origin-form: the Host field", b"GET /x HTTP/1.1\r\nHost: b.example\r\n\r\n", "b.example"),
+    ],
+)  # fmt: skip
+def test_http_host_is_the_authority_the_parser_chose(rule: str, raw: bytes, host: str) -> None:
+    # HTTP.md "Request line": the app must see the same host the parser validated, or
+    # a proxy and the app disagree about which site a request is for (host confusion).
+    environ = environ_of(raw)
+    assert environ["HTTP_HOST"] == host, rule
+    assert environ["PATH_INFO"] == "/x", rule
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("Content-Length", "4"), ("Content-Length", "5")],
+        [("Content-Length", "4"), ("content-length", "-1")],
+        [("Content-Length", "4"), ("Content-Length", "4")],
+    ],
+    ids=["different", "second invalid", "repeated"],
+)
+def test_more_than_one_content_length_from_the_app_is_500(headers: list[tuple[str, str]]) -> None:
+    # RFC 9110 §8.6: two lengths make the response's end ambiguous to every recipient
+    # (response splitting); the second one was neither checked nor removed.
+    result = run(simple_app([b"abcd"], headers=headers))
+    assert result.status == 500
+    assert result.raw.count(b"Content-Length") == 1

@@ -410,7 +410,9 @@ def build_environ(
     _add_header_fields(environ, head.headers)
     if head.framing is http11.Framing.LENGTH and head.content_length is not None:
         environ["CONTENT_LENGTH"] = str(head.content_length)
-    if "HTTP_HOST" not in environ and head.authority:
+    if head.authority and head.target[:1] != b"/":
+        # RFC 9112 §3.2.2: an absolute-form target's authority wins over Host; the app
+        # must see the host the parser validated (host confusion otherwise).
         environ["HTTP_HOST"] = head.authority.decode("latin-1")
     return environ
 
@@ -739,9 +741,10 @@ def _cached_header_facts(headers: tuple[tuple[str, str], ...]) -> HeaderFacts:
         lowered = name.lower()
         if lowered in HOP_BY_HOP:
             raise ValueError(f"hop-by-hop header {name!r} is the server's to set (PEP 3333)")
-        if lowered == "content-length" and content_length is None:
-            if DIGITS.fullmatch(value) is None:
-                raise ValueError(f"invalid Content-Length {value!r} from the application")
+        if lowered == "content-length":
+            # RFC 9110 §8.6: a second length (even an equal one) leaves the end ambiguous.
+            if content_length is not None or DIGITS.fullmatch(value) is None:
+                raise ValueError(f"invalid or repeated Content-Length {value!r} from the app")
             content_length = int(value)
         names.add(lowered)
     return HeaderFacts(content_length, "date" in names, "server" in names)
