@@ -743,3 +743,33 @@ def test_more_than_one_content_length_from_the_app_is_500(headers: list[tuple[st
     result = run(simple_app([b"abcd"], headers=headers))
     assert result.status == 500
     assert result.raw.count(b"Content-Length") == 1
+
+
+def test_drain_stops_at_its_total_time_even_while_bytes_keep_coming(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # HTTP.md "Connections": the drain is capped in bytes *and time*. A client trickling
+    # a byte just before each read's timeout must not hold the worker for the whole body.
+    clock = [100.0]
+    monkeypatch.setattr(gateway.time, "monotonic", lambda: clock[0])
+
+    def trickle() -> bytes:
+        clock[0] += 0.5  # each read waits half a second for its byte
+        return b"x"
+
+    parser = http11.RequestParser()
+    parser.feed(b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1000\r\n\r\n")
+    assert isinstance(parser.next_event(), http11.RequestHead)
+    body = gateway.RequestBody(parser, trickle)
+    assert body.drain(max_bytes=10_000, max_seconds=2.0) is False
+    assert clock[0] <= 100.0 + 2.0 + 0.5  # stopped at the deadline (give or take one read)
+    assert not body.finished
+
+
+def test_drain_within_its_limits_reaches_the_end() -> None:
+    parser = http11.RequestParser()
+    parser.feed(post(b"abc", chunked=True))
+    assert isinstance(parser.next_event(), http11.RequestHead)
+    body = gateway.RequestBody(parser, lambda: b"")
+    assert body.drain(max_bytes=100, max_seconds=2.0) is True
+    assert body.finished

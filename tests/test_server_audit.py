@@ -443,3 +443,25 @@ def test_keywords_next_to_an_options_object_are_not_ignored() -> None:
     assert combined.options.idle_timeout == 1.5  # the rest of the object is kept
     assert combined.options.limits == http11.Limits(max_body_size=99, max_field_count=7)
     assert alone.options == base
+
+
+def test_a_trickled_unread_body_is_not_drained_past_the_drain_timeout() -> None:
+    # "drained (capped in bytes and time)": the time cap is total, so a client sending a
+    # byte now and then cannot keep a worker discarding its body for minutes.
+    raw = b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\nx"
+    with serving(hello, drain_timeout=0.3, body_timeout=60.0) as server:
+        with connect(server, timeout=5.0) as sock:
+            sock.sendall(raw)
+            reader = Reader(sock)
+            assert reader.response().status == 200
+            closed = False
+            for _ in range(100):  # up to ~5 s of trickling, a byte every 50 ms
+                if select.select([sock], [], [], 0.05)[0]:
+                    closed = reader.closed()
+                    break
+                try:
+                    sock.sendall(b"x")
+                except OSError:
+                    closed = True
+                    break
+            assert closed

@@ -326,16 +326,19 @@ class RequestBody:
                 return
             yield line
 
-    def drain(self, max_bytes: int) -> bool:
-        """Discard the unread body, at most ``max_bytes`` of it; True if the end was reached.
+    def drain(self, max_bytes: int, max_seconds: float = float("inf")) -> bool:
+        """Discard the unread body: at most ``max_bytes`` of it, reading for at most
+        ``max_seconds`` (checked between reads). True if the end of the body was reached.
 
         The server calls this before reusing the connection (HTTP.md "Connections"): a body
-        the app ignored must never be parsed as the next request (request smuggling).
+        the app ignored must never be parsed as the next request (request smuggling). Both
+        caps are totals, so a client trickling its body cannot keep a worker here.
         """
+        deadline = time.monotonic() + max_seconds
         discarded = len(self._buffer)
         self._buffer.clear()
         try:
-            while discarded <= max_bytes and self._pull():
+            while discarded <= max_bytes and time.monotonic() < deadline and self._pull():
                 discarded += len(self._buffer)
                 self._buffer.clear()
         except InputError:

@@ -575,7 +575,7 @@ class Server:
 
     def _drain(self, connection: Connection, exchange: gateway.Exchange) -> bool:
         connection.read_timeout = self.options.drain_timeout
-        finished = exchange.body.drain(self.options.drain_size)
+        finished = exchange.body.drain(self.options.drain_size, self.options.drain_timeout)
         connection.read_timeout = self.options.body_timeout
         return finished
 

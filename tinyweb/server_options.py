@@ -37,7 +37,7 @@ class ServerOptions:
     body_timeout: float = 30.0  # a read of the request body may wait this long for bytes
     write_timeout: float = 30.0  # one send to the client may take this long
     drain_size: int = 1024 * 1024  # unread body bytes discarded to keep a connection
-    drain_timeout: float = 2.0  # ... waiting at most this long per read
+    drain_timeout: float = 2.0  # ... for at most this long in all (and per read)
     linger_timeout: float = 2.0  # after an error: how long to read and discard input
     shutdown_timeout: float = 10.0  # grace period for requests in flight
     backlog: int = 1024  # the kernel's queue of not yet accepted connections
