@@ -251,3 +251,24 @@ def test_syntax_errors_say_what_was_expected(source: str, line: int, message: st
     with pytest.raises(TemplateSyntaxError) as caught:
         env.get_template("page.html")
     assert str(caught.value) == f"{message} (template 'page.html', line {line})"
+
+
+def test_nesting_past_pythons_limit_names_the_template_line() -> None:
+    # Python allows 20 nested loops in one function: the 21st `for` is the line to report.
+    source = "top\n" + "{% for x in y %}\n" * 25 + "{% endfor %}" * 25
+    env = Environment(loader=DictLoader({"page.html": source}))
+    with pytest.raises(TemplateSyntaxError, match="nested too deeply") as caught:
+        env.get_template("page.html")
+    assert (caught.value.name, caught.value.lineno) == ("page.html", 22)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["\n\n{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", "\n\n{{ " + "-" * 3000 + "1 }}", "\n\n" + "{% if 1 %}" * 400 + "{% endif %}" * 400],
+    ids=["brackets", "minus", "ifs"],
+)
+def test_nesting_past_the_parsers_limit_names_the_template_line(source: str) -> None:
+    env = Environment(loader=DictLoader({"page.html": source}))
+    with pytest.raises(TemplateSyntaxError, match="nested too deeply") as caught:
+        env.get_template("page.html")
+    assert (caught.value.name, caught.value.lineno) == ("page.html", 3)

@@ -24,8 +24,9 @@ Rules:
 1. Template text reaches the generated code only through ``repr()``: variable names
    become numbered locals (``v3``), strings and attribute names are ``repr``'d literals.
 2. Every syntax error is a ``TemplateSyntaxError`` naming the template, the line and what
-   was expected; nothing else escapes but ``RecursionError`` on absurd nesting, which
-   ``templating`` turns into one too (fuzz/fuzz_templating.py checks).
+   was expected; nothing else escapes: absurd nesting (a ``RecursionError`` here) is
+   "template nested too deeply" at the line the parser reached (fuzz/fuzz_templating.py
+   checks).
 3. Each generated line remembers its template line (``Compiled.line_map``), so runtime
    errors can point at the template.
 4. Scoping is Jinja's: ``for`` bodies, macros and blocks are scopes; ``if`` is not;
@@ -267,7 +268,10 @@ class Compiler(ExpressionParser):
         self.start_function("root", 1, self.module).line("def root(ctx, blocks, _out):", 1)
         root = self.function
         root.frame.exports = True
-        self.parse_body(())
+        try:
+            self.parse_body(())
+        except RecursionError:  # thousands of nested brackets or tags: say where it was
+            self.fail("template nested too deeply")
         self.flush()
         root.frame.write_prologue()
         if len(self.extends_marks) == 1 and self.extends_always:
@@ -347,13 +351,6 @@ class Compiler(ExpressionParser):
             self.fail(f"expected end of {tag!r} tag, got {self.describe(self.current)}")
         self.advance()
 
-    def closing_tag(self, end: str, start: Token) -> None:
-        """Check that a body ended with ``end`` (not with the end of the template)."""
-        if not end:
-            opened = f"{start.value!r} from line {start.lineno}"
-            self.fail(f"unexpected end of template: {opened} was never closed", start.lineno)
-        self.end_of_tag(end)
-
     # -- statements --
 
     def parse_if_tag(self, tag: Token) -> None:
@@ -373,7 +370,7 @@ class Compiler(ExpressionParser):
                 self.end_of_tag("else")
                 self.emit("else:", self.current.lineno)
                 end = self.parse_nested(self.builder.section(self.builder.indent + 1), ("endif",))
-            self.closing_tag(end, tag)
+            self.end_of_tag(end)
             return
 
     def parse_for_tag(self, tag: Token) -> None:
@@ -410,7 +407,7 @@ class Compiler(ExpressionParser):
             self.end_of_tag("else")
             self.emit(f"if not {loop}_ran:", self.current.lineno)
             end = self.parse_nested(self.builder.section(self.builder.indent + 1), ("endfor",))
-        self.closing_tag(end, tag)
+        self.end_of_tag(end)
 
     def write_loop_head(self, head: CodeBuilder, frame: Frame, parts: tuple[str, str, int]) -> None:
         """The ``for`` line, with a ``LoopContext`` only when the body reads ``loop``."""
@@ -476,7 +473,7 @@ class Compiler(ExpressionParser):
             self.flush()
         finally:
             function.buffer, function.append = saved
-        self.closing_tag(end, tag)
+        self.end_of_tag(end)
         return wrapper.replace("_captured", f"_markup(''.join({buffer}))")
 
     def export(self, names: list[str], locals_: list[str], lineno: int) -> None:
@@ -516,7 +513,7 @@ class Compiler(ExpressionParser):
             self.nesting = saved_nesting
         if end and self.at("name") and self.advance().value != name:
             self.fail(f"endblock should close block {name!r}")
-        self.closing_tag(end, tag)
+        self.end_of_tag(end)
 
     def parse_extends_tag(self, tag: Token) -> None:
         """``{% extends "base.html" %}``: render the parent with this template's blocks."""
@@ -604,7 +601,7 @@ class Compiler(ExpressionParser):
         end = self.parse_body(("endmacro",))
         self.skip("name", name)
         value = self.finish_macro(head, macro, name, tag)
-        self.closing_tag(end, tag)
+        self.end_of_tag(end)
         self.emit(f"{local} = {value}", tag.lineno)
         self.export([name], [local], tag.lineno)
 
@@ -618,7 +615,7 @@ class Compiler(ExpressionParser):
         self.end_of_tag("call")
         end = self.parse_body(("endcall",))
         caller = self.finish_macro(head, macro, "caller", tag)
-        self.closing_tag(end, tag)
+        self.end_of_tag(end)
         if not self.suppressed():
             self.output(f"_escape({callee}caller={caller}))", tag.lineno)
 

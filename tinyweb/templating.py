@@ -599,10 +599,7 @@ class Template:
 
     def _compile(self, source: str) -> tuple[Callable[..., None], dict[str, Callable[..., None]]]:
         environment = self.environment
-        try:
-            compiled = compile_template(source, self.name, environment.filters, environment.tests)
-        except RecursionError:  # thousands of nested brackets or tags
-            raise TemplateSyntaxError("template nested too deeply", None, self.name) from None
+        compiled = compile_template(source, self.name, environment.filters, environment.tests)
         namespace = dict(environment.namespace(self.autoescape))
         namespace.update(
             {local: environment.filters[name] for name, local in compiled.filters.items()}
@@ -617,8 +614,11 @@ class Template:
             with warnings.catch_warnings():  # "1.5()" is a runtime TypeError, as in Jinja
                 warnings.simplefilter("ignore", SyntaxWarning)
                 code = compile(compiled.source, filename, "exec")
-        except (SyntaxError, RecursionError, MemoryError):  # Python's own nesting limits
-            raise TemplateSyntaxError("template nested too deeply", None, self.name) from None
+        except (SyntaxError, RecursionError, MemoryError) as error:  # Python's nesting limits
+            # "too many statically nested blocks" names a generated line: map it back.
+            line_map, python_line = compiled.line_map, getattr(error, "lineno", None) or 0
+            lineno = line_map[python_line - 1] if 0 < python_line <= len(line_map) else None
+            raise TemplateSyntaxError("template nested too deeply", lineno, self.name) from None
         exec(code, namespace)
         return namespace["root"], namespace["BLOCKS"]
 
