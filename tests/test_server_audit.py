@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+import wsgiref.validate
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, Callable
 
@@ -465,3 +466,29 @@ def test_a_trickled_unread_body_is_not_drained_past_the_drain_timeout() -> None:
                     closed = True
                     break
             assert closed
+
+
+def test_a_validated_app_reading_and_streaming_over_the_wire() -> None:
+    # "apps wrapped in wsgiref.validate.validator": the validator also checks how the
+    # server drives wsgi.input, the iterable and close(), on every path below.
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterator[bytes]:
+        stream = environ["wsgi.input"]
+        lines = [stream.readline(), stream.read(3), *stream]
+        if environ["PATH_INFO"] == "/304":  # (the validator wants no Content-Type here)
+            start_response("304 Not Modified", [])
+        else:
+            start_response("200 OK", [("Content-Type", "text/plain")])
+        yield from lines
+
+    body = b"first\nabcrest\nlast"
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:4], body[4:]))
+    raw = b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+    raw += chunked + b"0\r\n\r\n"
+    raw += b"HEAD / HTTP/1.1\r\nHost: t\r\n\r\n" + GET % b"/304" + GET % b"/last"
+    with serving(wsgiref.validate.validator(app)) as server, connect(server) as sock:
+        sock.sendall(raw)
+        reader = Reader(sock)
+        assert reader.response().body == body
+        assert reader.response(head_request=True).status == 200
+        assert reader.response().status == 304
+        assert reader.response().status == 200
