@@ -8,6 +8,8 @@ template_filters.py and markup.py.
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -272,3 +274,44 @@ def test_nesting_past_the_parsers_limit_names_the_template_line(source: str) -> 
     with pytest.raises(TemplateSyntaxError, match="nested too deeply") as caught:
         env.get_template("page.html")
     assert (caught.value.name, caught.value.lineno) == ("page.html", 3)
+
+
+# -- "runtime errors point to the template line (keep a line map)" -----------------------
+
+LAYERED = {
+    "child.html": "{% extends 'base.html' %}{% block body %}\n\n{{ x.y }}{% endblock %}",
+    "base.html": "a\n{% block body %}{% endblock %}{% include 'nav.html' %}",
+    "nav.html": "\n\n\n{{ menu.items }}",
+    "macros.html": "{% macro field() %}\n{{ form.name }}{% endmacro %}",
+    "form.html": "{% from 'macros.html' import field %}\n\n{{ field() }}",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "context", "where"),
+    [
+        ("child.html", {}, ("child.html", 3)),  # a child's block, rendered by its parent
+        ("child.html", {"x": {"y": 1}}, ("nav.html", 4)),  # an include of the parent
+        ("form.html", {}, ("macros.html", 2)),  # a macro imported from another template
+    ],
+)
+def test_runtime_errors_name_the_template_and_line_they_happen_in(
+    name: str, context: dict[str, Any], where: tuple[str, int]
+) -> None:
+    env = Environment(loader=DictLoader(LAYERED))
+    with pytest.raises(UndefinedError) as caught:
+        env.get_template(name).render(context)
+    assert (caught.value.name, caught.value.lineno) == where
+
+
+# -- "with auto_reload a changed file is recompiled (mtime check)" ----------------------
+
+
+def test_auto_reload_sees_a_changed_parent_template(tmp_path: Path) -> None:
+    (tmp_path / "base.html").write_text("<{% block b %}{% endblock %}>")
+    (tmp_path / "child.html").write_text("{% extends 'base.html' %}{% block b %}c{% endblock %}")
+    env = Environment(loader=FileSystemLoader(tmp_path))
+    assert env.get_template("child.html").render() == "<c>"
+    (tmp_path / "base.html").write_text("[{% block b %}{% endblock %}]")
+    os.utime(tmp_path / "base.html", (time.time() + 5, time.time() + 5))
+    assert env.get_template("child.html").render() == "[c]"
