@@ -7,6 +7,7 @@ clause of the issue that a review found exercised but not checked (or not exerci
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import given, settings
@@ -283,3 +284,30 @@ def test_random_rule_sets_raise_only_the_documented_errors(
         assert method == "OPTIONS" and values == {}
     else:
         assert str(endpoint).startswith("endpoint")
+
+
+# ------------------------------------------------------- build of mixed segments
+
+MIXED_BUILDS = [
+    # rule, values, the URL or None when it would route back with other values
+    ("/<a>-<b>", {"a": "x", "b": "y"}, "/x-y"),
+    ("/<a>-<b>", {"a": "x-y", "b": "z"}, "/x-y-z"),  # the split match() makes
+    ("/<a>-<b>", {"a": "x", "b": "y-z"}, None),  # "x-y-z" matches a="x-y", b="z"
+    ("/<a>.<any(json, xml):kind>", {"a": "r.json", "kind": "xml"}, "/r.json.xml"),
+    ("/<int:a>.<b>", {"a": 1, "b": "2.3"}, "/1.2.3"),
+    ("/<a>.<int:b>", {"a": "1.2", "b": 3}, "/1.2.3"),
+    ("/a<a>", {"a": "b c"}, "/ab%20c"),  # a static part may read like a variable's name
+]
+
+
+@pytest.mark.parametrize(("rule", "values", "expected"), MIXED_BUILDS)
+def test_build_refuses_a_mixed_segment_that_would_match_other_values(
+    rule: str, values: dict[str, Any], expected: Any
+) -> None:
+    router = router_with((rule, "e"))
+    if expected is None:
+        with pytest.raises(BuildError, match="route back"):
+            router.build("e", values)
+        return
+    assert router.build("e", values) == expected
+    assert router.match(unquote(expected), "GET") == ("e", values)

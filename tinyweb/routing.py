@@ -176,19 +176,27 @@ class Rule:
         return "/".join(texts)
 
     def _build_segment(self, segment: Segment, values: Mapping[str, Any]) -> str:
-        texts: list[str] = []
+        pieces: list[str] = []
+        texts: dict[str, str] = {}  # variable name -> its text
         for part in segment.parts:
             if isinstance(part, str):
-                texts.append(quote(part, safe=_SEGMENT_SAFE))
+                pieces.append(part)
                 continue
-            text = part.converter.to_url(values[part.name])
+            text = texts[part.name] = part.converter.to_url(values[part.name])
             if not part.converter.match(text):
                 raise BuildError(
                     f"value {values[part.name]!r} for {part.name!r} does not fit the "
                     f"converter of rule {self.rule!r}, so the URL would not route back"
                 )
-            texts.append(quote(text, safe=_SEGMENT_SAFE + "/"))
-        return "".join(texts)
+            pieces.append(text)
+        built = "".join(pieces)
+        pattern = segment.pattern
+        if pattern is not None and pattern.regex is not None:
+            # "<a>-<b>" with a="x", b="y-z" builds "x-y-z", which match splits as a="x-y".
+            found = pattern.regex.fullmatch(built)
+            if found is None or any(found[name] != text for name, text in texts.items()):
+                raise BuildError(f"{built!r} would not route back to {texts} in rule {self.rule!r}")
+        return quote(built, safe=_SEGMENT_SAFE + "/")  # static text holds no "/"
 
 
 class AutomaticOptions(NamedTuple):
