@@ -116,6 +116,8 @@ def test_serve_prints_one_line_and_stops_gracefully_on_sigterm(
         out, err = process.communicate(timeout=15)
         assert out == "stopped\n", err  # nothing else on stdout: one startup line
         assert process.returncode == 0, err
+        # serve() shows tinyweb's logs on stderr when the app configured no logging.
+        assert '"GET / HTTP/1.1" 200 ' in err, err
     finally:
         if process.poll() is None:
             process.kill()
@@ -389,11 +391,13 @@ def test_shutdown_refuses_new_connections_during_the_grace_period() -> None:
     server = Server(slow, "127.0.0.1", 0, **FAST).start()
     stopper = threading.Thread(target=server.shutdown, kwargs={"timeout": 10})
     try:
-        with connect(server) as busy, connect(server) as idle:
+        with connect(server) as busy, connect(server) as idle, connect(server) as half:
             busy.sendall(GET % b"/")
+            half.sendall(b"GET / HTTP/1.1\r\nHo")  # half a head: not in flight
             assert entered.wait(5)
             stopper.start()
             assert Reader(idle).closed()  # shutdown has begun
+            assert Reader(half).closed()  # "idle and half-received connections": closed
             with pytest.raises(ConnectionRefusedError):
                 socket.create_connection(server.server_address[:2], timeout=5).close()
             release.set()
