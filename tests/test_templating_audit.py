@@ -315,3 +315,18 @@ def test_auto_reload_sees_a_changed_parent_template(tmp_path: Path) -> None:
     (tmp_path / "base.html").write_text("[{% block b %}{% endblock %}]")
     os.utime(tmp_path / "base.html", (time.time() + 5, time.time() + 5))
     assert env.get_template("child.html").render() == "[c]"
+
+
+# -- "Filters ... (each with Jinja2's exact output)": filters given Markup keep it safe ---
+
+SAFE_FILTERS = [
+    ("truncate", "{{ m|truncate(5) }}", "<b..."),
+    ("indent", "{{ m|indent(2, true) }}|{{ ('a\n<br>'|safe)|indent }}", "  <b>Hi &amp; bye</b>|a\n    <br>"),
+    ("center_and_case", "{{ m|center(21) }}|{{ m|upper }}", " <b>Hi &amp; bye</b> |<B>HI &AMP; BYE</B>"),
+    ("split_methods", "{{ m.rsplit(' ', 1)|first }}|{{ ('a<br>\nb'|safe).splitlines()|join }}", "<b>Hi &amp;|a<br>b"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), [case[1:] for case in SAFE_FILTERS], ids=[case[0] for case in SAFE_FILTERS])
+def test_filters_keep_markup_safe_as_jinja(source: str, expected: str) -> None:
+    assert render(source, m=Markup("<b>Hi &amp; bye</b>")) == expected

@@ -163,6 +163,14 @@ class Markup(str):
         """``str.split`` keeping each piece ``Markup``."""
         return [self._from_safe(part) for part in str.split(self, sep, maxsplit)]
 
+    def rsplit(self, sep: Any = None, maxsplit: SupportsIndex = -1) -> list[str]:
+        """``str.rsplit`` keeping each piece ``Markup`` (the ``truncate`` filter cuts with it)."""
+        return [self._from_safe(part) for part in str.rsplit(self, sep, maxsplit)]
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        """``str.splitlines`` keeping each line ``Markup`` (the ``indent`` filter uses it)."""
+        return [self._from_safe(line) for line in str.splitlines(self, keepends)]
+
 
 class _EscapedArgument:
     """An argument of ``Markup % args`` that escapes itself when formatted."""
