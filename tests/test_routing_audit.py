@@ -311,3 +311,40 @@ def test_build_refuses_a_mixed_segment_that_would_match_other_values(
         return
     assert router.build("e", values) == expected
     assert router.match(unquote(expected), "GET") == ("e", values)
+
+
+OUT_OF_RANGE_BUILDS = [
+    ("/<int(min=1, max=10):n>", {"n": 0}),
+    ("/<int(min=1, max=10):n>", {"n": 11}),
+    ("/<float(max=2.0):x>", {"x": 2.5}),
+    ("/<int(min=1):n>.json", {"n": 0}),
+]
+
+
+@pytest.mark.parametrize(("rule", "values"), OUT_OF_RANGE_BUILDS)
+def test_build_refuses_a_value_to_python_would_refuse(rule: str, values: dict[str, Any]) -> None:
+    # "/0" has the shape of an int, but matching it gives 404: build must say so.
+    router = router_with((rule, "e"))
+    with pytest.raises(BuildError, match="does not fit"):
+        router.build("e", values)
+
+
+def test_build_refuses_a_value_a_custom_to_python_vetoes() -> None:
+    class EvenConverter(BaseConverter):
+        """Even numbers only."""
+
+        regex = "[0-9]+"
+
+        def to_python(self, value: str) -> int:
+            """The number, if even."""
+            if int(value) % 2:
+                raise ValueError("odd")
+            return int(value)
+
+    router = Router()
+    router.register_converter("even", EvenConverter)
+    router.add("/n/<even:n>", "even")
+    router.add("/n/<int:n>", "int")
+    assert router.build("even", {"n": 4}) == "/n/4"
+    with pytest.raises(BuildError, match="does not fit"):
+        router.build("even", {"n": 3})  # "/n/3" would route to "int"
