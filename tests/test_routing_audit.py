@@ -348,3 +348,10 @@ def test_build_refuses_a_value_a_custom_to_python_vetoes() -> None:
     assert router.build("even", {"n": 4}) == "/n/4"
     with pytest.raises(BuildError, match="does not fit"):
         router.build("even", {"n": 3})  # "/n/3" would route to "int"
+
+
+def test_a_more_specific_rule_may_claim_a_built_url_as_documented() -> None:
+    # docs/routing.md: build does not match, so priority decides (as in Werkzeug).
+    router = router_with(("/users/<name>", "user"), ("/users/new", "form"))
+    assert router.build("user", {"name": "new"}) == "/users/new"
+    assert router.match("/users/new", "GET") == ("form", {})
