@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tinyweb.converters import BaseConverter
+from tinyweb.converters import BaseConverter, Specificity
 from tinyweb.errors import HTTPError, MethodNotAllowed, NotFound, RequestRedirect
 from tinyweb.routing import AutomaticOptions, BuildError, Router, RuleError
 
@@ -355,3 +355,36 @@ def test_a_more_specific_rule_may_claim_a_built_url_as_documented() -> None:
     router = router_with(("/users/<name>", "user"), ("/users/new", "form"))
     assert router.build("user", {"name": "new"}) == "/users/new"
     assert router.match("/users/new", "GET") == ("form", {})
+
+
+def test_a_custom_converter_takes_the_place_its_specificity_gives() -> None:
+    class Lower(BaseConverter):
+        """One lower-case segment, ranked with string (before the plain one by weight)."""
+
+        regex = "[a-z]+"
+        specificity = Specificity.STRING
+        weight = 10
+
+    class Spaced(BaseConverter):
+        """Several segments, ranked with path: match sees the joined text."""
+
+        regex = "[a-z]+(/[a-z]+)*"
+        specificity = Specificity.PATH
+
+    router = Router()
+    router.register_converter("lower", Lower)
+    router.register_converter("spaced", Spaced)
+    router.add("/a/<lower:x>", "lower")
+    router.add("/a/<x>", "string")
+    router.add("/a/<int:x>", "int")
+    router.add("/b/<spaced:rest>", "spaced")
+    router.add("/b/<path:rest>", "path")
+    router.add("/b/<rest>", "one")
+    assert router.match("/a/abc", "GET") == ("lower", {"x": "abc"})
+    assert router.match("/a/aBc", "GET") == ("string", {"x": "aBc"})
+    assert router.match("/a/12", "GET") == ("int", {"x": 12})  # constrained beats both
+    assert router.match("/b/x", "GET") == ("one", {"rest": "x"})  # string beats path kinds
+    assert router.match("/b/x/y", "GET") == ("spaced", {"rest": "x/y"})
+    assert router.match("/b/x/Y", "GET") == ("path", {"rest": "x/Y"})
+    with pytest.raises(RuleError, match="whole segments"):
+        router.add("/c/<spaced:rest>.txt", "mixed")
