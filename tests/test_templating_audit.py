@@ -330,3 +330,16 @@ SAFE_FILTERS = [
 @pytest.mark.parametrize(("source", "expected"), [case[1:] for case in SAFE_FILTERS], ids=[case[0] for case in SAFE_FILTERS])
 def test_filters_keep_markup_safe_as_jinja(source: str, expected: str) -> None:
     assert render(source, m=Markup("<b>Hi &amp; bye</b>")) == expected
+
+
+def test_map_of_a_falsy_value_is_empty_as_jinja() -> None:
+    source = "{{ none|map('upper')|list }}{{ 0|map(attribute='x')|list }}{{ missing|map('upper')|list }}"
+    assert render(source, none=None) == "[][][]"
+
+
+@pytest.mark.parametrize(("source", "error"), [("{{ n[1:] }}", TypeError), ("{{ missing[1:] }}", UndefinedError)])
+def test_slicing_what_cannot_be_sliced_raises_as_jinja(source: str, error: type[Exception]) -> None:
+    # Jinja2 slices with Python's own subscription (no attribute fallback, no undefined).
+    with pytest.raises(error):
+        render(source, n=None)
+    assert render("{{ s[1:] }}{{ s[:-1] }}{{ t[::2] }}", s="abc", t=[1, 2, 3]) == "bcab[1, 3]"

@@ -480,13 +480,13 @@ def do_map(environment: Any, value: Iterable[Any], *args: Any, **kwargs: Any) ->
         key = _attribute_getter(kwargs.pop("attribute"))
         if kwargs:
             raise TypeError(f"unexpected keyword argument {next(iter(kwargs))!r}")
-        for item in value:
+        for item in value or ():  # as Jinja: a falsy value (none, 0, undefined) maps to nothing
             result = key(item)
             yield default if default is not None and isinstance(result, Undefined) else result
         return
     if not args:
         raise TypeError("map requires a filter argument")
-    for item in value:
+    for item in value or ():
         yield _call_by_name(environment, "filter", args[0], item, args[1:], kwargs)
 
 

@@ -528,7 +528,8 @@ class ExpressionParser:
                 while self.skip("operator", ","):
                     keys.append(self.parse_subscript())  # a[1, 2] is a[(1, 2)], as in Jinja
                 key = keys[0] if len(keys) == 1 else "(" + "".join(k + ", " for k in keys) + ")"
-                node = f"_item({node}, {key})"
+                # A slice is Python's own subscription, as in Jinja (None[1:] is a TypeError).
+                node = f"{node}[{key}]" if key.startswith("slice(") else f"_item({node}, {key})"
                 self.expect("operator", "]")
             elif self.at("operator", "(") and not once:
                 node = f"{node}({self.parse_arguments()})"
