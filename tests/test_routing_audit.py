@@ -388,3 +388,10 @@ def test_a_custom_converter_takes_the_place_its_specificity_gives() -> None:
     assert router.match("/b/x/Y", "GET") == ("path", {"rest": "x/Y"})
     with pytest.raises(RuleError, match="whole segments"):
         router.add("/c/<spaced:rest>.txt", "mixed")
+
+
+@pytest.mark.parametrize("methods", [["GET", None], [b"GET"], ["GET", 1]])
+def test_methods_that_are_not_strings_are_a_clear_error(methods: Any) -> None:
+    # str() would turn None into a method "NONE" and b"GET" into "B'GET'".
+    with pytest.raises(RuleError, match="must be strings"):
+        Router().add("/x", "x", methods=methods)

@@ -619,7 +619,7 @@ class Router:
             return self._method_sets[methods]
         except KeyError:
             cacheable = True
-        except TypeError:  # an unhashable item (normalizing refuses most): not kept
+        except TypeError:  # an unhashable item: normalizing refuses it
             cacheable = False
         interned = _Methods(_normalize_methods(methods, rule))
         if cacheable:
@@ -753,7 +753,9 @@ def _normalize_methods(methods: Optional[Any], rule: str) -> frozenset[str]:
         return _GET_ONLY
     if isinstance(methods, str):
         raise RuleError(f"methods for {rule!r} must be a list such as ['GET'], not a string")
-    normalized = frozenset([str(method).upper() for method in methods])
+    if not all(isinstance(method, str) for method in methods):  # str(None) is "NONE"
+        raise RuleError(f"methods for {rule!r} must be strings, got {list(methods)!r}")
+    normalized = frozenset([method.upper() for method in methods])
     if not normalized:
         raise RuleError(f"rule {rule!r} has an empty methods list")
     if normalized <= _COMMON_METHODS:
