@@ -773,3 +773,20 @@ def test_drain_within_its_limits_reaches_the_end() -> None:
     body = gateway.RequestBody(parser, lambda: b"")
     assert body.drain(max_bytes=100, max_seconds=2.0) is True
     assert body.finished
+
+
+@pytest.mark.parametrize(
+    ("rule", "raw", "complete"),
+    [
+        ("a request without a body is complete", b"GET / HTTP/1.1\r\nHost: h\r\n\r\n", True),
+        ("HTTP/1.0 without a body is complete", b"GET / HTTP/1.0\r\n\r\n", True),
+        ("an unread Content-Length body is not", post(b"abc"), False),
+        ("an unread chunked body is not", post(b"abc", chunked=True), False),
+    ],
+)
+def test_outcome_says_whether_the_body_was_read_to_its_end(
+    rule: str, raw: bytes, complete: bool
+) -> None:
+    # Outcome.body_complete decides between reuse and drain, and between a plain and a
+    # lingering close: a bodiless request has nothing left to drain or linger for.
+    assert run(simple_app(), raw).outcome.body_complete is complete, rule

@@ -36,6 +36,7 @@ from test_server import (  # noqa: F401 (poller_kind: every test runs on each po
     wait_until,
 )
 
+import tinyweb
 from tinyweb import http11
 from tinyweb import server as server_module
 from tinyweb.server import Server, ServerOptions
@@ -44,6 +45,7 @@ from tinyweb.server import Server, ServerOptions
 
 
 def test_server_is_a_context_manager_on_a_real_port() -> None:
+    assert tinyweb.Server is Server and tinyweb.serve is server_module.serve  # public names
     baseline = threading.active_count()
     with Server(hello, "127.0.0.1", 0, **FAST) as server:
         assert isinstance(server, Server)  # __enter__ returns the running server

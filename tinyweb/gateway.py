@@ -173,15 +173,16 @@ def current_date() -> str:
     return text
 
 
-def error_response(status: int, reason: str = "") -> bytes:
+def error_response(status: int, reason: str = "", head_only: bool = False) -> bytes:
     """A complete, short plain-text response made by the server itself (never echoes input).
 
     ``reason`` must be the server's own words (``ProtocolError.reason`` is). It always says
     ``Connection: close`` (HTTP.md: every server-made error closes the connection).
+    ``head_only`` leaves the body out (RFC 9110 §9.3.2: the answer to a HEAD request).
 
     Example: ``error_response(413, "body too large")`` -> ``b"HTTP/1.1 413 ..."``.
     """
-    phrase = _phrase(status)
+    phrase = PHRASES.get(status, "Unknown")
     text = f"{status} {phrase}\n" if not reason else f"{status} {phrase}: {reason}\n"
     body = text.encode("utf-8", "replace")
     headers = [
@@ -191,16 +192,12 @@ def error_response(status: int, reason: str = "") -> bytes:
         ("Server", SERVER_SOFTWARE),
         ("Connection", "close"),
     ]
-    return http11.format_response_head(status, phrase, headers) + body
+    return http11.format_response_head(status, phrase, headers) + (b"" if head_only else body)
 
 
 # RFC 9110 renamed a few reason phrases; older Pythons' HTTPStatus still has the old ones.
 PHRASES = {status.value: status.phrase for status in HTTPStatus}
 PHRASES.update({413: "Content Too Large", 414: "URI Too Long", 422: "Unprocessable Content"})
-
-
-def _phrase(status: int) -> str:
-    return PHRASES.get(status, "Unknown")
 
 
 class RequestBody:
@@ -638,6 +635,9 @@ class Exchange:
             self.keep_alive = False  # the client left; nothing to tell anyone
         except Exception as error:
             self._fail(error)
+        if self.head.framing is http11.Framing.NONE and not self.body.finished:
+            self.body.read()  # no body at all: step the parser past its empty end, so the
+            # server neither drains nor lingers for a body that never was
         status = self.status if self.headers_sent else 0
         return Outcome(status, self.body_bytes, self.keep_alive, self.body.finished)
 
@@ -688,11 +688,8 @@ class Exchange:
             return  # the client sees a truncated response and a closed connection
         # A body that broke a limit while the app read it gets its own status (413, 400).
         self.status = input_error.status if input_error is not None else 500
-        response = error_response(self.status)
-        if self.is_head_request:  # RFC 9110 §9.3.2: no content for HEAD, even an error page
-            response = response[: response.index(b"\r\n\r\n") + 4]
         with contextlib.suppress(OSError):
-            self.channel.send(response)
+            self.channel.send(error_response(self.status, head_only=self.is_head_request))
             self.headers_sent = True
 
 
