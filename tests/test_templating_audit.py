@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tinyweb.markup import Markup
+from tinyweb.markup import Markup, escape
 from tinyweb.templating import (
     DictLoader,
     Environment,
@@ -343,3 +343,18 @@ def test_slicing_what_cannot_be_sliced_raises_as_jinja(source: str, error: type[
     with pytest.raises(error):
         render(source, n=None)
     assert render("{{ s[1:] }}{{ s[:-1] }}{{ t[::2] }}", s="abc", t=[1, 2, 3]) == "bcab[1, 3]"
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<p>a &amp; <!-- <b> -->b</p>", "a & b"),
+        ("a<x<!--y>z-->w", "az-->w"),  # one pass: a tag that holds "<!--" ends at its ">"
+        ("a<!-- b <i>c", "a<!-- b <i>c"),  # an unclosed comment ends the stripping
+        ("a<b>c<d", "ac<d"),  # so does an unclosed tag
+        ("x<!-- a -- > <i>y</i> -->z", "xz"),
+    ],
+)
+def test_striptags_as_markupsafe(html: str, text: str) -> None:
+    assert Markup(html).striptags() == text
+    assert render("{{ html|striptags }}", html=html) == escape(text)
