@@ -10,8 +10,9 @@ calling ``Router.register_converter``. ``RuleError`` is raised here for bad segm
 and re-exported by ``routing``, which raises it for the rest.
 
 Rules:
-- ``match`` only looks at text; ``to_python`` may still refuse it with ``ValueError``
-  (``int(min=1)`` seeing ``0``), and the router then tries the next pattern.
+- ``match`` decides from the text (``int`` and ``float`` check ``min``/``max`` there, so
+  ``Router.build``, which asks ``match`` alone, refuses what matching would); ``to_python``
+  may still refuse it with ``ValueError``, and the router then tries the next pattern.
 - Digits are ASCII digits: ``int()`` and ``str.isdigit()`` alone also accept other scripts
   (``١٢``), signs and underscores (``+1_0``), which would make two URLs name one resource.
 - ``specificity`` and ``weight`` order the patterns tried at one position, so matching
@@ -122,11 +123,14 @@ class IntegerConverter(BaseConverter):
         self.fixed_digits, self.min, self.max, self.signed = fixed_digits, min, max, signed
 
     def match(self, value: str) -> bool:
-        """ASCII digits, an optional leading ``-`` when signed, the fixed width if set."""
+        """ASCII digits, an optional leading ``-`` when signed, the fixed width if set,
+        within ``min`` and ``max``."""
         digits = value[1:] if self.signed and value.startswith("-") else value
         if not (digits.isascii() and digits.isdigit()):
             return False
-        return not self.fixed_digits or len(digits) == self.fixed_digits
+        if self.fixed_digits and len(digits) != self.fixed_digits:
+            return False
+        return (self.min is None and self.max is None) or _within(self, value, int)
 
     def to_python(self, value: str) -> int:
         """The integer, or ValueError when outside ``min``/``max``."""
@@ -159,10 +163,12 @@ class FloatConverter(BaseConverter):
         self.min, self.max, self.signed = min, max, signed
 
     def match(self, value: str) -> bool:
-        """Digits, a dot, digits; a leading ``-`` only when signed."""
+        """Digits, a dot, digits; a leading ``-`` only when signed; within ``min`` and ``max``."""
         if value.startswith("-") and not self.signed:
             return False
-        return super().match(value)
+        if not super().match(value):
+            return False
+        return (self.min is None and self.max is None) or _within(self, value, float)
 
     def to_python(self, value: str) -> float:
         """The float, or ValueError when outside ``min``/``max``."""
@@ -177,6 +183,21 @@ class FloatConverter(BaseConverter):
         """Positional notation that round-trips (``1e-05`` becomes ``0.00001``)."""
         text = format(decimal.Decimal(repr(float(value))), "f")
         return text if "." in text else text + ".0"
+
+
+def _within(converter: Any, text: str, number_type: Callable[[str], float]) -> bool:
+    """Whether ``text`` as a number lies within the converter's ``min`` and ``max``.
+
+    ``match`` checks the range, not only ``to_python``: ``Router.build`` asks ``match``
+    alone, and ``/0`` built for ``<int(min=1):n>`` would be a URL that answers 404.
+    """
+    try:
+        number = number_type(text)
+    except ValueError:  # Python 3.11+ refuses an int of over 4300 digits (CVE-2020-10735)
+        return False
+    if converter.min is not None and number < converter.min:
+        return False
+    return converter.max is None or number <= converter.max
 
 
 class PathConverter(BaseConverter):

@@ -183,7 +183,8 @@ class Rule:
                 pieces.append(part)
                 continue
             text = texts[part.name] = part.converter.to_url(values[part.name])
-            if not _fits(part.converter, text):
+            # match alone, not to_python: that may look a model up, or raise NotFound.
+            if not part.converter.match(text):
                 raise BuildError(
                     f"value {values[part.name]!r} for {part.name!r} does not fit the "
                     f"converter of rule {self.rule!r}, so the URL would not route back"
@@ -197,20 +198,6 @@ class Rule:
             if found is None or any(found[name] != text for name, text in texts.items()):
                 raise BuildError(f"{built!r} would not route back to {texts} in rule {self.rule!r}")
         return quote(built, safe=_SEGMENT_SAFE + "/")  # static text holds no "/"
-
-
-def _fits(converter: BaseConverter, text: str) -> bool:
-    """Whether matching would take ``text``: ``match``, then ``to_python`` may refuse it.
-
-    ``int(min=1)`` has the shape of ``0`` and refuses it: a URL built with it would 404.
-    """
-    if not converter.match(text):
-        return False
-    try:
-        converter.to_python(text)
-    except ValueError:
-        return False
-    return True
 
 
 class AutomaticOptions(NamedTuple):
