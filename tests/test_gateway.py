@@ -790,3 +790,36 @@ def test_outcome_says_whether_the_body_was_read_to_its_end(
     # Outcome.body_complete decides between reuse and drain, and between a plain and a
     # lingering close: a bodiless request has nothing left to drain or linger for.
     assert run(simple_app(), raw).outcome.body_complete is complete, rule
+
+
+@pytest.mark.parametrize(
+    ("rule", "raw", "headers", "length", "body", "keep_alive"),
+    [
+        ("HEAD: the file's length, no body", HEAD11, [], "9990", b"", True),
+        ("the app's shorter Content-Length is honoured", None, [("Content-Length", "5")],
+         "5", b"01234", True),
+        ("the app's longer Content-Length: short, so close", None, [("Content-Length", "9999")],
+         "9999", (b"0123456789" * 1000)[10:], False),
+    ],
+)  # fmt: skip
+def test_file_wrapper_framing_through_sendfile(
+    rule: str,
+    raw: bytes | None,
+    headers: list[tuple[str, str]],
+    length: str,
+    body: bytes,
+    keep_alive: bool,
+) -> None:
+    with tempfile.TemporaryFile() as file:
+        file.write(b"0123456789" * 1000)
+        file.seek(10)
+
+        def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+            start_response("200 OK", list(headers))
+            return environ["wsgi.file_wrapper"](file)
+
+        result = run(app, raw or b"GET / HTTP/1.1\r\nHost: h\r\n\r\n", sendfile=True)
+        assert result.header("Content-Length") == length, rule
+        assert result.body == body, rule
+        assert result.outcome.keep_alive is keep_alive, rule
+        assert file.closed, rule
