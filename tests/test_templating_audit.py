@@ -358,3 +358,19 @@ def test_slicing_what_cannot_be_sliced_raises_as_jinja(source: str, error: type[
 def test_striptags_as_markupsafe(html: str, text: str) -> None:
     assert Markup(html).striptags() == text
     assert render("{{ html|striptags }}", html=html) == escape(text)
+
+
+class Person:
+    def __init__(self, name: str, age: int) -> None:
+        self.name, self.age = name, age
+
+
+def test_sort_by_several_attributes_as_jinja() -> None:
+    people = [Person("b", 2), Person("a", 2), Person("c", 1)]
+    source = "{{ p|sort(attribute='age,name')|join(',', attribute='name') }} {{ p|sort(attribute='name,age', reverse=true)|join(',', attribute='name') }}"
+    assert render(source, p=people) == "c,a,b c,b,a"
+
+
+def test_sort_by_a_missing_attribute_keeps_the_order_as_jinja() -> None:
+    # Jinja compares the keys as lists of values: undefined keys are all equal.
+    assert render("{{ [3, 1, 2]|sort(attribute='x') }}") == "[3, 1, 2]"

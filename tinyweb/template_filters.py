@@ -386,9 +386,12 @@ def do_last(value: Any) -> Any:
 def do_sort(
     value: Iterable[Any], reverse: bool = False, case_sensitive: bool = False, attribute: Any = None
 ) -> list[Any]:
-    """The items sorted (strings ignoring case unless ``case_sensitive``)."""
-    key = _attribute_getter(attribute, lowercase=not case_sensitive)
-    return sorted(value, key=key, reverse=reverse)
+    """The items sorted (strings ignoring case unless ``case_sensitive``); ``attribute``
+    may name several, ``"age,name"``."""
+    names = attribute.split(",") if isinstance(attribute, str) else [attribute]
+    keys = [_attribute_getter(name, lowercase=not case_sensitive) for name in names]
+    # As Jinja, a key is a list of values: missing (undefined) values compare equal.
+    return sorted(value, key=lambda item: [key(item) for key in keys], reverse=reverse)
 
 
 def do_reverse(value: Any) -> Any:
