@@ -133,6 +133,18 @@ def test_run_hands_any_wsgi_app_to_the_server(project: Path, monkeypatch: pytest
     assert calls[1][0].debug is True and calls[1][1]["host"] == "::1"
 
 
+@pytest.mark.parametrize("threads", ["0", "-2", "two"])
+def test_run_refuses_a_thread_count_below_one_with_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str], threads: str
+) -> None:
+    # ServerOptions raises ValueError for threads < 1; the command line says so plainly
+    # (exit status 2 and a usage line) instead of a traceback, before anything is served.
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--app", "cliproject:plain_wsgi", "run", "--threads", threads])
+    assert info.value.code == 2
+    assert "--threads" in capsys.readouterr().err
+
+
 def test_routes_prints_a_table(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "two_apps.py").write_text(
         "from tinyweb.app import App\napp = App('t')\n"

@@ -139,6 +139,13 @@ def _best_app(module: Any) -> Any:
 BUILT_IN_COMMANDS = ("run", "routes")
 
 
+def _thread_count(text: str) -> int:
+    """``--threads``: a whole number of at least 1, else a usage error (not a traceback)."""
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:  # no sign: "-2" fails
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def build_parser(application: Any = None) -> argparse.ArgumentParser:
     """The argument parser of ``python -m tinyweb``, with ``application``'s commands."""
     parser = argparse.ArgumentParser(
@@ -151,7 +158,7 @@ def build_parser(application: Any = None) -> argparse.ArgumentParser:
     run.add_argument("target", nargs="?", help="module:app (default: --app or discovery)")
     run.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     run.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
-    run.add_argument("--threads", type=int, help="worker threads")
+    run.add_argument("--threads", type=_thread_count, help="worker threads (at least 1)")
     run.add_argument("--debug", action="store_true", help="debug mode: traceback pages, reload")
     run.add_argument(
         "--reload",
