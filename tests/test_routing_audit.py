@@ -412,3 +412,12 @@ def test_an_int_too_long_for_python_int_is_not_found(rule: str) -> None:
     router = router_with((rule, "n"))
     assert outcome(router, "/" + "9" * 5000) == (404, None)
     assert router.match("/5", "GET") == ("n", {"n": 5})
+
+
+def test_methods_may_be_any_iterable_read_once() -> None:
+    # Flask takes any iterable of names; a generator can be read only once, so checking
+    # its items must not use it up before they are stored (it was an "empty methods list").
+    router = Router()
+    router.add("/x", "x", methods=(name for name in ["get", "POST"]))
+    assert router.match("/x", "POST") == ("x", {})
+    assert router.match("/x", "GET") == ("x", {})
