@@ -1,7 +1,8 @@
 """Mutation fuzzing of the template engine: compile (and render) arbitrary template text.
 
 Invariants checked on every input:
-1. Compiling raises nothing but ``TemplateSyntaxError`` (template_compiler, rule 2).
+1. Compiling raises nothing but ``TemplateSyntaxError`` (template_compiler, rule 2), and
+   that error names its template line.
 2. Rendering a compiled template never fails with an error that means the *generated code*
    is wrong: ``NameError``/``UnboundLocalError`` (a scope bug) or ``SyntaxError``.
 
@@ -34,6 +35,7 @@ SEEDS = [
     "{% set v %}<b>{{ a }}</b>{% endset %}{{ v }}{{ a if b else c }}{{ not a and b or c }}",
     "{% import 'base.html' as m %}{% from 'nav.html' import x as y %}{% set ns = namespace(a=1) %}{% set ns.a = 2 %}",
     "{{ users|sort(attribute='name')|first }}{{ d.items()|list }}{{ 'a %s'|format(1) }}",
+    "{{ '{0} {1[k]}'.format(name, d) }}{{ items[1:]|join }}{{ name|safe|truncate(2)|indent }}",
 ]
 FRAGMENTS = [
     "{{", "}}", "{%", "%}", "{#", "#}", "-", "+", " ", "\n", "(", ")", "[", "]", "{", "}",
@@ -65,7 +67,9 @@ def check(source: str) -> None:
     env = Environment(loader=DictLoader(TEMPLATES))
     try:
         template = env.from_string(source)
-    except TemplateSyntaxError:
+    except TemplateSyntaxError as error:
+        if error.lineno is None:  # issue 5: every syntax error names the line
+            raise AssertionError(f"a syntax error without a line: {error}") from None
         return
     if "*" in source or "range" in source:  # big repetitions would only measure memory
         return

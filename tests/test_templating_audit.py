@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tinyweb.markup import Markup, escape
 from tinyweb.templating import (
@@ -374,3 +377,40 @@ def test_sort_by_several_attributes_as_jinja() -> None:
 def test_sort_by_a_missing_attribute_keeps_the_order_as_jinja() -> None:
     # Jinja compares the keys as lists of values: undefined keys are all equal.
     assert render("{{ [3, 1, 2]|sort(attribute='x') }}") == "[3, 1, 2]"
+
+
+TEMPLATE_ALPHABET = st.sampled_from(list("{}%#-+ \nxifendorsetblockmacrocall=|()[]'\".,:~*0123456789"))
+
+
+@given(st.one_of(st.text(max_size=60), st.text(alphabet=TEMPLATE_ALPHABET, max_size=60)))
+def test_every_syntax_error_names_the_template_and_a_line(source: str) -> None:
+    env = Environment(loader=DictLoader({"page.html": source}))
+    try:
+        env.get_template("page.html")
+    except TemplateSyntaxError as error:
+        assert error.name == "page.html"
+        lines = source.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+        assert error.lineno is not None and 1 <= error.lineno <= lines
+        assert f"line {error.lineno}" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("a\x0cb\x0bc", "a\x0cb\x0bc"),  # form feed, vertical tab: text, not line breaks
+        ("a\u2028b\x85c\x1cd", "a\u2028b\x85c\x1cd"),
+        ("{{ '\u2028' }}|{{ 'x\x0c' }}", "\u2028|x\x0c"),
+        ("a\r\nb\rc\n", "a\nb\nc"),  # only \r\n and \r become \n, then one trailing \n goes
+        ("a\x0c\n", "a\x0c"),
+    ],
+)
+def test_only_jinjas_newlines_are_normalised(source: str, expected: str) -> None:
+    assert render(source) == expected
+
+
+def test_traceback_shows_the_template_line_after_a_form_feed() -> None:
+    env = Environment(loader=DictLoader({"page.html": "a\x0cb\n{{ 1 // 0 }}"}))
+    with pytest.raises(ZeroDivisionError) as caught:
+        env.get_template("page.html").render()
+    frame = [frame for frame in traceback.extract_tb(caught.value.__traceback__) if "page.html" in frame.filename][-1]
+    assert (frame.lineno, frame.line) == (2, "{{ 1 // 0 }}")

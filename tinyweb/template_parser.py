@@ -80,10 +80,12 @@ _TAG_ENDS = {"{": "}}", "%": "%}"}
 def tokenize(source: str, name: str | None) -> list[Token]:
     """Split template text into tokens, applying Jinja's whitespace control.
 
-    Newlines are normalised to ``\\n`` and one trailing newline is dropped, as Jinja does
-    with its defaults (``keep_trailing_newline=False``).
+    Newlines (``\\r\\n``, ``\\r``) are normalised to ``\\n`` and one trailing newline is
+    dropped, as Jinja does with its defaults (``keep_trailing_newline=False``). Not
+    ``str.splitlines``: form feeds, ``\\x85`` or ``\\u2028`` are text to Jinja, not line ends.
     """
-    return _Lexer("\n".join(source.splitlines()), name).tokenize()
+    text = source.replace("\r\n", "\n").replace("\r", "\n")
+    return _Lexer(text[:-1] if text.endswith("\n") else text, name).tokenize()
 
 
 class _Lexer:

@@ -609,7 +609,10 @@ class Template:
         namespace["_template_name"] = self.name or "<string>"
         filename = self.filename or f"<template {self.name or '<string>'}>"
         if self.filename is None and self.name is not None:  # show DictLoader lines too
-            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            # Split where the lexer counts lines (\r\n, \r, \n; a form feed is no line end).
+            text = source.replace("\r\n", "\n").replace("\r", "\n")
+            lines = [f"{line}\n" for line in text.split("\n")]
+            linecache.cache[filename] = (len(source), None, lines, filename)
         try:
             with warnings.catch_warnings():  # "1.5()" is a runtime TypeError, as in Jinja
                 warnings.simplefilter("ignore", SyntaxWarning)
