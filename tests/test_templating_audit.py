@@ -72,6 +72,7 @@ LANGUAGE = [
      "1113"),
     ("caller_with_arguments", "{% macro m() %}[{{ caller(1, 2) }}]{% endmacro %}{% call(a, b) m() %}{{ a + b }}{% endcall %}",
      "[3]"),
+    ("namespace_renders_as_jinjas", "{{ namespace(a=1) }}|{{ namespace() }}", "&lt;Namespace {&#39;a&#39;: 1}&gt;|&lt;Namespace {}&gt;"),
     ("caller_undefined_without_call_block", "{% macro m() %}{{ caller is defined }}{% endmacro %}{{ m() }}", "False"),
 ]
 

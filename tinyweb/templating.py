@@ -195,6 +195,9 @@ class Namespace(types.SimpleNamespace):
     """``namespace(count=0)``: the one object templates may assign attributes to
     (``{% set ns.count = ns.count + 1 %}`` carries a value out of a loop)."""
 
+    def __repr__(self) -> str:  # Jinja's, so {{ ns }} renders the same text
+        return f"<Namespace {self.__dict__!r}>"
+
 
 def _set_attribute(target: Any, name: str, value: Any) -> None:
     if not isinstance(target, Namespace) or name.startswith("_"):
