@@ -9,7 +9,8 @@ code calls (``runtime_namespace``): attribute lookup, loops, macros, blocks, inc
 Rules:
 1. Templates are trusted code written by the application's authors. This is not a
    sandbox: it only refuses attributes starting with ``_`` so that the classic
-   ``''.__class__.__mro__`` climb fails loudly.
+   ``''.__class__.__mro__`` climb fails loudly (``'{0.__class__}'.format(x)`` too:
+   ``template_filters.refuse_private_fields``).
 2. Loaders refuse names with ``..`` segments, absolute paths and NUL (path traversal,
    CWE-22); template names and text reach Python only through ``repr()`` and
    ``compile()``'s filename (template_compiler, rule 1).
