@@ -415,3 +415,31 @@ def test_traceback_shows_the_template_line_after_a_form_feed() -> None:
         env.get_template("page.html").render()
     frame = [frame for frame in traceback.extract_tb(caught.value.__traceback__) if "page.html" in frame.filename][-1]
     assert (frame.lineno, frame.line) == (2, "{{ 1 // 0 }}")
+
+
+class Lookup:
+    """Not a Mapping, but %-formatting looks keys up in anything with __getitem__."""
+
+    def __getitem__(self, key: str) -> str:
+        return "<" + key
+
+
+MARKUP_MOD = [
+    ("list_without_specifiers", lambda: Markup("<i>x</i>") % [1], "<i>x</i>"),
+    ("list_as_one_value", lambda: Markup("%s") % [1, "<"], "[1, &#39;&lt;&#39;]"),
+    ("mapping_like_object", lambda: Markup("%(a)s") % Lookup(), "&lt;a"),
+    ("tuple", lambda: Markup("%s|%s") % ("<", 1), "&lt;|1"),
+    ("number", lambda: Markup("%d") % 3, "3"),
+]
+
+
+@pytest.mark.parametrize(("operation", "expected"), [case[1:] for case in MARKUP_MOD], ids=[case[0] for case in MARKUP_MOD])
+def test_markup_mod_treats_arguments_as_markupsafe(operation: Any, expected: str) -> None:
+    result = operation()
+    assert result == expected
+    assert isinstance(result, Markup)
+
+
+def test_markup_mod_without_specifiers_still_rejects_a_lone_value() -> None:
+    with pytest.raises(TypeError):
+        Markup("no") % 5

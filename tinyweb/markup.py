@@ -127,13 +127,15 @@ class Markup(str):
     __rmul__ = __mul__
 
     def __mod__(self, arguments: Any) -> Markup:
-        # %-formatting escapes each argument; a dict argument is escaped per looked-up key.
+        # %-formatting escapes each argument. Python treats any non-string with
+        # __getitem__ as a mapping ("%(key)s"), so, as MarkupSafe, such an argument is
+        # wrapped whole and escapes the values looked up in it.
         if isinstance(arguments, tuple):
             escaped: Any = tuple(_EscapedArgument(item) for item in arguments)
-        elif isinstance(arguments, Mapping):
-            escaped = {key: _EscapedArgument(item) for key, item in arguments.items()}
-        else:
+        elif hasattr(type(arguments), "__getitem__") and not isinstance(arguments, str):
             escaped = _EscapedArgument(arguments)
+        else:
+            escaped = (_EscapedArgument(arguments),)
         return self._from_safe(str.__mod__(self, escaped))
 
     def join(self, iterable: Iterable[Any]) -> Markup:
@@ -206,6 +208,9 @@ class _EscapedArgument:
 
     def __index__(self) -> int:
         return int(self.value)
+
+    def __getitem__(self, key: Any) -> _EscapedArgument:
+        return _EscapedArgument(self.value[key])
 
 
 class _EscapingFormatter(string.Formatter):
