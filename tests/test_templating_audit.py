@@ -57,6 +57,8 @@ def render(source: str, **context: Any) -> str:
 
 LANGUAGE = [
     ("item_falls_back_to_attribute", "{{ u['name'] }} {{ u['greet']('yo') }}", "Ann yo Ann"),
+    ("subscript_prefers_the_item", "{{ {'items': 1}['items'] }} {{ {'items': 1}.items()|list }} {{ {'k': 2}.k }}",
+     "1 [(&#39;items&#39;, 1)] 2"),
     ("binary_minus_left_associative", "{{ 7 - 2 - 1 }} {{ 12 / 2 / 3 }}", "4 2.0"),
     ("plus_on_strings_and_lists", "{{ 'a' + 'b' }} {{ [1] + [2] }}", "ab [1, 2]"),
     ("floor_division_and_modulo_as_python", "{{ -3 // 2 }} {{ -7 % 3 }} {{ 2 ** -1 }}", "-2 2 0.5"),
