@@ -379,6 +379,39 @@ def test_shutdown_cuts_off_a_request_still_running_after_the_grace_period() -> N
     assert threading.active_count() == baseline
 
 
+def test_shutdown_waits_for_stuck_workers_once_not_once_per_worker() -> None:
+    # "join every thread" must not become threads x write_timeout: a SIGTERM under a
+    # process manager (systemd stops after 90 s) would wait 8 x 30 s for 8 stuck apps.
+    # Three apps stuck past the grace period: the wait for them is one shared deadline.
+    entered, release = threading.Semaphore(0), threading.Event()
+
+    def stuck(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        entered.release()
+        release.wait(30)
+        start_response("200 OK", [("Content-Length", "0")])
+        return []
+
+    baseline = threading.active_count()
+    options = {**FAST, "threads": 3, "write_timeout": 2.0}
+    server = Server(stuck, "127.0.0.1", 0, **options).start()
+    sockets = [connect(server, timeout=10) for _ in range(3)]
+    try:
+        for sock in sockets:
+            sock.sendall(GET % b"/")
+        for _ in sockets:
+            assert entered.acquire(timeout=5)
+        started = time.monotonic()
+        server.shutdown(timeout=0.1)
+        # One shared wait: ~2 s. Waiting per worker in turn took 3 x 2 s = 6 s or more.
+        assert time.monotonic() - started < 4.5
+    finally:
+        release.set()  # the abandoned workers finish and exit
+        for sock in sockets:
+            sock.close()
+        wait_until(lambda: threading.active_count() == baseline, timeout=10)
+    assert threading.active_count() == baseline
+
+
 def test_shutdown_refuses_new_connections_during_the_grace_period() -> None:
     # "Graceful shutdown: stop accepting": a client arriving while a request finishes is
     # refused at once, not left in the kernel's backlog until the server exits.

@@ -649,12 +649,13 @@ class Server:
         self._closed = True
         for _ in self._workers:
             self._work.put(None)
+        # One deadline for all: stuck apps must not cost threads x write_timeout in turn.
+        deadline = time.monotonic() + max(self.options.write_timeout, 1.0)
         for worker in self._workers:
-            worker.join(timeout=max(self.options.write_timeout, 1.0))
+            worker.join(timeout=max(deadline - time.monotonic(), 0.0))
             if worker.is_alive():
                 error_log.warning("%s did not finish; abandoning it", worker.name)
-        self._workers.clear()
-        while self._returned:
+        while self._returned:  # (an abandoned worker may still append: no iteration here)
             self._returned.popleft().close()
         for connection in list(self._connections):
             connection.close()
