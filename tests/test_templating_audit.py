@@ -445,3 +445,17 @@ def test_markup_mod_treats_arguments_as_markupsafe(operation: Any, expected: str
 def test_markup_mod_without_specifiers_still_rejects_a_lone_value() -> None:
     with pytest.raises(TypeError):
         Markup("no") % 5
+
+
+# -- "renders exactly the same output as Jinja2": the audit's four small differences --
+
+
+def test_caller_prints_as_jinjas_anonymous_macro() -> None:
+    source = "{% macro m() %}[{{ caller }}|{{ caller() }}]{% endmacro %}{% call m() %}x{% endcall %}"
+    assert render(source) == "[&lt;Macro anonymous&gt;|x]"
+    assert render("{% macro caller() %}{% endmacro %}{{ caller }}") == "&lt;Macro &#39;caller&#39;&gt;"
+
+
+def test_caller_errors_still_name_the_caller() -> None:
+    with pytest.raises(TypeError, match="caller"):
+        render("{% macro m() %}{{ caller(1) }}{% endmacro %}{% call m() %}x{% endcall %}")

@@ -614,7 +614,7 @@ class Compiler(ExpressionParser):
         self.functions.append(body)
         self.end_of_tag("call")
         end = self.parse_body(("endcall",))
-        caller = self.finish_macro(head, macro, "caller", tag)
+        caller = self.finish_macro(head, macro, None, tag)  # anonymous, as Jinja
         self.end_of_tag(end)
         if not self.suppressed():
             self.output(f"_escape({callee}caller={caller}))", tag.lineno)
@@ -643,7 +643,9 @@ class Compiler(ExpressionParser):
             names.append(name)
         return head, names
 
-    def finish_macro(self, head: CodeBuilder, names: list[str], name: str, tag: Token) -> str:
+    def finish_macro(
+        self, head: CodeBuilder, names: list[str], name: str | None, tag: Token
+    ) -> str:
         """Close the macro function; return the expression that makes the ``Macro``."""
         self.flush()
         function = self.functions.pop()

@@ -163,33 +163,34 @@ class Macro:
     def __init__(
         self,
         function: Callable[..., str],
-        name: str,
+        name: str | None,
         arguments: tuple[str, ...],
         caller: bool,
         varargs: bool,
         kwargs: bool,
     ) -> None:
-        """Wrap the generated ``function(*arguments, caller, varargs, kwargs)``."""
+        """Wrap the generated ``function(*arguments, caller, varargs, kwargs)``; ``name``
+        is None for a call block's ``caller``, anonymous as in Jinja."""
         self._function, self.name, self.arguments = function, name, arguments
         self.caller, self.catch_varargs, self.catch_kwargs = caller, varargs, kwargs
 
     def __call__(self, *args: Any, **kwargs: Any) -> str:
         """Bind arguments like Jinja: missing ones are undefined, extras are errors."""
-        count = len(self.arguments)
+        count, name = len(self.arguments), self.name or "caller"
         if len(args) > count and not self.catch_varargs:
-            raise TypeError(f"macro {self.name!r} takes not more than {count} argument(s)")
+            raise TypeError(f"macro {name!r} takes not more than {count} argument(s)")
         values = list(args[:count])
         for name in self.arguments[: len(values)]:
             if name in kwargs:
-                raise TypeError(f"macro {self.name!r} got multiple values for argument {name!r}")
+                raise TypeError(f"macro {name!r} got multiple values for argument {name!r}")
         values += [kwargs.pop(name, MISSING) for name in self.arguments[len(values) :]]
         caller = kwargs.pop("caller", Undefined("caller")) if self.caller else None
         if kwargs and not self.catch_kwargs:
-            raise TypeError(f"macro {self.name!r} takes no keyword argument {next(iter(kwargs))!r}")
+            raise TypeError(f"macro {name!r} takes no keyword argument {next(iter(kwargs))!r}")
         return self._function(*values, caller, args[count:], kwargs)
 
-    def __repr__(self) -> str:
-        return f"<Macro {self.name!r}>"
+    def __repr__(self) -> str:  # Jinja's, so {{ caller }} renders the same text
+        return f"<Macro {'anonymous' if self.name is None else repr(self.name)}>"
 
 
 class Namespace(types.SimpleNamespace):
