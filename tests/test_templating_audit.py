@@ -459,3 +459,35 @@ def test_caller_prints_as_jinjas_anonymous_macro() -> None:
 def test_caller_errors_still_name_the_caller() -> None:
     with pytest.raises(TypeError, match="caller"):
         render("{% macro m() %}{{ caller(1) }}{% endmacro %}{% call m() %}x{% endcall %}")
+
+
+TRUNCATE_TOO_SHORT = [
+    ("shorter_than_the_default_end", "{{ 'hello world'|truncate(2) }}", "expected length >= 3, got 2"),
+    ("checked_before_the_value_is_measured", "{{ 'hi'|truncate(2) }}", "expected length >= 3, got 2"),
+    ("shorter_than_a_given_end", "{{ 'hello world'|truncate(3, end='....') }}", "expected length >= 4, got 3"),
+    ("negative_leeway", "{{ 'hello world'|truncate(5, leeway=-1) }}", "expected leeway >= 0, got -1"),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "message"), [case[1:] for case in TRUNCATE_TOO_SHORT], ids=[case[0] for case in TRUNCATE_TOO_SHORT]
+)
+def test_truncate_refuses_a_length_shorter_than_its_end_as_jinja(source: str, message: str) -> None:
+    env = Environment(loader=DictLoader({"page.html": "a\n" + source}))
+    with pytest.raises(ValueError, match=message) as caught:
+        env.get_template("page.html").render()
+    frame = [frame for frame in traceback.extract_tb(caught.value.__traceback__) if "page.html" in frame.filename][-1]
+    assert (frame.lineno, frame.line) == (2, source)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ 'hello world'|truncate(3) }}", "..."),
+        ("{{ 'hello world'|truncate(2, end='') }}", "he"),
+        ("{{ 'hello world'|truncate(5, end='..') }}", "hel.."),
+        ("{{ 'hello world'|truncate(1, True, '') }}", "h"),
+    ],
+)
+def test_truncate_accepts_a_length_as_long_as_its_end(source: str, expected: str) -> None:
+    assert render(source) == expected

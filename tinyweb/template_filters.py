@@ -218,7 +218,13 @@ def do_truncate(
     value: Any, length: int = 255, killwords: bool = False, end: str = "...", leeway: int = 5
 ) -> str:
     """Cut to ``length`` characters (unless within ``leeway``), at a word unless
-    ``killwords``, ending with ``end``."""
+    ``killwords``, ending with ``end``; a ``length`` shorter than ``end`` is an error."""
+    # Jinja asserts these two before measuring the value; a ValueError, so `python -O`
+    # cannot skip the check, with Jinja's message.
+    if length < len(end):
+        raise ValueError(f"expected length >= {len(end)}, got {length}")
+    if leeway < 0:
+        raise ValueError(f"expected leeway >= 0, got {leeway}")
     if len(value) <= length + leeway:  # as Jinja: no conversion, short values pass as they are
         return value  # type: ignore[no-any-return]
     if killwords:
