@@ -491,3 +491,20 @@ def test_truncate_refuses_a_length_shorter_than_its_end_as_jinja(source: str, me
 )
 def test_truncate_accepts_a_length_as_long_as_its_end(source: str, expected: str) -> None:
     assert render(source) == expected
+
+
+PARTITIONS = [
+    ("partition", lambda: Markup("a<b>&c").partition("&"), ("a<b>", "&", "c")),
+    ("partition_by_markup", lambda: Markup("a<b>&c").partition(Markup("<b>")), ("a", "<b>", "&c")),
+    ("partition_not_found", lambda: Markup("a<b>").partition("z"), ("a<b>", "", "")),
+    ("rpartition", lambda: Markup("a<b>&c").rpartition("b"), ("a<", "b", ">&c")),
+    ("rpartition_not_found", lambda: Markup("a<b>").rpartition("z"), ("", "", "a<b>")),
+]
+
+
+@pytest.mark.parametrize(("operation", "expected"), [case[1:] for case in PARTITIONS], ids=[case[0] for case in PARTITIONS])
+def test_markup_partition_gives_three_markup_parts_as_markupsafe(operation: Any, expected: tuple[str, ...]) -> None:
+    parts = operation()
+    assert isinstance(parts, tuple)
+    assert parts == expected
+    assert all(isinstance(part, Markup) for part in parts)
