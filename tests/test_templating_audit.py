@@ -508,3 +508,14 @@ def test_markup_partition_gives_three_markup_parts_as_markupsafe(operation: Any,
     assert isinstance(parts, tuple)
     assert parts == expected
     assert all(isinstance(part, Markup) for part in parts)
+
+
+def test_a_name_bound_to_an_undefined_is_that_same_undefined_as_jinja() -> None:
+    assert render("{% set u = missing %}{{ u is sameas u }}") == "True"
+    assert render("{% for i in [missing] %}{{ i is sameas i }}{% endfor %}") == "True"
+    assert render("{{ x is sameas x }}|{{ missing is sameas other }}", x=None) == "True|False"
+
+
+@pytest.mark.xfail(strict=True, reason="known difference, docs/templates.md: one Undefined per missing name")
+def test_each_read_of_a_missing_name_is_its_own_undefined_as_jinja() -> None:
+    assert render("{{ missing is sameas missing }}") == "False"
