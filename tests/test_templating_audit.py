@@ -267,7 +267,9 @@ def test_nesting_past_pythons_limit_names_the_template_line() -> None:
     env = Environment(loader=DictLoader({"page.html": source}))
     with pytest.raises(TemplateSyntaxError, match="nested too deeply") as caught:
         env.get_template("page.html")
-    assert (caught.value.name, caught.value.lineno) == ("page.html", 22)
+    # The line of a `for` past the limit: the 21st (line 22) up to 3.12; 3.13's compiler
+    # gives up one block later (line 23). Either way a `for` line, not generated code's.
+    assert caught.value.name == "page.html" and caught.value.lineno in (22, 23)
 
 
 @pytest.mark.parametrize(
