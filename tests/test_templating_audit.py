@@ -465,6 +465,22 @@ def test_caller_errors_still_name_the_caller() -> None:
         render("{% macro m() %}{{ caller(1) }}{% endmacro %}{% call m() %}x{% endcall %}")
 
 
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        ("m(1, a=2)", "macro 'm' got multiple values for argument 'a'"),
+        ("m(1, b=2)", "macro 'm' takes no keyword argument 'b'"),
+        ("m(1, 2)", "macro 'm' takes not more than 1 argument(s)"),
+    ],
+)
+def test_macro_argument_errors_name_the_macro_and_the_argument(call: str, message: str) -> None:
+    # The macro's name and the argument's are separate words of the message: one variable
+    # for both would print "macro 'a' ... argument 'a'".
+    with pytest.raises(TypeError) as caught:
+        render("{% macro m(a) %}{% endmacro %}{{ " + call + " }}")
+    assert str(caught.value) == message
+
+
 TRUNCATE_TOO_SHORT = [
     ("shorter_than_the_default_end", "{{ 'hello world'|truncate(2) }}", "expected length >= 3, got 2"),
     ("checked_before_the_value_is_measured", "{{ 'hi'|truncate(2) }}", "expected length >= 3, got 2"),

@@ -176,17 +176,17 @@ class Macro:
 
     def __call__(self, *args: Any, **kwargs: Any) -> str:
         """Bind arguments like Jinja: missing ones are undefined, extras are errors."""
-        count, name = len(self.arguments), self.name or "caller"
+        count, macro = len(self.arguments), self.name or "caller"  # (errors say "caller")
         if len(args) > count and not self.catch_varargs:
-            raise TypeError(f"macro {name!r} takes not more than {count} argument(s)")
+            raise TypeError(f"macro {macro!r} takes not more than {count} argument(s)")
         values = list(args[:count])
         for name in self.arguments[: len(values)]:
             if name in kwargs:
-                raise TypeError(f"macro {name!r} got multiple values for argument {name!r}")
+                raise TypeError(f"macro {macro!r} got multiple values for argument {name!r}")
         values += [kwargs.pop(name, MISSING) for name in self.arguments[len(values) :]]
         caller = kwargs.pop("caller", Undefined("caller")) if self.caller else None
         if kwargs and not self.catch_kwargs:
-            raise TypeError(f"macro {name!r} takes no keyword argument {next(iter(kwargs))!r}")
+            raise TypeError(f"macro {macro!r} takes no keyword argument {next(iter(kwargs))!r}")
         return self._function(*values, caller, args[count:], kwargs)
 
     def __repr__(self) -> str:  # Jinja's, so {{ caller }} renders the same text
