@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 import uuid
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import unquote
 
 import pytest
@@ -26,16 +26,22 @@ def router_with(*rules: Any) -> Router:
     return router
 
 
-def outcome(router: Router, path: str, method: str = "GET", query: str = "") -> Any:
-    """``(endpoint, values)``, or ``(status, detail)`` for an HTTPError."""
+def answer(call: Callable[[], Any]) -> Any:
+    """``call()``'s ``(endpoint, values)``, or ``(status, detail)`` for a routing error; the
+    status is the one the exception itself answers with (308, 405, 404)."""
     try:
-        return router.match(path, method, query)
+        return call()
     except RequestRedirect as redirect:
-        return (308, redirect.new_url)
+        return (redirect.code, redirect.new_url)
     except MethodNotAllowed as error:
-        return (405, error.valid_methods)
-    except NotFound:
-        return (404, None)
+        return (error.code, error.valid_methods)
+    except NotFound as error:
+        return (error.code, None)
+
+
+def outcome(router: Router, path: str, method: str = "GET", query: str = "") -> Any:
+    """What ``match`` answers, as ``answer`` spells it."""
+    return answer(lambda: router.match(path, method, query))
 
 
 # ------------------------------------------------------------------------------ syntax
@@ -407,14 +413,7 @@ def test_methods_are_case_sensitive_at_match_time() -> None:
 
 def search_outcome(router: Router, path: str, method: str = "GET", query: str = "") -> Any:
     """``outcome`` as the full search answers it, without match's fast paths."""
-    try:
-        return router._search(path, method, query)
-    except RequestRedirect as redirect:
-        return (308, redirect.new_url)
-    except MethodNotAllowed as error:
-        return (405, error.valid_methods)
-    except NotFound:
-        return (404, None)
+    return answer(lambda: router._search(path, method, query))
 
 
 FAST_PATH_RULES = [

@@ -12,31 +12,11 @@ from urllib.parse import unquote
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_routing import outcome, router_with  # the same helpers as the table tests
 
 from tinyweb.converters import BaseConverter, Specificity
 from tinyweb.errors import HTTPError, MethodNotAllowed, NotFound, RequestRedirect
 from tinyweb.routing import AutomaticOptions, BuildError, Router, RuleError
-
-
-def router_with(*rules: Any) -> Router:
-    """A router from ``Router.add`` argument tuples."""
-    router = Router()
-    for entry in rules:
-        router.add(*entry)
-    return router
-
-
-def outcome(router: Router, path: str, method: str = "GET", query: str = "") -> Any:
-    """``(endpoint, values)``, or ``(status, detail)`` for a routing error."""
-    try:
-        return router.match(path, method, query)
-    except RequestRedirect as redirect:
-        return (redirect.code, redirect.new_url)
-    except MethodNotAllowed as error:
-        return (error.code, error.valid_methods)
-    except NotFound as error:
-        return (error.code, None)
-
 
 # ------------------------------------------------------------------------ public API
 
