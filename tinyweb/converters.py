@@ -135,9 +135,7 @@ class IntegerConverter(BaseConverter):
     def to_python(self, value: str) -> int:
         """The integer, or ValueError when outside ``min``/``max``."""
         number = int(value)
-        if (self.min is not None and number < self.min) or (
-            self.max is not None and number > self.max
-        ):
+        if not _in_range(self, number):
             raise ValueError(f"{number} is out of range")
         return number
 
@@ -173,9 +171,7 @@ class FloatConverter(BaseConverter):
     def to_python(self, value: str) -> float:
         """The float, or ValueError when outside ``min``/``max``."""
         number = float(value)
-        if (self.min is not None and number < self.min) or (
-            self.max is not None and number > self.max
-        ):
+        if not _in_range(self, number):
             raise ValueError(f"{number} is out of range")
         return number
 
@@ -195,9 +191,14 @@ def _within(converter: Any, text: str, number_type: Callable[[str], float]) -> b
         number = number_type(text)
     except ValueError:  # Python 3.11+ refuses an int of over 4300 digits (CVE-2020-10735)
         return False
-    if converter.min is not None and number < converter.min:
-        return False
-    return converter.max is None or number <= converter.max
+    return _in_range(converter, number)
+
+
+def _in_range(converter: Any, number: float) -> bool:
+    """``min <= number <= max``, for the bounds the converter has (``to_python`` too)."""
+    return (converter.min is None or number >= converter.min) and (
+        converter.max is None or number <= converter.max
+    )
 
 
 class PathConverter(BaseConverter):
