@@ -433,6 +433,14 @@ GET10_KEEP = b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
 HEAD11 = b"HEAD / HTTP/1.1\r\nHost: h\r\n\r\n"
 
 
+@pytest.mark.parametrize("raw", [GET10, GET10_KEEP, b"GET / HTTP/1.1\r\nHost: h\r\n\r\n"])
+def test_the_response_version_is_http11_whatever_the_request_said(raw: bytes) -> None:
+    # RFC 9110 §2.5: a server SHOULD answer with the highest version it conforms to whose
+    # major version the client used; the framing (no chunked, close or keep-alive) is what
+    # tells an HTTP/1.0 client apart.
+    assert run(simple_app([b"ab"]), raw).raw.startswith(b"HTTP/1.1 200 OK\r\n")
+
+
 def generator(*chunks: bytes) -> Iterator[bytes]:
     yield from chunks
 

@@ -587,8 +587,9 @@ class Exchange:
             extra.append(("Connection", "close"))
         elif self.http10:
             extra.append(("Connection", "keep-alive"))
-        version = "HTTP/1.0" if self.http10 else "HTTP/1.1"
-        return _format_head(self.status, self.reason, tuple(self.headers + extra), version)
+        # RFC 9110 §2.5: the response says HTTP/1.1 (the highest version we conform to)
+        # to an HTTP/1.0 client too; the framing and Connection above respect its version.
+        return _format_head(self.status, self.reason, tuple(self.headers + extra), "HTTP/1.1")
 
     def _send_head(self, first_chunk: bytes) -> None:
         head = self._head_bytes()  # ValueError for a bad header: still nothing sent -> 500
