@@ -57,7 +57,7 @@ split at random points with random small delays, sometimes pipelined, sometimes 
 early (mid-request, before reading, with a reset). Invariants:
 
 S1. The server never stops serving: after each batch a fresh well-formed request gets 200
-    within a few seconds.
+    within a few seconds, sometimes while slowloris connections fill a cap of 4.
 S2. No thread leak: after ``shutdown()`` ``threading.active_count()`` is back to baseline.
 S3. ``tinyweb.error`` logs nothing but the exceptions the app raised on purpose (and the
     Content-Length complaints of apps that lie about it).
@@ -1261,17 +1261,22 @@ def check_stream(plan: ClientPlan, received: bytes, salt: int) -> None:
         expect(finals >= len(heads), "S4 a request went unanswered", f"{finals} of {len(heads)}")
 
 
-def run_batch(plans: list[ClientPlan], salt: int, file_path: str, stop_early: bool) -> None:
+def run_batch(
+    plans: list[ClientPlan], salt: int, file_path: str, stop_early: bool, crowded: bool
+) -> None:
     """S1-S5 for one server serving ``plans`` (one to three clients at a time).
 
     ``stop_early``: shut the server down while the clients are still at it (graceful
     shutdown with requests in flight); what those clients read is not checked then.
+    ``crowded``: a connection cap of 4, and the health check made while four slowloris
+    connections (half a head each) are open.
     """
     baseline, descriptors = threading.active_count(), open_descriptors()
     app = SocketApp(salt, file_path)
     failures: list[tuple[ClientPlan, Finding]] = []
     with captured_errors() as capture:
-        server = Server(app, "127.0.0.1", 0, **SERVER_OPTIONS)
+        options = {**SERVER_OPTIONS, "max_connections": 4 if crowded else 1000}
+        server = Server(app, "127.0.0.1", 0, **options)
         server.start()
         clients = threading.Thread(
             target=lambda: failures.extend(run_clients(server.server_address, plans, salt))
@@ -1283,7 +1288,8 @@ def run_batch(plans: list[ClientPlan], salt: int, file_path: str, stop_early: bo
                 server.shutdown(timeout=1.0)
             clients.join()
             if not stop_early:
-                health_check(server.server_address)
+                with slow_connections(server.server_address, 4 if crowded else 0):
+                    health_check(server.server_address)
         finally:
             server.shutdown(timeout=2.0)
             clients.join()
@@ -1296,6 +1302,17 @@ def run_batch(plans: list[ClientPlan], salt: int, file_path: str, stop_early: bo
             expect(result.closes == 1, "S5 close() exactly once", f"{result.closes} {behaviour}")
     for entry in capture.records:
         check_socket_log(entry, salt, plans)
+
+
+@contextlib.contextmanager
+def slow_connections(address: tuple[str, int], count: int) -> Iterator[None]:
+    """``count`` connections that send half a head and wait (slowloris)."""
+    with contextlib.ExitStack() as stack:
+        for _ in range(count):
+            sock = stack.enter_context(socket.create_connection(address, timeout=1.0))
+            with contextlib.suppress(OSError):
+                sock.sendall(b"GET / HTTP/1.1\r\nHo")
+        yield
 
 
 def open_descriptors() -> int:
@@ -1374,7 +1391,8 @@ def fuzz_sockets(
         size = rng.randint(5, 20) if count is None else min(rng.randint(5, 20), count - done)
         plans = [random_plan(corpus, valid, rng) for _ in range(size)]
         server_module.ONE_SHOT_EPOLL = EPOLL and rng.random() < 0.5  # both pollers
-        run_batch(plans, rng.randrange(2**32), file_path, stop_early=rng.random() < 0.1)
+        salt, stop_early, crowded = rng.randrange(2**32), rng.random() < 0.1, rng.random() < 0.2
+        run_batch(plans, salt, file_path, stop_early, crowded)
         for plan in plans:
             outcomes[plan.mode] = outcomes.get(plan.mode, 0) + 1
         done += size
