@@ -231,7 +231,8 @@ def split(data: bytes, rng: random.Random) -> tuple[bytes, ...]:
 
 CHOICES: dict[str, tuple[Any, ...]] = {
     "read": ("none", "none", "all", "all", "some", "readline", "readlines", "iterate", "past-end",
-             "late"),  # late: read() between the first and second chunk, the head already out
+             "late", "catch", "odd-sizes"),  # late: read() after the head went out; catch:
+    # an app that swallows the InputError of a broken body and answers anyway
     "result": ("list", "list", "one", "tuple", "generator", "closing", "write", "empty-chunks",
                "file", "bytesio", "str-chunk", "none"),
     "status": ("200 OK", "200 OK", "200 OK", "201 Created", "204 No Content",
@@ -441,6 +442,13 @@ class FuzzApp:
         elif how == "iterate":
             for _ in stream:
                 pass
+        elif how == "catch":
+            with contextlib.suppress(OSError):
+                self.body_read = stream.read()
+        elif how == "odd-sizes":
+            parts = [stream.read(0), stream.readline(0), stream.read(1), stream.read(None)]
+            expect(parts[0] == parts[1] == b"", "G1 read(0) and readline(0) give b''")
+            self.body_read = parts[2] + parts[3]
         elif how == "past-end":
             stream.read()
             self.past_end = [stream.read(10), stream.readline(), stream.read()]
