@@ -92,6 +92,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 import zlib
 from collections import deque
 from collections.abc import Iterator
@@ -1396,10 +1397,18 @@ def check_socket_log(entry: logging.LogRecord, salt: int, plans: list[ClientPlan
     message = entry.getMessage()
     if "Content-Length" in message and not entry.exc_info:
         return
-    expect(message.startswith("error in WSGI application ("), "S3 unexpected log", message)
+    expect(message.startswith("error in WSGI application ("), "S3 unexpected log", describe(entry))
     method, _, target = message[len("error in WSGI application (") : -1].partition(" ")
     behaviour = Behaviour.for_request(salt, method.encode("latin-1"), target.encode("latin-1"))
-    expect(behaviour.misbehaves, "S3 logged an error of a well-behaved app", message)
+    expect(behaviour.misbehaves, "S3 logged an error of a well-behaved app", describe(entry))
+
+
+def describe(entry: logging.LogRecord) -> str:
+    """A log record with its traceback, for a finding's report."""
+    text = entry.getMessage()
+    if entry.exc_info:
+        text += "\n" + "".join(traceback.format_exception(*entry.exc_info))
+    return text
 
 
 def fuzz_sockets(
