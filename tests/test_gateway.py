@@ -676,14 +676,17 @@ def test_date_is_formatted_once_per_second(monkeypatch: pytest.MonkeyPatch) -> N
     assert formatted == [1000, 1001]
 
 
-def test_a_1xx_status_from_the_app_has_no_body_and_no_length() -> None:
-    # HTTP.md "Responses": no body on 1xx, and no Content-Length/Transfer-Encoding there.
-    app = simple_app(generator(b"junk"), "103 Early Hints", [("Link", "</s.css>; rel=preload")])
-    result = run(app)
-    head, _, body = result.raw.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 103 Early Hints\r\n")
-    assert b"Content-Length" not in head and b"Transfer-Encoding" not in head
-    assert body == b""
+@pytest.mark.parametrize("raw", [GET10, b"GET / HTTP/1.1\r\nHost: h\r\n\r\n"])
+@pytest.mark.parametrize("status", ["100 Continue", "101 Switching Protocols", "103 Early Hints"])
+def test_a_1xx_status_from_the_app_is_a_500(raw: bytes, status: str) -> None:
+    # RFC 9110 §15.2: 1xx is interim (a final response must follow) and never goes to an
+    # HTTP/1.0 client. WSGI has one status per response, so an app's 1xx is a mistake:
+    # sent as it was, the client would wait for a final response, or take the next one.
+    app = simple_app(generator(b"junk"), status, [("Link", "</s.css>; rel=preload")])
+    result = run(app, raw)
+    assert result.raw.startswith(b"HTTP/1.1 500 ")
+    assert result.raw.count(b"HTTP/1.1 ") == 1 and b"Link" not in result.raw
+    assert result.header("Connection") == "close"
 
 
 def test_a_500_for_a_head_request_has_no_body() -> None:

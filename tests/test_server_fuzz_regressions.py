@@ -13,8 +13,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Callable
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fuzz"))
 
 import fuzz_server
@@ -56,12 +54,6 @@ def early_hints(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
     return []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fuzz_server finding 1: an app's 1xx status goes out as the final response "
-    "and the connection is kept, so the client reads the next request's response as this "
-    "one's (RFC 9110 §15.2: 1xx is interim only)",
-)
 def test_a_1xx_status_from_the_app_is_not_a_final_response() -> None:
     # Minimised from: fuzz_server.py --seed 1 --include-known, "G2 no final response".
     pipelined = b"GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n"
@@ -73,17 +65,11 @@ def test_a_1xx_status_from_the_app_is_not_a_final_response() -> None:
     assert all(status >= 200 for status in statuses(output)), output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fuzz_server finding 1 (HTTP/1.0 side): a 1xx is sent to an HTTP/1.0 client "
-    "(RFC 9110 §15.2: a server MUST NOT send a 1xx response to an HTTP/1.0 client)",
-)
 def test_no_1xx_goes_to_an_http10_client() -> None:
     output, _ = serve_connection(b"GET / HTTP/1.0\r\n\r\n", early_hints)
     assert all(status >= 200 for status in statuses(output)), output
 
 
-@pytest.mark.xfail(strict=True, reason="fuzz_server finding 1, as the fuzzer replays it")
 def test_finding_1_as_the_fuzzer_replays_it() -> None:
     case = Case((b"T / HTTP/1.0\r\n\r\n",), (Behaviour(status="103 Early Hints"),))
     with fuzz_server.file_for_wrapper() as file_path:

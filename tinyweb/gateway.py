@@ -395,7 +395,7 @@ class FileWrapper:
 class Framing:
     """How the response body is delimited (RFC 9112 §6.3); plain constants for speed."""
 
-    NONE = "none"  # HEAD, 1xx, 204, 304: no body at all
+    NONE = "none"  # HEAD, 204, 304: no body at all
     LENGTH = "length"  # Content-Length
     CHUNKED = "chunked"  # HTTP/1.1 without a known length
     CLOSE = "close"  # HTTP/1.0 without a known length: the end is the connection's end
@@ -552,9 +552,9 @@ class Exchange:
     def _choose_framing(self) -> None:
         """Decide Content-Length / chunked / close and whether the connection persists."""
         app_length = self.facts.content_length
-        if self.is_head_request or self.status < 200 or self.status in (204, 304):
+        if self.is_head_request or self.status in (204, 304):
             self.framing = Framing.NONE
-            if self.status < 200 or self.status == 204:  # RFC 9110 §8.6: never a length here
+            if self.status == 204:  # RFC 9110 §8.6: never a length here
                 self.headers = [(n, v) for n, v in self.headers if n.lower() != "content-length"]
             elif self.is_head_request and app_length is None and self.known_length is not None:
                 self.headers.append(("Content-Length", str(self.known_length)))
@@ -716,6 +716,10 @@ def _parse_status(status: str) -> tuple[int, str]:
     match = STATUS_LINE.fullmatch(status)
     if match is None:
         raise ValueError(f"invalid status line {status!r}: want '200 OK'")
+    if match.group(1) < "200":
+        # RFC 9110 §15.2: a 1xx is an interim response, before the final one, and never
+        # for an HTTP/1.0 client. WSGI has one status per response, so it cannot be that.
+        raise ValueError(f"status {status!r}: WSGI cannot send an interim (1xx) response")
     return int(match.group(1)), match.group(2) or ""
 
 
