@@ -7,11 +7,16 @@ turns red the moment the fix lands (then drop the mark, and the entry in the fuz
 
 from __future__ import annotations
 
+import logging
+import socket
 import sys
+import threading
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Callable
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fuzz"))
 
@@ -19,6 +24,7 @@ import fuzz_server
 from fuzz_server import Behaviour, Case
 
 from tinyweb import gateway, http11
+from tinyweb.server import Server
 
 INFO = gateway.ConnectionInfo("testserver", 8000, "192.0.2.7", 51234)
 
@@ -74,3 +80,54 @@ def test_finding_1_as_the_fuzzer_replays_it() -> None:
     case = Case((b"T / HTTP/1.0\r\n\r\n",), (Behaviour(status="103 Early Hints"),))
     with fuzz_server.file_for_wrapper() as file_path:
         fuzz_server.check_case(case, file_path)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="fuzz_server finding 2: a wsgi.file_wrapper with nothing to send (an empty "
+    "file, or Content-Length: 0) makes the gateway call socket.sendfile with count=0, "
+    "which raises ValueError: logged as an application error, and the connection closes",
+)
+def test_an_empty_file_wrapper_is_sent_without_an_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Minimised from: fuzz_server.py --mode sockets --seed 101, "S3 logged an error of a
+    # well-behaved app". Serving an empty static file is the everyday way to get here.
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return environ["wsgi.file_wrapper"](open(empty, "rb"))
+
+    baseline = threading.active_count()
+    caplog.set_level(logging.ERROR, logger="tinyweb.error")
+    request = b"GET / HTTP/1.1\r\nHost: t\r\n\r\n"
+    with Server(app, "127.0.0.1", 0, threads=1, access_log=False) as server:
+        with socket.create_connection(server.server_address[:2], timeout=5) as sock:
+            sock.sendall(request * 2)  # pipelined: the connection must survive the first
+            received = read_until(sock, lambda data: data.count(b"Content-Length: 0") == 2)
+    assert threading.active_count() == baseline
+    assert statuses(received) == [200, 200], received
+    assert not [r for r in caplog.records if r.name == "tinyweb.error"], caplog.text
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz_server finding 2, as the fuzzer replays it")
+def test_finding_2_as_the_fuzzer_replays_it() -> None:
+    case = Case((b"GET / HTTP/1.1\r\nHost: h\r\n\r\n",), (Behaviour(result="empty-file"),))
+    with fuzz_server.file_for_wrapper() as file_path:
+        fuzz_server.check_case(case, file_path)
+
+
+def read_until(sock: socket.socket, done: Callable[[bytes], bool]) -> bytes:
+    """Read until ``done(data)``, EOF, or a reset."""
+    data = b""
+    while not done(data):
+        try:
+            more = sock.recv(65536)
+        except OSError:
+            break
+        if not more:
+            break
+        data += more
+    return data
