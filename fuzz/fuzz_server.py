@@ -10,13 +10,16 @@ Inputs are the requests of the byte tables in tests/test_http11.py, tests/test_g
 and tests/test_server*.py, mutated as fuzz/fuzz_http11.py mutates them, sometimes two or
 three of them pipelined. Each request is answered by an application whose *behaviour* is
 drawn at random (``Behaviour``): how it reads the body (not at all, all, n bytes, lines,
-iterating), what it returns (a list, a one-element list, a tuple, a generator, ``write()``,
-empty chunks, a ``wsgi.file_wrapper``, an iterable with ``close()``), its status (HEAD-style
-204/304, a 1xx, invalid ones), its Content-Length (none, right, too short, too long), a
-second ``start_response`` with ``exc_info`` before or after the head, errors before or
-after ``start_response`` and in ``close()``, and bad headers (CR/LF/NUL, hop-by-hop,
-non-str, not a token, not latin-1). Everything is deterministic from ``--seed`` (the
-socket mode's timing is not, its inputs are).
+iterating, past its end, ``read(0)``, after its head went out, swallowing the error of a
+broken body), what it returns (a list, a one-element list, a tuple, a generator,
+``write()``, empty chunks, a ``wsgi.file_wrapper`` over a real, an empty or an in-memory
+file, an iterable with ``close()``, 320 KiB, ``None``, a ``str``), its status (HEAD-style
+204/304, a 1xx, invalid ones), its Content-Length (none, right, too short, too long,
+zero), a second ``start_response`` with ``exc_info`` before or after the head, errors
+before or after ``start_response``, mid-body and in ``close()``, and bad headers (CR/LF/NUL,
+hop-by-hop, non-str, not a token, not latin-1, two lengths). Mostly it is well-behaved,
+else it misbehaves in one way at a time. Everything is deterministic from ``--seed`` (the
+socket mode's timing is not; its inputs are).
 
 Mode 1, the gateway in-process (most iterations). ``serve_in_process`` does what
 ``server.py`` does for one connection, with a fake ``gateway.Channel``: the selector's part
@@ -54,17 +57,22 @@ Mode 2, real sockets (fewer iterations). A ``tinyweb.Server`` (2 threads, timeou
 fraction of a second) serves each batch of clients; the application derives its behaviour
 from the request target, so a client knows what to expect. Clients send mutated requests
 split at random points with random small delays, sometimes pipelined, sometimes closing
-early (mid-request, before reading, with a reset). Invariants:
+early (mid-request, before reading, with a reset, half-closed), sometimes reading slowly
+(backpressure on 320 KiB bodies). Batches alternate epoll one-shot and the ``selectors``
+fallback; some shut the server down with clients in flight. Invariants:
 
 S1. The server never stops serving: after each batch a fresh well-formed request gets 200
     within a few seconds, sometimes while slowloris connections fill a cap of 4.
-S2. No thread leak: after ``shutdown()`` ``threading.active_count()`` is back to baseline.
+S2. No thread or socket leak: after ``shutdown()`` ``threading.active_count()`` and the
+    number of open file descriptors are back to their baseline.
 S3. ``tinyweb.error`` logs nothing but the exceptions the app raised on purpose (and the
     Content-Length complaints of apps that lie about it).
 S4. Every response read by a client passes the strict reader (G2, G4 as above, in order:
     the n-th final response answers the n-th request head the parser would see, at most
     one server-made error after the last head, nothing after ``Connection: close``), and
-    no connection is left open past every server timeout (no hang).
+    no connection is left open past every server timeout (no hang). Every request head
+    is answered unless a response announced ``Connection: close`` or an app cut its own
+    response short (a lost response means a reset instead of a lingering close).
 S5. Every iterable with ``close()`` the app returned was closed exactly once by the end of
     the batch (disconnects included).
 
@@ -74,7 +82,9 @@ and checks the framing against the request's version instead; an app's
 ``Date``/``Server`` fields replace the server's; 304 keeps an app's Content-Length.
 
 On a broken invariant the run prints a minimised reproducer (a ``Case`` literal for the
-gateway mode, the client plan for the socket mode) and exits with status 1.
+gateway mode, the client plan for the socket mode) and exits with status 1. Findings
+already reported (``KNOWN_FINDINGS``, each pinned by a strict xfail in
+tests/test_server_fuzz_regressions.py) are not drawn unless ``--include-known``.
 """
 
 from __future__ import annotations
