@@ -82,12 +82,6 @@ def test_finding_1_as_the_fuzzer_replays_it() -> None:
         fuzz_server.check_case(case, file_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fuzz_server finding 2: a wsgi.file_wrapper with nothing to send (an empty "
-    "file, or Content-Length: 0) makes the gateway call socket.sendfile with count=0, "
-    "which raises ValueError: logged as an application error, and the connection closes",
-)
 def test_an_empty_file_wrapper_is_sent_without_an_error(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -112,7 +106,6 @@ def test_an_empty_file_wrapper_is_sent_without_an_error(
     assert not [r for r in caplog.records if r.name == "tinyweb.error"], caplog.text
 
 
-@pytest.mark.xfail(strict=True, reason="fuzz_server finding 2, as the fuzzer replays it")
 def test_finding_2_as_the_fuzzer_replays_it() -> None:
     case = Case((b"GET / HTTP/1.1\r\nHost: h\r\n\r\n",), (Behaviour(result="empty-file"),))
     with fuzz_server.file_for_wrapper() as file_path:

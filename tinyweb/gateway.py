@@ -672,16 +672,15 @@ class Exchange:
         if self.channel.sendfile is None or not self.status or size is None:
             return False
         self._send_head(b"")
-        if self.framing is not Framing.LENGTH:
-            self._finish_body()  # HEAD / no-body statuses: the head is everything
-            return True
-        count = min(size, self.content_length or 0)
-        try:
-            sent = self.channel.sendfile(wrapper.file, wrapper.file.tell(), count)
-        except OSError as error:
-            self.keep_alive = False
-            raise _ConnectionLost() from error
-        self.body_bytes += sent
+        # Nothing to copy for HEAD, no-body statuses and empty files (socket.sendfile
+        # refuses a count of 0): then the head is everything.
+        count = min(size, self.content_length or 0) if self.framing is Framing.LENGTH else 0
+        if count:
+            try:
+                self.body_bytes += self.channel.sendfile(wrapper.file, wrapper.file.tell(), count)
+            except OSError as error:
+                self.keep_alive = False
+                raise _ConnectionLost() from error
         self._finish_body()
         return True
 
