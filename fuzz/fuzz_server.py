@@ -742,6 +742,7 @@ class ExchangeRecord:
     behaviour: Behaviour
     app: FuzzApp
     exchange: gateway.Exchange
+    keep_alive_allowed: bool
     outcome: gateway.Outcome
     output: bytes
     client_vanished: bool
@@ -906,7 +907,9 @@ def run_exchange(
     expect(all(piece == b"" for piece in app.past_end), "G1 input past its end", repr(app.past_end))
     vanished = isinstance(exchange.body.error, gateway.ClientDisconnected)
     output = connection.output[before:]
-    return ExchangeRecord(head, behaviour, app, exchange, outcome, output, vanished)
+    return ExchangeRecord(
+        head, behaviour, app, exchange, case.keep_alive_allowed, outcome, output, vanished
+    )
 
 
 def check_transcript(case: Case, transcript: Transcript) -> None:
@@ -960,13 +963,21 @@ def check_exchange(record: ExchangeRecord, send_failed: bool) -> None:
         if not head_request and response.complete:
             check_error_body(response)
         return
-    wanted = b"" if head_request or response.framing == "none" else expected_body(record.behaviour)
-    app_length = record.behaviour.declared_length()
-    if response.framing == "length" and app_length is not None:
-        wanted = wanted[:app_length]  # a file_wrapper's shorter Content-Length is honoured
+    wanted = wanted_body(record.behaviour, response, head_request)
     expect(wanted.startswith(response.body), "G3 body is not the app's", repr(response.body[:80]))
     if outcome.keep_alive:
         expect(response.body == wanted, "G3 kept alive after a partial body")
+
+
+def wanted_body(behaviour: Behaviour, response: Response, head_request: bool) -> bytes:
+    """The body an app response should carry whole (the wire may hold a prefix of it)."""
+    if head_request or response.framing == "none":
+        return b""
+    wanted = expected_body(behaviour)
+    app_length = behaviour.declared_length()
+    if response.framing == "length" and app_length is not None:
+        wanted = wanted[:app_length]  # a file_wrapper's shorter Content-Length is honoured
+    return wanted
 
 
 def check_persistence(record: ExchangeRecord, response: Response) -> None:
@@ -982,6 +993,8 @@ def check_persistence(record: ExchangeRecord, response: Response) -> None:
         expect(record.head.version == b"1.0", "G2 close-delimited body for HTTP/1.1")
     if record.outcome.status:
         expect(response.status == record.outcome.status, "G2 Outcome.status")
+    if not record.keep_alive_allowed:  # the server is shutting down: this is the last one
+        expect(connection == [b"close"], "G3 shutting down, close not announced")
 
 
 def check_log(transcript: Transcript) -> None:
@@ -1302,6 +1315,10 @@ def check_stream(plan: ClientPlan, received: bytes, salt: int) -> None:
         if response.server_made and response.complete and not head_request:
             check_error_body(response)
         expect(head is not None or response.server_made, "S4 app response without a request")
+        if behaviour is not None and not response.server_made:
+            wanted = wanted_body(behaviour, response, head_request)
+            expect(wanted.startswith(response.body), "S4 body is not the app's", repr(behaviour))
+            expect(response.body == wanted or excused, "S4 partial body", repr(behaviour))
         closed = response.values(b"connection") == [b"close"]
         if head is not None and not head.keep_alive:  # RFC 9112 §9.6: SHOULD say so
             expect(closed, "S4 close requested, not announced")
