@@ -248,7 +248,8 @@ CHOICES: dict[str, tuple[Any, ...]] = {
                "file", "empty-file", "bytesio", "str-chunk", "none"),
     "status": ("200 OK", "200 OK", "200 OK", "201 Created", "204 No Content",
                "304 Not Modified", "103 Early Hints", "404 Not Found", "200", "299 Whatever\tOK",
-               "500 Internal Server Error", "OK", "20 OK", "200 OK\r\nX-Injected: 1", "1000 Big"),
+               "500 Internal Server Error", "OK", "20 OK", "200 OK\r\nX-Injected: 1", "1000 Big",
+               "200 ", "200 \u20acuro", "200 OK\x7f", "099 Low", " 200 OK", "200  OK"),
     "length": ("none", "none", "right", "right", "short", "long", "zero"),
     "headers": ("plain", "plain", "plain", "plain", "date-server", "crlf", "lf", "cr", "nul",
                 "name-crlf", "hop-connection", "hop-te", "hop-upgrade", "non-str", "bytes-name",
@@ -259,7 +260,9 @@ CHOICES: dict[str, tuple[Any, ...]] = {
     "chunks": (0, 1, 1, 2, 3, 40),  # 40: 8 KiB each, so sends block on a slow reader
 }  # fmt: skip
 # A 1xx is interim (RFC 9110 §15.2), so it cannot be the status of an app's response.
-GOOD_STATUSES = frozenset(s for s in CHOICES["status"] if re.fullmatch(r"[2-9]\d\d(?: .*)?", s))
+# PEP 3333: latin-1 text; RFC 9112 §4: reason-phrase = *( HTAB / SP / VCHAR / obs-text ).
+GOOD_STATUS = re.compile(r"[2-9][0-9]{2}(?: [\t\x20-\x7e\x80-\xff]*)?")
+GOOD_STATUSES = frozenset(s for s in CHOICES["status"] if GOOD_STATUS.fullmatch(s))
 GOOD_HEADERS = frozenset(("plain", "date-server"))
 
 
