@@ -52,6 +52,8 @@ G4. Server-made responses (every response without the app's ``X-App`` field) are
 G5. After a response with ``keep_alive`` true (and the drain, when the body was not read
     to its end) the parser is at a request boundary: ``next_event()`` is ``PAUSED``.
 G6. ``tinyweb.error`` logs an exception only when the behaviour misbehaves on purpose.
+G7. Nothing hangs: a watchdog (``faulthandler``) prints every stack and exits 1 when 1000
+    inputs take a minute, or a socket batch several times its worst case.
 
 Mode 2, real sockets (fewer iterations). A ``tinyweb.Server`` (2 threads, timeouts of a
 fraction of a second) serves each batch of clients; the application derives its behaviour
@@ -64,7 +66,8 @@ fallback; some shut the server down with clients in flight. Invariants:
 S1. The server (one or two workers) never stops serving: after each batch a fresh request gets 200
     within a few seconds, sometimes while slowloris connections fill a cap of 4.
 S2. No thread or socket leak: after ``shutdown()`` ``threading.active_count()`` and the
-    number of open file descriptors are back to their baseline.
+    number of open file descriptors are back to their baseline; shutdown() keeps to its
+    grace period and write timeout.
 S3. ``tinyweb.error`` logs nothing but the exceptions the app raised on purpose (and the
     Content-Length complaints of apps that lie about it).
 S4. Every response read by a client passes the strict reader (G2, G4 as above, in order:
@@ -92,6 +95,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import faulthandler
 import io
 import logging
 import os
@@ -1091,6 +1095,14 @@ def fuzz_gateway(
 
     Raises Finding (with the minimised case) on the first broken invariant.
     """
+    with contextlib.ExitStack() as stack:
+        stack.callback(faulthandler.cancel_dump_traceback_later)
+        return _fuzz_gateway(count, seconds, seed, file_path)
+
+
+def _fuzz_gateway(
+    count: Optional[int], seconds: Optional[float], seed: int, file_path: str
+) -> dict[str, int]:
     rng = random.Random(seed)
     corpus = seeds()
     valid = accepted(corpus)
@@ -1098,10 +1110,13 @@ def fuzz_gateway(
     deadline = None if seconds is None else time.monotonic() + seconds
     done = 0
     while (count is None or done < count) and (deadline is None or time.monotonic() < deadline):
+        if done % 1000 == 0:
+            watchdog(60.0)  # no 1000 inputs take a minute unless something hangs
         case = random_case(corpus, valid, rng)
         try:
             transcript = check_case(case, file_path)
         except Finding as finding:
+            faulthandler.cancel_dump_traceback_later()
             smaller = minimise(case, finding.rule, file_path)
             detail = f"{finding.detail}\nminimised reproducer:\n{smaller!r}"
             raise Finding(finding.rule, detail) from None
@@ -1360,10 +1375,13 @@ def run_batch(
                 with slow_connections(server.server_address, 4 if crowded else 0):
                     health_check(server.server_address)
         finally:
+            stopping = time.monotonic()
             server.shutdown(timeout=2.0)
+            took = time.monotonic() - stopping
             clients.join()
     for plan, failure in failures if not stop_early else []:
         raise Finding(failure.rule, f"{failure.detail}\nclient plan:\n{plan!r}\nsalt={salt}")
+    expect(took < 2.0 + 1.0 + 2.0, "S2 shutdown overran its grace and write timeouts", f"{took}")
     expect(threading.active_count() == baseline, "S2 thread leak", repr(threading.enumerate()))
     expect(open_descriptors() <= descriptors, "S2 socket leak", f"{descriptors} before")
     for behaviour, result in app.returned:
@@ -1446,6 +1464,12 @@ def check_socket_log(entry: logging.LogRecord, salt: int, plans: list[ClientPlan
     expect(behaviour.misbehaves, "S3 logged an error of a well-behaved app", describe(entry))
 
 
+def watchdog(seconds: float) -> None:
+    """(Re)arm the hang detector: if it is not re-armed within ``seconds``, print every
+    thread's stack and exit with status 1 (a hang is a finding too)."""
+    faulthandler.dump_traceback_later(seconds, exit=True)
+
+
 def describe(entry: logging.LogRecord) -> str:
     """A log record with its traceback, for a finding's report."""
     text = entry.getMessage()
@@ -1458,6 +1482,14 @@ def fuzz_sockets(
     count: Optional[int], seconds: Optional[float], seed: int, file_path: str
 ) -> dict[str, int]:
     """Mode 2: batches of clients against a fresh server each; counts by client mode."""
+    with contextlib.ExitStack() as stack:
+        stack.callback(faulthandler.cancel_dump_traceback_later)
+        return _fuzz_sockets(count, seconds, seed, file_path)
+
+
+def _fuzz_sockets(
+    count: Optional[int], seconds: Optional[float], seed: int, file_path: str
+) -> dict[str, int]:
     rng = random.Random(seed ^ 0x5EED)
     corpus = seeds()
     valid = accepted(corpus)
@@ -1465,6 +1497,7 @@ def fuzz_sockets(
     deadline = None if seconds is None else time.monotonic() + seconds
     done = 0
     while (count is None or done < count) and (deadline is None or time.monotonic() < deadline):
+        watchdog(20 * CLIENT_DEADLINE + 30.0)  # a batch never takes this long unless it hangs
         size = rng.randint(5, 20) if count is None else min(rng.randint(5, 20), count - done)
         plans = [random_plan(corpus, valid, rng) for _ in range(size)]
         server_module.ONE_SHOT_EPOLL = EPOLL and rng.random() < 0.5  # both pollers

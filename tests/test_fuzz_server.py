@@ -8,6 +8,7 @@ gateway bugs are shown to be caught (a fuzzer that cannot fail proves nothing).
 
 from __future__ import annotations
 
+import faulthandler
 import random
 import sys
 from collections.abc import Iterator
@@ -127,3 +128,17 @@ def test_behaviours_are_mostly_well_behaved_and_reproducible() -> None:
     assert 0.4 < sum(not b.misbehaves for b in drawn) / len(drawn) < 0.9
     again = Behaviour.for_request(7, b"GET", b"/x")
     assert again == Behaviour.for_request(7, b"GET", b"/x")
+
+
+@pytest.mark.parametrize("mode", ["gateway", "sockets"])
+def test_the_hang_detector_is_off_once_a_run_returns(
+    mode: str, file_path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The runs arm faulthandler.dump_traceback_later(exit=True); left armed, it would kill
+    # the rest of the test session a minute later.
+    calls: list[str] = []
+    monkeypatch.setattr(faulthandler, "dump_traceback_later", lambda *a, **k: calls.append("arm"))
+    monkeypatch.setattr(faulthandler, "cancel_dump_traceback_later", lambda: calls.append("off"))
+    run = fuzz_server.fuzz_gateway if mode == "gateway" else fuzz_server.fuzz_sockets
+    run(5, None, 1, file_path)
+    assert calls[0] == "arm" and calls[-1] == "off"
