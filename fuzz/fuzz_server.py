@@ -55,7 +55,7 @@ G6. ``tinyweb.error`` logs an exception only when the behaviour misbehaves on pu
 G7. Nothing hangs: a watchdog (``faulthandler``) prints every stack and exits 1 when 1000
     inputs take a minute, or a socket batch several times its worst case.
 
-Mode 2, real sockets (fewer iterations). A ``tinyweb.Server`` (2 threads, timeouts of a
+Mode 2, real sockets (fewer iterations). A ``tinyweb.Server`` (1 or 2 threads, timeouts of a
 fraction of a second) serves each batch of clients; the application derives its behaviour
 from the request target, so a client knows what to expect. Clients send mutated requests
 split at random points with random small delays, sometimes pipelined, sometimes closing
@@ -63,7 +63,7 @@ early (mid-request, before reading, with a reset, half-closed), sometimes readin
 (backpressure on 320 KiB bodies). Batches alternate epoll one-shot and the ``selectors``
 fallback; some shut the server down with clients in flight. Invariants:
 
-S1. The server (one or two workers) never stops serving: after each batch a fresh request gets 200
+S1. The server never stops serving: after each batch a fresh well-formed request gets 200
     within a few seconds, sometimes while slowloris connections fill a cap of 4.
 S2. No thread or socket leak: after ``shutdown()`` ``threading.active_count()`` and the
     number of open file descriptors are back to their baseline; shutdown() keeps to its
