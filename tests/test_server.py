@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 import pytest
 
-from tinyweb import gateway, http11
+from tinyweb import gateway, http11, server_options
 from tinyweb import server as server_module
 from tinyweb.server import Server, ServerOptions, access_entry
 
@@ -573,3 +573,64 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.01)
     return condition()
+
+
+# -- write_with_progress: write_timeout means "no byte for that long", not a rate ----------
+
+
+class FakeClock:
+    """time.monotonic for write_with_progress; each wait advances it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+
+    def wait(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+
+def scripted_step(script: list[int | None]) -> Callable[[int], int]:
+    """A step that moves the scripted byte counts in turn; None is a full buffer."""
+    moves = iter(script)
+
+    def step(done: int) -> int:
+        moved = next(moves)
+        if moved is None:
+            raise BlockingIOError
+        return moved
+
+    return step
+
+
+@pytest.mark.parametrize(
+    ("rule", "script", "total", "written", "waits"),
+    [
+        ("all at once", [10], 10, 10, []),
+        ("a full buffer is waited for, then retried", [4, None, 6], 10, 10, [5.0]),
+        # The regression: the wait ran out without writability, yet bytes had drained, so
+        # the retry moves some; each byte restarts the deadline (fuzz_server finding 3).
+        ("slow but steady progress never times out", [1, None, 1, None, 1, None, 1], 4, 4, [5.0] * 3),
+        ("a file that ends early stops at what was sent", [3, 0], 10, 3, []),
+    ],
+)  # fmt: skip
+def test_write_with_progress(
+    monkeypatch: pytest.MonkeyPatch, rule: str, script: list[int | None], total: int,
+    written: int, waits: list[float],
+) -> None:  # fmt: skip
+    clock = FakeClock()
+    monkeypatch.setattr(server_options.time, "monotonic", lambda: clock.now)
+    step = scripted_step(script)
+    assert server_options.write_with_progress(total, step, clock.wait, 5.0) == written, rule
+    assert clock.waits == waits, rule
+
+
+def test_write_with_progress_times_out_after_timeout_without_a_byte(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = FakeClock()
+    monkeypatch.setattr(server_options.time, "monotonic", lambda: clock.now)
+    step = scripted_step([2, None, None, None])
+    with pytest.raises(TimeoutError, match="no progress for 5 s"):
+        server_options.write_with_progress(10, step, clock.wait, 5.0)
+    assert clock.waits == [5.0]  # one whole timeout, then the retry that moved nothing

@@ -130,13 +130,6 @@ def read_until(sock: socket.socket, done: Callable[[bytes], bool]) -> bytes:
 @pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="Linux's EPOLLOUT and send-buffer autotuning"
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="fuzz_server finding 3: write_timeout cuts off a client that reads steadily but "
-    "slower than a third of the send buffer (autotuned up to 4 MiB on Linux) per "
-    "write_timeout: the worker waits for EPOLLOUT, which needs a third of that buffer to "
-    "drain, and counts the wait as 'no progress' (default 30 s: ~47 KB/s, ~375 kbit/s)",
-)
 def test_a_slow_but_steady_reader_gets_the_whole_response() -> None:
     # Found by fuzz_server.py --mode sockets --seed 23 (slow-read client, a long pipeline of
     # 320 KiB bodies); reduced here to one big body and a reader at ~3 MB/s against a write
