@@ -246,7 +246,7 @@ class RequestBody:
         """Step the parser past the end of a body its head declared empty (no framing).
 
         The one event left is EndOfMessage, which needs no data and cannot fail, so this
-        skips ``read()``'s machinery (measured: 3.5 -> 1.0 µs, one of every GET request).
+        skips ``read()``'s machinery (measured: 3.5 -> 1.8 µs, one of every GET request).
         """
         if not self._finished:
             self._parser.next_event()
