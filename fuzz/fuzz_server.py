@@ -292,7 +292,7 @@ REPLACEMENT = b"<replaced by exc_info>"
 # Inputs that would hit them are not drawn (so a long run goes past them) unless
 # --include-known; once a fix makes the xfail pass, delete its entry here.
 KNOWN_FINDINGS: dict[str, Callable[[Behaviour], bool]] = {
-    # "test_name": lambda behaviour: ...,   (none open: findings 1 and 2 are fixed)
+    # "test_name": lambda behaviour: ...,   (none open: findings 1 to 3 are fixed)
 }
 INCLUDE_KNOWN = False
 
@@ -793,8 +793,9 @@ class FakeConnection:
         self.sent.append(data)
 
     def sendfile(self, file: IO[bytes], offset: int, count: int) -> int:
-        """``socket.sendfile`` without a socket: read the bytes and send them. It refuses
-        what ``socket.sendfile`` refuses, as server.py's ``Connection.sendfile`` would."""
+        """``Channel.sendfile`` without a socket: read the bytes and send them. It refuses a
+        count or offset that ``socket.sendfile`` refuses: the gateway must never ask for
+        nothing (finding 2), even though server.py's ``os.sendfile`` loop would not mind."""
         if not isinstance(count, int) or count <= 0:
             raise ValueError(f"count must be a positive integer (got {count!r})")
         if not isinstance(offset, int) or offset < 0:
