@@ -50,6 +50,7 @@ FRAMEWORK_HALF = {
     "security",
     "testing",
     "proxy",
+    "logs",
 }
 
 # module -> the tinyweb modules it may import (ARCHITECTURE.md, "Modules").
@@ -88,6 +89,7 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "proxy": FRAMEWORK_HALF,
     "cli": SERVER_HALF | FRAMEWORK_HALF | {"reloader"},
     "reloader": set(),
+    "logs": set(),  # app.logger's one shared default handler (imported lazily by app)
 }
 
 # Modules that may be imported lazily only (inside a function), never at module level.

@@ -205,15 +205,14 @@ class App(Scaffold):
         if self._logger is None:
             import logging
 
+            from tinyweb.logs import default_handler
+
             logger = logging.getLogger(self.name)
             if self.debug and not logger.level:
                 logger.setLevel(logging.DEBUG)
             if not logger.hasHandlers():
-                handler = logging.StreamHandler(sys.stderr)
-                handler.setFormatter(
-                    logging.Formatter("[%(asctime)s] %(levelname)s in %(module)s: %(message)s")
-                )
-                logger.addHandler(handler)
+                # One handler for all apps, so racing first reads add it once (tinyweb.logs).
+                logger.addHandler(default_handler)
             self._logger = logger
         return self._logger
 
