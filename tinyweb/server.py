@@ -22,7 +22,8 @@ Rules:
    total, not per read, and is enforced by the selector thread).
 2. Everything is bounded: open connections (beyond the cap we stop accepting), the worker
    queue (each connection is in it at most once, so it never exceeds the cap), header
-   section time, idle keep-alive time, body progress time, write time, drain bytes.
+   section time, idle keep-alive time, body progress time, write time, drain bytes,
+   and the time a worker waits on a client per byte it moves (``min_rate``, ``Pace``).
 3. A server-made error always closes the connection, with a lingering close so the
    client reads the response instead of a reset (RFC 9112 §9.6).
 4. Shutdown is graceful: stop accepting, close idle connections, let requests in flight
@@ -49,7 +50,7 @@ from types import FrameType
 from typing import IO, Any, Optional
 
 from . import gateway, http11
-from .server_options import ServerOptions, access_entry, configure_logging, sweep_interval
+from .server_options import Pace, ServerOptions, access_entry, configure_logging, sweep_interval
 from .server_options import write_with_progress as _write_with_progress
 
 access_log = logging.getLogger("tinyweb.access")
@@ -79,16 +80,14 @@ class Phase:
 class Connection:
     """One client connection: its socket, parser, phase and current deadline."""
 
-    __slots__ = "busy channel deadline fileno info parser phase read_timeout socket".split()
-    __slots__ += ["write_timeout"]
+    __slots__ = "busy channel deadline fileno info pace parser phase socket".split()
 
     def __init__(self, sock: socket.socket, info: gateway.ConnectionInfo, options: ServerOptions):
         """Wrap an accepted, non-blocking socket."""
         self.socket = sock
         self.fileno = sock.fileno()  # still known after close(), for Poller.forget
         self.parser = http11.RequestParser(options.limits)
-        self.read_timeout = options.body_timeout  # the drain shortens it for a while
-        self.write_timeout = options.write_timeout
+        self.pace = Pace(options.min_rate, options.body_timeout, options.write_timeout)
         self.info = info
         self.phase = Phase.HEAD
         self.deadline = 0.0
@@ -103,33 +102,38 @@ class Connection:
     # ~1.75x waitress's req/s at 32 connections.
 
     def send(self, data: bytes) -> None:
-        """Send all of ``data``; ``TimeoutError`` after ``write_timeout`` without progress."""
+        """Send all of ``data``; ``TimeoutError`` if the client stops taking it (``Pace``)."""
         try:
             sent = self.socket.send(data)  # usually one call takes it all
         except BlockingIOError:
             sent = 0
+        self.pace.moved += sent
         if sent < len(data):
             rest = memoryview(data)[sent:]
             step = lambda done: self.socket.send(rest[done:])  # noqa: E731
-            _write_with_progress(len(rest), step, self._wait_writable, self.write_timeout)
+            _write_with_progress(len(rest), step, self._wait_writable, self.pace)
 
     def receive(self) -> bytes:
-        """The next bytes of the request body; ``TimeoutError`` after ``read_timeout``."""
+        """The next bytes of the request body; ``TimeoutError`` if they stop (``Pace``)."""
         while True:
             try:
-                return self.socket.recv(RECEIVE_SIZE)
+                data = self.socket.recv(RECEIVE_SIZE)
+                self.pace.moved += len(data)
+                return data
             except BlockingIOError:
-                _wait_for(self.socket, selectors.EVENT_READ, self.read_timeout)
+                self.pace.wait_to_read(self._wait_readable)
 
     def sendfile(self, file: IO[bytes], offset: int, count: int) -> int:
         """Copy ``count`` bytes of ``file`` from ``offset`` to the client (``os.sendfile``)."""
         source = file.fileno()
         step = lambda done: os.sendfile(self.fileno, source, offset + done, count - done)  # noqa: E731
-        return _write_with_progress(count, step, self._wait_writable, self.write_timeout)
+        return _write_with_progress(count, step, self._wait_writable, self.pace)
 
-    def _wait_writable(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):  # the caller decides whether that is too long
-            _wait_for(self.socket, selectors.EVENT_WRITE, seconds)
+    def _wait_readable(self, seconds: float) -> bool:
+        return _ready(self.socket, selectors.EVENT_READ, seconds)
+
+    def _wait_writable(self, seconds: float) -> bool:
+        return _ready(self.socket, selectors.EVENT_WRITE, seconds)
 
     def close(self) -> None:
         """Close the socket (idempotent)."""
@@ -296,9 +300,8 @@ class Server:
 
         Example: ``server = Server(app, port=0).start()``.
         """
-        self._thread = threading.Thread(
-            target=self.serve_forever, name=f"tinyweb-selector-{self.server_address[1]}"
-        )
+        name = f"tinyweb-selector-{self.server_address[1]}"
+        self._thread = threading.Thread(target=self.serve_forever, name=name)
         self._thread.start()
         self._ready.wait()
         return self
@@ -342,9 +345,8 @@ class Server:
 
     def _start_workers(self) -> None:
         for number in range(self.options.threads):
-            worker = threading.Thread(
-                target=self._work_loop, name=f"tinyweb-worker-{number}", daemon=True
-            )
+            name = f"tinyweb-worker-{number}"
+            worker = threading.Thread(target=self._work_loop, name=name, daemon=True)
             worker.start()
             self._workers.append(worker)
 
@@ -556,6 +558,7 @@ class Server:
         """Run exchanges on this connection until it must go back to the selector."""
         options = self.options
         for turn in range(1, sys.maxsize):
+            connection.pace.restart()  # min_rate is per request
             exchange = gateway.Exchange(
                 head, connection.parser, connection.channel, connection.info, self._is_running
             )
@@ -580,9 +583,9 @@ class Server:
         return not self._stopping
 
     def _drain(self, connection: Connection, exchange: gateway.Exchange) -> bool:
-        connection.read_timeout = self.options.drain_timeout
+        connection.pace.read_timeout = self.options.drain_timeout
         finished = exchange.body.drain(self.options.drain_size, self.options.drain_timeout)
-        connection.read_timeout = self.options.body_timeout
+        connection.pace.read_timeout = self.options.body_timeout
         return finished
 
     def _next_pipelined(self, connection: Connection) -> Optional[http11.RequestHead]:
@@ -671,12 +674,11 @@ class Server:
         self._poller.close()
 
 
-def _wait_for(sock: socket.socket, event: int, timeout: float) -> None:
-    """Block until ``sock`` is ready for ``event``; raise ``TimeoutError`` after ``timeout``."""
+def _ready(sock: socket.socket, event: int, timeout: float) -> bool:
+    """Whether ``sock`` became ready for ``event`` within ``timeout`` seconds."""
     with selectors.DefaultSelector() as selector:
         selector.register(sock, event)
-        if not selector.select(timeout):
-            raise TimeoutError(f"no progress for {timeout:g} s")
+        return bool(selector.select(timeout))
 
 
 def _send_nowait(connection: Connection, data: bytes) -> None:

@@ -36,6 +36,7 @@ class ServerOptions:
     idle_timeout: float = 5.0  # a keep-alive connection may wait this long for a request
     body_timeout: float = 30.0  # a read of the request body may wait this long for bytes
     write_timeout: float = 30.0  # the client may take no byte of a response for this long
+    min_rate: int = 240  # bytes/s a client must average while a worker waits on it (0: off)
     drain_size: int = 1024 * 1024  # unread body bytes discarded to keep a connection
     drain_timeout: float = 2.0  # ... for at most this long in all (and per read)
     linger_timeout: float = 2.0  # after an error: how long to read and discard input
@@ -107,32 +108,88 @@ def configure_logging() -> None:
     package_log.setLevel(logging.INFO)
 
 
+class Pace:
+    """How long a worker may still wait on one client within one request.
+
+    A worker waits on a client while it reads the request body for the app and while the
+    client takes the response. ``read_timeout`` / ``write_timeout`` bound one wait without
+    a byte. ``min_rate`` bounds the sum of the waits in a request: the first timeout's
+    worth of waiting is free, and every further second must be paid for with ``min_rate``
+    bytes moved (either way). So a client that trickles a byte every few seconds cannot
+    hold a worker for long (the "slow POST" and "slow read" attacks), and a client faster
+    than ``min_rate`` never meets the rule. The default, 240 bytes/s, is Kestrel's (its
+    ``MinRequestBodyDataRate`` and ``MinResponseDataRate``); Apache's mod_reqtimeout has
+    the same rule for request bodies. Example::
+
+        pace = Pace(min_rate=240, read_timeout=30.0, write_timeout=30.0)
+        pace.allowance(30.0)   # 30.0: nothing waited yet
+    """
+
+    __slots__ = ("min_rate", "moved", "read_timeout", "waited", "write_timeout")
+
+    def __init__(self, min_rate: int, read_timeout: float, write_timeout: float) -> None:
+        """A fresh account; ``min_rate`` 0 switches the rate rule off."""
+        self.min_rate = min_rate
+        self.read_timeout = read_timeout  # the server shortens it while it drains a body
+        self.write_timeout = write_timeout
+        self.moved = 0  # bytes received or sent in this request
+        self.waited = 0.0  # seconds spent blocked on the client in this request
+
+    def restart(self) -> None:
+        """Begin a new request: no credit, nothing waited."""
+        self.moved, self.waited = 0, 0.0
+
+    def allowance(self, timeout: float) -> float:
+        """Seconds the next wait may last: ``timeout``, or less if the client is too slow."""
+        if not self.min_rate:
+            return timeout
+        return min(timeout, timeout + self.moved / self.min_rate - self.waited)
+
+    def expired(self, timeout: float, allowance: float) -> TimeoutError:
+        """The error for a wait of ``allowance`` seconds that ran out, naming the rule."""
+        if allowance < timeout:
+            return TimeoutError(f"client slower than {self.min_rate} bytes/s")
+        return TimeoutError(f"no progress for {timeout:g} s")
+
+    def wait_to_read(self, wait: Callable[[float], bool]) -> None:
+        """Call ``wait(seconds)`` (True once readable) for as long as allowed; count it."""
+        allowance = self.allowance(self.read_timeout)
+        started = time.monotonic()
+        readable = wait(allowance)
+        self.waited += time.monotonic() - started
+        if not readable:
+            raise self.expired(self.read_timeout, allowance)
+
+
 def write_with_progress(
-    total: int, step: Callable[[int], int], wait: Callable[[float], None], timeout: float
+    total: int, step: Callable[[int], int], wait: Callable[[float], object], pace: Pace
 ) -> int:
     """Call ``step(bytes written so far)`` until ``total`` bytes are out, or a step writes 0.
 
     A step that raises ``BlockingIOError`` (the client's buffer is full) is retried after
-    ``wait(seconds)``; ``TimeoutError`` once ``timeout`` seconds pass with no byte written.
-    The deadline restarts with every byte: write_timeout is "no progress for", not a rate.
-    Each wait ends in another try because writability is not progress: Linux reports a
-    socket writable only once half its queued bytes drained, which a slow but steady
-    reader can take longer than ``timeout`` to do (a 4 MiB autotuned buffer at ~47 KB/s
-    for 30 s; found by fuzz/fuzz_server.py). Returns the bytes written.
+    ``wait(seconds)``; ``TimeoutError`` once ``pace.write_timeout`` seconds pass with no
+    byte written, or sooner once ``pace`` finds the client too slow. Every byte restarts
+    the timeout. Each wait ends in another try because writability is not progress: Linux
+    reports a socket writable only once half its queued bytes drained, which a slow but
+    steady reader can take longer than the timeout to do (a 4 MiB autotuned buffer at
+    ~47 KB/s for 30 s; found by fuzz/fuzz_server.py). Returns the bytes written.
     """
-    done, deadline = 0, 0.0
+    done, deadline, allowance = 0, 0.0, 0.0
     while done < total:
         try:
             moved = step(done)
         except BlockingIOError:
             now = time.monotonic()
-            if not deadline:
-                deadline = now + timeout
-            elif now >= deadline:
-                raise TimeoutError(f"no progress for {timeout:g} s") from None
+            if not deadline:  # a new stall
+                allowance = pace.allowance(pace.write_timeout)
+                deadline = now + allowance
+            if now >= deadline:
+                raise pace.expired(pace.write_timeout, allowance) from None
             wait(deadline - now)
+            pace.waited += time.monotonic() - now
             continue
         if not moved:
             break  # a file that ended early (it shrank)
         done, deadline = done + moved, 0.0
+        pace.moved += moved
     return done
