@@ -8,6 +8,7 @@ server tests, each runs on both pollers; nothing here asserts on speed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import select
@@ -234,6 +235,94 @@ def test_lingering_close_lets_the_client_finish_sending_and_read_the_error(
         assert response.status == status, rule
         assert response.header("Connection") == "close", rule
         assert reader.closed(), rule
+
+
+BIG_UNFRAMED = b"y" * 300_000
+
+
+def big_unframed(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """No Content-Length and several chunks: an HTTP/1.0 response ends with the close."""
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [BIG_UNFRAMED[index : index + 30_000] for index in range(0, len(BIG_UNFRAMED), 30_000)]
+
+
+def read_to_eof(sock: socket.socket) -> tuple[bytes, str]:
+    """Everything until EOF, and how it ended ("eof" or the error's name)."""
+    received = bytearray()
+    while True:
+        try:
+            data = sock.recv(65536)
+        except OSError as error:
+            return bytes(received), type(error).__name__
+        if not data:
+            return bytes(received), "eof"
+        received += data
+
+
+@pytest.mark.parametrize(
+    ("rule", "first"),
+    [
+        # HTTP/1.0 keep-alive, but the response has no length: the server must close.
+        ("a keep-alive client whose response ends with the close",
+         b"GET /one HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"),
+        # fuzz_server.py --mode sockets --seed 201: an HTTP/1.0 client that pipelines.
+        ("an HTTP/1.0 client that sends another request anyway", b"GET /one HTTP/1.0\r\n\r\n"),
+    ],
+)  # fmt: skip
+def test_every_close_after_a_response_lingers(rule: str, first: bytes) -> None:
+    # RFC 9112 §9.6: a server that closes outright answers bytes still on their way with a
+    # reset, and the reset can erase the response before the client reads it. Whether
+    # more bytes come the server cannot know when it closes, so it always closes in
+    # stages: write side first, then read and discard until EOF or linger_timeout.
+    with serving(big_unframed, linger_timeout=2.0) as server, connect(server) as sock:
+        sock.sendall(first)
+        assert select.select([sock], [], [], 5)[0], rule
+        time.sleep(0.2)  # the server has sent it all and closed by now
+        with contextlib.suppress(OSError):
+            sock.sendall(b"GET /two HTTP/1.0\r\n\r\n")
+        time.sleep(0.05)  # time for a reset to arrive, if the server closed outright
+        received, ending = read_to_eof(sock)
+    assert ending == "eof", rule
+    assert received.endswith(b"\r\n\r\n" + BIG_UNFRAMED), rule
+    assert b"/two" not in received and received.count(b"HTTP/1.1 200") == 1, rule
+
+
+def test_a_response_finished_during_shutdown_is_not_lost_to_a_reset() -> None:
+    # Graceful shutdown ends keep-alive connections after their response (Connection:
+    # close). A client that already sent its next request must still read that response.
+    entered, release = threading.Event(), threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ["PATH_INFO"] == "/slow":
+            entered.set()
+            release.wait(10)
+        start_response("200 OK", [("Content-Length", str(len(BIG_UNFRAMED)))])
+        return [BIG_UNFRAMED]
+
+    baseline = threading.active_count()
+    server = Server(app, "127.0.0.1", 0, **{**FAST, "linger_timeout": 2.0}).start()
+    stopper = threading.Thread(target=server.shutdown, kwargs={"timeout": 5.0})
+    try:
+        with connect(server) as sock:
+            sock.sendall(GET % b"/slow")
+            assert entered.wait(5)
+            stopper.start()
+            assert wait_until(lambda: server._stopping)
+            release.set()
+            assert select.select([sock], [], [], 5)[0]
+            time.sleep(0.2)  # the response is out and the server has closed by now
+            with contextlib.suppress(OSError):
+                sock.sendall(GET % b"/next")
+            time.sleep(0.05)
+            received, ending = read_to_eof(sock)
+    finally:
+        release.set()
+        if stopper.is_alive() or not stopper.ident:
+            stopper.join(10) if stopper.ident else server.shutdown()
+    assert ending == "eof"
+    assert received.startswith(b"HTTP/1.1 200") and received.endswith(BIG_UNFRAMED)
+    assert b"Connection: close" in received
+    assert threading.active_count() == baseline
 
 
 # -- HTTP.md "Limits": the ones the size-limit table does not cover -------------------

@@ -24,8 +24,8 @@ Rules:
    queue (each connection is in it at most once, so it never exceeds the cap), header
    section time, idle keep-alive time, body progress time, write time, drain bytes,
    and the time a worker waits on a client per byte it moves (``min_rate``, ``Pace``).
-3. A server-made error always closes the connection, with a lingering close so the
-   client reads the response instead of a reset (RFC 9112 §9.6).
+3. A server-made error always closes the connection. Every close after a response is a
+   lingering close, so the client reads the response instead of a reset (RFC 9112 §9.6).
 4. Shutdown is graceful: stop accepting, close idle connections, let requests in flight
    finish within a grace period, then join every thread.
 
@@ -498,7 +498,7 @@ class Server:
 
     def _take_back(self, connection: Connection) -> None:
         """Discard a closed connection, or discard input on a lingering one for a while."""
-        if connection.phase is not Phase.LINGER or self._stopping:
+        if connection.phase is not Phase.LINGER:
             self._discard(connection)
         else:
             connection.deadline = time.monotonic() + self.options.linger_timeout
@@ -547,7 +547,7 @@ class Server:
         """Re-arm a keep-alive connection from the worker: the selector thread sleeps on
         (unless its poller only sees new sockets on its next call, see ``Poller``)."""
         if self._stopping:
-            connection.close()
+            self._linger(connection)
             self._hand_back(connection)
         else:
             self._rearm(connection)
@@ -566,7 +566,7 @@ class Server:
             if options.access_log and access_log.isEnabledFor(logging.INFO):
                 access_log.info(access_entry(exchange.head, outcome, connection.info.remote_addr))
             if not outcome.keep_alive or self._stopping:
-                self._close_after(connection, outcome)
+                self._linger(connection)  # every close after a response: see _linger
                 return
             if not outcome.body_complete and not self._drain(connection, exchange):
                 self._linger(connection)  # the rest of the body is too big or too slow
@@ -611,14 +611,6 @@ class Server:
         connection.phase = Phase.IDLE
         return None
 
-    def _close_after(self, connection: Connection, outcome: gateway.Outcome) -> None:
-        """Close after a response; linger if the client may still be sending."""
-        unread = not outcome.body_complete or connection.parser.has_buffered_data
-        if unread or outcome.status >= 400:
-            self._linger(connection)
-        else:
-            connection.close()
-
     def _send_error_and_linger(self, connection: Connection, status: int, reason: str) -> None:
         try:
             connection.send(gateway.error_response(status, reason))
@@ -627,7 +619,15 @@ class Server:
             connection.close()
 
     def _linger(self, connection: Connection) -> None:
-        """Shut our write side; the selector thread discards input until EOF or deadline."""
+        """Close in stages: shut our write side; the selector thread discards input until
+        EOF or ``linger_timeout``, then closes.
+
+        The server does this for every close after a response, not only when it sees
+        unread input: whether more bytes are on their way (a next request, the rest of a
+        body) it cannot know, and a socket closed outright answers them with a reset,
+        which can erase the response before the client has read it (RFC 9112 §9.6).
+        Found by fuzz_server.py: an HTTP/1.0 client that pipelined a second request.
+        """
         try:
             connection.socket.shutdown(socket.SHUT_WR)
             connection.phase = Phase.LINGER
@@ -641,7 +641,9 @@ class Server:
         self._pause_accepting()
         self._listener.close()  # refuse newcomers now, rather than leave them in the backlog
         for connection in [c for c in self._connections if self._claim(c)]:
-            self._discard(connection)
+            if connection.phase is not Phase.LINGER:  # idle or mid-head: close in stages too
+                self._linger(connection)
+            self._take_back(connection)
         while time.monotonic() < self._grace_deadline and self._in_flight():
             self._run_once(min(0.05, max(self._grace_deadline - time.monotonic(), 0.0)))
         for connection in list(self._connections):  # past the grace period: cut them off
@@ -649,7 +651,8 @@ class Server:
                 connection.socket.shutdown(socket.SHUT_RDWR)
 
     def _in_flight(self) -> bool:
-        return any(connection.phase is Phase.WORKER for connection in self._connections)
+        """Whether a request is running, or a response may still be on its way to be read."""
+        return any(c.phase is Phase.WORKER or c.phase is Phase.LINGER for c in self._connections)
 
     def _close_everything(self) -> None:
         """Join workers and close every socket; idempotent."""

@@ -39,7 +39,7 @@ class ServerOptions:
     min_rate: int = 240  # bytes/s a client must average while a worker waits on it (0: off)
     drain_size: int = 1024 * 1024  # unread body bytes discarded to keep a connection
     drain_timeout: float = 2.0  # ... for at most this long in all (and per read)
-    linger_timeout: float = 2.0  # after an error: how long to read and discard input
+    linger_timeout: float = 2.0  # after the last response: how long to discard input
     shutdown_timeout: float = 10.0  # grace period for requests in flight
     backlog: int = 1024  # the kernel's queue of not yet accepted connections
     access_log: bool = True  # Common Log Format lines to the "tinyweb.access" logger
