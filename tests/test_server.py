@@ -29,6 +29,7 @@ import pytest
 
 from tinyweb import gateway, http11, server_options
 from tinyweb import server as server_module
+from tinyweb.proxy import ProxyFix
 from tinyweb.server import Server, ServerOptions, access_entry
 
 App = Callable[..., Iterable[bytes]]
@@ -405,11 +406,45 @@ def test_access_entry_escapes_quotes() -> None:
     parser.feed(b'GET /a"b HTTP/1.1\r\nHost: h\r\n\r\n')
     head = parser.next_event()
     assert isinstance(head, http11.RequestHead)
-    line = access_entry(head, gateway.Outcome(200, 5, True, True), "192.0.2.7")
+    line = access_entry(head, gateway.Outcome(200, 5, True, True), {"REMOTE_ADDR": "192.0.2.7"})
     pattern = (
         r'192\.0\.2\.7 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET /a\\"b HTTP/1\.1" 200 5'
     )
     assert re.fullmatch(pattern, line), line
+
+
+@pytest.mark.parametrize(
+    ("rule", "environ", "logged"),
+    [
+        ("an IPv4 peer", {"REMOTE_ADDR": "192.0.2.7"}, "192.0.2.7"),
+        ("an IPv6 peer with a zone", {"REMOTE_ADDR": "fe80::1%eth0"}, "fe80::1%eth0"),
+        # The app may have rewritten it: nothing that could break the line gets through.
+        ("a quote or a newline: -", {"REMOTE_ADDR": '1.2.3.4" 200 0\nforged'}, "-"),
+        ("a space: -", {"REMOTE_ADDR": "1.2.3.4 x"}, "-"),
+        ("not a string: -", {"REMOTE_ADDR": 1234}, "-"),
+        ("removed by the app: -", {}, "-"),
+    ],
+)  # fmt: skip
+def test_access_entry_logs_the_remote_addr_the_app_left(
+    rule: str, environ: dict[str, Any], logged: str
+) -> None:
+    parser = http11.RequestParser()
+    parser.feed(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+    head = parser.next_event()
+    assert isinstance(head, http11.RequestHead)
+    line = access_entry(head, gateway.Outcome(200, 5, True, True), environ)
+    assert line.split(" - - ")[0] == logged, rule
+
+
+def test_access_log_shows_the_client_proxy_fix_found(caplog: pytest.LogCaptureFixture) -> None:
+    # As in Werkzeug's and gunicorn's logs: the line is written after the app ran, from
+    # the environ the app saw, so behind a proxy it names the client, not the proxy.
+    app = ProxyFix(hello, x_for=1)
+    raw = b"GET /p HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n"
+    with caplog.at_level(logging.INFO, logger="tinyweb.access"), serving(app) as server:
+        assert exchange(server, raw)[0].status == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "tinyweb.access"]
+    assert len(lines) == 1 and lines[0].startswith("203.0.113.7 - - ["), lines
 
 
 def test_access_log_can_be_turned_off(caplog: pytest.LogCaptureFixture) -> None:

@@ -564,7 +564,7 @@ class Server:
             )
             outcome = exchange.run(self.app)
             if options.access_log and access_log.isEnabledFor(logging.INFO):
-                access_log.info(access_entry(exchange.head, outcome, connection.info.remote_addr))
+                access_log.info(access_entry(exchange.head, outcome, exchange.environ))
             if not outcome.keep_alive or self._stopping:
                 self._linger(connection)  # every close after a response: see _linger
                 return

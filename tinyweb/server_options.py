@@ -11,8 +11,10 @@ Spec references: HTTP.md "Limits and timeouts"; the Common Log Format (NCSA http
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable
 
@@ -77,11 +79,20 @@ class ServerOptions:
         return cls(**options)
 
 
-def access_entry(head: http11.RequestHead, outcome: gateway.Outcome, remote_addr: str) -> str:
+def access_entry(
+    head: http11.RequestHead, outcome: gateway.Outcome, environ: Mapping[str, Any]
+) -> str:
     """One line of the Common Log Format for an exchange.
 
+    The address is the environ's ``REMOTE_ADDR`` once the app has run: the TCP peer, or
+    the client that ``ProxyFix`` found behind a proxy (Werkzeug's and gunicorn's logs do
+    the same). The app may have rewritten it, so anything but address characters is
+    logged as ``-``: a quote or a line break would forge a log line.
     Example: ``127.0.0.1 - - [06/Nov/1994:08:49:37 +0000] "GET / HTTP/1.1" 200 12``.
     """
+    remote_addr = environ.get("REMOTE_ADDR")
+    if not isinstance(remote_addr, str) or not _ADDRESS.fullmatch(remote_addr):
+        remote_addr = "-"
     when = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime())
     request_line = b" ".join((head.method, head.target, b"HTTP/" + head.version))
     # The parser admits no control bytes in these, but a quote would break the format.
@@ -89,6 +100,9 @@ def access_entry(head: http11.RequestHead, outcome: gateway.Outcome, remote_addr
     size = str(outcome.body_bytes) if outcome.body_bytes else "-"
     status = str(outcome.status) if outcome.status else "-"
     return f'{remote_addr} - - [{when}] "{text}" {status} {size}'
+
+
+_ADDRESS = re.compile(r"[0-9A-Za-z.:%_\-\[\]]{1,100}")  # IPv4, IPv6 (with a zone), names
 
 
 def sweep_interval(options: ServerOptions) -> float:
