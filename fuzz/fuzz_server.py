@@ -292,7 +292,7 @@ REPLACEMENT = b"<replaced by exc_info>"
 # Inputs that would hit them are not drawn (so a long run goes past them) unless
 # --include-known; once a fix makes the xfail pass, delete its entry here.
 KNOWN_FINDINGS: dict[str, Callable[[Behaviour], bool]] = {
-    # "test_name": lambda behaviour: ...,   (none open: findings 1 to 3 are fixed)
+    # "test_name": lambda behaviour: ...,   (none open: findings 1 to 4 are fixed)
 }
 INCLUDE_KNOWN = False
 

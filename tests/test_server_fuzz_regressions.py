@@ -162,3 +162,19 @@ def read_some(sock: socket.socket) -> bytes:
         return sock.recv(65536)
     except OSError:
         return b""
+
+
+def test_finding_4_as_the_fuzzer_replays_it() -> None:
+    # fuzz_server.py --mode sockets --seed 201, "S4 partial body": an HTTP/1.0 request
+    # answered with a close-delimited 320 KiB body, then a second request from the client.
+    # The server closed outright once the response was out; the second request met a
+    # closed socket, the reset erased the unread response. Fixed by lingering after every
+    # response (tests/test_server_audit.py: test_every_close_after_a_response_lingers).
+    plan = fuzz_server.ClientPlan(
+        pieces=(b"G", b"ET /", b" HTTP/", b"1.0\r\nHost:", b" example.com\r\n\r\n", b"",
+                b"GET /after HTTP", b"/1.1\r\nHost: h\r\n", b"\r\n"),
+        delays=(0.005, 0.005, 0.001, 0.005, 0.0, 0.005, 0.005, 0.0, 0.0),
+        mode="read",
+    )  # fmt: skip
+    with fuzz_server.file_for_wrapper() as file_path:
+        fuzz_server.run_batch([plan], 2012430984, file_path, stop_early=False, crowded=False)
