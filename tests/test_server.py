@@ -655,7 +655,7 @@ def test_write_with_progress(
 ) -> None:  # fmt: skip
     clock = FakeClock()
     monkeypatch.setattr(server_options.time, "monotonic", lambda: clock.now)
-    step, pace = scripted_step(script), server_options.Pace(0, 5.0, 5.0)  # min_rate off
+    step, pace = scripted_step(script), server_options.Pace(0, 5.0)  # min_rate off
     assert server_options.write_with_progress(total, step, clock.wait, pace) == written, rule
     assert clock.waits == waits, rule
 
@@ -667,5 +667,5 @@ def test_write_with_progress_times_out_after_timeout_without_a_byte(
     monkeypatch.setattr(server_options.time, "monotonic", lambda: clock.now)
     step = scripted_step([2, None, None, None])
     with pytest.raises(TimeoutError, match="no progress for 5 s"):
-        server_options.write_with_progress(10, step, clock.wait, server_options.Pace(0, 5.0, 5.0))
+        server_options.write_with_progress(10, step, clock.wait, server_options.Pace(0, 5.0))
     assert clock.waits == [5.0]  # one whole timeout, then the retry that moved nothing

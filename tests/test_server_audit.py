@@ -40,7 +40,7 @@ from test_server import (  # noqa: F401 (poller_kind: every test runs on each po
 import tinyweb
 from tinyweb import http11
 from tinyweb import server as server_module
-from tinyweb.server import Server, ServerOptions
+from tinyweb.server import Phase, Server, ServerOptions
 
 # -- the public API --------------------------------------------------------------------
 
@@ -322,6 +322,25 @@ def test_a_response_finished_during_shutdown_is_not_lost_to_a_reset() -> None:
     assert ending == "eof"
     assert received.startswith(b"HTTP/1.1 200") and received.endswith(BIG_UNFRAMED)
     assert b"Connection: close" in received
+    assert threading.active_count() == baseline
+
+
+def test_shutdown_does_not_wait_for_idle_keep_alive_clients() -> None:
+    # Pools (urllib3, http.client) and browsers keep idle connections open and do not
+    # read them: shutdown closes those at once, so Ctrl-C and reloads stay instant. Only
+    # a connection whose last response was just sent lingers (the test above).
+    baseline = threading.active_count()
+    server = Server(hello, "127.0.0.1", 0, **{**FAST, "linger_timeout": 5.0}).start()
+    with connect(server) as sock:
+        sock.sendall(GET % b"/")
+        assert Reader(sock).response().status == 200  # now idle, and never read again
+        # (A response that completes just as shutdown begins is lingered on, since the
+        # client may be sending already: wait until the worker has parked this one.)
+        assert wait_until(lambda: all(c.phase is Phase.IDLE for c in server._connections))
+        started = time.monotonic()
+        server.shutdown(timeout=5.0)
+        took = time.monotonic() - started
+    assert took < 2.5, f"shutdown waited {took:.2f} s for an idle client"
     assert threading.active_count() == baseline
 
 

@@ -80,14 +80,15 @@ class Phase:
 class Connection:
     """One client connection: its socket, parser, phase and current deadline."""
 
-    __slots__ = "busy channel deadline fileno info pace parser phase socket".split()
+    __slots__ = "busy channel deadline fileno info parser phase reading socket writing".split()
 
     def __init__(self, sock: socket.socket, info: gateway.ConnectionInfo, options: ServerOptions):
         """Wrap an accepted, non-blocking socket."""
         self.socket = sock
         self.fileno = sock.fileno()  # still known after close(), for Poller.forget
         self.parser = http11.RequestParser(options.limits)
-        self.pace = Pace(options.min_rate, options.body_timeout, options.write_timeout)
+        self.reading = Pace(options.min_rate, options.body_timeout)  # min_rate, per direction
+        self.writing = Pace(options.min_rate, options.write_timeout)
         self.info = info
         self.phase = Phase.HEAD
         self.deadline = 0.0
@@ -107,27 +108,26 @@ class Connection:
             sent = self.socket.send(data)  # usually one call takes it all
         except BlockingIOError:
             sent = 0
-        self.pace.moved += sent
         if sent < len(data):
             rest = memoryview(data)[sent:]
             step = lambda done: self.socket.send(rest[done:])  # noqa: E731
-            _write_with_progress(len(rest), step, self._wait_writable, self.pace)
+            _write_with_progress(len(rest), step, self._wait_writable, self.writing)
 
     def receive(self) -> bytes:
         """The next bytes of the request body; ``TimeoutError`` if they stop (``Pace``)."""
         while True:
             try:
                 data = self.socket.recv(RECEIVE_SIZE)
-                self.pace.moved += len(data)
+                self.reading.moved += len(data)
                 return data
             except BlockingIOError:
-                self.pace.wait_to_read(self._wait_readable)
+                self.reading.wait(self._wait_readable)
 
     def sendfile(self, file: IO[bytes], offset: int, count: int) -> int:
         """Copy ``count`` bytes of ``file`` from ``offset`` to the client (``os.sendfile``)."""
         source = file.fileno()
         step = lambda done: os.sendfile(self.fileno, source, offset + done, count - done)  # noqa: E731
-        return _write_with_progress(count, step, self._wait_writable, self.pace)
+        return _write_with_progress(count, step, self._wait_writable, self.writing)
 
     def _wait_readable(self, seconds: float) -> bool:
         return _ready(self.socket, selectors.EVENT_READ, seconds)
@@ -547,7 +547,7 @@ class Server:
         """Re-arm a keep-alive connection from the worker: the selector thread sleeps on
         (unless its poller only sees new sockets on its next call, see ``Poller``)."""
         if self._stopping:
-            self._linger(connection)
+            connection.close()  # idle from now on: closed at once, as in _finish
             self._hand_back(connection)
         else:
             self._rearm(connection)
@@ -558,7 +558,8 @@ class Server:
         """Run exchanges on this connection until it must go back to the selector."""
         options = self.options
         for turn in range(1, sys.maxsize):
-            connection.pace.restart()  # min_rate is per request
+            connection.reading.restart()  # min_rate is per request
+            connection.writing.restart()
             exchange = gateway.Exchange(
                 head, connection.parser, connection.channel, connection.info, self._is_running
             )
@@ -583,9 +584,9 @@ class Server:
         return not self._stopping
 
     def _drain(self, connection: Connection, exchange: gateway.Exchange) -> bool:
-        connection.pace.read_timeout = self.options.drain_timeout
+        connection.reading.timeout = self.options.drain_timeout
         finished = exchange.body.drain(self.options.drain_size, self.options.drain_timeout)
-        connection.pace.read_timeout = self.options.body_timeout
+        connection.reading.timeout = self.options.body_timeout
         return finished
 
     def _next_pipelined(self, connection: Connection) -> Optional[http11.RequestHead]:
@@ -640,10 +641,11 @@ class Server:
         """Graceful part of shutdown: let workers finish within the grace period."""
         self._pause_accepting()
         self._listener.close()  # refuse newcomers now, rather than leave them in the backlog
-        for connection in [c for c in self._connections if self._claim(c)]:
-            if connection.phase is not Phase.LINGER:  # idle or mid-head: close in stages too
-                self._linger(connection)
-            self._take_back(connection)
+        # Idle and half-received connections close at once: their last response, if any,
+        # went out before. Lingering ones keep lingering (they count as in flight).
+        for connection in [c for c in self._connections if c.phase is not Phase.LINGER]:
+            if self._claim(connection):
+                self._discard(connection)
         while time.monotonic() < self._grace_deadline and self._in_flight():
             self._run_once(min(0.05, max(self._grace_deadline - time.monotonic(), 0.0)))
         for connection in list(self._connections):  # past the grace period: cut them off

@@ -123,56 +123,60 @@ def configure_logging() -> None:
 
 
 class Pace:
-    """How long a worker may still wait on one client within one request.
+    """How long a worker may still wait on a client in one direction within one request.
 
-    A worker waits on a client while it reads the request body for the app and while the
-    client takes the response. ``read_timeout`` / ``write_timeout`` bound one wait without
-    a byte. ``min_rate`` bounds the sum of the waits in a request: the first timeout's
-    worth of waiting is free, and every further second must be paid for with ``min_rate``
-    bytes moved (either way). So a client that trickles a byte every few seconds cannot
-    hold a worker for long (the "slow POST" and "slow read" attacks), and a client faster
-    than ``min_rate`` never meets the rule. The default, 240 bytes/s, is Kestrel's (its
-    ``MinRequestBodyDataRate`` and ``MinResponseDataRate``); Apache's mod_reqtimeout has
-    the same rule for request bodies. Example::
+    A worker waits on a client while it reads the request body for the app, and while the
+    client takes the response; each direction has its own ``Pace``. ``timeout``
+    (``body_timeout`` or ``write_timeout``) bounds one wait without a byte. ``min_rate``
+    bounds the sum of the waits: the first ``timeout`` of waiting is free, and every
+    further second must be paid for with ``min_rate`` bytes moved. So a client that
+    trickles a byte every few seconds cannot hold a worker for long (the "slow POST" and
+    "slow read" attacks), and a client faster than ``min_rate`` never meets the rule. The
+    default, 240 bytes/s, is Kestrel's (``MinRequestBodyDataRate``/``MinResponseDataRate``);
+    Apache's mod_reqtimeout has the same rule for request bodies.
 
-        pace = Pace(min_rate=240, read_timeout=30.0, write_timeout=30.0)
-        pace.allowance(30.0)   # 30.0: nothing waited yet
+    Only bytes the client really moved count: every byte received, but of the bytes sent
+    only those taken after a wait in the same send. What the socket buffers take at once
+    proves nothing (on loopback they absorb ~4 MiB, which would buy a client that reads
+    nothing five hours), and an upload does not pay for a slow download. Example::
+
+        pace = Pace(min_rate=240, timeout=30.0)
+        pace.allowance()   # 30.0: nothing waited yet
     """
 
-    __slots__ = ("min_rate", "moved", "read_timeout", "waited", "write_timeout")
+    __slots__ = ("min_rate", "moved", "timeout", "waited")
 
-    def __init__(self, min_rate: int, read_timeout: float, write_timeout: float) -> None:
+    def __init__(self, min_rate: int, timeout: float) -> None:
         """A fresh account; ``min_rate`` 0 switches the rate rule off."""
         self.min_rate = min_rate
-        self.read_timeout = read_timeout  # the server shortens it while it drains a body
-        self.write_timeout = write_timeout
-        self.moved = 0  # bytes received or sent in this request
-        self.waited = 0.0  # seconds spent blocked on the client in this request
+        self.timeout = timeout  # the server shortens the reading one while it drains a body
+        self.moved = 0  # bytes that count, in this request
+        self.waited = 0.0  # seconds spent blocked on the client, in this request
 
     def restart(self) -> None:
         """Begin a new request: no credit, nothing waited."""
         self.moved, self.waited = 0, 0.0
 
-    def allowance(self, timeout: float) -> float:
+    def allowance(self) -> float:
         """Seconds the next wait may last: ``timeout``, or less if the client is too slow."""
         if not self.min_rate:
-            return timeout
-        return min(timeout, timeout + self.moved / self.min_rate - self.waited)
+            return self.timeout
+        return min(self.timeout, self.timeout + self.moved / self.min_rate - self.waited)
 
-    def expired(self, timeout: float, allowance: float) -> TimeoutError:
+    def expired(self, allowance: float) -> TimeoutError:
         """The error for a wait of ``allowance`` seconds that ran out, naming the rule."""
-        if allowance < timeout:
+        if allowance < self.timeout:
             return TimeoutError(f"client slower than {self.min_rate} bytes/s")
-        return TimeoutError(f"no progress for {timeout:g} s")
+        return TimeoutError(f"no progress for {self.timeout:g} s")
 
-    def wait_to_read(self, wait: Callable[[float], bool]) -> None:
-        """Call ``wait(seconds)`` (True once readable) for as long as allowed; count it."""
-        allowance = self.allowance(self.read_timeout)
+    def wait(self, wait: Callable[[float], bool]) -> None:
+        """Call ``wait(seconds)`` (True once ready) for as long as allowed; count it."""
+        allowance = self.allowance()
         started = time.monotonic()
-        readable = wait(allowance)
+        ready = wait(allowance)
         self.waited += time.monotonic() - started
-        if not readable:
-            raise self.expired(self.read_timeout, allowance)
+        if not ready:
+            raise self.expired(allowance)
 
 
 def write_with_progress(
@@ -181,29 +185,32 @@ def write_with_progress(
     """Call ``step(bytes written so far)`` until ``total`` bytes are out, or a step writes 0.
 
     A step that raises ``BlockingIOError`` (the client's buffer is full) is retried after
-    ``wait(seconds)``; ``TimeoutError`` once ``pace.write_timeout`` seconds pass with no
-    byte written, or sooner once ``pace`` finds the client too slow. Every byte restarts
-    the timeout. Each wait ends in another try because writability is not progress: Linux
-    reports a socket writable only once half its queued bytes drained, which a slow but
-    steady reader can take longer than the timeout to do (a 4 MiB autotuned buffer at
-    ~47 KB/s for 30 s; found by fuzz/fuzz_server.py). Returns the bytes written.
+    ``wait(seconds)``; ``TimeoutError`` once ``pace.timeout`` seconds pass with no byte
+    written, or sooner once ``pace`` finds the client too slow. Every byte restarts the
+    timeout; bytes count towards ``pace`` once a step had to wait (see ``Pace``).
+    Each wait ends in another try because writability is not progress: Linux reports a
+    socket writable only once half its queued bytes drained, which a slow but steady
+    reader can take longer than the timeout to do (a 4 MiB autotuned buffer at ~47 KB/s
+    for 30 s; found by fuzz/fuzz_server.py). Returns the bytes written.
     """
-    done, deadline, allowance = 0, 0.0, 0.0
+    done, deadline, allowance, stalled = 0, 0.0, 0.0, False
     while done < total:
         try:
             moved = step(done)
         except BlockingIOError:
             now = time.monotonic()
             if not deadline:  # a new stall
-                allowance = pace.allowance(pace.write_timeout)
+                allowance = pace.allowance()
                 deadline = now + allowance
             if now >= deadline:
-                raise pace.expired(pace.write_timeout, allowance) from None
+                raise pace.expired(allowance) from None
             wait(deadline - now)
             pace.waited += time.monotonic() - now
+            stalled = True
             continue
         if not moved:
             break  # a file that ended early (it shrank)
         done, deadline = done + moved, 0.0
-        pace.moved += moved
+        if stalled:
+            pace.moved += moved
     return done
