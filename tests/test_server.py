@@ -230,6 +230,35 @@ def test_a_pipeline_longer_than_max_turns_is_answered_whole_and_in_order() -> No
         assert bodies == [f"/{number}".encode() for number in range(count)]
 
 
+def test_a_long_pipeline_lets_a_waiting_client_in_after_each_request() -> None:
+    # fuzz_server.py --mode sockets --seed 206: with one worker, a client pipelining 121
+    # requests for 320 KiB responses held it for ~10 s (MAX_TURNS of them), and a client
+    # that arrived meanwhile got no byte for longer than any timeout. Now a worker hands
+    # a pipelining connection back to the queue whenever other connections wait in it.
+    handled: list[str] = []
+    first_served = threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        handled.append(environ["PATH_INFO"])
+        if environ["PATH_INFO"] != "/other":
+            first_served.set()
+            time.sleep(0.02)  # every pipelined request keeps the only worker a while
+        start_response("200 OK", [("Content-Length", "2")])
+        return [b"ok"]
+
+    count = 40
+    with serving(app, threads=1) as server, connect(server) as pipelining:
+        pipelining.sendall(b"".join(GET % f"/{number}".encode() for number in range(count)))
+        assert first_served.wait(5)
+        with connect(server) as other:
+            other.sendall(GET % b"/other")
+            assert Reader(other).response().status == 200
+        reader = Reader(pipelining)
+        assert [reader.response().status for _ in range(count)] == [200] * count
+    # Served as soon as the request in progress ended, not after the whole pipeline.
+    assert handled.index("/other") <= 5, handled
+
+
 @pytest.mark.parametrize(
     ("rule", "request_head", "persists"),
     [
