@@ -41,7 +41,7 @@ MODULE_ORDER = (
     "http11", "gateway", "server", "app", "scaffold", "blueprints", "context", "routing",
     "converters", "errors", "request", "multipart", "response", "return_values",
     "datastructures", "rendering", "templating", "template_parser", "template_compiler",
-    "template_filters", "markup", "config", "sessions", "static", "security", "testing",
+    "template_codegen", "template_filters", "markup", "config", "sessions", "static", "security", "testing",
     "cli", "commands", "reloader", "proxy",
 )  # fmt: skip
 

@@ -36,12 +36,16 @@ SEEDS = [
     "{% import 'base.html' as m %}{% from 'nav.html' import x as y %}{% set ns = namespace(a=1) %}{% set ns.a = 2 %}",
     "{{ users|sort(attribute='name')|first }}{{ d.items()|list }}{{ 'a %s'|format(1) }}",
     "{{ '{0} {1[k]}'.format(name, d) }}{{ items[1:]|join }}{{ name|safe|truncate(2)|indent }}",
+    "{% with a = items, b = a %}{% set c = b %}{{ a|length }}{{ c }}{% endwith %}{{ c }}",
+    "{% filter upper|replace('A', '<') %}{% set q = 1 %}{{ name }}{% endfilter %}{{ q }}",
+    "{% block title %}t{% endblock %}{{ self.title() }}{% macro m() %}{{ self.title() }}{% endmacro %}",
 ]
 FRAGMENTS = [
     "{{", "}}", "{%", "%}", "{#", "#}", "-", "+", " ", "\n", "(", ")", "[", "]", "{", "}",
     "'", '"', "|", ".", ",", ":", "=", "~", "if ", "for ", "in ", "endfor", "endif", "else",
     "block ", "endblock", "macro ", "endmacro", "call", "set ", "loop.", "x", "1", "1.5",
     "is ", "not ", "defined", "super()", "caller()", "raw", "endraw", "\\", "é", "\x00",
+    "with ", "endwith", "filter ", "endfilter", "self.",
 ]
 TEMPLATES = {"base.html": "<{% block title %}B{% endblock %}>", "nav.html": "<nav>{{ x }}</nav>"}
 CONTEXT = {"name": "<n>", "items": [1, 0, "<x>"], "a": 2, "b": None, "d": {"k": 1}, "users": []}

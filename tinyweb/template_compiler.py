@@ -5,8 +5,8 @@ tests)`` once per template, ``exec``s the returned source in a namespace of runt
 (listed in ``templating.runtime_namespace``) and keeps the module's ``root`` function and
 ``BLOCKS``. This is the 500-Lines "Templite" design grown to Jinja's semantics: the lexer and the
 expression grammar live in ``template_parser``; this module parses the statements and
-writes Python as it goes through a small ``CodeBuilder`` (sections let a loop header be
-decided after its body is parsed). ``{% for user in users %}<li>{{ user.name }}</li>
+writes Python as it goes through the ``CodeBuilder``, ``Frame`` and ``Function`` of
+``template_codegen`` (sections let a loop header be decided after its body is parsed). ``{% for user in users %}<li>{{ user.name }}</li>
 {% endfor %}`` becomes::
 
     def root(ctx, blocks, _out):
@@ -29,7 +29,8 @@ Rules:
    checks).
 3. Each generated line remembers its template line (``Compiled.line_map``), so runtime
    errors can point at the template.
-4. Scoping is Jinja's: ``for`` bodies, macros and blocks are scopes; ``if`` is not;
+4. Scoping is Jinja's: ``for``, ``with``, ``filter`` and block ``set`` bodies, macros and
+   blocks are scopes; ``if`` is not;
    top-level ``set`` and ``macro`` also write the shared context (seen by includes and
    parent templates); blocks see only the context.
 
@@ -40,8 +41,9 @@ Jinja2's lexer for whitespace control, newline normalisation and token rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Union
+from typing import Any, Callable
 
+from .template_codegen import CodeBuilder, Frame, Function
 from .template_parser import ExpressionParser, TemplateSyntaxError, Token, tokenize
 
 __all__ = ["Compiled", "Compiler", "TemplateSyntaxError", "compile_template"]
@@ -55,116 +57,6 @@ class Compiled:
     line_map: list[int]
     filters: dict[str, str]
     tests: dict[str, str]
-
-
-# -- Code builder -----------------------------------------------------------------------
-
-Line = Union["CodeBuilder", "tuple[int, str, int]"]
-
-
-class CodeBuilder:
-    """Lines of Python with their indentation and template line; ``section()`` reserves a
-    place to fill later (a frame's prologue, a loop header decided after its body)."""
-
-    def __init__(self, indent: int = 0) -> None:
-        """Start empty at ``indent`` levels."""
-        self.parts: list[Line] = []
-        self.indent = indent
-
-    def line(self, text: str, lineno: int) -> None:
-        """Add one line of Python generated for template line ``lineno``."""
-        self.parts.append((self.indent, text, lineno))
-
-    def section(self, indent: int | None = None) -> CodeBuilder:
-        """A nested builder whose lines appear here, however late they are written."""
-        child = CodeBuilder(self.indent if indent is None else indent)
-        self.parts.append(child)
-        return child
-
-    def is_empty(self) -> bool:
-        """True when no line was written here (nor in any section)."""
-        return all(isinstance(part, CodeBuilder) and part.is_empty() for part in self.parts)
-
-    def render(self, lines: list[str], line_map: list[int]) -> tuple[list[str], list[int]]:
-        """Append the Python lines and, for each, the template line it came from."""
-        for part in self.parts:
-            if isinstance(part, CodeBuilder):
-                part.render(lines, line_map)
-            else:  # (indent, text, lineno)
-                lines.append("    " * part[0] + part[1])
-                line_map.append(part[2])
-        return lines, line_map
-
-
-# -- Scopes -----------------------------------------------------------------------------
-
-
-class Frame:
-    """One Jinja scope: template names bound here → their Python locals.
-
-    A frame without parent resolves free names from the context ``ctx`` in its prologue;
-    a nested frame starts each name it assigns from the enclosing frame's value.
-    """
-
-    def __init__(self, compiler: Compiler, parent: Frame | None, prologue: CodeBuilder):
-        """A scope inside ``parent`` (None: a function reading the context)."""
-        self.compiler, self.parent, self.prologue = compiler, parent, prologue
-        self.names: dict[str, str] = {}
-        self.specials: dict[str, str] = {}  # macro frames: caller/varargs/kwargs
-        self.used_specials: set[str] = set()
-        self.exports = False  # the template's top level: assignments also go to ctx
-        self.context_reads: list[tuple[str, str]] = []  # (local, name) read from ctx
-
-    def write_prologue(self) -> None:
-        """Read every free name from the context in one statement at the top.
-
-        ``[v1, v4] = _lookup(ctx, 'nav', 'current')`` is a quarter of the Python tokens of
-        one ``ctx[...] if ... in ctx else _undefined(...)`` per name, and Python's own
-        ``compile()`` costs ~1.5 µs per token (benchmarks/bench_templating.py, cold
-        compile); it runs once per call of the function, never in a loop.
-        """
-        if self.context_reads:
-            targets = ", ".join(local for local, _ in self.context_reads)
-            names = ", ".join(repr(name) for _, name in self.context_reads)
-            self.prologue.line(f"[{targets}] = _lookup(ctx, {names})", 0)
-
-    def resolve(self, name: str) -> str:
-        """The Python expression that reads template name ``name`` here."""
-        frame: Frame = self
-        while True:
-            if name in frame.names:
-                return frame.names[name]
-            if name in frame.specials:
-                frame.used_specials.add(name)
-                return frame.specials[name]
-            if frame.parent is None:
-                return frame.bind(name, initialise=True)
-            frame = frame.parent
-
-    def bind(self, name: str, initialise: bool) -> str:
-        """A new Python local for ``name`` in this frame (kept if it exists)."""
-        if name in self.names:
-            return self.names[name]
-        local = self.compiler.new_name("v")
-        if initialise and self.parent is not None:
-            self.prologue.line(f"{local} = {self.parent.resolve(name)}", 0)
-        elif initialise:
-            self.context_reads.append((local, name))  # one statement, see write_prologue
-        self.names[name] = local
-        return local
-
-
-@dataclass
-class Function:
-    """A Python function being generated: its builder, top frame and output names."""
-
-    builder: CodeBuilder
-    frame: Frame
-    buffer: str  # the list output goes to, and its bound append method
-    append: str
-    kind: str  # "root", "block", "macro"
-    block: str | None = None
-    setup: CodeBuilder | None = None  # where `_append = ...` goes once it is used
 
 
 _END_TAGS = {"for": ("endfor", "else"), "if": ("endif", "elif", "else")}
@@ -189,13 +81,15 @@ class Compiler(ExpressionParser):
         self.nesting = 0  # depth of if/for bodies in the function being generated
 
     def resolve_name(self, name: str) -> str:
-        """A variable of the current scope, or ``super()`` inside a block."""
+        """A variable of the current scope, ``super()`` inside a block, or ``self``."""
         if name == "super" and self.at("operator", "("):
             enclosing = [function.block for function in self.functions if function.block]
             if enclosing:
                 self.expect("operator", "(")
                 self.expect("operator", ")")
                 return f"_super(ctx, blocks, {enclosing[-1]!r}, _level)"
+        if name == "self" and not self.frame.binds("self"):  # {{ self.title() }}
+            return "_TemplateReference(ctx, blocks)"
         return self.frame.resolve(name)
 
     def new_name(self, prefix: str) -> str:
@@ -219,7 +113,9 @@ class Compiler(ExpressionParser):
         if kind == "macro":
             body.line("_buffer = []", lineno)
         parent = self.frame if kind == "macro" else None
-        function = Function(body, Frame(self, parent, body.section()), buffer, "_append", kind)
+        function = Function(
+            body, Frame(self.new_name, parent, body.section()), buffer, "_append", kind
+        )
         function.setup = function.frame.prologue
         self.functions.append(function)
         return head
@@ -383,7 +279,7 @@ class Compiler(ExpressionParser):
         outer = self.function.frame
         head = self.builder.section()
         body = self.builder.section(self.builder.indent + 1)
-        frame = Frame(self, outer, body.section())
+        frame = Frame(self.new_name, outer, body.section())
         targets = ", ".join(frame.bind(name, initialise=False) for name in names)
         self.function.frame = frame
         try:
@@ -461,7 +357,8 @@ class Compiler(ExpressionParser):
         self.export(names, locals_, tag.lineno)
 
     def parse_captured(self, tag: Token, end_tag: str, wrapper: str) -> str:
-        """Render a body into its own buffer; return ``wrapper`` applied to the text."""
+        """Render a body (a scope) into its own buffer; return ``wrapper`` applied to the
+        text. Block ``set`` and ``filter`` bodies are captured."""
         self.end_of_tag(str(tag.value))
         function = self.function
         buffer = self.new_name("_buffer")
@@ -469,12 +366,59 @@ class Compiler(ExpressionParser):
         saved = function.buffer, function.append
         function.buffer, function.append = buffer, f"{buffer}.append"
         try:
-            end = self.parse_body((end_tag,))
-            self.flush()
+            end = self.parse_scope(self.open_scope(), (end_tag,))
         finally:
             function.buffer, function.append = saved
         self.end_of_tag(end)
         return wrapper.replace("_captured", f"_markup(''.join({buffer}))")
+
+    def open_scope(self) -> Frame:
+        """A scope for a ``with``, ``filter`` or block ``set`` body, here in the function.
+
+        Its names are new Python locals: one assigned inside starts from the enclosing
+        value (in the frame's prologue) and is forgotten after the body, as in Jinja.
+        """
+        self.flush()
+        return Frame(self.new_name, self.frame, self.builder.section())
+
+    def parse_scope(self, frame: Frame, end_tags: tuple[str, ...]) -> str:
+        """Parse a body in ``frame`` (from ``open_scope``); return the tag that ended it."""
+        function, outer = self.function, self.function.frame
+        function.frame = frame
+        self.nesting += 1  # an `extends` in here may not run: see compile()
+        try:
+            end = self.parse_body(end_tags)
+            self.flush()
+        finally:
+            function.frame, self.nesting = outer, self.nesting - 1
+        return end
+
+    def parse_with_tag(self, tag: Token) -> None:
+        """``{% with a = 1, b = x %}...{% endwith %}``: names for the body only.
+
+        The values are read in the enclosing scope (``b = a`` above reads the outer
+        ``a``), as in Jinja.
+        """
+        frame = self.open_scope()
+        while not self.at("block_end"):
+            if frame.names:
+                self.expect("operator", ",")
+            names, is_tuple = self.parse_assign_target()
+            self.expect("operator", "=")
+            value = self.parse_expression()
+            locals_ = [frame.bind(name, initialise=False) for name in names]
+            self.emit(f"{', '.join(locals_)}{',' if is_tuple else ''} = {value}", tag.lineno)
+        self.end_of_tag("with")
+        self.end_of_tag(self.parse_scope(frame, ("endwith",)))
+
+    def parse_filter_tag(self, tag: Token) -> None:
+        """``{% filter upper|replace("A", "B") %}...{% endfilter %}``: the body's text
+        through the filters, written as the last filter returns it (not escaped again)."""
+        # The chain's first filter has no bar in front: read it as if it had one.
+        self.tokens.insert(self.position, Token("operator", "|", tag.lineno))
+        value = self.parse_captured(tag, "endfilter", self.parse_filters("_captured"))
+        if not self.suppressed():
+            self.output(value, tag.lineno)
 
     def export(self, names: list[str], locals_: list[str], lineno: int) -> None:
         """Top-level assignments also go to the context (includes, parents see them)."""

@@ -295,10 +295,36 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_import": environment._import,
         "_set_attribute": _set_attribute,
         "_render_parent": _render_parent,
+        "_TemplateReference": lambda ctx, blocks: TemplateReference(ctx, blocks, markup),
     }
 
 
 Blocks = dict[str, list[Callable[..., None]]]
+
+
+class TemplateReference:
+    """``self`` in a template: ``{{ self.title() }}`` renders the block ``title`` again
+    (its most derived version), as markup when autoescaping; as Jinja's ``self``."""
+
+    __slots__ = ("_blocks", "_ctx", "_markup")
+
+    def __init__(self, ctx: dict[str, Any], blocks: Blocks, markup: Callable[[str], str]):
+        """Refer to the blocks of the template being rendered with ``ctx``."""
+        self._ctx, self._blocks, self._markup = ctx, blocks, markup
+
+    def __getitem__(self, name: str) -> Callable[[], str]:
+        """A function that renders block ``name``; ``KeyError`` if there is none."""
+        function = self._blocks[name][0]
+
+        def render() -> str:
+            out: list[str] = []
+            function(self._ctx, self._blocks, 0, out)
+            return self._markup("".join(out))
+
+        return render
+
+    def __repr__(self) -> str:
+        return f"<TemplateReference of blocks {sorted(self._blocks)}>"
 
 
 def _render_block(name: str, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:

@@ -1,0 +1,210 @@
+"""``{% with %}``, ``{% filter %}``, block ``set`` scopes and ``self``: Jinja's semantics.
+
+Flask's documentation shows message flashing with ``{% with messages =
+get_flashed_messages() %}``, and base layouts often repeat a block with ``{{ self.title()
+}}``. Expected strings are written by hand from Jinja2 3.1's documented behaviour ("Scoping
+Behavior", "With Statement", "Filter Sections", "Child Template") and were checked against
+it. Mirrors tinyweb/template_compiler.py (``parse_with_tag``, ``parse_filter_tag``,
+``open_scope``) and templating.py (``TemplateReference``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tinyweb.markup import Markup
+from tinyweb.templating import (
+    DictLoader,
+    Environment,
+    SecurityError,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+
+
+def render(source: str, autoescape: bool = True, **context: Any) -> str:
+    return Environment(autoescape=autoescape).from_string(source).render(**context)
+
+
+WITH = [
+    ("flask_flashing_idiom",
+     "{% with messages = get() %}{% if messages %}{% for m in messages %}<li>{{ m }}"
+     "{% endfor %}{% endif %}{% endwith %}", {"get": lambda: ["a<"]}, "<li>a&lt;"),
+    ("names_live_in_the_body_only", "{% with a = 1 %}{{ a }}{% endwith %}[{{ a }}]", {}, "1[]"),
+    ("values_are_read_in_the_enclosing_scope",
+     "{% set a = 5 %}{% with a = 1, b = a %}{{ a }}{{ b }}{% endwith %}{{ a }}", {}, "155"),
+    ("a_later_value_does_not_see_an_earlier_target",
+     "{% with a = 1, b = a %}{{ a }}{{ b }}{% endwith %}", {}, "1"),
+    ("empty_with_is_a_scope_for_set",
+     "{% with %}{% set foo = 42 %}{{ foo }}{% endwith %}[{{ foo }}]", {}, "42[]"),
+    ("tuple_target", "{% with a, b = [1, 2] %}{{ a }}{{ b }}{% endwith %}", {}, "12"),
+    ("parenthesised_tuple_target", "{% with (a, b) = 'xy' %}{{ b }}{{ a }}{% endwith %}", {}, "yx"),
+    ("set_inside_changes_the_inner_name_only",
+     "{% with a = 1 %}{% set a = 2 %}{{ a }}{% endwith %}{{ a }}", {"a": 0}, "20"),
+    ("set_of_an_outer_name_inside_does_not_leak",
+     "{% with a = x %}{% set x = 2 %}{{ a }}{{ x }}{% endwith %}{{ x }}", {"x": 7}, "727"),
+    ("nested_with_sees_the_outer_with",
+     "{% with a = 1 %}{% with b = a + 1 %}{{ a }}{{ b }}{% endwith %}{% endwith %}", {}, "12"),
+    ("inside_a_loop_sees_loop",
+     "{% for i in 'ab' %}{% with a = i %}{{ loop.index }}{{ a }}{% endwith %}{% endfor %}",
+     {}, "1a2b"),
+    ("loop_inside_with_starts_from_the_with_value",
+     "{% with a = 1 %}{% for i in 'ab' %}{% set a = a + 1 %}{{ a }}{% endfor %}{{ a }}"
+     "{% endwith %}", {}, "221"),
+    ("macro_inside_sees_the_name",
+     "{% with a = 1 %}{% macro m() %}{{ a }}{% endmacro %}{{ m() }}{% endwith %}", {}, "1"),
+    ("namespace_assignment_inside_is_seen_outside",
+     "{% set ns = namespace(n=0) %}{% with %}{% set ns.n = 5 %}{% endwith %}{{ ns.n }}", {}, "5"),
+    ("values_are_escaped_on_output", "{% with x = '<' %}{{ x }}{% endwith %}", {}, "&lt;"),
+    ("two_withs_in_a_row",
+     "{% with a=1 %}{{ a }}{% endwith %}{% with a=2 %}{{ a }}{% endwith %}", {}, "12"),
+    ("whitespace_control", "{%- with a = 1 -%}  {{ a }}  {%- endwith -%} ", {}, "1"),
+    ("for_else_inside",
+     "{% with a = [] %}{% for x in a %}{{ x }}{% else %}e{% endfor %}{% endwith %}", {}, "e"),
+]
+
+
+@pytest.mark.parametrize(("source", "context", "expected"), [case[1:] for case in WITH],
+                         ids=[case[0] for case in WITH])  # fmt: skip
+def test_with(source: str, context: dict[str, Any], expected: str) -> None:
+    assert render(source, **context) == expected
+
+
+def test_with_names_reach_an_include_and_top_level_set_inside_is_not_exported() -> None:
+    templates = {
+        "page.html": "{% with a = 1 %}{% set b = 2 %}{% include 'part.html' %}{% endwith %}"
+        "{% include 'part.html' %}",
+        "part.html": "({{ a }}{{ b }})",
+    }
+    env = Environment(loader=DictLoader(templates))
+    assert env.get_template("page.html").render() == "(12)()"
+
+
+FILTER = [
+    ("upper_keeps_markup_of_the_body", "{% filter upper %}<b>x</b>{% endfilter %}", True, "<B>X</B>"),
+    ("chain", "{% filter upper|replace('A', '<') %}a{% endfilter %}", True, "&lt;"),
+    ("filter_arguments_are_escaped_by_markup",
+     "{% filter replace('x', '<') %}x{{ '&' }}{% endfilter %}", True, "&lt;&amp;"),
+    ("no_autoescape_leaves_text_alone",
+     "{% filter replace('x', '<') %}x{{ '&' }}{% endfilter %}", False, "<&"),
+    ("result_is_not_escaped_again", "{% filter e %}<{% endfilter %}", True, "<"),
+    ("body_with_a_loop", "{% filter upper %}{% for i in 'ab' %}{{ i }}{% endfor %}{% endfilter %}",
+     True, "AB"),
+    ("nested", "{% filter upper %}{% filter lower %}AbC{% endfilter %}x{% endfilter %}", True, "ABCX"),
+    ("trim", "{% filter trim %}  {{ '<' }}  {% endfilter %}", True, "&lt;"),
+    ("indent", "{% filter indent(2, true) %}a\nb{% endfilter %}", True, "  a\n  b"),
+    ("center", "{% filter center(7) %}<{% endfilter %}|", False, "   <   |"),
+    ("format", "{% filter format(1) %}%s{% endfilter %}", True, "1"),
+    ("default_of_an_empty_body_is_not_applied",
+     "{% filter striptags|default('x') %}   {% endfilter %}", True, ""),
+    ("set_inside_is_scoped",
+     "{% set a = 1 %}{% filter upper %}{{ a }}{% set a = 2 %}{{ a }}{% endfilter %}{{ a }}",
+     True, "121"),
+]
+
+
+@pytest.mark.parametrize(("source", "autoescape", "expected"), [case[1:] for case in FILTER],
+                         ids=[case[0] for case in FILTER])  # fmt: skip
+def test_filter_block(source: str, autoescape: bool, expected: str) -> None:
+    assert render(source, autoescape) == expected
+
+
+def test_filter_block_result_that_is_not_text_fails_as_in_jinja() -> None:
+    with pytest.raises(TypeError):
+        render("{% filter length %}abc{% endfilter %}")
+
+
+BLOCK_SET = [
+    ("set_inside_a_block_set_does_not_leak", "{% set x %}{% set y = 1 %}{% endset %}[{{ y }}]", "[]"),
+    ("outer_name_keeps_its_value",
+     "{% set y = 0 %}{% set x %}{% set y = 1 %}{{ y }}{% endset %}[{{ y }}{{ x }}]", "[01]"),
+    ("inside_a_loop",
+     "{% for i in [1] %}{% set x %}{% set y = 1 %}{% endset %}[{{ y }}]{% endfor %}", "[]"),
+    ("inside_a_macro",
+     "{% macro m() %}{% set x %}{% set y = 1 %}{% endset %}[{{ y }}]{% endmacro %}{{ m() }}", "[]"),
+    ("loop_in_the_body", "{% set x %}{% for i in 'ab' %}{{ loop.index }}{% endfor %}{% endset %}{{ x }}",
+     "12"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), [case[1:] for case in BLOCK_SET],
+                         ids=[case[0] for case in BLOCK_SET])  # fmt: skip
+def test_block_set_body_is_a_scope(source: str, expected: str) -> None:
+    assert render(source) == expected
+
+
+TEMPLATES = {
+    "base.html": "<title>{% block title %}Base{% endblock %}</title><h1>{{ self.title() }}</h1>"
+    "{% block body %}{% endblock %}",
+    "child.html": "{% extends 'base.html' %}{% block title %}Child {{ x }}{% endblock %}"
+    "{% block body %}[{{ self.title() }}|{{ super() }}]{% endblock %}",
+    "macro.html": "{% macro m(v) %}<{{ v }}|{{ self.title() }}>{% endmacro %}"
+    "{% block title %}MT{% endblock %}{{ m(1) }}",
+}
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_self_renders_the_most_derived_block(autoescape: bool) -> None:
+    env = Environment(loader=DictLoader(TEMPLATES), autoescape=autoescape)
+    x = "&lt;y&gt;" if autoescape else "<y>"
+    page = env.get_template("child.html").render(x="<y>")
+    assert page == f"<title>Child {x}</title><h1>Child {x}</h1>[Child {x}|]"
+    assert env.get_template("macro.html").render() == "MT<1|MT>"
+
+
+def test_self_block_is_markup_when_autoescaping_and_text_otherwise() -> None:
+    source = "{% block b %}<i>{% endblock %}{{ self.b() }}"
+    assert render(source) == "<i><i>"
+    assert render(source, autoescape=False) == "<i><i>"
+    joined = "{% block b %}<i>{% endblock %}{{ self.b() ~ '<' }}"  # Markup escapes the '<'
+    assert render(joined) == "<i><i>&lt;"
+    assert render(joined, autoescape=False) == "<i><i><"
+
+
+def test_self_before_its_block_and_its_errors() -> None:
+    assert render("{{ self.body() }}{% block body %}B{% endblock %}") == "BB"
+    with pytest.raises(UndefinedError):
+        render("{{ self.nope() }}")
+    assert render("{{ self.nope }}") == ""
+    assert render("{% set self = 3 %}{{ self }}") == "3"  # an assigned name wins
+    with pytest.raises(SecurityError):  # no block is reachable as an attribute with "_"
+        render("{{ self._private() }}")
+
+
+SYNTAX_ERRORS = [
+    ("{% with a %}{% endwith %}", "expected '='"),
+    ("{% with a = 1 b = 2 %}{% endwith %}", "expected ','"),
+    ("{% with a = 1 %}", "expected 'endwith'"),
+    ("{% with 1 = a %}{% endwith %}", "expected name"),
+    ("{% with true = 1 %}{% endwith %}", "cannot assign to 'true'"),
+    ("{% filter %}x{% endfilter %}", "expected name"),
+    ("{% filter nope %}x{% endfilter %}", "no filter named 'nope'"),
+    ("{% filter upper %}x{% endwith %}", "unknown tag 'endwith', expected 'endfilter'"),
+    ("{% endwith %}", "unknown tag 'endwith'"),
+]
+
+
+@pytest.mark.parametrize(("source", "message"), SYNTAX_ERRORS)
+def test_syntax_errors_say_what_was_expected(source: str, message: str) -> None:
+    with pytest.raises(TemplateSyntaxError, match=message) as caught:
+        render(source)
+    assert caught.value.lineno == 1
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_with_is_transparent_to_its_body(outer: str, value: str) -> None:
+    # A body that assigns nothing renders as it would with the value in the context.
+    body = "{{ a }}|{{ b }}"
+    assert render(f"{{% with a = v %}}{body}{{% endwith %}}", v=value, b=outer) == render(
+        body, a=value, b=outer
+    )
+
+
+@given(st.text(max_size=40))
+def test_filter_block_equals_the_filter_on_the_captured_markup(text: str) -> None:
+    expected = Markup.escape(text).upper()
+    assert render("{% filter upper %}{{ t }}{% endfilter %}", t=text) == expected
