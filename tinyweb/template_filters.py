@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import re
 import string
+import textwrap
 from collections import abc
 from collections.abc import Iterable, Iterator
-from itertools import chain, repeat
-from typing import Any, Callable, NoReturn
+from functools import partial
+from itertools import chain, groupby, repeat
+from pprint import pformat
+from typing import Any, Callable, NamedTuple, NoReturn
 from urllib.parse import quote
 
 from .markup import Markup, escape, soft_str
@@ -61,9 +65,7 @@ _MISSING: Any = object()
 
 
 def _type_name(value: Any) -> str:
-    if value is None:
-        return "None"
-    return f"'{type(value).__name__} object'"
+    return "None" if value is None else f"'{type(value).__name__} object'"
 
 
 class Undefined:
@@ -177,8 +179,11 @@ def lookup_item(owner: Any, key: Any) -> Any:
     return Undefined(key, owner)
 
 
-def _attribute_getter(attribute: str | int | None, lowercase: bool = False) -> Callable[[Any], Any]:
-    """A key function for ``attribute`` (a dotted path; digits are indexes)."""
+def _attribute_getter(
+    attribute: str | int | None, lowercase: bool = False, default: Any = None
+) -> Callable[[Any], Any]:
+    """A key function for ``attribute`` (a dotted path; digits are indexes); a step that
+    finds nothing gives ``default`` instead, if one is given (as Jinja's ``groupby``)."""
     parts: list[Any] = []
     if isinstance(attribute, str):
         parts = [int(part) if part.isdigit() else part for part in attribute.split(".")]
@@ -188,6 +193,8 @@ def _attribute_getter(attribute: str | int | None, lowercase: bool = False) -> C
     def key(item: Any) -> Any:
         for part in parts:
             item = lookup_item(item, part)
+            if default is not None and isinstance(item, Undefined):
+                item = default
         if lowercase and isinstance(item, str):
             return item.lower()
         return item
@@ -500,7 +507,7 @@ def do_map(environment: Any, value: Iterable[Any], *args: Any, **kwargs: Any) ->
 
 
 def _select(
-    environment: Any, value: Any, args: Any, kwargs: Any, keep: bool, by_attribute: bool
+    keep: bool, by_attribute: bool, environment: Any, value: Any, /, *args: Any, **kwargs: Any
 ) -> Iterator[Any]:
     """The items whose test (``args[0]``, else truth) is ``keep``; of an attribute if asked."""
     key: Callable[[Any], Any] = lambda item: item  # noqa: E731
@@ -519,16 +526,132 @@ def _select(
             yield item
 
 
+# -- Filters: grouping, layout and debugging ----------------------------------------------
+
+
+class GroupTuple(NamedTuple):
+    """One group of ``groupby``: the shared value (``grouper``) and its items (``list``).
+
+    It unpacks as a pair (``{% for city, users in users|groupby("city") %}``) and prints
+    as a plain tuple, as Jinja's does.
+    """
+
+    grouper: Any
+    list: list[Any]
+
+    def __repr__(self) -> str:
+        return tuple.__repr__(self)
+
+
+def do_groupby(
+    value: Iterable[Any], attribute: str | int, default: Any = None, case_sensitive: bool = False
+) -> list[GroupTuple]:
+    """The items grouped by ``attribute`` (a dotted path), groups sorted by it; items
+    without it fall in the group of ``default``. Strings group ignoring case unless
+    ``case_sensitive``; the grouper then has the case of the group's first item."""
+    key = _attribute_getter(attribute, lowercase=not case_sensitive, default=default)
+    grouper = _attribute_getter(attribute, default=default)
+    groups = [list(items) for _, items in groupby(sorted(value, key=key), key)]
+    return [GroupTuple(grouper(items[0]), items) for items in groups]
+
+
+def do_slice(value: Iterable[Any], slices: int, fill_with: Any = None) -> Iterator[list[Any]]:
+    """The items cut into ``slices`` columns, in order; when they do not divide evenly the
+    first columns hold one more, and the others end with ``fill_with`` (if given)."""
+    items = list(value)
+    size, longer = divmod(len(items), slices)
+    for number in range(slices):
+        start = number * size + min(number, longer)  # each earlier longer column: one more
+        column = items[start : start + size + (1 if number < longer else 0)]
+        if fill_with is not None and number >= longer:
+            column.append(fill_with)
+        yield column
+
+
+@pass_environment
+def do_wordwrap(
+    environment: Any,
+    value: str,
+    width: int = 79,
+    break_long_words: bool = True,
+    wrapstring: str | None = None,
+    break_on_hyphens: bool = True,
+) -> str:
+    """Lines of at most ``width`` characters joined by ``wrapstring`` (the environment's
+    newline, ``"\\n"``); each existing line is a paragraph wrapped on its own."""
+    newline = getattr(environment, "newline_sequence", "\n") if wrapstring is None else wrapstring
+    # Tabs and newlines stay as written (Jinja's choice), unlike textwrap's defaults.
+    wrapper = textwrap.TextWrapper(width, expand_tabs=False, replace_whitespace=False)
+    wrapper.break_long_words, wrapper.break_on_hyphens = break_long_words, break_on_hyphens
+    # textwrap would run paragraphs together: each line is wrapped separately.
+    return newline.join([newline.join(wrapper.wrap(line)) for line in value.splitlines()])
+
+
+_PREFIXES = "kMGTPEZY"  # SI (k is lower case); binary ones are Ki, Mi, ... (IEC 80000-13)
+
+
+def do_filesizeformat(value: str | float, binary: bool = False) -> str:
+    """A human-readable size: ``1 Byte``, ``999 Bytes``, ``13.0 kB``, ``4.1 MB``; powers
+    of 1024 with ``KiB``, ``MiB``... if ``binary``."""
+    size = float(value)
+    base = 1024 if binary else 1000
+    if size < base:  # as Jinja, 1.5 is "1 Bytes": only exactly one is singular
+        return "1 Byte" if size == 1 else f"{int(size)} Bytes"
+    power = 1
+    while power < len(_PREFIXES) and not size < base ** (power + 1):  # NaN: the last unit
+        power += 1
+    prefix = _PREFIXES[power - 1]
+    unit = f"{prefix.upper()}iB" if binary else f"{prefix}B"
+    # Jinja's arithmetic, base * size / base ** (power + 1), so the last digit agrees.
+    return f"{base * size / base ** (power + 1):.1f} {unit}"
+
+
+# A key with one of these characters ends the attribute name in HTML (WHATWG "attribute
+# name state") and could smuggle in another attribute: CVE-2024-22195, CVE-2024-34064.
+_ATTRIBUTE_NAME_END = re.compile(r"[\s/>=]", flags=re.ASCII)
+
+
+@pass_autoescape
+def do_xmlattr(autoescape: bool, value: abc.Mapping[str, Any], autospace: bool = True) -> str:
+    """``{"class": "a", "id": none}|xmlattr`` gives `` class="a"``: keys and values
+    escaped, none and undefined values left out. Keys must not come from users: one with
+    a space, ``/``, ``>`` or ``=`` is a ``ValueError``."""
+    pairs = []
+    for key, item in value.items():
+        if item is None or isinstance(item, Undefined):
+            continue
+        if _ATTRIBUTE_NAME_END.search(key) is not None:
+            raise ValueError(f"Invalid character in attribute name: {key!r}")
+        pairs.append(f'{escape(key)}="{escape(item)}"')
+    text = (" " if autospace and pairs else "") + " ".join(pairs)
+    return Markup(text) if autoescape else text
+
+
+@pass_environment
+def do_attr(environment: Any, value: Any, name: str) -> Any:
+    """``value|attr("name")``: the attribute only, never the item ``value["name"]``;
+    undefined when missing. Names starting with ``_`` are refused (rule 3)."""
+    if isinstance(name, str) and name.startswith("_"):
+        raise SecurityError(f"access to attribute {name!r} is not allowed")
+    if name in FORMAT_METHODS:
+        refuse_private_fields(value)
+    try:
+        return getattr(value, name)
+    except AttributeError:
+        return environment.undefined(name, value)
+
+
+def do_forceescape(value: Any) -> Markup:
+    """Escape ``value`` even if it is ``Markup``: ``<b>`` becomes ``&lt;b&gt;``."""
+    return escape(str(value.__html__() if hasattr(value, "__html__") else value))
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "map": do_map,
-    "select": pass_environment(lambda env, value, *a, **k: _select(env, value, a, k, True, False)),
-    "reject": pass_environment(lambda env, value, *a, **k: _select(env, value, a, k, False, False)),
-    "selectattr": pass_environment(
-        lambda env, value, *a, **k: _select(env, value, a, k, True, True)
-    ),
-    "rejectattr": pass_environment(
-        lambda env, value, *a, **k: _select(env, value, a, k, False, True)
-    ),
+    "select": pass_environment(partial(_select, True, False)),
+    "reject": pass_environment(partial(_select, False, False)),
+    "selectattr": pass_environment(partial(_select, True, True)),
+    "rejectattr": pass_environment(partial(_select, False, True)),
     "escape": escape,
     "e": escape,
     "safe": Markup,
@@ -568,17 +691,18 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "max": do_max,
     "unique": do_unique,
     "string": soft_str,
+    "groupby": do_groupby,
+    "slice": do_slice,
+    "wordwrap": do_wordwrap,
+    "filesizeformat": do_filesizeformat,
+    "xmlattr": do_xmlattr,
+    "attr": do_attr,
+    "forceescape": do_forceescape,
+    "pprint": lambda value: pformat(value),
 }
 
 
 # -- Tests: ``value is name(args)`` ---------------------------------------------------
-
-
-def _is_number(value: Any) -> bool:
-    from decimal import Decimal
-    from fractions import Fraction
-
-    return isinstance(value, (int, float, complex, Decimal, Fraction))
 
 
 def _is_iterable(value: Any) -> bool:
@@ -597,7 +721,7 @@ TESTS: dict[str, Callable[..., bool]] = {
     "odd": lambda value: value % 2 == 1,
     "divisibleby": lambda value, number: value % number == 0,
     "string": lambda value: isinstance(value, str),
-    "number": _is_number,
+    "number": lambda value: isinstance(value, numbers.Number),
     "integer": lambda value: isinstance(value, int) and value is not True and value is not False,
     "float": lambda value: isinstance(value, float),
     "boolean": lambda value: value is True or value is False,
