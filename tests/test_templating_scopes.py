@@ -1,4 +1,6 @@
-"""``{% with %}``, ``{% filter %}``, block ``set`` scopes and ``self``: Jinja's semantics.
+"""``{% with %}``, ``{% filter %}``, block ``set`` scopes, ``self``, ``cycler``, ``joiner``.
+
+Jinja features beyond issue 5's list that Flask templates use, with Jinja's semantics.
 
 Flask's documentation shows message flashing with ``{% with messages =
 get_flashed_messages() %}``, and base layouts often repeat a block with ``{{ self.title()
@@ -208,3 +210,30 @@ def test_with_is_transparent_to_its_body(outer: str, value: str) -> None:
 def test_filter_block_equals_the_filter_on_the_captured_markup(text: str) -> None:
     expected = Markup.escape(text).upper()
     assert render("{% filter upper %}{{ t }}{% endfilter %}", t=text) == expected
+
+
+GLOBALS = [
+    ("cycler_runs_on_across_loops",
+     "{% set c = cycler('odd', 'even') %}{% for i in 'abc' %}{{ c.next() }} {% endfor %}"
+     "{% for i in 'ab' %}{{ c.next() }} {% endfor %}|{{ c.current }}",
+     "odd even odd even odd |even"),
+    ("cycler_items_are_escaped_and_reset_returns_none",
+     "{% set c = cycler('a', '<') %}{{ c.next() }}{{ c.next() }}{{ c.current }}{{ c.reset() }}"
+     "{{ c.current }}", "a&lt;aNonea"),
+    ("joiner_separates_conditional_items",
+     "{% set j = joiner(' | ') %}{% for i in [1, 0, 2, 3] %}{% if i %}{{ j() }}{{ i }}{% endif %}"
+     "{% endfor %}", "1 | 2 | 3"),
+    ("joiner_default_separator", "{% set j = joiner() %}{{ j() }}{{ j() }}{{ j() }}", ", , "),
+    ("joiner_separator_is_escaped", "{% set j = joiner('<') %}{{ j() }}{{ j() }}", "&lt;"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), [case[1:] for case in GLOBALS],
+                         ids=[case[0] for case in GLOBALS])  # fmt: skip
+def test_cycler_and_joiner_globals(source: str, expected: str) -> None:
+    assert render(source) == expected
+
+
+def test_cycler_needs_an_item() -> None:
+    with pytest.raises(RuntimeError, match="at least one item"):
+        render("{{ cycler() }}")

@@ -201,6 +201,60 @@ class Namespace(types.SimpleNamespace):
         return f"<Namespace {self.__dict__!r}>"
 
 
+class Cycler:
+    """``cycler("odd", "even")``: ``next()`` gives the items in turn, forever, across
+    loops (``loop.cycle`` restarts in each loop); ``current`` and ``reset()`` as in Jinja.
+
+    >>> rows = Cycler("odd", "even")
+    >>> rows.next(), rows.next(), rows.next(), rows.current
+    ('odd', 'even', 'odd', 'even')
+    """
+
+    def __init__(self, *items: Any) -> None:
+        """Cycle through ``items`` (at least one)."""
+        if not items:
+            raise RuntimeError("cycler() needs at least one item")  # as Jinja
+        self.items, self.position = items, 0
+
+    @property
+    def current(self) -> Any:
+        """The item ``next()`` returns next."""
+        return self.items[self.position]
+
+    def next(self) -> Any:
+        """The current item; then move to the following one (after the last: the first)."""
+        item = self.current
+        self.position = (self.position + 1) % len(self.items)
+        return item
+
+    __next__ = next
+
+    def reset(self) -> None:
+        """Start again from the first item."""
+        self.position = 0
+
+
+class Joiner:
+    """``joiner(", ")``: a function that returns ``""`` the first time it is called and the
+    separator afterwards, to put separators between items that are output conditionally.
+
+    >>> comma = Joiner(", ")
+    >>> comma() + "a" + comma() + "b"
+    'a, b'
+    """
+
+    def __init__(self, sep: str = ", ") -> None:
+        """Join with ``sep``."""
+        self.sep, self.used = sep, False
+
+    def __call__(self) -> str:
+        """``""`` on the first call, ``sep`` on every later one."""
+        if self.used:
+            return self.sep
+        self.used = True
+        return ""
+
+
 def _set_attribute(target: Any, name: str, value: Any) -> None:
     if not isinstance(target, Namespace) or name.startswith("_"):
         raise TemplateError(f"cannot assign attribute {name!r} on a non-namespace object")
@@ -528,7 +582,13 @@ class Environment:
                 raise ValueError("undefined must be 'default', 'strict' or an Undefined class")
             undefined = StrictUndefined if undefined == "strict" else Undefined
         self.undefined: type[Undefined] = undefined
-        self.globals: dict[str, Any] = {"range": range, "dict": dict, "namespace": Namespace}
+        self.globals: dict[str, Any] = {
+            "range": range,
+            "dict": dict,
+            "namespace": Namespace,
+            "cycler": Cycler,
+            "joiner": Joiner,
+        }
         self.filters: dict[str, Callable[..., Any]] = dict(FILTERS)
         self.tests: dict[str, Callable[..., bool]] = dict(TESTS)
         self.cache: dict[str, Template] = {}
