@@ -39,13 +39,14 @@ SEEDS = [
     "{% with a = items, b = a %}{% set c = b %}{{ a|length }}{{ c }}{% endwith %}{{ c }}",
     "{% filter upper|replace('A', '<') %}{% set q = 1 %}{{ name }}{% endfilter %}{{ q }}",
     "{% block title %}t{% endblock %}{{ self.title() }}{% macro m() %}{{ self.title() }}{% endmacro %}",
+    "{% for x in items if x recursive %}{{ loop.depth }}{{ loop([x] if x is number else []) }}{% else %}e{% endfor %}",
 ]
 FRAGMENTS = [
     "{{", "}}", "{%", "%}", "{#", "#}", "-", "+", " ", "\n", "(", ")", "[", "]", "{", "}",
     "'", '"', "|", ".", ",", ":", "=", "~", "if ", "for ", "in ", "endfor", "endif", "else",
     "block ", "endblock", "macro ", "endmacro", "call", "set ", "loop.", "x", "1", "1.5",
     "is ", "not ", "defined", "super()", "caller()", "raw", "endraw", "\\", "é", "\x00",
-    "with ", "endwith", "filter ", "endfilter", "self.",
+    "with ", "endwith", "filter ", "endfilter", "self.", "recursive", "loop(",
 ]
 TEMPLATES = {"base.html": "<{% block title %}B{% endblock %}>", "nav.html": "<nav>{{ x }}</nav>"}
 CONTEXT = {"name": "<n>", "items": [1, 0, "<x>"], "a": 2, "b": None, "d": {"k": 1}, "users": []}

@@ -47,6 +47,15 @@ class CodeBuilder:
         self.parts.append(child)
         return child
 
+    def shift(self) -> None:
+        """Indent everything here one level more (a loop found to be recursive)."""
+        self.indent += 1
+        for index, part in enumerate(self.parts):
+            if isinstance(part, CodeBuilder):
+                part.shift()
+            else:
+                self.parts[index] = (part[0] + 1, part[1], part[2])
+
     def is_empty(self) -> bool:
         """True when no line was written here (nor in any section)."""
         return all(isinstance(part, CodeBuilder) and part.is_empty() for part in self.parts)

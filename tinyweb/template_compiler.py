@@ -79,6 +79,7 @@ class Compiler(ExpressionParser):
         # Each compiled `extends` (maybe conditional): where its `_mark = len(_out)` may go.
         self.extends_marks: list[tuple[CodeBuilder, int]] = []
         self.nesting = 0  # depth of if/for bodies in the function being generated
+        self.recursive_loops: set[str] = set()  # Python names of recursive loops' `loop`
 
     def resolve_name(self, name: str) -> str:
         """A variable of the current scope, ``super()`` inside a block, or ``self``."""
@@ -270,31 +271,37 @@ class Compiler(ExpressionParser):
             return
 
     def parse_for_tag(self, tag: Token) -> None:
-        """``{% for target in iterable if condition %}...{% else %}...{% endfor %}``."""
+        """``{% for target in iterable if condition [recursive] %}...{% else %}...
+        {% endfor %}``."""
         names, is_tuple = self.parse_assign_target()
         self.expect("name", "in")
         iterable = self.parse_tuple(with_condexpr=False)
-        if self.at("name", "recursive"):
-            self.fail("recursive loops are not supported")
-        outer = self.function.frame
+        outer, function = self.function.frame, self.function
+        definition = self.builder.section()  # a recursive loop's `def` goes here
         head = self.builder.section()
         body = self.builder.section(self.builder.indent + 1)
         frame = Frame(self.new_name, outer, body.section())
         targets = ", ".join(frame.bind(name, initialise=False) for name in names)
-        self.function.frame = frame
+        loop = self.new_name("loop")
+        saved = function.builder, function.buffer, function.append
+        function.frame = frame
         try:
-            if self.skip("name", "if"):
-                condition = self.parse_expression()
+            condition = self.parse_expression() if self.skip("name", "if") else None
+            entry = None
+            if self.skip("name", "recursive"):
+                entry, iterable = iterable, f"{loop}_items"
+                self.start_recursion(definition, (head, body), loop, tag.lineno)
+            if condition is not None:
                 unpack = f"for _item in {iterable} for {targets} in (_item,)" if is_tuple else ""
                 item = "_item" if is_tuple else targets
                 source = unpack or f"for {targets} in {iterable}"
                 iterable = f"({item} {source} if {condition})"
             self.end_of_tag("for")
-            frame.specials["loop"] = loop = self.new_name("loop")
-            self.loop_locals.add(loop)
+            frame.specials["loop"] = loop
+            (self.full_loops if entry else self.loop_locals).add(loop)
             end = self.parse_nested(body, _END_TAGS["for"])
         finally:
-            self.function.frame = outer
+            function.frame = outer
         if end == "else":
             head.line(f"{loop}_ran = False", tag.lineno)
             body.parts.insert(0, (body.indent, f"{loop}_ran = True", tag.lineno))
@@ -304,15 +311,44 @@ class Compiler(ExpressionParser):
             self.emit(f"if not {loop}_ran:", self.current.lineno)
             end = self.parse_nested(self.builder.section(self.builder.indent + 1), ("endfor",))
         self.end_of_tag(end)
+        if entry is not None:  # close the recursive loop's function and call it
+            self.flush()
+            self.builder.line(f"return _markup(''.join({function.buffer}))", tag.lineno)
+            function.builder, function.buffer, function.append = saved
+            if not self.suppressed():
+                self.output(f"{loop}_render({entry}, 1)", tag.lineno)
+
+    def start_recursion(
+        self, definition: CodeBuilder, loop_parts: tuple[CodeBuilder, CodeBuilder], loop: str,
+        lineno: int,
+    ) -> None:  # fmt: skip
+        """Turn the loop being parsed into a function ``loop(items)`` can call again.
+
+        ``def loop3_render(loop3_items, loop3_depth):`` returns the loop's output as
+        markup; the loop's head and body move one level in, and output goes to the
+        function's own buffer until ``parse_for_tag`` closes it.
+        """
+        definition.line(f"def {loop}_render({loop}_items, {loop}_depth):", lineno)
+        function = self.function
+        function.builder = function.builder.section(definition.indent + 1)  # after the body
+        for part in loop_parts:
+            part.shift()
+        function.buffer = self.new_name("_buffer")
+        function.append = f"{function.buffer}.append"
+        loop_parts[0].line(f"{function.buffer} = []", lineno)
+        self.recursive_loops.add(loop)
 
     def write_loop_head(self, head: CodeBuilder, frame: Frame, parts: tuple[str, str, int]) -> None:
         """The ``for`` line, with a ``LoopContext`` only when the body reads ``loop``."""
         targets, iterable, lineno = parts
         loop = frame.specials["loop"]
-        if "loop" not in frame.used_specials:
+        if loop in self.recursive_loops:
+            head.line(f"{loop} = _Loop({iterable}, {loop}_depth, {loop}_render)", lineno)
+            iterable = loop
+        elif "loop" not in frame.used_specials:
             head.line(f"for {targets} in {iterable}:", lineno)
             return
-        if loop in self.full_loops:
+        elif loop in self.full_loops:
             head.line(f"{loop} = _Loop({iterable})", lineno)
             iterable = loop
         head.line(f"for {loop}_i, ({targets}) in enumerate({iterable}):", lineno)

@@ -84,15 +84,36 @@ class TemplateNotFound(TemplateError, LookupError):
 class LoopContext:
     """The ``loop`` variable of a ``for`` loop (created only when the body uses it)."""
 
-    __slots__ = ("_changed", "_items", "index0", "length")
-    depth, depth0 = 1, 0
+    __slots__ = ("_changed", "_items", "_recurse", "depth", "index0", "length")
 
-    def __init__(self, iterable: Iterable[Any]) -> None:
-        """Materialise the items (``length``, ``last`` and ``nextitem`` need them)."""
+    def __init__(
+        self,
+        iterable: Iterable[Any],
+        depth: int = 1,
+        recurse: Callable[[Iterable[Any], int], str] | None = None,
+    ) -> None:
+        """Materialise the items (``length``, ``last`` and ``nextitem`` need them).
+
+        A ``recursive`` loop passes its depth (1 at the top) and the function that
+        renders the loop again, which ``loop(items)`` calls.
+        """
         self._items = list(iterable)
         self.length = len(self._items)
         self.index0 = -1
         self._changed: Any = MISSING
+        self.depth, self._recurse = depth, recurse
+
+    def __call__(self, iterable: Iterable[Any]) -> str:
+        """``loop(children)`` in a ``recursive`` loop: the loop's output for ``iterable``,
+        one level deeper."""
+        if self._recurse is None:
+            raise TypeError("loop() is only callable in a loop marked 'recursive'")
+        return self._recurse(iterable, self.depth + 1)
+
+    @property
+    def depth0(self) -> int:
+        """0-based nesting level of a recursive loop (0 outside one)."""
+        return self.depth - 1
 
     def __iter__(self) -> Iterator[Any]:
         for index0, item in enumerate(self._items):

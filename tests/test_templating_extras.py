@@ -1,13 +1,15 @@
-"""``{% with %}``, ``{% filter %}``, block ``set`` scopes, ``self``, ``cycler``, ``joiner``.
+"""Jinja features beyond issue 5's list that Flask templates use, with Jinja's semantics.
 
-Jinja features beyond issue 5's list that Flask templates use, with Jinja's semantics.
+``{% with %}``, ``{% filter %}``, block ``set`` scopes, ``self``, ``cycler``, ``joiner`` and
+recursive loops (``loop(children)``, ``loop.depth``).
 
 Flask's documentation shows message flashing with ``{% with messages =
 get_flashed_messages() %}``, and base layouts often repeat a block with ``{{ self.title()
 }}``. Expected strings are written by hand from Jinja2 3.1's documented behaviour ("Scoping
 Behavior", "With Statement", "Filter Sections", "Child Template") and were checked against
 it. Mirrors tinyweb/template_compiler.py (``parse_with_tag``, ``parse_filter_tag``,
-``open_scope``) and templating.py (``TemplateReference``).
+``open_scope``, ``start_recursion``) and templating.py (``TemplateReference``, ``Cycler``,
+``Joiner``, ``LoopContext``).
 """
 
 from __future__ import annotations
@@ -237,3 +239,75 @@ def test_cycler_and_joiner_globals(source: str, expected: str) -> None:
 def test_cycler_needs_an_item() -> None:
     with pytest.raises(RuntimeError, match="at least one item"):
         render("{{ cycler() }}")
+
+
+TREE = [
+    {"t": "a<", "c": [{"t": "b", "c": []}, {"t": "c", "c": [{"t": "d", "c": []}]}]},
+    {"t": "e", "c": []},
+]
+RECURSIVE = [
+    ("sitemap",
+     "{% for i in tree recursive %}<li>{{ i.t }}{% if i.c %}<ul>{{ loop(i.c) }}</ul>{% endif %}"
+     "</li>{% endfor %}",
+     "<li>a&lt;<ul><li>b</li><li>c<ul><li>d</li></ul></li></ul></li><li>e</li>"),
+    ("depth_index_and_length_per_level",
+     "{%- for i in tree recursive %}[{{ loop.depth }}{{ loop.depth0 }}{{ loop.index }}/"
+     "{{ loop.length }} {{ i.t }}{{ loop(i.c) }}]{% endfor %}",
+     "[101/2 a&lt;[211/2 b][212/2 c[321/1 d]]][102/2 e]"),
+    ("condition_applies_at_every_level",
+     "{% for i in tree if i.t != 'c' recursive %}{{ i.t }}({{ loop(i.c) }}){% endfor %}",
+     "a&lt;(b())e()"),
+    ("else_runs_for_each_empty_level",
+     "{% for i in tree recursive %}{{ i.t }}{{ loop(i.c) }}{% else %}E{% endfor %}", "a&lt;bEcdEeE"),
+    ("cycle_restarts_per_level",
+     "{% for i in tree recursive %}{{ loop.cycle('x', 'y') }}{{ loop(i.c) }}{% endfor %}", "xxyxy"),
+    ("set_inside_starts_from_the_outer_value_at_every_level",
+     "{% set n = 1 %}{% for i in tree recursive %}{% set n = n + 1 %}{{ n }}{{ loop(i.c) }}"
+     "{% endfor %}{{ n }}", "222221"),
+    ("tuple_targets", "{% for a, b in [(1, [(2, [])])] recursive %}{{ a }}{{ loop(b) }}{% endfor %}",
+     "12"),
+    ("in_a_macro",
+     "{% macro m(x) %}{% for i in x recursive %}{{ i.t }}{{ loop(i.c) }}{% endfor %}{% endmacro %}"
+     "{{ m(tree) }}", "a&lt;bcde"),
+    ("in_a_block",
+     "{% block b %}{% for i in tree recursive %}{{ i.t }}{{ loop(i.c) }}{% endfor %}{% endblock %}",
+     "a&lt;bcde"),
+    ("output_is_markup_for_filters",
+     "{% for i in tree recursive %}{{ i.t }}{% if loop.depth < 2 %}{{ loop(i.c)|upper }}{% endif %}"
+     "{% endfor %}", "a&lt;BCe"),
+    ("nested_recursive_loops_have_their_own_depth",
+     "{% for i in tree recursive %}{% for k in tree recursive %}{{ loop.depth }}{% endfor %}"
+     "{{ loop(i.c) }}{% endfor %}", "1111111111"),
+    ("depth_of_a_plain_loop", "{% for i in tree %}{{ loop.depth }}{{ loop.depth0 }}{% endfor %}",
+     "1010"),
+    ("recursive_as_a_variable_name", "{% for x in recursive %}{{ x }}{% endfor %}", "ab"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), [case[1:] for case in RECURSIVE],
+                         ids=[case[0] for case in RECURSIVE])  # fmt: skip
+def test_recursive_loop(source: str, expected: str) -> None:
+    assert render(source, tree=TREE, recursive="ab") == expected
+
+
+def test_recursive_loop_without_autoescape_gives_text() -> None:
+    source = "{% for i in tree recursive %}<{{ i.t }}>{{ loop(i.c) }}{% endfor %}"
+    assert render(source, autoescape=False, tree=TREE) == "<a<><b><c><d><e>"
+
+
+def test_calling_a_loop_not_marked_recursive_fails_as_in_jinja() -> None:
+    with pytest.raises(TypeError, match="recursive"):
+        render("{% for i in tree %}{{ loop(i.c) }}{% endfor %}", tree=TREE)
+    with pytest.raises(TypeError, match="recursive"):  # the inner loop is the `loop` here
+        render("{% for i in tree recursive %}{% for j in i.c %}{{ loop(j.c) }}{% endfor %}"
+               "{% endfor %}", tree=TREE)  # fmt: skip
+
+
+@given(st.recursive(st.just([]), lambda children: st.lists(children, max_size=3), max_leaves=12))
+def test_recursive_loop_visits_every_node_depth_first(tree: Any) -> None:
+    # Each node is a list of child nodes; the loop prints each node's depth, pre-order.
+    def depths(nodes: list[Any], depth: int) -> str:
+        return "".join(f"{depth}({depths(node, depth + 1)})" for node in nodes)
+
+    source = "{% for node in tree recursive %}{{ loop.depth }}({{ loop(node) }}){% endfor %}"
+    assert render(source, tree=tree) == depths(tree, 1)
