@@ -674,12 +674,15 @@ class Compiler(ExpressionParser):
 
 
 def compile_template(
-    source: str, name: str | None, filters: dict[str, Any], tests: dict[str, Any]
+    source: str, name: str | None, filters: dict[str, Any], tests: dict[str, Any], **options: bool
 ) -> Compiled:
     """Compile template text into Python module source (see ``Compiler``).
 
-    >>> compiled = compile_template("Hi {{ user }}!", None, {}, {})
+    ``options`` are Jinja's lexer options ``trim_blocks``, ``lstrip_blocks`` and
+    ``keep_trailing_newline`` (all off by default), passed on to ``tokenize``.
+
+    >>> compiled = compile_template("Hi {{ user }}!", None, {}, {}, trim_blocks=True)
     >>> "def root(ctx, blocks, _out):" in compiled.source
     True
     """
-    return Compiler(tokenize(source, name), name, filters, tests).compile()
+    return Compiler(tokenize(source, name, **options), name, filters, tests).compile()

@@ -5,6 +5,10 @@ template by name; the environment loads the text through its loader, compiles it
 with ``template_compiler`` into a Python module, caches it, and ``Template.render`` runs
 the module's ``root`` function. This module also holds the small runtime the generated
 code calls (``runtime_namespace``): attribute lookup, loops, macros, blocks, includes.
+The engine's other modules, in the order a template goes through them:
+``template_lexer`` (text to tokens, whitespace control), ``template_parser``
+(expressions), ``template_compiler`` (statements, Python source), ``template_filters``
+and ``markup`` (the runtime's filters, tests and escaping).
 
 Rules:
 1. Templates are trusted code written by the application's authors. This is not a
@@ -484,6 +488,18 @@ class Environment:
     ``autoescape`` is a bool or a function of the template name (default: on for
     ``.html .htm .xml .svg`` names and for string templates). ``undefined`` is
     ``Undefined`` (Jinja's default), ``StrictUndefined`` or the string ``"strict"``.
+
+    ``trim_blocks``, ``lstrip_blocks`` and ``keep_trailing_newline`` are Jinja's lexer
+    options, off by default (rules in ``template_lexer``): trim_blocks drops the first
+    newline after a block tag or comment, lstrip_blocks the indentation before one,
+    keep_trailing_newline keeps the template's final newline. They are plain attributes,
+    read whenever a template is compiled, so ``env.trim_blocks = True`` (Flask's
+    ``app.jinja_env.trim_blocks = True``) works after construction; as in Jinja,
+    templates compiled before the change are not recompiled (set them first).
+
+    >>> env = Environment(trim_blocks=True, lstrip_blocks=True)
+    >>> env.from_string("<ul>\n  {% for x in 'ab' %}\n  <li>{{ x }}\n  {% endfor %}\n</ul>").render()
+    '<ul>\n  <li>a\n  <li>b\n</ul>'
     """
 
     def __init__(
@@ -492,9 +508,15 @@ class Environment:
         autoescape: bool | Callable[[str | None], bool] = select_autoescape(),
         auto_reload: bool = True,
         undefined: type[Undefined] | str = Undefined,
+        trim_blocks: bool = False,
+        lstrip_blocks: bool = False,
+        keep_trailing_newline: bool = False,
     ) -> None:
         """Create an environment; ``globals``, ``filters`` and ``tests`` may be extended."""
         self.loader = loader
+        self.trim_blocks = trim_blocks
+        self.lstrip_blocks = lstrip_blocks
+        self.keep_trailing_newline = keep_trailing_newline
         self.autoescape = autoescape
         self.auto_reload = auto_reload
         if isinstance(undefined, str):
@@ -604,7 +626,15 @@ class Template:
 
     def _compile(self, source: str) -> tuple[Callable[..., None], dict[str, Callable[..., None]]]:
         environment = self.environment
-        compiled = compile_template(source, self.name, environment.filters, environment.tests)
+        compiled = compile_template(
+            source,
+            self.name,
+            environment.filters,
+            environment.tests,
+            trim_blocks=environment.trim_blocks,
+            lstrip_blocks=environment.lstrip_blocks,
+            keep_trailing_newline=environment.keep_trailing_newline,
+        )
         namespace = dict(environment.namespace(self.autoescape))
         namespace.update(
             {local: environment.filters[name] for name, local in compiled.filters.items()}
