@@ -494,12 +494,14 @@ class Environment:
     newline after a block tag or comment, lstrip_blocks the indentation before one,
     keep_trailing_newline keeps the template's final newline. They are plain attributes,
     read whenever a template is compiled, so ``env.trim_blocks = True`` (Flask's
-    ``app.jinja_env.trim_blocks = True``) works after construction; as in Jinja,
-    templates compiled before the change are not recompiled (set them first).
+    ``app.jinja_env.trim_blocks = True``) works after construction. Templates already
+    compiled and cached keep the whitespace they were compiled with (Jinja does not
+    invalidate them either): set the options before loading templates, or clear
+    ``env.cache``.
 
     >>> env = Environment(trim_blocks=True, lstrip_blocks=True)
-    >>> env.from_string("<ul>\n  {% for x in 'ab' %}\n  <li>{{ x }}\n  {% endfor %}\n</ul>").render()
-    '<ul>\n  <li>a\n  <li>b\n</ul>'
+    >>> env.from_string("<ul>\\n  {% for x in 'ab' %}\\n  <li>{{ x }}\\n  {% endfor %}\\n</ul>").render()
+    '<ul>\\n  <li>a\\n  <li>b\\n</ul>'
     """
 
     def __init__(
