@@ -40,8 +40,8 @@ API_PATH = ROOT / "docs" / "api.md"
 MODULE_ORDER = (
     "http11", "gateway", "server", "app", "scaffold", "blueprints", "context", "routing",
     "converters", "errors", "request", "multipart", "response", "return_values",
-    "datastructures", "rendering", "templating", "template_parser", "template_compiler",
-    "template_codegen", "template_filters", "markup", "config", "sessions", "static", "security", "testing",
+    "datastructures", "rendering", "templating", "template_lexer", "template_parser",
+    "template_compiler", "template_codegen", "template_runtime", "template_filters", "markup", "config", "sessions", "static", "security", "testing",
     "cli", "commands", "reloader", "proxy",
 )  # fmt: skip
 

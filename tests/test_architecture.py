@@ -33,6 +33,9 @@ FRAMEWORK_HALF = {
     "templating",
     "template_compiler",
     "template_codegen",
+    "template_runtime",
+    "template_lexer",
+    "template_parser",
     "template_filters",
     "markup",
     "multipart",
@@ -69,10 +72,13 @@ IMPORT_TABLE: dict[str, set[str]] = {
     # The template engine is one concept in several files; it imports nothing else of tinyweb.
     "markup": set(),
     "template_filters": {"markup"},
-    "template_parser": {"template_filters"},  # lexer + expression grammar of the engine
+    "template_lexer": {"template_filters"},  # text -> tokens, Jinja's whitespace control
+    "template_parser": {"template_filters", "template_lexer"},  # the expression grammar
     "template_codegen": set(),  # lines, scopes and functions the compiler writes Python with
+    # template_runtime imports templating only for the type checker (Environment, Template).
+    "template_runtime": {"markup", "template_filters", "templating"},  # what generated code calls
     "template_compiler": {"markup", "template_codegen", "template_filters", "template_parser"},
-    "templating": {"markup", "template_filters", "template_compiler"},
+    "templating": {"markup", "template_filters", "template_compiler", "template_runtime"},
     "multipart": {"datastructures"},
     "request": {"datastructures", "errors", "multipart"},
     "response": {"datastructures", "errors"},

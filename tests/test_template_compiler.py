@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tinyweb import template_parser
+from tinyweb import template_lexer
 from tinyweb.template_compiler import compile_template
 from tinyweb.template_parser import TemplateSyntaxError, Token, tokenize
 from tinyweb.templating import DictLoader, Environment, UndefinedError
@@ -180,12 +180,12 @@ def tokens_or_error(source: str) -> list[Token] | str:
 
 def general_tokens(source: str) -> list[Token] | str:
     """The tokens with the fast path switched off (its regexes never match)."""
-    fast = dict(template_parser._SIMPLE_TAG)
-    template_parser._SIMPLE_TAG.update(dict.fromkeys(fast, re.compile("(?!)")))
+    fast = dict(template_lexer._UNTRIMMED.simple_tag)
+    template_lexer._UNTRIMMED.simple_tag.update(dict.fromkeys(fast, re.compile("(?!)")))
     try:
         return tokens_or_error(source)
     finally:
-        template_parser._SIMPLE_TAG.update(fast)
+        template_lexer._UNTRIMMED.simple_tag.update(fast)
 
 
 @pytest.mark.parametrize(

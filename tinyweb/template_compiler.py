@@ -2,9 +2,10 @@
 
 Where it fits: ``templating.Environment`` calls ``compile_template(source, name, filters,
 tests)`` once per template, ``exec``s the returned source in a namespace of runtime helpers
-(listed in ``templating.runtime_namespace``) and keeps the module's ``root`` function and
-``BLOCKS``. This is the 500-Lines "Templite" design grown to Jinja's semantics: the lexer and the
-expression grammar live in ``template_parser``; this module parses the statements and
+(listed in ``template_runtime.runtime_namespace``) and keeps the module's ``root`` function and
+``BLOCKS``. This is the 500-Lines "Templite" design grown to Jinja's semantics: the lexer
+lives in ``template_lexer`` and the expression grammar in ``template_parser``; this
+module parses the statements and
 writes Python as it goes through the ``CodeBuilder``, ``Frame`` and ``Function`` of
 ``template_codegen`` (sections let a loop header be decided after its body is parsed). ``{% for user in users %}<li>{{ user.name }}</li>
 {% endfor %}`` becomes::
@@ -654,12 +655,15 @@ class Compiler(ExpressionParser):
 
 
 def compile_template(
-    source: str, name: str | None, filters: dict[str, Any], tests: dict[str, Any]
+    source: str, name: str | None, filters: dict[str, Any], tests: dict[str, Any], **options: bool
 ) -> Compiled:
     """Compile template text into Python module source (see ``Compiler``).
 
-    >>> compiled = compile_template("Hi {{ user }}!", None, {}, {})
+    ``options`` are Jinja's lexer options ``trim_blocks``, ``lstrip_blocks`` and
+    ``keep_trailing_newline`` (all off by default), passed on to ``tokenize``.
+
+    >>> compiled = compile_template("Hi {{ user }}!", None, {}, {}, trim_blocks=True)
     >>> "def root(ctx, blocks, _out):" in compiled.source
     True
     """
-    return Compiler(tokenize(source, name), name, filters, tests).compile()
+    return Compiler(tokenize(source, name, **options), name, filters, tests).compile()

@@ -1,240 +1,32 @@
-"""The template parser: the lexer and the expression grammar of the template language.
+"""The template parser: the expression grammar of the template language.
 
-Where it fits: ``template_compiler.Compiler`` subclasses ``ExpressionParser`` and adds the
-statements and the scopes; this module turns template text into tokens (``tokenize``) and
-expressions into Python source. ``ExpressionParser.resolve_name`` is the one hook: the
-compiler decides which Python local a template name reads.
+Where it fits: ``template_lexer.tokenize`` turns template text into tokens;
+``template_compiler.Compiler`` subclasses ``ExpressionParser`` and adds the statements and
+the scopes; this module turns the tokens of an expression into Python source.
+``ExpressionParser.resolve_name`` is the one hook: the compiler decides which Python
+local a template name reads. ``Token``, ``tokenize`` and ``TemplateSyntaxError`` are
+re-exported from ``template_lexer`` for the compiler.
 
 Rules:
-1. Whitespace control, newline normalisation, literals and operator precedence follow
-   Jinja2's lexer and parser exactly (``-2 ** 2`` is 4, ``**`` is left-associative,
-   filters bind tighter than unary minus), so output matches Jinja's.
+1. Literals and operator precedence follow Jinja2's parser exactly (``-2 ** 2`` is 4,
+   ``**`` is left-associative, filters bind tighter than unary minus), so output
+   matches Jinja's.
 2. Template text reaches Python only through ``repr()``: names go through
    ``resolve_name``, strings, numbers, attribute and keyword names are ``repr``'d.
 3. Every error is a ``TemplateSyntaxError`` with the template name, line and what was
    expected (fuzz/fuzz_templating.py checks nothing else escapes).
 
-Spec: https://jinja.palletsprojects.com/en/3.1.x/templates/#expressions and
-https://jinja.palletsprojects.com/en/3.1.x/templates/#whitespace-control
+Spec: https://jinja.palletsprojects.com/en/3.1.x/templates/#expressions
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NoReturn
 
-from .template_filters import TemplateError
-
-
-class TemplateSyntaxError(TemplateError):
-    """The template text is not valid: ``str(error)`` names the template and the line."""
-
-
-class Token(NamedTuple):
-    """One lexical unit: ``kind`` is data, name, string, integer, float, operator,
-    variable_begin/end, block_begin/end or end_of_template."""
-
-    kind: str
-    value: Any
-    lineno: int
-
-
-# -- Lexer ------------------------------------------------------------------------------
-
-_TAG_START = re.compile(r"\{([{%#])([-+]?)")
-_RAW_BEGIN = re.compile(r"\{%[-+]?\s*raw\s*(?:-%\}\s*|%\})")
-_RAW_END = re.compile(r"\{%([-+]?)\s*endraw\s*(?:-%\}\s*|%\})")
-_COMMENT_END = re.compile(r"(-?)#\}")
-_WHITESPACE = re.compile(r"\s*")
-# The token grammar of Jinja's lexer (numbers with "_", 0b/0o/0x, both quote styles).
-# Names and operators come first and the case-insensitive letters are spelled out
-# (no re.IGNORECASE): most tokens then match on the first branch, which made the
-# lexer's regex work 45% cheaper (benchmarks/bench_templating.py's templates).
-# No two branches can start with the same character, so the order changes no token.
-_TOKENS = r"""(?P<name>[^\W\d]\w*)
-    |(?P<operator>//|\*\*|==|!=|>=|<=|[-+/*%~\[\](){}<>=.:|,;])
-    |(?P<string>'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*")
-    |(?P<float>(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+))
-    |(?P<integer>0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9](?:_?\d)*|0(?:_?0)*)"""
-_FLAGS = re.VERBOSE | re.DOTALL
-# One match per token: leading space, then the tag's end (outside brackets) or a token.
-# "-}}" is always an end with whitespace control, never a minus (as in Jinja).
-_TOKEN_OR_END = {
-    "{": re.compile(r"\s*(?:(?P<end>-\}\}\s*|\}\})|" + _TOKENS + ")", _FLAGS),
-    "%": re.compile(r"\s*(?:(?P<end>-%\}\s*|\+?%\})|" + _TOKENS + ")", _FLAGS),
-}
-_TOKEN = re.compile(r"\s*(?:" + _TOKENS + ")", _FLAGS)
-# A tag of ASCII letters, "_", dots and pipes on one line, up to its end (see simple_tag).
-# No digits: "a.0" and "x is divisibleby 3" hold numbers, which the general lexer reads.
-_SIMPLE_TAG = {
-    "{": re.compile(r"([A-Za-z_.| \t]*)(?:-\}\}\s*|\}\})"),
-    "%": re.compile(r"([A-Za-z_.| \t]*)(?:-%\}\s*|\+?%\})"),
-}
-_CLOSER = {"(": ")", "[": "]", "{": "}"}
-_CLOSING = frozenset(_CLOSER.values())
-_new_token = tuple.__new__  # Token(...) runs a Python-level __new__; this is the C one
-_TAG_NAMES = {"{": "variable", "%": "block"}
-_TAG_ENDS = {"{": "}}", "%": "%}"}
-
-
-def tokenize(source: str, name: str | None) -> list[Token]:
-    """Split template text into tokens, applying Jinja's whitespace control.
-
-    Newlines (``\\r\\n``, ``\\r``) are normalised to ``\\n`` and one trailing newline is
-    dropped, as Jinja does with its defaults (``keep_trailing_newline=False``). Not
-    ``str.splitlines``: form feeds, ``\\x85`` or ``\\u2028`` are text to Jinja, not line ends.
-    """
-    text = source.replace("\r\n", "\n").replace("\r", "\n")
-    return _Lexer(text[:-1] if text.endswith("\n") else text, name).tokenize()
-
-
-class _Lexer:
-    """One pass over the text; line numbers are counted as the position moves forward."""
-
-    def __init__(self, source: str, name: str | None) -> None:
-        self.source, self.name = source, name
-        self.tokens: list[Token] = []
-        self.counted, self.line = 0, 1
-
-    def line_at(self, position: int) -> int:
-        if position > self.counted:
-            self.line += self.source.count("\n", self.counted, position)
-            self.counted = position
-        return self.line
-
-    def error(self, message: str, position: int) -> TemplateSyntaxError:
-        return TemplateSyntaxError(message, self.line_at(position), self.name)
-
-    def tokenize(self) -> list[Token]:
-        source, position = self.source, 0
-        while True:
-            start = _TAG_START.search(source, position)
-            end = start.start() if start else len(source)
-            text = source[position:end]
-            if start and start.group(2) == "-":
-                text = text.rstrip()
-            if text:
-                self.tokens.append(_new_token(Token, ("data", text, self.line_at(position))))
-            if start is None:
-                break
-            position = self.tag(start)
-        self.tokens.append(Token("end_of_template", None, self.line_at(len(source))))
-        return self.tokens
-
-    def tag(self, start: re.Match[str]) -> int:
-        """Lex one ``{{ }}``, ``{% %}`` or ``{# #}``; return the position after it."""
-        kind, source = start.group(1), self.source
-        if kind == "#":
-            end = _COMMENT_END.search(source, start.end())
-            if end is None:
-                raise self.error("missing end of comment tag", start.start())
-            return _WHITESPACE.match(source, end.end()).end() if end.group(1) else end.end()  # type: ignore[union-attr]
-        simple = _SIMPLE_TAG[kind].match(source, start.end())
-        if kind == "%" and (simple is None or "raw" in simple.group(1)):
-            raw = _RAW_BEGIN.match(source, start.start())
-            if raw is not None:
-                return self.raw(raw)
-        self.tokens.append(
-            _new_token(Token, (_TAG_NAMES[kind] + "_begin", None, self.line_at(start.start())))
-        )
-        if simple is None:
-            return self.expression(start.end(), kind)
-        return self.simple_tag(simple, kind)
-
-    def simple_tag(self, simple: re.Match[str], kind: str) -> int:
-        """The tokens of a tag of letters, dots and pipes on one line (``{% endfor %}``,
-        ``{{ item.name }}``, ``{{ x|title }}``, two tags in three): the same tokens as
-        ``expression`` gives (tests/test_template_compiler.py compares them) from one
-        ``str.split`` instead of a regex match per token; the lexing of the benchmark's
-        four templates ~0.67 -> ~0.52 ms, best of 500 (benchmarks/bench_templating.py).
-        """
-        line, tokens = self.line, self.tokens
-        for piece in simple.group(1).replace(".", " . ").replace("|", " | ").split():
-            tokens.append(_new_token(Token, ("operator" if piece in ".|" else "name", piece, line)))
-        tokens.append(_new_token(Token, (_TAG_NAMES[kind] + "_end", None, line)))
-        return simple.end()
-
-    def raw(self, raw: re.Match[str]) -> int:
-        end = _RAW_END.search(self.source, raw.end())
-        if end is None:
-            raise self.error("missing end of raw directive ('endraw')", raw.start())
-        text = self.source[raw.end() : end.start()]
-        if end.group(1) == "-":
-            text = text.rstrip()
-        if text:
-            self.tokens.append(Token("data", text, self.line_at(raw.end())))
-        return end.end()
-
-    def expression(self, position: int, kind: str) -> int:
-        """The tokens inside a tag up to its end delimiter (not counted inside brackets).
-
-        Lexing is a fifth of a cold compile (benchmarks/bench_templating.py). One
-        ``finditer`` walks the tag instead of one ``match`` call per token, tokens are made
-        with ``tuple.__new__`` (a NamedTuple's own ``__new__`` is Python code): with the
-        reordered token regex, ~0.68 -> ~0.62 ms for the benchmark's four templates.
-        """
-        source, append, name = self.source, self.tokens.append, self.name
-        brackets: list[str] = []
-        pattern, end_kind = _TOKEN_OR_END[kind], _TAG_NAMES[kind] + "_end"
-        while True:  # a new pass only after "}}" inside brackets (a dict's closing braces)
-            restart = False
-            for match in pattern.finditer(source, position):
-                if match.start() != position:
-                    break  # finditer skipped a character no token starts with
-                token_kind = match.lastgroup or "operator"
-                if token_kind == "end" and brackets:  # "}}" closes brackets, as in Jinja
-                    inner = _TOKEN.match(source, position)  # "}", "-", "+", "%": operators
-                    if inner is None:
-                        break
-                    match, restart = inner, True
-                    token_kind = match.lastgroup or "operator"
-                # Newlines hide only in the spaces before a token or in a string.
-                lineno = (
-                    self.line_at(match.start(token_kind)) if "\n" in match.group() else self.line
-                )
-                if token_kind == "end":
-                    append(_new_token(Token, (end_kind, None, lineno)))
-                    return match.end()
-                value: Any = match.group(token_kind)
-                if token_kind == "operator":
-                    if value in _CLOSER:
-                        brackets.append(_CLOSER[value])  # the bracket expected next
-                    elif value in _CLOSING:
-                        closer = brackets.pop() if brackets else _TAG_ENDS[kind]
-                        if value != closer:
-                            raise self.error(f"unexpected {value!r}, expected {closer!r}", position)
-                elif token_kind != "name":
-                    value = _literal_value(token_kind, value, lineno, name)
-                append(_new_token(Token, (token_kind, value, lineno)))
-                position = match.end()
-                if token_kind == "string" and "\n" in value:
-                    self.line_at(position)
-                if restart:
-                    break
-            if not restart:
-                raise self.unexpected(position, kind)
-
-    def unexpected(self, position: int, kind: str) -> TemplateSyntaxError:
-        """The error for text no token matches at ``position`` (or a missing tag end)."""
-        position = _WHITESPACE.match(self.source, position).end()  # type: ignore[union-attr]
-        if position >= len(self.source):
-            return self.error(f"unexpected end of template, expected {_TAG_ENDS[kind]!r}", position)
-        return self.error(f"unexpected character {self.source[position]!r}", position)
-
-
-def _literal_value(kind: str, text: str, lineno: int, name: str | None) -> Any:
-    try:
-        if kind == "string":
-            # Jinja decodes backslash escapes with Python's unicode-escape codec.
-            return text[1:-1].encode("ascii", "backslashreplace").decode("unicode-escape")
-        if kind == "integer":
-            return int(text.replace("_", ""), 0)
-        if kind == "float":
-            return float(text.replace("_", ""))
-    except (UnicodeDecodeError, ValueError, OverflowError) as error:
-        raise TemplateSyntaxError(f"invalid {kind} literal: {error}", lineno, name) from None
-    return text
-
+from .template_lexer import TemplateSyntaxError as TemplateSyntaxError
+from .template_lexer import Token as Token
+from .template_lexer import tokenize as tokenize
 
 # Jinja's precedence levels, loosest first (its parse_or ... parse_pow chain).
 _LEVELS = {"or": 1, "and": 2, "+": 5, "-": 5, "~": 6, "*": 7, "/": 7, "//": 7, "%": 7, "**": 8}

@@ -3,8 +3,12 @@
 Where it fits: ``render_template`` (framework half) asks an ``Environment`` for a
 template by name; the environment loads the text through its loader, compiles it once
 with ``template_compiler`` into a Python module, caches it, and ``Template.render`` runs
-the module's ``root`` function. This module also holds the small runtime the generated
-code calls (``runtime_namespace``): attribute lookup, loops, macros, blocks, includes.
+the module's ``root`` function. The engine's other modules, in the order a template
+goes through them: ``template_lexer`` (text to tokens, whitespace control),
+``template_parser`` (expressions), ``template_compiler`` (statements, Python source, with
+``template_codegen``), ``template_runtime`` (what the generated code calls: attribute
+lookup, loops, macros, blocks), ``template_filters`` and ``markup`` (filters, tests and
+escaping).
 
 Rules:
 1. Templates are trusted code written by the application's authors. This is not a
@@ -31,22 +35,21 @@ import linecache
 import os
 import types
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Callable
 
-from .markup import Markup, escape, escape_text
+from .markup import Markup, escape
 from .template_compiler import TemplateSyntaxError, compile_template
 from .template_filters import (
     FILTERS,
-    FORMAT_METHODS,
     TESTS,
     SecurityError,
     StrictUndefined,
     TemplateError,
     Undefined,
     UndefinedError,
-    refuse_private_fields,
 )
+from .template_runtime import Blocks, Cycler, Joiner, Namespace, runtime_namespace
 
 __all__ = [
     "DictLoader",
@@ -65,7 +68,6 @@ __all__ = [
     "select_autoescape",
 ]
 
-MISSING: Any = type("Missing", (), {"__repr__": lambda self: "missing"})()
 Uptodate = Callable[[], bool]
 
 
@@ -76,351 +78,6 @@ class TemplateNotFound(TemplateError, LookupError):
         """``name`` is the template name that was asked for."""
         super().__init__(f"template not found: {name!r}")
         self.template_name = name
-
-
-# -- Runtime used by generated code -----------------------------------------------------
-
-
-class LoopContext:
-    """The ``loop`` variable of a ``for`` loop (created only when the body uses it)."""
-
-    __slots__ = ("_changed", "_items", "_recurse", "depth", "index0", "length")
-
-    def __init__(
-        self,
-        iterable: Iterable[Any],
-        depth: int = 1,
-        recurse: Callable[[Iterable[Any], int], str] | None = None,
-    ) -> None:
-        """Materialise the items (``length``, ``last`` and ``nextitem`` need them).
-
-        A ``recursive`` loop passes its depth (1 at the top) and the function that
-        renders the loop again, which ``loop(items)`` calls.
-        """
-        self._items = list(iterable)
-        self.length = len(self._items)
-        self.index0 = -1
-        self._changed: Any = MISSING
-        self.depth, self._recurse = depth, recurse
-
-    def __call__(self, iterable: Iterable[Any]) -> str:
-        """``loop(children)`` in a ``recursive`` loop: the loop's output for ``iterable``,
-        one level deeper."""
-        if self._recurse is None:
-            raise TypeError("loop() is only callable in a loop marked 'recursive'")
-        return self._recurse(iterable, self.depth + 1)
-
-    @property
-    def depth0(self) -> int:
-        """0-based nesting level of a recursive loop (0 outside one)."""
-        return self.depth - 1
-
-    def __iter__(self) -> Iterator[Any]:
-        for index0, item in enumerate(self._items):
-            self.index0 = index0
-            yield item
-
-    @property
-    def index(self) -> int:
-        """1-based position."""
-        return self.index0 + 1
-
-    @property
-    def revindex(self) -> int:
-        """Items left, this one included."""
-        return self.length - self.index0
-
-    @property
-    def revindex0(self) -> int:
-        """Items left after this one."""
-        return self.length - self.index0 - 1
-
-    @property
-    def first(self) -> bool:
-        """Is this the first item?"""
-        return self.index0 == 0
-
-    @property
-    def last(self) -> bool:
-        """Is this the last item?"""
-        return self.index0 == self.length - 1
-
-    @property
-    def previtem(self) -> Any:
-        """The previous item (undefined on the first)."""
-        if self.index0 > 0:
-            return self._items[self.index0 - 1]
-        return Undefined("there is no previous item")
-
-    @property
-    def nextitem(self) -> Any:
-        """The next item (undefined on the last)."""
-        if self.index0 + 1 < self.length:
-            return self._items[self.index0 + 1]
-        return Undefined("there is no next item")
-
-    def cycle(self, *values: Any) -> Any:
-        """The value for this iteration, cycling through ``values``."""
-        if not values:
-            raise TypeError("no items for cycling given")
-        return values[self.index0 % len(values)]
-
-    def changed(self, *values: Any) -> bool:
-        """True when ``values`` differ from the last call's."""
-        if values != self._changed:
-            self._changed = values
-            return True
-        return False
-
-    def __repr__(self) -> str:
-        return f"<LoopContext {self.index}/{self.length}>"
-
-
-class Macro:
-    """A ``{% macro %}`` (or a call block's ``caller``): call it to get its markup."""
-
-    __slots__ = ("_function", "arguments", "caller", "catch_kwargs", "catch_varargs", "name")
-
-    def __init__(
-        self,
-        function: Callable[..., str],
-        name: str | None,
-        arguments: tuple[str, ...],
-        caller: bool,
-        varargs: bool,
-        kwargs: bool,
-    ) -> None:
-        """Wrap the generated ``function(*arguments, caller, varargs, kwargs)``; ``name``
-        is None for a call block's ``caller``, anonymous as in Jinja."""
-        self._function, self.name, self.arguments = function, name, arguments
-        self.caller, self.catch_varargs, self.catch_kwargs = caller, varargs, kwargs
-
-    def __call__(self, *args: Any, **kwargs: Any) -> str:
-        """Bind arguments like Jinja: missing ones are undefined, extras are errors."""
-        count, macro = len(self.arguments), self.name or "caller"  # (errors say "caller")
-        if len(args) > count and not self.catch_varargs:
-            raise TypeError(f"macro {macro!r} takes not more than {count} argument(s)")
-        values = list(args[:count])
-        for name in self.arguments[: len(values)]:
-            if name in kwargs:
-                raise TypeError(f"macro {macro!r} got multiple values for argument {name!r}")
-        values += [kwargs.pop(name, MISSING) for name in self.arguments[len(values) :]]
-        caller = kwargs.pop("caller", Undefined("caller")) if self.caller else None
-        if kwargs and not self.catch_kwargs:
-            raise TypeError(f"macro {macro!r} takes no keyword argument {next(iter(kwargs))!r}")
-        return self._function(*values, caller, args[count:], kwargs)
-
-    def __repr__(self) -> str:  # Jinja's, so {{ caller }} renders the same text
-        return f"<Macro {'anonymous' if self.name is None else repr(self.name)}>"
-
-
-class Namespace(types.SimpleNamespace):
-    """``namespace(count=0)``: the one object templates may assign attributes to
-    (``{% set ns.count = ns.count + 1 %}`` carries a value out of a loop)."""
-
-    def __repr__(self) -> str:  # Jinja's, so {{ ns }} renders the same text
-        return f"<Namespace {self.__dict__!r}>"
-
-
-class Cycler:
-    """``cycler("odd", "even")``: ``next()`` gives the items in turn, forever, across
-    loops (``loop.cycle`` restarts in each loop); ``current`` and ``reset()`` as in Jinja.
-
-    >>> rows = Cycler("odd", "even")
-    >>> rows.next(), rows.next(), rows.next(), rows.current
-    ('odd', 'even', 'odd', 'even')
-    """
-
-    def __init__(self, *items: Any) -> None:
-        """Cycle through ``items`` (at least one)."""
-        if not items:
-            raise RuntimeError("cycler() needs at least one item")  # as Jinja
-        self.items, self.position = items, 0
-
-    @property
-    def current(self) -> Any:
-        """The item ``next()`` returns next."""
-        return self.items[self.position]
-
-    def next(self) -> Any:
-        """The current item; then move to the following one (after the last: the first)."""
-        item = self.current
-        self.position = (self.position + 1) % len(self.items)
-        return item
-
-    __next__ = next
-
-    def reset(self) -> None:
-        """Start again from the first item."""
-        self.position = 0
-
-
-class Joiner:
-    """``joiner(", ")``: a function that returns ``""`` the first time it is called and the
-    separator afterwards, to put separators between items that are output conditionally.
-
-    >>> comma = Joiner(", ")
-    >>> comma() + "a" + comma() + "b"
-    'a, b'
-    """
-
-    def __init__(self, sep: str = ", ") -> None:
-        """Join with ``sep``."""
-        self.sep, self.used = sep, False
-
-    def __call__(self) -> str:
-        """``""`` on the first call, ``sep`` on every later one."""
-        if self.used:
-            return self.sep
-        self.used = True
-        return ""
-
-
-def _set_attribute(target: Any, name: str, value: Any) -> None:
-    if not isinstance(target, Namespace) or name.startswith("_"):
-        raise TemplateError(f"cannot assign attribute {name!r} on a non-namespace object")
-    setattr(target, name, value)
-
-
-_DICT_ATTRIBUTES = frozenset(dir(dict))
-
-
-def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, Any]:
-    """The names generated code uses (see template_compiler), for one environment and
-    one autoescape setting."""
-    undefined = environment.undefined
-    markup: Callable[[str], str] = Markup if autoescape else str
-
-    def lookup_attribute(owner: Any, name: str) -> Any:
-        # Plain dicts are the common case: item access without raising AttributeError
-        # (benchmarks/bench_templating.py, "page"); dict methods still win, as in Jinja.
-        if owner.__class__ is dict and name not in _DICT_ATTRIBUTES:
-            value = owner.get(name, MISSING)
-            return undefined(name, owner) if value is MISSING else value
-        if name in FORMAT_METHODS:
-            refuse_private_fields(owner)
-        try:
-            return getattr(owner, name)
-        except AttributeError:
-            pass
-        try:
-            return owner[name]
-        except (TypeError, LookupError):
-            return undefined(name, owner)
-
-    def lookup_private(owner: Any, name: str) -> Any:
-        try:
-            return owner[name]
-        except (AttributeError, TypeError, LookupError):
-            raise SecurityError(f"access to attribute {name!r} is not allowed") from None
-
-    def lookup_item(owner: Any, key: Any) -> Any:
-        try:
-            return owner[key]
-        except (AttributeError, TypeError, LookupError):
-            if isinstance(key, str) and not key.startswith("_"):
-                if key in FORMAT_METHODS:
-                    refuse_private_fields(owner)
-                try:
-                    return getattr(owner, key)
-                except AttributeError:
-                    pass
-            return undefined(key, owner)
-
-    def lookup(ctx: dict[str, Any], *names: str) -> list[Any]:
-        return [ctx[name] if name in ctx else undefined(name) for name in names]
-
-    def concat(parts: Sequence[Any]) -> str:
-        # As Jinja's `~`: every operand becomes text with str() unless it is one already,
-        # so only str subclasses (Markup) keep their safety, not any object's __html__.
-        texts = [part if isinstance(part, str) else str(part) for part in parts]
-        if autoescape and any(hasattr(text, "__html__") for text in texts):
-            return Markup("").join(texts)
-        return "".join(texts)
-
-    def render_super(ctx: dict[str, Any], blocks: Blocks, name: str, level: int) -> Any:
-        chain = blocks[name]
-        if level + 1 >= len(chain):
-            raise UndefinedError(f"there is no parent block called {name!r}")
-        buffer: list[str] = []
-        chain[level + 1](ctx, blocks, level + 1, buffer)
-        return markup("".join(buffer))
-
-    return {
-        "__builtins__": __builtins__,
-        "_escape": escape_text if autoescape else str,
-        "_markup": markup,
-        "_autoescape": autoescape,
-        "_environment": environment,
-        "_undefined": undefined,
-        "_lookup": lookup,
-        "_block": _render_block,
-        "_text_block": _text_block,
-        "_missing": MISSING,
-        "_attr": lookup_attribute,
-        "_dict": dict,
-        "_private_attr": lookup_private,
-        "_item": lookup_item,
-        "_concat": concat,
-        "_Loop": LoopContext,
-        "_Macro": Macro,
-        "_super": render_super,
-        "_load": environment.get_template,
-        "_include": environment._include,
-        "_import": environment._import,
-        "_set_attribute": _set_attribute,
-        "_render_parent": _render_parent,
-        "_TemplateReference": lambda ctx, blocks: TemplateReference(ctx, blocks, markup),
-    }
-
-
-Blocks = dict[str, list[Callable[..., None]]]
-
-
-class TemplateReference:
-    """``self`` in a template: ``{{ self.title() }}`` renders the block ``title`` again
-    (its most derived version), as markup when autoescaping; as Jinja's ``self``."""
-
-    __slots__ = ("_blocks", "_ctx", "_markup")
-
-    def __init__(self, ctx: dict[str, Any], blocks: Blocks, markup: Callable[[str], str]):
-        """Refer to the blocks of the template being rendered with ``ctx``."""
-        self._ctx, self._blocks, self._markup = ctx, blocks, markup
-
-    def __getitem__(self, name: str) -> Callable[[], str]:
-        """A function that renders block ``name``; ``KeyError`` if there is none."""
-        function = self._blocks[name][0]
-
-        def render() -> str:
-            out: list[str] = []
-            function(self._ctx, self._blocks, 0, out)
-            return self._markup("".join(out))
-
-        return render
-
-    def __repr__(self) -> str:
-        return f"<TemplateReference of blocks {sorted(self._blocks)}>"
-
-
-def _render_block(name: str, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:
-    """Render block ``name``: the most derived template's version (first in its chain)."""
-    blocks[name][0](ctx, blocks, 0, out)
-
-
-def _text_block(text: str) -> Callable[..., None]:
-    """A block whose body is only text, without a generated function (template_compiler)."""
-
-    def render_text(ctx: dict[str, Any], blocks: Blocks, level: int, out: list[str]) -> None:
-        out.append(text)
-
-    return render_text
-
-
-def _render_parent(parent: Template, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:
-    """Render ``parent`` with the child's blocks first in each block's chain."""
-    for name, function in parent.blocks.items():
-        blocks.setdefault(name, []).append(function)
-    parent.root(ctx, blocks, out)
 
 
 def _rewrite_traceback(error: BaseException) -> BaseException:
@@ -585,6 +242,20 @@ class Environment:
     ``autoescape`` is a bool or a function of the template name (default: on for
     ``.html .htm .xml .svg`` names and for string templates). ``undefined`` is
     ``Undefined`` (Jinja's default), ``StrictUndefined`` or the string ``"strict"``.
+
+    ``trim_blocks``, ``lstrip_blocks`` and ``keep_trailing_newline`` are Jinja's lexer
+    options, off by default (rules in ``template_lexer``): trim_blocks drops the first
+    newline after a block tag or comment, lstrip_blocks the indentation before one,
+    keep_trailing_newline keeps the template's final newline. They are plain attributes,
+    read whenever a template is compiled, so ``env.trim_blocks = True`` (Flask's
+    ``app.jinja_env.trim_blocks = True``) works after construction. Templates already
+    compiled and cached keep the whitespace they were compiled with (Jinja does not
+    invalidate them either): set the options before loading templates, or clear
+    ``env.cache``.
+
+    >>> env = Environment(trim_blocks=True, lstrip_blocks=True)
+    >>> env.from_string("<ul>\\n  {% for x in 'ab' %}\\n  <li>{{ x }}\\n  {% endfor %}\\n</ul>").render()
+    '<ul>\\n  <li>a\\n  <li>b\\n</ul>'
     """
 
     def __init__(
@@ -593,9 +264,15 @@ class Environment:
         autoescape: bool | Callable[[str | None], bool] = select_autoescape(),
         auto_reload: bool = True,
         undefined: type[Undefined] | str = Undefined,
+        trim_blocks: bool = False,
+        lstrip_blocks: bool = False,
+        keep_trailing_newline: bool = False,
     ) -> None:
         """Create an environment; ``globals``, ``filters`` and ``tests`` may be extended."""
         self.loader = loader
+        self.trim_blocks = trim_blocks
+        self.lstrip_blocks = lstrip_blocks
+        self.keep_trailing_newline = keep_trailing_newline
         self.autoescape = autoescape
         self.auto_reload = auto_reload
         if isinstance(undefined, str):
@@ -711,7 +388,15 @@ class Template:
 
     def _compile(self, source: str) -> tuple[Callable[..., None], dict[str, Callable[..., None]]]:
         environment = self.environment
-        compiled = compile_template(source, self.name, environment.filters, environment.tests)
+        compiled = compile_template(
+            source,
+            self.name,
+            environment.filters,
+            environment.tests,
+            trim_blocks=environment.trim_blocks,
+            lstrip_blocks=environment.lstrip_blocks,
+            keep_trailing_newline=environment.keep_trailing_newline,
+        )
         namespace = dict(environment.namespace(self.autoescape))
         namespace.update(
             {local: environment.filters[name] for name, local in compiled.filters.items()}
