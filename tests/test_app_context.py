@@ -129,6 +129,39 @@ def test_flash_and_get_flashed_messages_in_a_template() -> None:
     assert client.get("/page").text == ""  # shown once
 
 
+def test_flask_documentation_flashing_template_works_as_written() -> None:
+    # Flask's "Message Flashing" pattern, verbatim: {% with %} around the messages.
+    from tinyweb import flash
+    from tinyweb.rendering import render_template_string
+
+    app = new_app(SECRET_KEY="test secret")
+    layout = (
+        "{% with messages = get_flashed_messages() %}\n"
+        "  {% if messages %}\n"
+        "    <ul class=flashes>\n"
+        "    {% for message in messages %}\n"
+        "      <li>{{ message }}</li>\n"
+        "    {% endfor %}\n"
+        "    </ul>\n"
+        "  {% endif %}\n"
+        "{% endwith %}"
+    )
+
+    @app.post("/login")
+    def login() -> str:
+        flash("You were <logged> in")
+        return "ok"
+
+    @app.get("/home")
+    def home() -> str:
+        return " ".join(render_template_string(layout).split())
+
+    client = app.test_client()
+    client.post("/login")
+    assert client.get("/home").text == "<ul class=flashes> <li>You were &lt;logged&gt; in</li> </ul>"
+    assert client.get("/home").text == ""
+
+
 def test_an_untouched_session_without_cookies_sends_nothing() -> None:
     app = new_app(SECRET_KEY="test secret")
     response = app.test_client().get("/")
