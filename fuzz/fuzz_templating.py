@@ -39,6 +39,7 @@ SEEDS = [
     "{% with a = items, b = a %}{% set c = b %}{{ a|length }}{{ c }}{% endwith %}{{ c }}",
     "{% filter upper|replace('A', '<') %}{% set q = 1 %}{{ name }}{% endfilter %}{{ q }}",
     "{% block title %}t{% endblock %}{{ self.title() }}{% macro m() %}{{ self.title() }}{% endmacro %}",
+    "{% for x in items %}{% block b scoped %}{{ x }}{{ loop.index }}{% endblock %}{% include 'nav.html' %}{% endfor %}{% block r required %} {% endblock %}",
     "{% for x in items if x recursive %}{{ loop.depth }}{{ loop([x] if x is number else []) }}{% else %}e{% endfor %}",
 ]
 FRAGMENTS = [
@@ -46,7 +47,7 @@ FRAGMENTS = [
     "'", '"', "|", ".", ",", ":", "=", "~", "if ", "for ", "in ", "endfor", "endif", "else",
     "block ", "endblock", "macro ", "endmacro", "call", "set ", "loop.", "x", "1", "1.5",
     "is ", "not ", "defined", "super()", "caller()", "raw", "endraw", "\\", "é", "\x00",
-    "with ", "endwith", "filter ", "endfilter", "self.", "recursive", "loop(",
+    "with ", "endwith", "filter ", "endfilter", "self.", "recursive", "loop(", "scoped", "required",
 ]
 TEMPLATES = {"base.html": "<{% block title %}B{% endblock %}>", "nav.html": "<nav>{{ x }}</nav>"}
 CONTEXT = {"name": "<n>", "items": [1, 0, "<x>"], "a": 2, "b": None, "d": {"k": 1}, "users": []}

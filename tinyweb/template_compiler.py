@@ -228,17 +228,21 @@ class Compiler(ExpressionParser):
             self.fail(f"unknown tag {tag.value!r}{expected}", tag.lineno)
         parser(tag)
 
-    def parse_nested(self, builder: CodeBuilder, end_tags: tuple[str, ...]) -> str:
-        """Parse a body into ``builder`` (an if/for body); return the ending tag."""
+    def parse_nested(
+        self, builder: CodeBuilder, end_tags: tuple[str, ...], frame: Frame | None = None
+    ) -> str:
+        """Parse a body into ``builder`` (an if/for body), in ``frame`` if given (a scope
+        from ``open_scope``); return the ending tag."""
         self.flush()
-        function, saved = self.function, self.function.builder
-        function.builder = builder
+        function = self.function
+        saved = function.builder, function.frame
+        function.builder, function.frame = builder, frame or function.frame
         self.nesting += 1
         try:
             end = self.parse_body(end_tags)
             self.flush()
         finally:
-            function.builder, self.nesting = saved, self.nesting - 1
+            (function.builder, function.frame), self.nesting = saved, self.nesting - 1
         if builder.is_empty():
             builder.line("pass", self.current.lineno)
         return end
@@ -307,10 +311,11 @@ class Compiler(ExpressionParser):
             head.line(f"{loop}_ran = False", tag.lineno)
             body.parts.insert(0, (body.indent, f"{loop}_ran = True", tag.lineno))
         self.write_loop_head(head, frame, (targets, iterable, tag.lineno))
-        if end == "else":
+        if end == "else":  # a scope of its own, as in Jinja
             self.end_of_tag("else")
             self.emit(f"if not {loop}_ran:", self.current.lineno)
-            end = self.parse_nested(self.builder.section(self.builder.indent + 1), ("endfor",))
+            branch = self.builder.section(self.builder.indent + 1)
+            end = self.parse_nested(branch, ("endfor",), self.open_scope(branch))
         self.end_of_tag(end)
         if entry is not None:  # close the recursive loop's function and call it
             self.flush()
@@ -403,32 +408,21 @@ class Compiler(ExpressionParser):
         saved = function.buffer, function.append
         function.buffer, function.append = buffer, f"{buffer}.append"
         try:
-            end = self.parse_scope(self.open_scope(), (end_tag,))
+            end = self.parse_nested(self.builder, (end_tag,), self.open_scope())
         finally:
             function.buffer, function.append = saved
         self.end_of_tag(end)
         return wrapper.replace("_captured", f"_markup(''.join({buffer}))")
 
-    def open_scope(self) -> Frame:
-        """A scope for a ``with``, ``filter`` or block ``set`` body, here in the function.
+    def open_scope(self, builder: CodeBuilder | None = None) -> Frame:
+        """A scope for a ``with``, ``filter``, block ``set`` or for-``else`` body, starting
+        here in the function (or in ``builder``).
 
         Its names are new Python locals: one assigned inside starts from the enclosing
         value (in the frame's prologue) and is forgotten after the body, as in Jinja.
         """
         self.flush()
-        return Frame(self.new_name, self.frame, self.builder.section())
-
-    def parse_scope(self, frame: Frame, end_tags: tuple[str, ...]) -> str:
-        """Parse a body in ``frame`` (from ``open_scope``); return the tag that ended it."""
-        function, outer = self.function, self.function.frame
-        function.frame = frame
-        self.nesting += 1  # an `extends` in here may not run: see compile()
-        try:
-            end = self.parse_body(end_tags)
-            self.flush()
-        finally:
-            function.frame, self.nesting = outer, self.nesting - 1
-        return end
+        return Frame(self.new_name, self.frame, (builder or self.builder).section())
 
     def parse_with_tag(self, tag: Token) -> None:
         """``{% with a = 1, b = x %}...{% endwith %}``: names for the body only.
@@ -446,7 +440,7 @@ class Compiler(ExpressionParser):
             locals_ = [frame.bind(name, initialise=False) for name in names]
             self.emit(f"{', '.join(locals_)}{',' if is_tuple else ''} = {value}", tag.lineno)
         self.end_of_tag("with")
-        self.end_of_tag(self.parse_scope(frame, ("endwith",)))
+        self.end_of_tag(self.parse_nested(self.builder, ("endwith",), frame))
 
     def parse_filter_tag(self, tag: Token) -> None:
         """``{% filter upper|replace("A", "B") %}...{% endfilter %}``: the body's text
@@ -466,19 +460,21 @@ class Compiler(ExpressionParser):
     def parse_block_tag(self, tag: Token) -> None:
         """``{% block name %}...{% endblock %}``: a function any child may replace."""
         name = self.expect("name").value
-        if self.skip("name", "scoped") or self.skip("name", "required"):
-            self.fail("'scoped' and 'required' blocks are not supported")
+        scoped, required = self.skip("name", "scoped"), self.skip("name", "required")
         self.end_of_tag("block")
         if name in self.blocks:
             self.fail(f"block {name!r} defined twice", tag.lineno)
         function_name = self.blocks[name] = self.new_name("block_")
-        call = f"_block({name!r}, ctx, blocks, {self.function.buffer})"
+        context = self.context_with_locals() if scoped else "ctx"  # scoped: sees the loop
+        call = f"_block({name!r}, {context}, blocks, {self.function.buffer})"
         if self.extends_marks and self.function.kind == "root" and not self.suppressed():
             self.emit(f"if _parent is None: {call}", tag.lineno)
         elif not self.suppressed():
             self.emit(call, tag.lineno)
-        text = self.text_only_body("endblock")
-        if text is not None:  # no function to compile (a `def` costs ~25 µs of compile())
+        text = self.required_body(name) if required else self.text_only_body("endblock")
+        if required:  # a child must replace it; its text is only what super() gives
+            self.blocks[name], end = f"_required_block({name!r}, {text!r})", "endblock"
+        elif text is not None:  # no function to compile (a `def` costs ~25 µs of compile())
             self.blocks[name], end = f"_text_block({text!r})", "endblock"
         else:
             saved_nesting, self.nesting = self.nesting, 0
@@ -496,10 +492,20 @@ class Compiler(ExpressionParser):
             self.fail(f"endblock should close block {name!r}")
         self.end_of_tag(end)
 
+    def required_body(self, name: str) -> str:
+        """The body of a ``required`` block: whitespace and comments only, as in Jinja."""
+        text = ""
+        while self.at("data") and not str(self.current.value).strip():
+            text += self.advance().value
+        if not self.at("block_begin") or self.tokens[self.position + 1][:2] != ("name", "endblock"):
+            self.fail(f"required block {name!r} may only contain comments or whitespace")
+        self.position += 2
+        return text
+
     def parse_extends_tag(self, tag: Token) -> None:
         """``{% extends "base.html" %}``: render the parent with this template's blocks."""
-        if self.function.kind != "root":
-            self.fail("extends is only allowed outside blocks and macros")
+        if self.function.kind != "root" or self.frame.parent is not None:
+            self.fail("extends is only allowed outside blocks, macros and scopes (for, with...)")
         parent = self.parse_expression()
         self.end_of_tag("extends")
         self.emit(f"_parent = _load({parent})", tag.lineno)
@@ -560,13 +566,19 @@ class Compiler(ExpressionParser):
             self.export([alias], [local], tag.lineno)
 
     def context_with_locals(self) -> str:
-        """The context plus the local names visible here (an include sees loop variables)."""
+        """The context plus the local names visible here: an include (or a scoped block)
+        sees the loop variables, and ``loop`` itself (made a ``LoopContext`` for it)."""
         visible: dict[str, str] = {}
         frame: Frame | None = self.frame
         while frame is not None:
             if not frame.exports:
                 for name, local in frame.names.items():
                     visible.setdefault(name, local)
+                loop = frame.specials.get("loop")
+                if loop is not None and "loop" not in visible:
+                    visible["loop"] = loop
+                    frame.used_specials.add("loop")
+                    self.full_loops.add(loop)
             frame = frame.parent
         if not visible:
             return "ctx"
@@ -575,7 +587,7 @@ class Compiler(ExpressionParser):
     def parse_macro_tag(self, tag: Token) -> None:
         """``{% macro name(a, b=default) %}...{% endmacro %}``: a callable returning markup."""
         name = self.expect("name").value
-        local = self.frame.bind(name, initialise=False)
+        local = self.frame.bind(name, initialise=True)  # (under a false `if`: as before)
         self.expect("operator", "(")
         head, macro = self.parse_signature(tag)
         self.end_of_tag("macro")
@@ -638,20 +650,6 @@ class Compiler(ExpressionParser):
         head.line(f"def {python_name}({', '.join(parameters)}):", tag.lineno)
         flags = ", ".join(str(special in frame.used_specials) for special in frame.specials)
         return f"_Macro({python_name}, {name!r}, {tuple(names)!r}, {flags})"
-
-    def parse_call_target(self) -> str:
-        """The macro call of a call block, left open for the ``caller=`` argument."""
-        node = self.parse_primary()
-        while True:
-            if self.at("operator", "("):
-                arguments = self.parse_arguments()
-                if self.at("block_end"):
-                    return f"{node}({arguments}{', ' if arguments else ''}"
-                node = f"{node}({arguments})"
-            elif self.at("operator", ".") or self.at("operator", "["):
-                node = self.parse_postfix(node, once=True)
-            else:
-                return self.fail("expected a macro call in the call block")
 
 
 def compile_template(

@@ -362,6 +362,20 @@ class ExpressionParser:
         self.full_loops.add(loop)
         return loop
 
+    def parse_call_target(self) -> str:
+        """The macro call of a call block, left open for the ``caller=`` argument."""
+        node = self.parse_primary()
+        while True:
+            if self.at("operator", "("):
+                arguments = self.parse_arguments()
+                if self.at("block_end"):
+                    return f"{node}({arguments}{', ' if arguments else ''}"
+                node = f"{node}({arguments})"
+            elif self.at("operator", ".") or self.at("operator", "["):
+                node = self.parse_postfix(node, once=True)
+            else:
+                return self.fail("expected a macro call in the call block")
+
     def parse_subscript(self) -> str:
         """An index or a slice ``start:stop:step`` inside ``[...]``."""
         start = "None" if self.at("operator", ":") else self.parse_expression()

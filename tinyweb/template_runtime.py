@@ -194,24 +194,24 @@ class Cycler:
         """Cycle through ``items`` (at least one)."""
         if not items:
             raise RuntimeError("cycler() needs at least one item")  # as Jinja
-        self.items, self.position = items, 0
+        self.items, self.pos = items, 0  # (Jinja names)
 
     @property
     def current(self) -> Any:
         """The item ``next()`` returns next."""
-        return self.items[self.position]
+        return self.items[self.pos]
 
     def next(self) -> Any:
         """The current item; then move to the following one (after the last: the first)."""
         item = self.current
-        self.position = (self.position + 1) % len(self.items)
+        self.pos = (self.pos + 1) % len(self.items)
         return item
 
     __next__ = next
 
     def reset(self) -> None:
         """Start again from the first item."""
-        self.position = 0
+        self.pos = 0
 
 
 class Joiner:
@@ -315,6 +315,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_lookup": lookup,
         "_block": _render_block,
         "_text_block": _text_block,
+        "_required_block": _required_block,
         "_missing": MISSING,
         "_attr": lookup_attribute,
         "_dict": dict,
@@ -373,6 +374,18 @@ def _text_block(text: str) -> Callable[..., None]:
         out.append(text)
 
     return render_text
+
+
+def _required_block(name: str, text: str) -> Callable[..., None]:
+    """A ``required`` block: rendering it is an error until a child replaces it; a child's
+    ``super()`` gets its text (whitespace)."""
+
+    def render_required(ctx: dict[str, Any], blocks: Blocks, level: int, out: list[str]) -> None:
+        if level == 0:  # the most derived version: no template replaced it
+            raise TemplateError(f"required block {name!r} not found")
+        out.append(text)
+
+    return render_required
 
 
 def _render_parent(parent: Template, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:
