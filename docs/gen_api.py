@@ -41,7 +41,8 @@ MODULE_ORDER = (
     "http11", "gateway", "server", "app", "scaffold", "blueprints", "context", "routing",
     "converters", "errors", "request", "multipart", "response", "return_values",
     "datastructures", "rendering", "templating", "template_lexer", "template_parser",
-    "template_compiler", "template_codegen", "template_runtime", "template_filters", "markup", "config", "sessions", "static", "security", "testing",
+    "template_compiler", "template_codegen", "template_runtime", "template_filters", "template_tests",
+    "markup", "config", "sessions", "static", "security", "testing",
     "cli", "commands", "reloader", "proxy",
 )  # fmt: skip
 

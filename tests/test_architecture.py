@@ -37,6 +37,7 @@ FRAMEWORK_HALF = {
     "template_lexer",
     "template_parser",
     "template_filters",
+    "template_tests",
     "markup",
     "multipart",
     "request",
@@ -72,13 +73,15 @@ IMPORT_TABLE: dict[str, set[str]] = {
     # The template engine is one concept in several files; it imports nothing else of tinyweb.
     "markup": set(),
     "template_filters": {"markup"},
+    "template_tests": {"template_filters"},  # Jinja's built-in tests (x is even)
     "template_lexer": {"template_filters"},  # text -> tokens, Jinja's whitespace control
     "template_parser": {"template_filters", "template_lexer"},  # the expression grammar
     "template_codegen": set(),  # lines, scopes and functions the compiler writes Python with
     # template_runtime imports templating only for the type checker (Environment, Template).
     "template_runtime": {"markup", "template_filters", "templating"},  # what generated code calls
     "template_compiler": {"markup", "template_codegen", "template_filters", "template_parser"},
-    "templating": {"markup", "template_filters", "template_compiler", "template_runtime"},
+    "templating": {"markup", "template_filters", "template_compiler", "template_runtime",
+                   "template_tests"},
     "multipart": {"datastructures"},
     "request": {"datastructures", "errors", "multipart"},
     "response": {"datastructures", "errors"},

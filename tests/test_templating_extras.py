@@ -2,7 +2,7 @@
 
 ``{% with %}``, ``{% filter %}``, block ``set`` scopes, ``self``, ``cycler``, ``joiner``,
 recursive loops (``loop(children)``, ``loop.depth``), ``scoped`` and ``required`` blocks,
-and ``loop`` seen by an include.
+``loop`` seen by an include, and filters marked ``pass_eval_context``.
 
 Flask's documentation shows message flashing with ``{% with messages =
 get_flashed_messages() %}``, and base layouts often repeat a block with ``{{ self.title()
@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tinyweb.markup import Markup
+from tinyweb.markup import Markup, escape
 from tinyweb.templating import (
     DictLoader,
     Environment,
@@ -29,6 +29,7 @@ from tinyweb.templating import (
     TemplateError,
     TemplateSyntaxError,
     UndefinedError,
+    pass_eval_context,
 )
 
 
@@ -437,3 +438,50 @@ def test_scopes_found_by_review(source: str, expected: str) -> None:
 def test_extends_inside_a_scope_is_refused_as_in_jinja(source: str) -> None:
     with pytest.raises(TemplateSyntaxError, match="extends is only allowed outside"):
         Environment(loader=DictLoader(REVIEW_TEMPLATES)).from_string(source)
+
+
+@pass_eval_context
+def nl2br(eval_ctx: Any, value: str) -> str:
+    """The filter of Jinja's documentation for ``pass_eval_context``."""
+    if eval_ctx.autoescape:
+        return escape(value).replace("\n", Markup("<br>\n"))
+    return value.replace("\n", "<br>\n")
+
+
+EVAL_CONTEXT = [
+    ("custom_filter_sees_autoescape", "{{ t|nl2br }}", True, "a&lt;<br>\nb"),
+    ("custom_filter_sees_no_autoescape", "{{ t|nl2br }}", False, "a<<br>\nb"),
+    ("map_passes_the_template_autoescape", "{{ [t, t]|map('nl2br')|join('|') }}", True,
+     "a&lt;<br>\nb|a&lt;<br>\nb"),
+    ("map_of_xmlattr_is_markup", "{{ [{'a': 1, 'b': '<'}]|map('xmlattr')|join }}", True,
+     ' a="1" b="&lt;"'),
+    ("map_of_xmlattr_without_autoescape", "{{ [{'a': 1, 'b': '<'}]|map('xmlattr')|join }}",
+     False, ' a="1" b="&lt;"'),
+    ("map_of_join_escapes_only_under_autoescape", "{{ ['a<', 'b']|map('join', '&')|join }}",
+     True, "a&amp;&lt;b"),
+    ("map_of_join_without_autoescape", "{{ ['a<', 'b']|map('join', '&')|join }}", False, "a&<b"),
+    ("select_still_works", "{{ [1, 2, 3]|select('odd')|list }}", True, "[1, 3]"),
+]
+
+
+@pytest.mark.parametrize(("source", "autoescape", "expected"), [case[1:] for case in EVAL_CONTEXT],
+                         ids=[case[0] for case in EVAL_CONTEXT])  # fmt: skip
+def test_pass_eval_context_filters(source: str, autoescape: bool, expected: str) -> None:
+    env = Environment(autoescape=autoescape)
+    env.filters["nl2br"] = nl2br
+    assert env.from_string(source).render(t="a<\nb") == expected
+
+
+class Thing:
+    pass
+
+
+@pytest.mark.parametrize(("value", "described"), [
+    (Thing(), f"'{__name__}.Thing object'"),  # Jinja names the module of a class not built in
+    ({}, "'dict object'"),
+    (None, "'None'"),
+])  # fmt: skip
+def test_undefined_errors_name_the_type_as_jinja(value: Any, described: str) -> None:
+    with pytest.raises(UndefinedError) as caught:
+        render("{{ t.x.y }}", t=value)
+    assert caught.value.message == f"{described} has no attribute 'x'"

@@ -1,15 +1,17 @@
-"""The values templates work with: ``Undefined``, the built-in filters and tests.
+"""The values templates work with: ``Undefined`` and the built-in filters.
 
-Where it fits: ``templating.Environment`` copies ``FILTERS`` and ``TESTS`` into
-``env.filters`` / ``env.tests`` (users add their own there); compiled templates call them
-directly, ``{{ name|upper }}`` being ``upper(name)``. ``Undefined`` stands for a name or
-attribute that does not exist, with Jinja's semantics.
+Where it fits: ``templating.Environment`` copies ``FILTERS`` into ``env.filters`` (users
+add their own there); compiled templates call them directly, ``{{ name|upper }}`` being
+``upper(name)``. ``Undefined`` stands for a name or attribute that does not exist, with
+Jinja's semantics. The tests (``x is even``) are in ``template_tests``.
 
 Rules:
 1. Every filter and test gives Jinja2's result for the same arguments (the tables in
    tests/test_templating_filters.py are written from Jinja's documentation).
 2. A filter is a plain function ``filter(value, *args, **kwargs)``. One that must know
-   whether autoescape is on carries ``pass_autoescape = True`` and receives it first.
+   whether autoescape is on carries ``pass_autoescape = True`` and receives it first;
+   one marked ``pass_environment`` receives the ``Environment``, and one marked
+   ``pass_eval_context`` (Jinja's name) an ``EvalContext`` with both.
 3. Attribute paths given to filters (``sort(attribute="user.name")``) never reach names
    that start with ``_``: templates cannot climb to ``__class__`` and friends.
 
@@ -20,7 +22,6 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 import re
 import string
 import textwrap
@@ -65,7 +66,10 @@ _MISSING: Any = object()
 
 
 def _type_name(value: Any) -> str:
-    return "None" if value is None else f"'{type(value).__name__} object'"
+    """How Jinja names a value's type in errors: ``'dict object'``, ``'app.User object'``."""
+    kind = type(value)
+    module = "" if kind.__module__ == "builtins" else f"{kind.__module__}."
+    return "'None'" if value is None else f"'{module}{kind.__name__} object'"
 
 
 class Undefined:
@@ -471,25 +475,51 @@ def do_unique(
 
 
 def pass_environment(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a filter that receives the ``Environment`` before the value (map, select)."""
+    """Mark a filter that receives the ``Environment`` before the value."""
     function.pass_environment = True  # type: ignore[attr-defined]
     return function
 
 
-def _call_by_name(environment: Any, kind: str, name: str, item: Any, args: Any, kwargs: Any) -> Any:
-    """Call the filter or test ``name`` of ``environment`` on ``item``."""
+class EvalContext(NamedTuple):
+    """What a ``pass_eval_context`` filter receives first: the environment, and whether
+    the template being rendered autoescapes (Jinja's ``eval_ctx.autoescape``)."""
+
+    environment: Any
+    autoescape: bool
+
+
+def pass_eval_context(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a filter that receives an ``EvalContext`` before the value, as Jinja's
+    decorator of that name::
+
+        @pass_eval_context
+        def nl2br(eval_ctx, value):
+            text = escape(value) if eval_ctx.autoescape else value
+            return text.replace("\\n", Markup("<br>\\n"))
+    """
+    function.pass_eval_context = True  # type: ignore[attr-defined]
+    return function
+
+
+def _call_by_name(
+    context: EvalContext, kind: str, name: str, item: Any, args: Any, kwargs: Any
+) -> Any:
+    """Call the filter or test ``name`` of the environment on ``item`` (``map``, ``select``)."""
+    environment = context.environment
     function = (environment.filters if kind == "filter" else environment.tests).get(name)
     if function is None:
         raise TemplateError(f"no {kind} named {name!r}")
     if getattr(function, "pass_autoescape", False):
-        return function(False, item, *args, **kwargs)
+        return function(context.autoescape, item, *args, **kwargs)
     if getattr(function, "pass_environment", False):
         return function(environment, item, *args, **kwargs)
+    if getattr(function, "pass_eval_context", False):
+        return function(context, item, *args, **kwargs)
     return function(item, *args, **kwargs)
 
 
-@pass_environment
-def do_map(environment: Any, value: Iterable[Any], *args: Any, **kwargs: Any) -> Iterator[Any]:
+@pass_eval_context
+def do_map(context: EvalContext, value: Iterable[Any], *args: Any, **kwargs: Any) -> Iterator[Any]:
     """Each item's ``attribute=`` (or ``default=``), or each item through a filter."""
     if not args and "attribute" in kwargs:
         default = kwargs.pop("default", None)
@@ -503,11 +533,11 @@ def do_map(environment: Any, value: Iterable[Any], *args: Any, **kwargs: Any) ->
     if not args:
         raise TypeError("map requires a filter argument")
     for item in value or ():
-        yield _call_by_name(environment, "filter", args[0], item, args[1:], kwargs)
+        yield _call_by_name(context, "filter", args[0], item, args[1:], kwargs)
 
 
 def _select(
-    keep: bool, by_attribute: bool, environment: Any, value: Any, /, *args: Any, **kwargs: Any
+    keep: bool, by_attribute: bool, context: EvalContext, value: Any, /, *args: Any, **kwargs: Any
 ) -> Iterator[Any]:
     """The items whose test (``args[0]``, else truth) is ``keep``; of an attribute if asked."""
     key: Callable[[Any], Any] = lambda item: item  # noqa: E731
@@ -518,9 +548,7 @@ def _select(
     for item in value or ():
         subject = key(item)
         passed = (
-            _call_by_name(environment, "test", args[0], subject, args[1:], kwargs)
-            if args
-            else subject
+            _call_by_name(context, "test", args[0], subject, args[1:], kwargs) if args else subject
         )
         if bool(passed) == keep:
             yield item
@@ -648,10 +676,10 @@ def do_forceescape(value: Any) -> Markup:
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "map": do_map,
-    "select": pass_environment(partial(_select, True, False)),
-    "reject": pass_environment(partial(_select, False, False)),
-    "selectattr": pass_environment(partial(_select, True, True)),
-    "rejectattr": pass_environment(partial(_select, False, True)),
+    "select": pass_eval_context(partial(_select, True, False)),
+    "reject": pass_eval_context(partial(_select, False, False)),
+    "selectattr": pass_eval_context(partial(_select, True, True)),
+    "rejectattr": pass_eval_context(partial(_select, False, True)),
     "escape": escape,
     "e": escape,
     "safe": Markup,
@@ -700,49 +728,3 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "forceescape": do_forceescape,
     "pprint": lambda value: pformat(value),
 }
-
-
-# -- Tests: ``value is name(args)`` ---------------------------------------------------
-
-
-def _is_iterable(value: Any) -> bool:
-    try:
-        iter(value)
-    except TypeError:
-        return False
-    return True
-
-
-TESTS: dict[str, Callable[..., bool]] = {
-    "defined": lambda value: not isinstance(value, Undefined),
-    "undefined": lambda value: isinstance(value, Undefined),
-    "none": lambda value: value is None,
-    "even": lambda value: value % 2 == 0,
-    "odd": lambda value: value % 2 == 1,
-    "divisibleby": lambda value, number: value % number == 0,
-    "string": lambda value: isinstance(value, str),
-    "number": lambda value: isinstance(value, numbers.Number),
-    "integer": lambda value: isinstance(value, int) and value is not True and value is not False,
-    "float": lambda value: isinstance(value, float),
-    "boolean": lambda value: value is True or value is False,
-    "true": lambda value: value is True,
-    "false": lambda value: value is False,
-    "mapping": lambda value: isinstance(value, abc.Mapping),
-    "sequence": lambda value: hasattr(value, "__len__") and hasattr(value, "__getitem__"),
-    "iterable": _is_iterable,
-    "callable": callable,
-    "sameas": lambda value, other: value is other,
-    "lower": lambda value: str(value).islower(),
-    "upper": lambda value: str(value).isupper(),
-    "escaped": lambda value: hasattr(value, "__html__"),
-    "in": lambda value, container: value in container,
-    "eq": lambda value, other: value == other,
-    "ne": lambda value, other: value != other,
-    "lt": lambda value, other: value < other,
-    "le": lambda value, other: value <= other,
-    "gt": lambda value, other: value > other,
-    "ge": lambda value, other: value >= other,
-}
-TESTS.update({"==": TESTS["eq"], "!=": TESTS["ne"], "<": TESTS["lt"], "<=": TESTS["le"]})
-TESTS.update({">": TESTS["gt"], ">=": TESTS["ge"], "equalto": TESTS["eq"]})
-TESTS.update({"greaterthan": TESTS["gt"], "lessthan": TESTS["lt"]})

@@ -440,6 +440,7 @@ class ExpressionParser:
             arguments = self.parse_arguments() if self.at("operator", "(") else ""
             prefix = "_autoescape, " if getattr(function, "pass_autoescape", False) else ""
             prefix = "_environment, " if getattr(function, "pass_environment", False) else prefix
+            prefix = "_eval_context, " if getattr(function, "pass_eval_context", False) else prefix
             node = f"{local}({prefix}{node}{', ' if arguments else ''}{arguments})"
         return node
 

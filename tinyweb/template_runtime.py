@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .markup import Markup, escape_text
 from .template_filters import (
     FORMAT_METHODS,
+    EvalContext,
     SecurityError,
     TemplateError,
     Undefined,
@@ -311,6 +312,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_markup": markup,
         "_autoescape": autoescape,
         "_environment": environment,
+        "_eval_context": EvalContext(environment, autoescape),
         "_undefined": undefined,
         "_lookup": lookup,
         "_block": _render_block,

@@ -42,14 +42,16 @@ from .markup import Markup, escape
 from .template_compiler import TemplateSyntaxError, compile_template
 from .template_filters import (
     FILTERS,
-    TESTS,
     SecurityError,
     StrictUndefined,
     TemplateError,
     Undefined,
     UndefinedError,
+    pass_environment,
+    pass_eval_context,
 )
 from .template_runtime import Blocks, Cycler, Joiner, Namespace, runtime_namespace
+from .template_tests import TESTS
 
 __all__ = [
     "DictLoader",
@@ -65,6 +67,8 @@ __all__ = [
     "Undefined",
     "UndefinedError",
     "escape",
+    "pass_environment",
+    "pass_eval_context",
     "select_autoescape",
 ]
 

@@ -1,0 +1,62 @@
+"""Jinja's built-in tests: ``{% if value is even %}``, ``x is divisibleby(3)``.
+
+Where it fits: ``templating.Environment`` copies ``TESTS`` into ``env.tests`` (users add
+their own there); compiled templates call them directly, ``x is even`` being
+``even(x)``, and ``select``/``reject`` (template_filters) call them by name.
+
+Rules: every test gives Jinja2's result for the same arguments (the tables in
+tests/test_templating_filters.py are written from Jinja's documentation).
+
+Spec: https://jinja.palletsprojects.com/en/3.1.x/templates/#list-of-builtin-tests
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections import abc
+from typing import Any, Callable
+
+from .template_filters import Undefined
+
+
+def _is_iterable(value: Any) -> bool:
+    try:
+        iter(value)
+    except TypeError:
+        return False
+    return True
+
+
+TESTS: dict[str, Callable[..., bool]] = {
+    "defined": lambda value: not isinstance(value, Undefined),
+    "undefined": lambda value: isinstance(value, Undefined),
+    "none": lambda value: value is None,
+    "even": lambda value: value % 2 == 0,
+    "odd": lambda value: value % 2 == 1,
+    "divisibleby": lambda value, number: value % number == 0,
+    "string": lambda value: isinstance(value, str),
+    "number": lambda value: isinstance(value, numbers.Number),
+    "integer": lambda value: isinstance(value, int) and value is not True and value is not False,
+    "float": lambda value: isinstance(value, float),
+    "boolean": lambda value: value is True or value is False,
+    "true": lambda value: value is True,
+    "false": lambda value: value is False,
+    "mapping": lambda value: isinstance(value, abc.Mapping),
+    "sequence": lambda value: hasattr(value, "__len__") and hasattr(value, "__getitem__"),
+    "iterable": _is_iterable,
+    "callable": callable,
+    "sameas": lambda value, other: value is other,
+    "lower": lambda value: str(value).islower(),
+    "upper": lambda value: str(value).isupper(),
+    "escaped": lambda value: hasattr(value, "__html__"),
+    "in": lambda value, container: value in container,
+    "eq": lambda value, other: value == other,
+    "ne": lambda value, other: value != other,
+    "lt": lambda value, other: value < other,
+    "le": lambda value, other: value <= other,
+    "gt": lambda value, other: value > other,
+    "ge": lambda value, other: value >= other,
+}
+TESTS.update({"==": TESTS["eq"], "!=": TESTS["ne"], "<": TESTS["lt"], "<=": TESTS["le"]})
+TESTS.update({">": TESTS["gt"], ">=": TESTS["ge"], "equalto": TESTS["eq"]})
+TESTS.update({"greaterthan": TESTS["gt"], "lessthan": TESTS["lt"]})
