@@ -70,6 +70,26 @@ def test_template_global(app: App) -> None:
         assert render_template_string("{{ double(21) }}") == "42"
 
 
+def test_template_test_as_in_flask(app: App) -> None:
+    @app.template_test()
+    def prime(number: int) -> bool:
+        return number > 1 and all(number % k for k in range(2, number))
+
+    app.add_template_test(lambda text: text.startswith("/"), "absolute")
+    with app.app_context():
+        source = "{{ 7 is prime }} {{ 8 is prime }} {{ '/a' is absolute }} {{ 3 is not prime }}"
+        assert render_template_string(source) == "True False True False"
+
+
+def test_registering_decorators_return_the_function_unchanged(app: App) -> None:
+    def shout(text: str) -> str:
+        return text.upper()
+
+    assert app.template_filter()(shout) is shout
+    assert app.template_test()(shout) is shout
+    assert app.template_global()(shout) is shout
+
+
 def test_render_template_string_autoescapes(app: App) -> None:
     with app.test_request_context("/"):
         assert render_template_string("{{ v }}", v="<i>") == "&lt;i&gt;"

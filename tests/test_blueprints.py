@@ -249,15 +249,20 @@ def test_app_template_filters_globals_and_context_processors() -> None:
     bp.app_template_filter("shout")(lambda text: text.upper())
     bp.app_template_global()(lambda: "G")  # named "<lambda>": use add_ with a name instead
     bp.add_app_template_global(lambda: "global", "site_name")
+    bp.app_template_test("short")(lambda text: len(text) < 3)
+    bp.add_app_template_test(lambda text: text == "a", "just_a")
     bp.app_context_processor(lambda: {"everywhere": "yes"})
     bp.context_processor(lambda: {"scoped": "bp only"})
-    template = "{{ 'a'|shout }} {{ site_name() }} {{ everywhere }} {{ scoped }}"
+    template = (
+        "{{ 'a'|shout }} {{ site_name() }} {{ everywhere }} {{ scoped }}"
+        "{% if 'a' is short and 'a' is just_a and 'abc' is not short %}!{% endif %}"
+    )
     bp.add_url_rule("/in", "inside", lambda: render_template_string(template))
     app.add_url_rule("/out", "outside", lambda: render_template_string(template))
     app.register_blueprint(bp)
     client = app.test_client()
-    assert client.get("/in").text == "A global yes bp only"
-    assert client.get("/out").text == "A global yes "
+    assert client.get("/in").text == "A global yes bp only!"
+    assert client.get("/out").text == "A global yes !"
 
 
 def test_blueprint_static_folder_and_endpoint(tmp_path: Path) -> None:

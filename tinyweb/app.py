@@ -60,7 +60,7 @@ from tinyweb.request import Request
 from tinyweb.response import Response
 from tinyweb.return_values import to_response, traceback_page
 from tinyweb.routing import AutomaticOptions, BuildError, Router, Rule, RuleError
-from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path
+from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path, registering
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     import logging
@@ -727,25 +727,24 @@ class App(Scaffold):
             def reverse_filter(text):
                 return text[::-1]
         """
-
-        def decorator(function: Function) -> Function:
-            self.add_template_filter(function, name)
-            return function
-
-        return decorator
+        return registering(self.add_template_filter, name)
 
     def add_template_filter(self, function: Callable[..., Any], name: str | None = None) -> None:
         """The non-decorator form of ``template_filter``."""
         self.template_environment.filters[name or function.__name__] = function
 
+    def template_test(self, name: str | None = None) -> Callable[[Function], Function]:
+        """Decorator: a template test, ``{% if value is name %}`` (default: the function's
+        name)."""
+        return registering(self.add_template_test, name)
+
+    def add_template_test(self, function: Callable[..., Any], name: str | None = None) -> None:
+        """The non-decorator form of ``template_test``."""
+        self.template_environment.tests[name or function.__name__] = function
+
     def template_global(self, name: str | None = None) -> Callable[[Function], Function]:
         """Decorator: a function every template can call by ``name``."""
-
-        def decorator(function: Function) -> Function:
-            self.add_template_global(function, name)
-            return function
-
-        return decorator
+        return registering(self.add_template_global, name)
 
     def add_template_global(self, function: Callable[..., Any], name: str | None = None) -> None:
         """The non-decorator form of ``template_global``."""

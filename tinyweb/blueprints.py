@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from tinyweb.scaffold import Scaffold, ViewFunction, exception_class_and_code
+from tinyweb.scaffold import Scaffold, ViewFunction, exception_class_and_code, registering
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     from tinyweb.app import App
@@ -309,12 +309,7 @@ class Blueprint(Scaffold):
 
     def app_template_filter(self, name: str | None = None) -> Callable[[Function], Function]:
         """``app.template_filter`` from a blueprint: ``{{ value|name }}`` in every template."""
-
-        def decorator(function: Function) -> Function:
-            self.add_app_template_filter(function, name)
-            return function
-
-        return decorator
+        return registering(self.add_app_template_filter, name)
 
     def add_app_template_filter(
         self, function: Callable[..., Any], name: str | None = None
@@ -322,14 +317,17 @@ class Blueprint(Scaffold):
         """The non-decorator form of ``app_template_filter``."""
         self.record(lambda state: state.app.add_template_filter(function, name))
 
+    def app_template_test(self, name: str | None = None) -> Callable[[Function], Function]:
+        """``app.template_test`` from a blueprint: ``{% if value is name %}`` everywhere."""
+        return registering(self.add_app_template_test, name)
+
+    def add_app_template_test(self, function: Callable[..., Any], name: str | None = None) -> None:
+        """The non-decorator form of ``app_template_test``."""
+        self.record(lambda state: state.app.add_template_test(function, name))
+
     def app_template_global(self, name: str | None = None) -> Callable[[Function], Function]:
         """``app.template_global`` from a blueprint: a function every template can call."""
-
-        def decorator(function: Function) -> Function:
-            self.add_app_template_global(function, name)
-            return function
-
-        return decorator
+        return registering(self.add_app_template_global, name)
 
     def add_app_template_global(
         self, function: Callable[..., Any], name: str | None = None

@@ -338,3 +338,16 @@ def exception_class_and_code(
     if issubclass(code_or_exception, HTTPError) and code_or_exception is not HTTPError:
         return code_or_exception, code_or_exception.code
     return code_or_exception, None
+
+
+def registering(
+    add: Callable[[Callable[..., Any], str | None], None], name: str | None
+) -> Callable[[Function], Function]:
+    """A decorator that calls ``add(function, name)`` and returns the function as it was
+    (``@app.template_filter()`` and the other registering decorators)."""
+
+    def decorator(function: Function) -> Function:
+        add(function, name)
+        return function
+
+    return decorator
