@@ -466,15 +466,14 @@ class Compiler(ExpressionParser):
             self.fail(f"block {name!r} defined twice", tag.lineno)
         function_name = self.blocks[name] = self.new_name("block_")
         context = self.context_with_locals() if scoped else "ctx"  # scoped: sees the loop
-        call = f"_block({name!r}, {context}, blocks, {self.function.buffer})"
+        render = "_required" if required else "_block"  # required: a child must replace it
+        call = f"{render}({name!r}, {context}, blocks, {self.function.buffer})"
         if self.extends_marks and self.function.kind == "root" and not self.suppressed():
             self.emit(f"if _parent is None: {call}", tag.lineno)
         elif not self.suppressed():
             self.emit(call, tag.lineno)
         text = self.required_body(name) if required else self.text_only_body("endblock")
-        if required:  # a child must replace it; its text is only what super() gives
-            self.blocks[name], end = f"_required_block({name!r}, {text!r})", "endblock"
-        elif text is not None:  # no function to compile (a `def` costs ~25 µs of compile())
+        if text is not None:  # no function to compile (a `def` costs ~25 µs of compile())
             self.blocks[name], end = f"_text_block({text!r})", "endblock"
         else:
             saved_nesting, self.nesting = self.nesting, 0
@@ -567,19 +566,27 @@ class Compiler(ExpressionParser):
 
     def context_with_locals(self) -> str:
         """The context plus the local names visible here: an include (or a scoped block)
-        sees the loop variables, and ``loop`` itself (made a ``LoopContext`` for it)."""
+        sees the loop variables, a macro's ``caller``/``varargs``/``kwargs`` that its body
+        used, and ``loop`` (made a ``LoopContext`` for it): as Jinja, that of the innermost
+        loop whose body used it so far, else the innermost loop's."""
         visible: dict[str, str] = {}
+        loops: list[Frame] = []
         frame: Frame | None = self.frame
         while frame is not None:
             if not frame.exports:
                 for name, local in frame.names.items():
                     visible.setdefault(name, local)
-                loop = frame.specials.get("loop")
-                if loop is not None and "loop" not in visible:
-                    visible["loop"] = loop
-                    frame.used_specials.add("loop")
-                    self.full_loops.add(loop)
+                for special, local in frame.specials.items():
+                    if special == "loop":
+                        loops.append(frame)
+                    elif special in frame.used_specials:
+                        visible.setdefault(special, local)
             frame = frame.parent
+        if loops and "loop" not in visible:
+            frame = next((loop for loop in loops if "loop" in loop.used_specials), loops[0])
+            visible["loop"] = frame.specials["loop"]
+            frame.used_specials.add("loop")
+            self.full_loops.add(visible["loop"])
         if not visible:
             return "ctx"
         return "{**ctx, " + ", ".join(f"{name!r}: {local}" for name, local in visible.items()) + "}"

@@ -53,11 +53,16 @@ class TemplateError(Exception):
         return f"{self.message} (template {self.name or '<string>'!r}{line})"
 
 
-class UndefinedError(TemplateError):
+class TemplateRuntimeError(TemplateError):
+    """An error while rendering (Jinja's class of that name): a required block nobody
+    replaced, an attribute set on what is not a namespace; base of the two below."""
+
+
+class UndefinedError(TemplateRuntimeError):
     """An undefined value was used in a way that needs a value (``missing.attr``)."""
 
 
-class SecurityError(TemplateError):
+class SecurityError(TemplateRuntimeError):
     """A template tried to reach an attribute starting with ``_`` (templates are trusted
     code, but this closes the classic ``''.__class__.__mro__`` climb)."""
 

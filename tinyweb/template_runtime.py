@@ -29,7 +29,7 @@ from .template_filters import (
     FORMAT_METHODS,
     EvalContext,
     SecurityError,
-    TemplateError,
+    TemplateRuntimeError,
     Undefined,
     UndefinedError,
     refuse_private_fields,
@@ -42,7 +42,8 @@ MISSING: Any = type("Missing", (), {"__repr__": lambda self: "missing"})()
 
 
 class LoopContext:
-    """The ``loop`` variable of a ``for`` loop (created only when the body uses it)."""
+    """The ``loop`` variable of a ``for`` loop, created when the body needs the object:
+    attributes beyond the position, ``loop(...)``, or an include or scoped block in it."""
 
     __slots__ = ("_changed", "_items", "_recurse", "depth", "index0", "length")
 
@@ -238,7 +239,7 @@ class Joiner:
 
 def _set_attribute(target: Any, name: str, value: Any) -> None:
     if not isinstance(target, Namespace) or name.startswith("_"):
-        raise TemplateError(f"cannot assign attribute {name!r} on a non-namespace object")
+        raise TemplateRuntimeError(f"cannot assign attribute {name!r} on a non-namespace object")
     setattr(target, name, value)
 
 
@@ -317,7 +318,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_lookup": lookup,
         "_block": _render_block,
         "_text_block": _text_block,
-        "_required_block": _required_block,
+        "_required": _render_required,
         "_missing": MISSING,
         "_attr": lookup_attribute,
         "_dict": dict,
@@ -378,16 +379,12 @@ def _text_block(text: str) -> Callable[..., None]:
     return render_text
 
 
-def _required_block(name: str, text: str) -> Callable[..., None]:
-    """A ``required`` block: rendering it is an error until a child replaces it; a child's
-    ``super()`` gets its text (whitespace)."""
-
-    def render_required(ctx: dict[str, Any], blocks: Blocks, level: int, out: list[str]) -> None:
-        if level == 0:  # the most derived version: no template replaced it
-            raise TemplateError(f"required block {name!r} not found")
-        out.append(text)
-
-    return render_required
+def _render_required(name: str, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:
+    """A ``required`` block where it is declared: an error unless a template replaced it
+    (Jinja checks there only; ``self.name()`` or a parent's own call renders it as text)."""
+    if len(blocks[name]) <= 1:
+        raise TemplateRuntimeError(f"required block {name!r} not found")
+    blocks[name][0](ctx, blocks, 0, out)
 
 
 def _render_parent(parent: Template, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:
