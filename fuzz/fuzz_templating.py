@@ -40,6 +40,7 @@ SEEDS = [
     "{% filter upper|replace('A', '<') %}{% set q = 1 %}{{ name }}{% endfilter %}{{ q }}",
     "{% block title %}t{% endblock %}{{ self.title() }}{% macro m() %}{{ self.title() }}{% endmacro %}",
     "{% for x in items %}{% block b scoped %}{{ x }}{{ loop.index }}{% endblock %}{% include 'nav.html' %}{% endfor %}{% block r required %} {% endblock %}",
+    "{% autoescape false %}{{ name ~ a }}{% set q %}<{{ name }}{% endset %}{{ q|upper }}{% endautoescape %}{% autoescape true %}{{ name }}{% endautoescape %}",
     "{% for x in items if x recursive %}{{ loop.depth }}{{ loop([x] if x is number else []) }}{% else %}e{% endfor %}",
 ]
 FRAGMENTS = [
@@ -47,7 +48,7 @@ FRAGMENTS = [
     "'", '"', "|", ".", ",", ":", "=", "~", "if ", "for ", "in ", "endfor", "endif", "else",
     "block ", "endblock", "macro ", "endmacro", "call", "set ", "loop.", "x", "1", "1.5",
     "is ", "not ", "defined", "super()", "caller()", "raw", "endraw", "\\", "é", "\x00",
-    "with ", "endwith", "filter ", "endfilter", "self.", "recursive", "loop(", "scoped", "required",
+    "with ", "endwith", "filter ", "endfilter", "self.", "recursive", "loop(", "scoped", "required", "autoescape ", "endautoescape",
 ]
 TEMPLATES = {"base.html": "<{% block title %}B{% endblock %}>", "nav.html": "<nav>{{ x }}</nav>"}
 CONTEXT = {"name": "<n>", "items": [1, 0, "<x>"], "a": 2, "b": None, "d": {"k": 1}, "users": []}

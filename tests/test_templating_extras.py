@@ -2,7 +2,7 @@
 
 ``{% with %}``, ``{% filter %}``, block ``set`` scopes, ``self``, ``cycler``, ``joiner``,
 recursive loops (``loop(children)``, ``loop.depth``), ``scoped`` and ``required`` blocks,
-``loop`` seen by an include, and filters marked ``pass_eval_context``.
+``loop`` seen by an include, filters marked ``pass_eval_context`` and ``{% autoescape %}``.
 
 Flask's documentation shows message flashing with ``{% with messages =
 get_flashed_messages() %}``, and base layouts often repeat a block with ``{{ self.title()
@@ -502,3 +502,53 @@ def test_undefined_errors_name_the_type_as_jinja(value: Any, described: str) -> 
     with pytest.raises(UndefinedError) as caught:
         render("{{ t.x.y }}", t=value)
     assert caught.value.message == f"{described} has no attribute 'x'"
+
+
+AUTOESCAPE = [
+    ("on_in_a_template_without", '{% autoescape true %}{{ x }}{% endautoescape %}{{ x }}', False,
+     "&lt;<"),
+    ("off_in_an_autoescaped_template", '{% autoescape false %}{{ x }}{% endautoescape %}{{ x }}',
+     True, "<&lt;"),
+    ("concat_join_and_e_follow_it",
+     '{% autoescape false %}{{ x ~ x }}{{ [x]|join }}{{ x|e }}{% endautoescape %}', True,
+     "<<<&lt;"),
+    ("captured_text_is_markup_under_on",
+     '{% autoescape true %}{% set c %}<{{ x }}{% endset %}{{ c }}{{ c ~ x }}{% endautoescape %}',
+     False, "<&lt;<&lt;&lt;"),
+    ("the_body_is_a_scope", '{% autoescape true %}{% set y = 1 %}{% endautoescape %}[{{ y }}]',
+     False, "[]"),
+    ("nested", '{% autoescape false %}{% autoescape true %}{{ x }}{% endautoescape %}{{ x }}'
+     "{% endautoescape %}{{ x }}", True, "&lt;<&lt;"),
+    ("macro_defined_inside_keeps_its_setting",
+     '{% autoescape false %}{% macro m() %}{{ x }}{% endmacro %}{{ m() }}{% endautoescape %}',
+     True, "<"),
+    ("macro_defined_outside_keeps_its_setting",
+     '{% macro m() %}{{ x }}{% endmacro %}{% autoescape false %}{{ m() }}{% endautoescape %}',
+     True, "&lt;"),
+    ("filters_that_escape_see_it",
+     '{% autoescape false %}{{ [{"a": x}]|map("xmlattr")|join }}{{ {"a": x}|xmlattr }}'
+     "{% endautoescape %}", True, ' a="&lt;" a="&lt;"'),
+    ("filter_block_inside", '{% autoescape false %}{% filter upper %}{{ x }}{% endfilter %}'
+     "{% endautoescape %}", True, "<"),
+]
+
+
+@pytest.mark.parametrize(("source", "autoescape", "expected"), [case[1:] for case in AUTOESCAPE],
+                         ids=[case[0] for case in AUTOESCAPE])  # fmt: skip
+def test_autoescape_blocks(source: str, autoescape: bool, expected: str) -> None:
+    assert render(source, autoescape, x="<") == expected
+
+
+def test_autoescape_block_leaves_includes_and_parents_their_own_setting() -> None:
+    templates = {"part.html": "[{{ x }}]", "base.html": "{% block b %}<{{ x }}>{% endblock %}"}
+    env = Environment(loader=DictLoader(templates), autoescape=True)
+    page = env.from_string('{% autoescape false %}{% include "part.html" %}{% endautoescape %}')
+    assert page.render(x="<") == "[&lt;]"
+    child = env.from_string('{% extends "base.html" %}{% block b %}{% autoescape false %}'
+                            "{{ x }}{{ super() }}{% endautoescape %}{% endblock %}")  # fmt: skip
+    assert child.render(x="<") == "<<&lt;>"
+
+
+def test_autoescape_takes_a_constant_here() -> None:
+    with pytest.raises(TemplateSyntaxError, match="true or false here, not an expression"):
+        render("{% autoescape v %}{{ x }}{% endautoescape %}", v=True)

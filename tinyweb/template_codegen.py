@@ -128,6 +128,31 @@ class Frame:
             frame = frame.parent
         return False
 
+    def visible_locals(self) -> tuple[dict[str, str], str | None]:
+        """Template names → Python locals visible here, for an include or a scoped block:
+        the variables of the enclosing scopes, a macro's ``caller``/``varargs``/``kwargs``
+        that its body used, and ``loop``: as Jinja, that of the innermost loop whose body
+        used it so far, else the innermost loop's (also returned, marked as used)."""
+        visible: dict[str, str] = {}
+        loops: list[Frame] = []
+        frame: Frame | None = self
+        while frame is not None:
+            if not frame.exports:
+                for name, local in frame.names.items():
+                    visible.setdefault(name, local)
+                for special, local in frame.specials.items():
+                    if special == "loop":
+                        loops.append(frame)
+                    elif special in frame.used_specials:
+                        visible.setdefault(special, local)
+            frame = frame.parent
+        if not loops or "loop" in visible:
+            return visible, None
+        frame = next((loop for loop in loops if "loop" in loop.used_specials), loops[0])
+        frame.used_specials.add("loop")
+        visible["loop"] = frame.specials["loop"]
+        return visible, visible["loop"]
+
     def bind(self, name: str, initialise: bool) -> str:
         """A new Python local for ``name`` in this frame (kept if it exists)."""
         if name in self.names:

@@ -202,7 +202,7 @@ class Compiler(ExpressionParser):
                 expression = self.parse_tuple()
                 self.expect("variable_end")
                 if expression not in self.safe_expressions:
-                    expression = f"_escape({expression})"
+                    expression = f"_escape{self.escaping}({expression})"
                 if not self.suppressed():
                     self.output(expression, token.lineno)
             elif token.kind == "block_begin":
@@ -319,7 +319,9 @@ class Compiler(ExpressionParser):
         self.end_of_tag(end)
         if entry is not None:  # close the recursive loop's function and call it
             self.flush()
-            self.builder.line(f"return _markup(''.join({function.buffer}))", tag.lineno)
+            self.builder.line(
+                f"return _markup{self.escaping}(''.join({function.buffer}))", tag.lineno
+            )
             function.builder, function.buffer, function.append = saved
             if not self.suppressed():
                 self.output(f"{loop}_render({entry}, 1)", tag.lineno)
@@ -412,7 +414,7 @@ class Compiler(ExpressionParser):
         finally:
             function.buffer, function.append = saved
         self.end_of_tag(end)
-        return wrapper.replace("_captured", f"_markup(''.join({buffer}))")
+        return wrapper.replace("_captured", f"_markup{self.escaping}(''.join({buffer}))")
 
     def open_scope(self, builder: CodeBuilder | None = None) -> Frame:
         """A scope for a ``with``, ``filter``, block ``set`` or for-``else`` body, starting
@@ -441,6 +443,21 @@ class Compiler(ExpressionParser):
             self.emit(f"{', '.join(locals_)}{',' if is_tuple else ''} = {value}", tag.lineno)
         self.end_of_tag("with")
         self.end_of_tag(self.parse_nested(self.builder, ("endwith",), frame))
+
+    def parse_autoescape_tag(self, tag: Token) -> None:
+        """``{% autoescape false %}...{% endautoescape %}``: escaping switched for the
+        body, a scope. Here the value must be ``true`` or ``false``, not an expression:
+        the switch is made when compiling (the runtime names ending ``_on``/``_off``)."""
+        value = self.parse_expression()
+        if value not in ("True", "False"):
+            self.fail("autoescape takes true or false here, not an expression")
+        self.end_of_tag("autoescape")
+        saved, self.escaping = self.escaping, "_on" if value == "True" else "_off"
+        try:
+            end = self.parse_nested(self.builder, ("endautoescape",), self.open_scope())
+        finally:
+            self.escaping = saved
+        self.end_of_tag(end)
 
     def parse_filter_tag(self, tag: Token) -> None:
         """``{% filter upper|replace("A", "B") %}...{% endfilter %}``: the body's text
@@ -490,16 +507,6 @@ class Compiler(ExpressionParser):
         if end and self.at("name") and self.advance().value != name:
             self.fail(f"endblock should close block {name!r}")
         self.end_of_tag(end)
-
-    def required_body(self, name: str) -> str:
-        """The body of a ``required`` block: whitespace and comments only, as in Jinja."""
-        text = ""
-        while self.at("data") and not str(self.current.value).strip():
-            text += self.advance().value
-        if not self.at("block_begin") or self.tokens[self.position + 1][:2] != ("name", "endblock"):
-            self.fail(f"required block {name!r} may only contain comments or whitespace")
-        self.position += 2
-        return text
 
     def parse_extends_tag(self, tag: Token) -> None:
         """``{% extends "base.html" %}``: render the parent with this template's blocks."""
@@ -565,28 +572,11 @@ class Compiler(ExpressionParser):
             self.export([alias], [local], tag.lineno)
 
     def context_with_locals(self) -> str:
-        """The context plus the local names visible here: an include (or a scoped block)
-        sees the loop variables, a macro's ``caller``/``varargs``/``kwargs`` that its body
-        used, and ``loop`` (made a ``LoopContext`` for it): as Jinja, that of the innermost
-        loop whose body used it so far, else the innermost loop's."""
-        visible: dict[str, str] = {}
-        loops: list[Frame] = []
-        frame: Frame | None = self.frame
-        while frame is not None:
-            if not frame.exports:
-                for name, local in frame.names.items():
-                    visible.setdefault(name, local)
-                for special, local in frame.specials.items():
-                    if special == "loop":
-                        loops.append(frame)
-                    elif special in frame.used_specials:
-                        visible.setdefault(special, local)
-            frame = frame.parent
-        if loops and "loop" not in visible:
-            frame = next((loop for loop in loops if "loop" in loop.used_specials), loops[0])
-            visible["loop"] = frame.specials["loop"]
-            frame.used_specials.add("loop")
-            self.full_loops.add(visible["loop"])
+        """The context plus the local names visible here (``Frame.visible_locals``), for
+        an include or a scoped block; a ``loop`` passed on becomes a ``LoopContext``."""
+        visible, loop = self.frame.visible_locals()
+        if loop is not None:
+            self.full_loops.add(loop)
         if not visible:
             return "ctx"
         return "{**ctx, " + ", ".join(f"{name!r}: {local}" for name, local in visible.items()) + "}"
@@ -617,7 +607,7 @@ class Compiler(ExpressionParser):
         caller = self.finish_macro(head, macro, None, tag)  # anonymous, as Jinja
         self.end_of_tag(end)
         if not self.suppressed():
-            self.output(f"_escape({callee}caller={caller}))", tag.lineno)
+            self.output(f"_escape{self.escaping}({callee}caller={caller}))", tag.lineno)
 
     def parse_signature(
         self, tag: Token, has_parameters: bool = True
@@ -650,7 +640,7 @@ class Compiler(ExpressionParser):
         self.flush()
         function = self.functions.pop()
         frame = function.frame
-        function.builder.line("return _markup(''.join(_buffer))", tag.lineno)
+        function.builder.line(f"return _markup{self.escaping}(''.join(_buffer))", tag.lineno)
         specials = [frame.specials[special] for special in ("caller", "varargs", "kwargs")]
         parameters = [frame.names[parameter] for parameter in names] + specials
         python_name = self.new_name("macro_")

@@ -61,6 +61,7 @@ class ExpressionParser:
         self.loop_locals: set[str] = set()  # Python names of `loop` variables
         self.full_loops: set[str] = set()  # ... of those that need a whole LoopContext
         self.safe_expressions: set[str] = set()  # always text free of characters to escape
+        self.escaping = ""  # "_on"/"_off" inside {% autoescape %}: the runtime names to use
 
     def resolve_name(self, name: str) -> str:
         """The Python expression reading template variable ``name`` (the compiler's)."""
@@ -114,6 +115,16 @@ class ExpressionParser:
             return None
         self.position = index + 2
         return str(text)
+
+    def required_body(self, name: str) -> str:
+        """The body of a ``required`` block: whitespace and comments only, as in Jinja."""
+        text = ""
+        while self.at("data") and not str(self.current.value).strip():
+            text += self.advance().value
+        if not self.at("block_begin") or self.tokens[self.position + 1][:2] != ("name", "endblock"):
+            self.fail(f"required block {name!r} may only contain comments or whitespace")
+        self.position += 2
+        return text
 
     def describe(self, token: Token) -> str:
         """A token as error messages show it."""
@@ -211,7 +222,7 @@ class ExpressionParser:
                 parts = [left, self.parse_binary(operator_level + 1)]
                 while self.skip("operator", "~"):
                     parts.append(self.parse_binary(operator_level + 1))
-                left = f"_concat(({', '.join(parts)},))"
+                left = f"_concat{self.escaping}(({', '.join(parts)},))"
             else:
                 left = f"({left} {operator} {self.parse_binary(operator_level + 1)})"
 
@@ -438,9 +449,17 @@ class ExpressionParser:
                 self.fail(f"no filter named {name!r}")
             local = self.used_filters.setdefault(name, f"_filter{len(self.used_filters)}")
             arguments = self.parse_arguments() if self.at("operator", "(") else ""
-            prefix = "_autoescape, " if getattr(function, "pass_autoescape", False) else ""
+            prefix = (
+                f"_autoescape{self.escaping}, "
+                if getattr(function, "pass_autoescape", False)
+                else ""
+            )
             prefix = "_environment, " if getattr(function, "pass_environment", False) else prefix
-            prefix = "_eval_context, " if getattr(function, "pass_eval_context", False) else prefix
+            prefix = (
+                f"_eval_context{self.escaping}, "
+                if getattr(function, "pass_eval_context", False)
+                else prefix
+            )
             node = f"{local}({prefix}{node}{', ' if arguments else ''}{arguments})"
         return node
 

@@ -246,6 +246,28 @@ def _set_attribute(target: Any, name: str, value: Any) -> None:
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+def escaping_names(environment: Environment, autoescape: bool, suffix: str) -> dict[str, Any]:
+    """The runtime names whose meaning depends on autoescape (``_escape``, ``_markup``,
+    ``_autoescape``, ``_eval_context``, ``_concat``), each name ending in ``suffix``."""
+
+    def concat(parts: Sequence[Any]) -> str:
+        # As Jinja's `~`: every operand becomes text with str() unless it is one already,
+        # so only str subclasses (Markup) keep their safety, not any object's __html__.
+        texts = [part if isinstance(part, str) else str(part) for part in parts]
+        if autoescape and any(hasattr(text, "__html__") for text in texts):
+            return Markup("").join(texts)
+        return "".join(texts)
+
+    names = {
+        "_escape": escape_text if autoescape else str,
+        "_markup": Markup if autoescape else str,
+        "_autoescape": autoescape,
+        "_eval_context": EvalContext(environment, autoescape),
+        "_concat": concat,
+    }
+    return {name + suffix: value for name, value in names.items()}
+
+
 def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, Any]:
     """The names generated code uses (see template_compiler), for one environment and
     one autoescape setting."""
@@ -291,14 +313,6 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
     def lookup(ctx: dict[str, Any], *names: str) -> list[Any]:
         return [ctx[name] if name in ctx else undefined(name) for name in names]
 
-    def concat(parts: Sequence[Any]) -> str:
-        # As Jinja's `~`: every operand becomes text with str() unless it is one already,
-        # so only str subclasses (Markup) keep their safety, not any object's __html__.
-        texts = [part if isinstance(part, str) else str(part) for part in parts]
-        if autoescape and any(hasattr(text, "__html__") for text in texts):
-            return Markup("").join(texts)
-        return "".join(texts)
-
     def render_super(ctx: dict[str, Any], blocks: Blocks, name: str, level: int) -> Any:
         chain = blocks[name]
         if level + 1 >= len(chain):
@@ -307,13 +321,13 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         chain[level + 1](ctx, blocks, level + 1, buffer)
         return markup("".join(buffer))
 
-    return {
+    namespace = {
         "__builtins__": __builtins__,
-        "_escape": escape_text if autoescape else str,
-        "_markup": markup,
-        "_autoescape": autoescape,
+        **escaping_names(environment, autoescape, ""),
+        # `{% autoescape false %}` in an autoescaped template (and the reverse) uses these
+        **escaping_names(environment, True, "_on"),
+        **escaping_names(environment, False, "_off"),
         "_environment": environment,
-        "_eval_context": EvalContext(environment, autoescape),
         "_undefined": undefined,
         "_lookup": lookup,
         "_block": _render_block,
@@ -324,7 +338,6 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_dict": dict,
         "_private_attr": lookup_private,
         "_item": lookup_item,
-        "_concat": concat,
         "_Loop": LoopContext,
         "_Macro": Macro,
         "_super": render_super,
@@ -335,6 +348,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_render_parent": _render_parent,
         "_TemplateReference": lambda ctx, blocks: TemplateReference(ctx, blocks, markup),
     }
+    return namespace
 
 
 Blocks = dict[str, list[Callable[..., None]]]
