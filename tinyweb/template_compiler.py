@@ -80,7 +80,6 @@ class Compiler(ExpressionParser):
         # Each compiled `extends` (maybe conditional): where its `_mark = len(_out)` may go.
         self.extends_marks: list[tuple[CodeBuilder, int]] = []
         self.nesting = 0  # depth of if/for bodies in the function being generated
-        self.recursive_loops: set[str] = set()  # Python names of recursive loops' `loop`
 
     def resolve_name(self, name: str) -> str:
         """A variable of the current scope, ``super()`` inside a block, or ``self``."""
@@ -297,10 +296,7 @@ class Compiler(ExpressionParser):
                 entry, iterable = iterable, f"{loop}_items"
                 self.start_recursion(definition, (head, body), loop, tag.lineno)
             if condition is not None:
-                unpack = f"for _item in {iterable} for {targets} in (_item,)" if is_tuple else ""
-                item = "_item" if is_tuple else targets
-                source = unpack or f"for {targets} in {iterable}"
-                iterable = f"({item} {source} if {condition})"
+                iterable = _filtered(iterable, targets, is_tuple, condition)
             self.end_of_tag("for")
             frame.specials["loop"] = loop
             (self.full_loops if entry else self.loop_locals).add(loop)
@@ -310,21 +306,15 @@ class Compiler(ExpressionParser):
         if end == "else":
             head.line(f"{loop}_ran = False", tag.lineno)
             body.parts.insert(0, (body.indent, f"{loop}_ran = True", tag.lineno))
-        self.write_loop_head(head, frame, (targets, iterable, tag.lineno))
+        self.write_loop_head(head, frame, (targets, iterable, tag.lineno), entry is not None)
         if end == "else":  # a scope of its own, as in Jinja
             self.end_of_tag("else")
             self.emit(f"if not {loop}_ran:", self.current.lineno)
             branch = self.builder.section(self.builder.indent + 1)
             end = self.parse_nested(branch, ("endfor",), self.open_scope(branch))
         self.end_of_tag(end)
-        if entry is not None:  # close the recursive loop's function and call it
-            self.flush()
-            self.builder.line(
-                f"return _markup{self.escaping}(''.join({function.buffer}))", tag.lineno
-            )
-            function.builder, function.buffer, function.append = saved
-            if not self.suppressed():
-                self.output(f"{loop}_render({entry}, 1)", tag.lineno)
+        if entry is not None:
+            self.finish_recursion(saved, f"{loop}_render({entry}, 1)", tag.lineno)
 
     def start_recursion(
         self, definition: CodeBuilder, loop_parts: tuple[CodeBuilder, CodeBuilder], loop: str,
@@ -344,13 +334,25 @@ class Compiler(ExpressionParser):
         function.buffer = self.new_name("_buffer")
         function.append = f"{function.buffer}.append"
         loop_parts[0].line(f"{function.buffer} = []", lineno)
-        self.recursive_loops.add(loop)
 
-    def write_loop_head(self, head: CodeBuilder, frame: Frame, parts: tuple[str, str, int]) -> None:
-        """The ``for`` line, with a ``LoopContext`` only when the body reads ``loop``."""
+    def finish_recursion(self, saved: tuple[CodeBuilder, str, str], call: str, lineno: int) -> None:
+        """Close a recursive loop's function (``start_recursion``), output goes back to
+        the enclosing function's buffer, and ``call`` renders the loop there."""
+        function = self.function
+        self.flush()
+        self.builder.line(f"return _markup{self.escaping}(''.join({function.buffer}))", lineno)
+        function.builder, function.buffer, function.append = saved
+        if not self.suppressed():
+            self.output(call, lineno)
+
+    def write_loop_head(
+        self, head: CodeBuilder, frame: Frame, parts: tuple[str, str, int], recursive: bool
+    ) -> None:
+        """The ``for`` line, with a ``LoopContext`` only when the body reads ``loop`` (or
+        the loop is ``recursive``: its ``loop(items)`` renders it again)."""
         targets, iterable, lineno = parts
         loop = frame.specials["loop"]
-        if loop in self.recursive_loops:
+        if recursive:
             head.line(f"{loop} = _Loop({iterable}, {loop}_depth, {loop}_render)", lineno)
             iterable = loop
         elif "loop" not in frame.used_specials:
@@ -647,6 +649,14 @@ class Compiler(ExpressionParser):
         head.line(f"def {python_name}({', '.join(parameters)}):", tag.lineno)
         flags = ", ".join(str(special in frame.used_specials) for special in frame.specials)
         return f"_Macro({python_name}, {name!r}, {tuple(names)!r}, {flags})"
+
+
+def _filtered(iterable: str, targets: str, is_tuple: bool, condition: str) -> str:
+    """A generator of the items of ``iterable`` that pass ``condition`` (``for ... if``),
+    which reads the loop's ``targets``; a tuple target is unpacked once per item."""
+    if is_tuple:
+        return f"(_item for _item in {iterable} for {targets} in (_item,) if {condition})"
+    return f"({targets} for {targets} in {iterable} if {condition})"
 
 
 def compile_template(

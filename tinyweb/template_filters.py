@@ -514,12 +514,12 @@ def _call_by_name(
     function = (environment.filters if kind == "filter" else environment.tests).get(name)
     if function is None:
         raise TemplateError(f"no {kind} named {name!r}")
-    if getattr(function, "pass_autoescape", False):
-        return function(context.autoescape, item, *args, **kwargs)
+    if getattr(function, "pass_eval_context", False):  # (the compiler's order of markers)
+        return function(context, item, *args, **kwargs)
     if getattr(function, "pass_environment", False):
         return function(environment, item, *args, **kwargs)
-    if getattr(function, "pass_eval_context", False):
-        return function(context, item, *args, **kwargs)
+    if getattr(function, "pass_autoescape", False):
+        return function(context.autoescape, item, *args, **kwargs)
     return function(item, *args, **kwargs)
 
 
@@ -611,7 +611,8 @@ def do_wordwrap(
     break_on_hyphens: bool = True,
 ) -> str:
     """Lines of at most ``width`` characters joined by ``wrapstring`` (the environment's
-    newline, ``"\\n"``); each existing line is a paragraph wrapped on its own."""
+    ``newline_sequence`` if it has one, else ``"\\n"``); each existing line is a paragraph
+    wrapped on its own."""
     newline = getattr(environment, "newline_sequence", "\n") if wrapstring is None else wrapstring
     # Tabs and newlines stay as written (Jinja's choice), unlike textwrap's defaults.
     wrapper = textwrap.TextWrapper(width, expand_tabs=False, replace_whitespace=False)

@@ -289,6 +289,7 @@ class _Lexer:
 
     def unexpected(self, position: int, kind: str) -> TemplateSyntaxError:
         """The error for text no token matches at ``position`` (or a missing tag end)."""
+        # (\s* matches everywhere, so match() never returns None here)
         position = _WHITESPACE.match(self.source, position).end()  # type: ignore[union-attr]
         if position >= len(self.source):
             return self.error(f"unexpected end of template, expected {_TAG_ENDS[kind]!r}", position)

@@ -449,19 +449,19 @@ class ExpressionParser:
                 self.fail(f"no filter named {name!r}")
             local = self.used_filters.setdefault(name, f"_filter{len(self.used_filters)}")
             arguments = self.parse_arguments() if self.at("operator", "(") else ""
-            prefix = (
-                f"_autoescape{self.escaping}, "
-                if getattr(function, "pass_autoescape", False)
-                else ""
-            )
-            prefix = "_environment, " if getattr(function, "pass_environment", False) else prefix
-            prefix = (
-                f"_eval_context{self.escaping}, "
-                if getattr(function, "pass_eval_context", False)
-                else prefix
-            )
+            prefix = self.passed_first(function)
             node = f"{local}({prefix}{node}{', ' if arguments else ''}{arguments})"
         return node
+
+    def passed_first(self, function: Any) -> str:
+        """What a marked filter receives before its value (template_filters, rule 2)."""
+        if getattr(function, "pass_eval_context", False):
+            return f"_eval_context{self.escaping}, "
+        if getattr(function, "pass_environment", False):
+            return "_environment, "
+        if getattr(function, "pass_autoescape", False):
+            return f"_autoescape{self.escaping}, "
+        return ""
 
     def dotted_name(self) -> str:
         """A filter or test name (``a`` or ``a.b``)."""

@@ -398,7 +398,7 @@ def _render_required(name: str, ctx: dict[str, Any], blocks: Blocks, out: list[s
     (Jinja checks there only; ``self.name()`` or a parent's own call renders it as text)."""
     if len(blocks[name]) <= 1:
         raise TemplateRuntimeError(f"required block {name!r} not found")
-    blocks[name][0](ctx, blocks, 0, out)
+    _render_block(name, ctx, blocks, out)
 
 
 def _render_parent(parent: Template, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:
