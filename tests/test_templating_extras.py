@@ -552,3 +552,16 @@ def test_autoescape_block_leaves_includes_and_parents_their_own_setting() -> Non
 def test_autoescape_takes_a_constant_here() -> None:
     with pytest.raises(TemplateSyntaxError, match="true or false here, not an expression"):
         render("{% autoescape v %}{{ x }}{% endautoescape %}", v=True)
+
+
+def test_runtime_errors_share_jinjas_base_class() -> None:
+    # As Jinja: UndefinedError and SecurityError are TemplateRuntimeErrors, and so is
+    # setting an attribute on what is not a namespace.
+    assert issubclass(UndefinedError, TemplateRuntimeError)
+    assert issubclass(SecurityError, TemplateRuntimeError)
+    with pytest.raises(TemplateRuntimeError, match="non-namespace"):
+        render("{% set d = {} %}{% set d.x = 1 %}")
+
+
+def test_cycler_position_has_jinjas_name() -> None:
+    assert render("{% set c = cycler('a', 'b') %}{{ c.pos }}{{ c.next() }}{{ c.pos }}") == "0a1"
