@@ -80,8 +80,8 @@ IMPORT_TABLE: dict[str, set[str]] = {
     # template_runtime imports templating only for the type checker (Environment, Template).
     "template_runtime": {"markup", "template_filters", "templating"},  # what generated code calls
     "template_compiler": {"markup", "template_codegen", "template_filters", "template_parser"},
-    "templating": {"markup", "template_filters", "template_compiler", "template_runtime",
-                   "template_tests"},
+    "templating": {"markup", "template_filters", "template_compiler", "template_lexer",
+                   "template_runtime", "template_tests"},
     "multipart": {"datastructures"},
     "request": {"datastructures", "errors", "multipart"},
     "response": {"datastructures", "errors"},

@@ -180,12 +180,13 @@ def tokens_or_error(source: str) -> list[Token] | str:
 
 def general_tokens(source: str) -> list[Token] | str:
     """The tokens with the fast path switched off (its regexes never match)."""
-    fast = dict(template_lexer._UNTRIMMED.simple_tag)
-    template_lexer._UNTRIMMED.simple_tag.update(dict.fromkeys(fast, re.compile("(?!)")))
+    simple_tag = template_lexer._patterns(False, template_lexer.JINJA_DELIMITERS).simple_tag
+    fast = dict(simple_tag)
+    simple_tag.update(dict.fromkeys(fast, re.compile("(?!)")))
     try:
         return tokens_or_error(source)
     finally:
-        template_lexer._UNTRIMMED.simple_tag.update(fast)
+        simple_tag.update(fast)
 
 
 @pytest.mark.parametrize(

@@ -660,12 +660,13 @@ def _filtered(iterable: str, targets: str, is_tuple: bool, condition: str) -> st
 
 
 def compile_template(
-    source: str, name: str | None, filters: dict[str, Any], tests: dict[str, Any], **options: bool
+    source: str, name: str | None, filters: dict[str, Any], tests: dict[str, Any], **options: Any
 ) -> Compiled:
     """Compile template text into Python module source (see ``Compiler``).
 
-    ``options`` are Jinja's lexer options ``trim_blocks``, ``lstrip_blocks`` and
-    ``keep_trailing_newline`` (all off by default), passed on to ``tokenize``.
+    ``options`` are Jinja's lexer options (``trim_blocks``, ``lstrip_blocks``,
+    ``keep_trailing_newline``, ``newline_sequence``, ``delimiters``), passed on to
+    ``tokenize``.
 
     >>> compiled = compile_template("Hi {{ user }}!", None, {}, {}, trim_blocks=True)
     >>> "def root(ctx, blocks, _out):" in compiled.source

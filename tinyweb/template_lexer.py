@@ -2,8 +2,8 @@
 
 Where it fits: ``template_compiler.compile_template`` calls ``tokenize`` with the lexer
 options of ``templating.Environment`` (``trim_blocks``, ``lstrip_blocks``,
-``keep_trailing_newline``); ``template_parser.ExpressionParser`` and the compiler read the
-tokens. Text between tags becomes ``data`` tokens; ``{{ }}`` and ``{% %}`` become a begin
+``keep_trailing_newline``, ``newline_sequence`` and the six delimiter strings);
+``template_parser.ExpressionParser`` and the compiler read the tokens. Text between tags becomes ``data`` tokens; ``{{ }}`` and ``{% %}`` become a begin
 token, the tokens of their expression and an end token; comments and the ``raw`` markers
 leave no token at all.
 
@@ -20,18 +20,24 @@ Rules:
    - ``lstrip_blocks`` removes the whitespace between the start of a line (or of the
      template) and a block tag or comment, ``raw`` and ``endraw`` included; ``{%+`` and
      ``{#+`` keep it. ``-`` wins over both options.
+   - ``newline_sequence`` (``"\\n"``, ``"\\r\\n"`` or ``"\\r"``) replaces every newline of
+     the text and of string literals as written (an escaped ``"\\n"`` stays ``"\\n"``).
+   - Tags may be spelled with other ``Delimiters`` (``[[ x ]]``, for pages that also hold
+     Vue or Angular templates); the rules above hold for them unchanged, and a start
+     string is tried longest first.
 2. Template text is never evaluated here: literals are decoded into values
    (``_literal_value``) and names stay strings; ``template_parser`` decides what they mean.
 3. Every error is a ``TemplateSyntaxError`` naming the template and the line (an
    unclosed comment, raw block or tag, an unmatched bracket, a bad literal).
 
 Spec: https://jinja.palletsprojects.com/en/3.1.x/templates/#whitespace-control,
-https://jinja.palletsprojects.com/en/3.1.x/api/#jinja2.Environment (the three options),
+https://jinja.palletsprojects.com/en/3.1.x/api/#jinja2.Environment (the options),
 and Jinja2's ``lexer.py`` for the token grammar.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, NamedTuple
 
@@ -51,9 +57,20 @@ class Token(NamedTuple):
     lineno: int
 
 
-_TAG_START = re.compile(r"\{([{%#])([-+]?)")
-# "{% raw %}" never trims the newline after it, even with trim_blocks (Jinja's rule too).
-_RAW_BEGIN = re.compile(r"\{%[-+]?\s*raw\s*(?:-%\}\s*|%\})")
+class Delimiters(NamedTuple):
+    """The strings that open and close the three kinds of tag (Jinja's
+    ``block_start_string``, ``block_end_string`` and so on)."""
+
+    block_start: str = "{%"
+    block_end: str = "%}"
+    variable_start: str = "{{"
+    variable_end: str = "}}"
+    comment_start: str = "{#"
+    comment_end: str = "#}"
+
+
+JINJA_DELIMITERS = Delimiters()
+NEWLINE_SEQUENCES = ("\n", "\r\n", "\r")
 _WHITESPACE = re.compile(r"\s*")
 # The token grammar of Jinja's lexer (numbers with "_", 0b/0o/0x, both quote styles).
 # Names and operators come first and the case-insensitive letters are spelled out
@@ -70,46 +87,86 @@ _TOKEN = re.compile(r"\s*(?:" + _TOKENS + ")", _FLAGS)
 _CLOSER = {"(": ")", "[": "]", "{": "}"}
 _CLOSING = frozenset(_CLOSER.values())
 _new_token = tuple.__new__  # Token(...) runs a Python-level __new__; this is the C one
+# A tag's kind is named by the second character of Jinja's own delimiter for it, whatever
+# the delimiters are: "{" a variable ({{ }}), "%" a block ({% %}), "#" a comment ({# #}).
 _TAG_NAMES = {"{": "variable", "%": "block"}
-_TAG_ENDS = {"{": "}}", "%": "%}"}
+_NEVER = re.compile(r"(?!)")
 
 
-class _EndPatterns(NamedTuple):
-    """The regexes that find where tags end, for one ``trim_blocks`` setting."""
+class _Patterns(NamedTuple):
+    """The regexes of one set of delimiters and one ``trim_blocks`` setting."""
 
+    tag_start: re.Pattern[str]
+    kinds: dict[str, str]  # start delimiter -> "{", "%" or "#"
+    tag_ends: dict[str, str]  # kind -> end delimiter, for messages
     token_or_end: dict[str, re.Pattern[str]]
     simple_tag: dict[str, re.Pattern[str]]
     comment_end: re.Pattern[str]
+    raw_begin: re.Pattern[str]
     raw_end: re.Pattern[str]
 
 
-def _end_patterns(trim_blocks: bool) -> _EndPatterns:
-    """Compile the tag ends: ``-%}`` eats all whitespace after it; ``+%}`` and ``%}``
-    eat nothing, except that with ``trim_blocks`` a plain ``%}`` eats one newline.
-    The same holds for ``#}``; ``}}`` never trims."""
+@functools.lru_cache(maxsize=16)
+def _patterns(trim_blocks: bool, delimiters: Delimiters) -> _Patterns:
+    """Compile the tag starts and ends: ``-%}`` eats all whitespace after it; ``+%}``
+    and ``%}`` eat nothing, except that with ``trim_blocks`` a plain ``%}`` eats one
+    newline. The same holds for ``#}``; ``}}`` never trims. (Shown with Jinja's
+    delimiters; others are escaped into the same places.)"""
+    block_start, block, _, variable, _, comment = map(re.escape, delimiters)
+    kinds = {
+        delimiters.variable_start: "{",
+        delimiters.block_start: "%",
+        delimiters.comment_start: "#",
+    }
+    # Longest first, so that a start string that begins another never hides it.
+    starts = "|".join(map(re.escape, sorted(kinds, key=len, reverse=True)))
     newline = r"\n?" if trim_blocks else ""
     # Without trim_blocks, "+%}" is "%}": one branch fewer to try at every tag's end.
-    block_end = r"-%\}\s*|\+%\}|%\}\n?" if trim_blocks else r"-%\}\s*|\+?%\}"
+    block_end = (
+        f"-{block}\\s*|\\+{block}|{block}\\n?" if trim_blocks else f"-{block}\\s*|\\+?{block}"
+    )
+    variable_end = f"-{variable}\\s*|{variable}"
     # One match per token: leading space, then the tag's end (outside brackets) or a
     # token. "-}}" is always an end with whitespace control, never a minus (as in Jinja).
     token_or_end = {
-        "{": re.compile(r"\s*(?:(?P<end>-\}\}\s*|\}\})|" + _TOKENS + ")", _FLAGS),
+        "{": re.compile(r"\s*(?:(?P<end>" + variable_end + ")|" + _TOKENS + ")", _FLAGS),
         "%": re.compile(r"\s*(?:(?P<end>" + block_end + ")|" + _TOKENS + ")", _FLAGS),
     }
     # A tag of ASCII letters, "_", dots and pipes on one line, up to its end (see
     # simple_tag). No digits: "a.0" and "x is divisibleby 3" hold numbers, which the
-    # general lexer reads.
-    simple_tag = {
-        "{": re.compile(r"([A-Za-z_.| \t]*)(?:-\}\}\s*|\}\})"),
-        "%": re.compile(r"([A-Za-z_.| \t]*)(?:" + block_end + ")"),
-    }
-    comment_end = re.compile(r"\+#\}|-#\}\s*|#\}" + newline)
-    raw_end = re.compile(r"\{%([-+]?)\s*endraw\s*(?:" + block_end + ")")
-    return _EndPatterns(token_or_end, simple_tag, comment_end, raw_end)
+    # general lexer reads. Only where no end delimiter holds such a character: then the
+    # two lexers cannot disagree on where a tag ends.
+    simple = re.compile(r"[A-Za-z_.| \t]")
+    if any(simple.search(end) for end in delimiters[1::2]):
+        simple_tag = {"{": _NEVER, "%": _NEVER}
+    else:
+        simple_tag = {
+            "{": re.compile(r"([A-Za-z_.| \t]*)(?:" + variable_end + ")"),
+            "%": re.compile(r"([A-Za-z_.| \t]*)(?:" + block_end + ")"),
+        }
+    return _Patterns(
+        tag_start=re.compile(f"({starts})([-+]?)"),
+        kinds=kinds,
+        tag_ends={"{": delimiters.variable_end, "%": delimiters.block_end},
+        token_or_end=token_or_end,
+        simple_tag=simple_tag,
+        comment_end=re.compile(f"\\+{comment}|-{comment}\\s*|{comment}{newline}"),
+        # "{% raw %}" never trims the newline after it, even with trim_blocks (as in Jinja).
+        raw_begin=re.compile(f"{block_start}[-+]?\\s*raw\\s*(?:-{block}\\s*|{block})"),
+        raw_end=re.compile(f"{block_start}([-+]?)\\s*endraw\\s*(?:{block_end})"),
+    )
 
 
-_UNTRIMMED = _end_patterns(trim_blocks=False)
-_TRIMMED = _end_patterns(trim_blocks=True)
+def check_options(newline_sequence: str, delimiters: Delimiters) -> None:
+    """``ValueError`` for options Jinja refuses too: a newline sequence other than
+    ``"\\n"``, ``"\\r\\n"`` and ``"\\r"``, an empty delimiter, or two kinds of tag
+    that start alike."""
+    if newline_sequence not in NEWLINE_SEQUENCES:
+        raise ValueError(f"newline_sequence must be one of {NEWLINE_SEQUENCES}")
+    if not all(isinstance(text, str) and text for text in delimiters):
+        raise ValueError("template delimiters must be non-empty strings")
+    if len({delimiters.block_start, delimiters.variable_start, delimiters.comment_start}) < 3:
+        raise ValueError("block, variable and comment start strings must be different")
 
 
 def tokenize(
@@ -119,13 +176,16 @@ def tokenize(
     trim_blocks: bool = False,
     lstrip_blocks: bool = False,
     keep_trailing_newline: bool = False,
+    newline_sequence: str = "\n",
+    delimiters: Delimiters = JINJA_DELIMITERS,
 ) -> list[Token]:
     """Split template text into tokens, applying Jinja's whitespace control.
 
     Newlines (``\\r\\n``, ``\\r``) are normalised to ``\\n`` and one trailing newline is
     dropped unless ``keep_trailing_newline``, as Jinja does. Not ``str.splitlines``:
     form feeds, ``\\x85`` or ``\\u2028`` are text to Jinja, not line ends. The options
-    mean what Jinja's ``Environment`` options of the same names mean (module rule 1).
+    mean what Jinja's ``Environment`` options of the same names mean (module rule 1);
+    ``ValueError`` for delimiters or a newline sequence Jinja refuses too.
 
     >>> tokens = tokenize("  {% if x %}\\nA{% endif %}\\n", None, lstrip_blocks=True)
     >>> [token.value for token in tokens if token.kind == "data"]
@@ -134,20 +194,39 @@ def tokenize(
     text = source.replace("\r\n", "\n").replace("\r", "\n")
     if text.endswith("\n") and not keep_trailing_newline:
         text = text[:-1]
-    patterns = _TRIMMED if trim_blocks else _UNTRIMMED
-    return _Lexer(text, name, patterns, lstrip_blocks).tokenize()
+    if newline_sequence != "\n" or delimiters is not JINJA_DELIMITERS:
+        check_options(newline_sequence, delimiters)
+    patterns = _patterns(trim_blocks, delimiters)
+    tokens = _Lexer(text, name, patterns, lstrip_blocks, newline_sequence).tokenize()
+    if newline_sequence != "\n":
+        tokens = [
+            Token(kind, value.replace("\n", newline_sequence), line) if kind == "data" else token
+            for token in tokens
+            for kind, value, line in (token,)
+        ]
+    return tokens
 
 
 class _Lexer:
     """One pass over the text; line numbers are counted as the position moves forward."""
 
     def __init__(
-        self, source: str, name: str | None, patterns: _EndPatterns, lstrip_blocks: bool
+        self,
+        source: str,
+        name: str | None,
+        patterns: _Patterns,
+        lstrip_blocks: bool,
+        newline_sequence: str,
     ) -> None:
         self.source, self.name, self.lstrip_blocks = source, name, lstrip_blocks
+        self.newline_sequence = newline_sequence  # for string literals (data: tokenize)
         # Unpacked: one attribute lookup per tag, as cheap as the module globals they were.
+        self.tag_start, self.kinds, self.tag_ends = (
+            patterns.tag_start, patterns.kinds, patterns.tag_ends
+        )  # fmt: skip
         self.token_or_end, self.simple_tags = patterns.token_or_end, patterns.simple_tag
         self.comment_end, self.raw_end = patterns.comment_end, patterns.raw_end
+        self.raw_begin = patterns.raw_begin
         self.tokens: list[Token] = []
         self.counted, self.line = 0, 1
 
@@ -162,13 +241,14 @@ class _Lexer:
 
     def tokenize(self) -> list[Token]:
         source, position, lstrip_blocks = self.source, 0, self.lstrip_blocks
+        tag_start, kinds = self.tag_start, self.kinds
         while True:
-            start = _TAG_START.search(source, position)
+            start = tag_start.search(source, position)
             end = start.start() if start else len(source)
             text = source[position:end]
             if start and start.group(2) == "-":
                 text = text.rstrip()
-            elif lstrip_blocks and start and start.group(1) != "{" and start.group(2) != "+":
+            elif lstrip_blocks and start and kinds[start.group(1)] != "{" and start.group(2) != "+":
                 text = self.without_indentation(text, position)
             if text:
                 self.tokens.append(_new_token(Token, ("data", text, self.line_at(position))))
@@ -192,7 +272,7 @@ class _Lexer:
 
     def tag(self, start: re.Match[str]) -> int:
         """Lex one ``{{ }}``, ``{% %}`` or ``{# #}``; return the position after it."""
-        kind, source = start.group(1), self.source
+        kind, source = self.kinds[start.group(1)], self.source
         if kind == "#":
             end = self.comment_end.search(source, start.end())
             if end is None:
@@ -200,7 +280,7 @@ class _Lexer:
             return end.end()
         simple = self.simple_tags[kind].match(source, start.end())
         if kind == "%" and (simple is None or "raw" in simple.group(1)):
-            raw = _RAW_BEGIN.match(source, start.start())
+            raw = self.raw_begin.match(source, start.start())
             if raw is not None:
                 return self.raw(raw)
         self.tokens.append(
@@ -273,14 +353,18 @@ class _Lexer:
                     if value in _CLOSER:
                         brackets.append(_CLOSER[value])  # the bracket expected next
                     elif value in _CLOSING:
-                        closer = brackets.pop() if brackets else _TAG_ENDS[kind]
+                        closer = brackets.pop() if brackets else self.tag_ends[kind]
                         if value != closer:
                             raise self.error(f"unexpected {value!r}, expected {closer!r}", position)
+                elif token_kind == "string" and self.newline_sequence != "\n":
+                    value = _literal_value(
+                        "string", value.replace("\n", self.newline_sequence), lineno, name
+                    )
                 elif token_kind != "name":
                     value = _literal_value(token_kind, value, lineno, name)
                 append(_new_token(Token, (token_kind, value, lineno)))
                 position = match.end()
-                if token_kind == "string" and "\n" in value:
+                if token_kind == "string" and "\n" in match.group():
                     self.line_at(position)
                 if restart:
                     break
@@ -292,7 +376,9 @@ class _Lexer:
         # (\s* matches everywhere, so match() never returns None here)
         position = _WHITESPACE.match(self.source, position).end()  # type: ignore[union-attr]
         if position >= len(self.source):
-            return self.error(f"unexpected end of template, expected {_TAG_ENDS[kind]!r}", position)
+            return self.error(
+                f"unexpected end of template, expected {self.tag_ends[kind]!r}", position
+            )
         return self.error(f"unexpected character {self.source[position]!r}", position)
 
 

@@ -31,6 +31,7 @@ Spec: https://jinja.palletsprojects.com/en/3.1.x/api/ (names mirror Jinja's API)
 
 from __future__ import annotations
 
+import functools
 import linecache
 import os
 import types
@@ -51,6 +52,7 @@ from .template_filters import (
     pass_environment,
     pass_eval_context,
 )
+from .template_lexer import Delimiters, check_options
 from .template_runtime import Blocks, Cycler, Joiner, Namespace, runtime_namespace
 from .template_tests import TESTS
 
@@ -257,7 +259,15 @@ class Environment:
     ``app.jinja_env.trim_blocks = True``) works after construction. Templates already
     compiled and cached keep the whitespace they were compiled with (Jinja does not
     invalidate them either): set the options before loading templates, or clear
-    ``env.cache``.
+    ``env.cache``. So are ``newline_sequence`` (``"\\r\\n"`` writes the template's
+    newlines as CRLF) and the delimiters, ``block_start_string`` (``"{%"``),
+    ``block_end_string``, ``variable_start_string``, ``variable_end_string``,
+    ``comment_start_string`` and ``comment_end_string``, for pages that also hold
+    templates of a JavaScript framework:
+
+    >>> Environment(variable_start_string="[[", variable_end_string="]]").from_string(
+    ...     "[[ user ]] {{ message }}").render(user="Ann")
+    'Ann {{ message }}'
 
     >>> env = Environment(trim_blocks=True, lstrip_blocks=True)
     >>> env.from_string("<ul>\\n  {% for x in 'ab' %}\\n  <li>{{ x }}\\n  {% endfor %}\\n</ul>").render()
@@ -273,12 +283,29 @@ class Environment:
         trim_blocks: bool = False,
         lstrip_blocks: bool = False,
         keep_trailing_newline: bool = False,
+        newline_sequence: str = "\n",
+        block_start_string: str = "{%",
+        block_end_string: str = "%}",
+        variable_start_string: str = "{{",
+        variable_end_string: str = "}}",
+        comment_start_string: str = "{#",
+        comment_end_string: str = "#}",
     ) -> None:
-        """Create an environment; ``globals``, ``filters`` and ``tests`` may be extended."""
+        """Create an environment; ``globals``, ``filters`` and ``tests`` may be extended.
+
+        ``ValueError`` for lexer options Jinja refuses too (``template_lexer.check_options``).
+        """
         self.loader = loader
         self.trim_blocks = trim_blocks
         self.lstrip_blocks = lstrip_blocks
         self.keep_trailing_newline = keep_trailing_newline
+        self.newline_sequence = newline_sequence
+        self.block_start_string, self.block_end_string = block_start_string, block_end_string
+        self.variable_start_string = variable_start_string
+        self.variable_end_string = variable_end_string
+        self.comment_start_string = comment_start_string
+        self.comment_end_string = comment_end_string
+        check_options(newline_sequence, self.delimiters())
         self.autoescape = autoescape
         self.auto_reload = auto_reload
         if isinstance(undefined, str):
@@ -315,6 +342,17 @@ class Environment:
     def from_string(self, source: str) -> Template:
         """Compile template text that has no name (autoescape: the string default)."""
         return Template(source, self)
+
+    def delimiters(self) -> Delimiters:
+        """The six delimiter strings, as the attributes say now."""
+        return Delimiters(
+            self.block_start_string,
+            self.block_end_string,
+            self.variable_start_string,
+            self.variable_end_string,
+            self.comment_start_string,
+            self.comment_end_string,
+        )
 
     def select_autoescape(self, name: str | None) -> bool:
         """Is autoescape on for the template ``name``?"""
@@ -363,7 +401,10 @@ class Environment:
         return module
 
 
-_default_environment: list[Environment] = []
+@functools.lru_cache(maxsize=16)
+def _shared_environment(**options: Any) -> Environment:
+    """The environment of ``Template(source, **options)``: one per set of options."""
+    return Environment(**options)
 
 
 class Template:
@@ -371,6 +412,12 @@ class Template:
 
     >>> Template("Hello {{ name }}!").render(name="<World>")
     'Hello &lt;World&gt;!'
+
+    Without an environment, keyword options are ``Environment``'s (as in Jinja), and
+    templates with the same options share one:
+
+    >>> Template("{% if true %}\\nA{% endif %}", trim_blocks=True).render()
+    'A'
     """
 
     def __init__(
@@ -380,12 +427,13 @@ class Template:
         name: str | None = None,
         filename: str | None = None,
         uptodate: Uptodate | None = None,
+        **options: Any,
     ) -> None:
         """Compile ``source`` (``Template(source)`` alone uses a default Environment)."""
         if environment is None:
-            if not _default_environment:
-                _default_environment.append(Environment())
-            environment = _default_environment[0]
+            environment = _shared_environment(**options)
+        elif options:
+            raise TypeError("options belong to the environment: Environment(**options)")
         self.environment, self.name, self.filename = environment, name, filename
         self.uptodate = uptodate
         self.module: types.SimpleNamespace | None = None  # exports, for {% import %}
@@ -402,6 +450,8 @@ class Template:
             trim_blocks=environment.trim_blocks,
             lstrip_blocks=environment.lstrip_blocks,
             keep_trailing_newline=environment.keep_trailing_newline,
+            newline_sequence=environment.newline_sequence,
+            delimiters=environment.delimiters(),
         )
         namespace = dict(environment.namespace(self.autoescape))
         namespace.update(
