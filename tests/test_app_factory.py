@@ -55,6 +55,29 @@ def test_instance_path_of_a_module_is_next_to_it(package: Path) -> None:
     assert app.instance_path == str(package / "instance")
 
 
+def test_instance_path_of_a_package_not_imported_yet(package: Path) -> None:
+    assert "factoryblog" not in sys.modules
+    assert App("factoryblog").instance_path == str(package / "instance")
+
+
+def test_instance_path_of_a_namespace_package_is_next_to_it(
+    package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder without __init__.py (as examples/ here): not the working directory's parent."""
+    (package / "nsblog").mkdir()
+    (package / "nsblog" / "site.py").write_text("from tinyweb import App\napp = App(__name__)\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    try:
+        from nsblog.site import app  # type: ignore[import-not-found]
+
+        assert app.instance_path == str(package / "instance")
+    finally:
+        for name in [name for name in sys.modules if name.startswith("nsblog")]:
+            del sys.modules[name]
+
+
 def test_instance_relative_config_reads_from_the_instance_folder(package: Path) -> None:
     from factoryblog import create_app
 

@@ -304,20 +304,39 @@ def root_path_of(import_name: str) -> str:
 def find_instance_path(import_name: str, name: str) -> str:
     """Flask's default instance folder: ``instance/`` next to the package (or module).
 
-    For a package ``blog`` in ``/src/blog/``, that is ``/src/instance``; for an installed
-    package (under ``site-packages``) it is ``<sys.prefix>/var/<name>-instance``, since the
-    installation folder is not the place for data.
+    For a package ``blog`` in ``/src/blog/``, that is ``/src/instance``, whether or not
+    ``blog`` is imported yet, and for a namespace package (no ``__init__.py``) too; for an
+    installed package (under ``site-packages``) it is ``<sys.prefix>/var/<name>-instance``,
+    since the installation folder is not the place for data.
     """
     top_level = import_name.partition(".")[0]
-    folder = root_path_of(top_level)
-    module = sys.modules.get(top_level)
-    if module is not None and hasattr(module, "__path__"):
-        folder = os.path.dirname(folder)  # a package: its parent holds instance/
+    locations = [os.path.abspath(path) for path in _package_folders(top_level)]
+    if locations:  # a package: its parent holds instance/
+        # A namespace package may have a folder on several sys.path entries: take the one
+        # that holds the module the app is named after.
+        here = root_path_of(import_name)
+        holding = [path for path in locations if os.path.commonpath([path, here]) == path]
+        folder = os.path.dirname((holding or locations)[0])
+    else:
+        folder = root_path_of(top_level)
     for key in ("purelib", "platlib"):
         installed = os.path.abspath(sysconfig.get_paths()[key])
         if os.path.commonpath([installed, os.path.abspath(folder)]) == installed:
             return os.path.join(sys.prefix, "var", f"{name}-instance")
     return os.path.join(folder, "instance")
+
+
+def _package_folders(top_level: str) -> list[str]:
+    """The folders of the package ``top_level`` (several for a namespace package); none
+    for a plain module or a name that cannot be found."""
+    module = sys.modules.get(top_level)
+    if module is not None:
+        return list(getattr(module, "__path__", []))
+    try:
+        spec = importlib.util.find_spec(top_level)
+    except (ImportError, ValueError):
+        return []
+    return list(spec.submodule_search_locations or []) if spec is not None else []
 
 
 def exception_class_and_code(
