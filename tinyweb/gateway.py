@@ -19,7 +19,7 @@ Rules:
    must never be followed by another response on the same connection.
 
 Spec references: PEP 3333 (WSGI 1.0.1), RFC 9112 §6 (message body length), §9.3 (persistence),
-RFC 9110 §10.1.1 (100-continue), §7.6.1 (hop-by-hop fields), ``/work/shared/HTTP.md``.
+RFC 9110 §10.1.1 (100-continue), §7.6.1 (hop-by-hop fields), ``HTTP.md`` (the project's wire policy, docs/README.md).
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ module imports ``datastructures`` only (``Headers``) and knows nothing about app
 Rules:
 
 1. Header fields live in a ``Headers``, which refuses CR, LF and NUL (CWE-113, response
-   splitting); the status line and cookie attributes are checked the same way.
+   splitting); the status line and a cookie's name and domain are checked the same way,
+   and a cookie's value and path are escaped (``\\ooo``, percent-encoding).
 2. A body is bytes, text (sent as UTF-8) or an iterable of them. A ``str``/``bytes`` body is
    buffered and gets a ``Content-Length``; an iterable is streamed untouched and its
    ``close()`` is always called (PEP 3333), after the ``call_on_close`` functions.
