@@ -6,6 +6,10 @@ Invariants checked on every input:
 2. Rendering a compiled template never fails with an error that means the *generated code*
    is wrong: ``NameError``/``UnboundLocalError`` (a scope bug) or ``SyntaxError``.
 
+Half of the inputs are compiled with random lexer options: the whitespace options, a
+``newline_sequence``, and other delimiters (the input's ``{{ }}``, ``{% %}`` and ``{# #}``
+respelled with them), so the invariants hold under every option.
+
 Usage: ``python fuzz/fuzz_templating.py --seconds 60`` or ``--count 1000``; prints the
 number of inputs and inputs/sec; exits 1 with the failing input on a violation.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import time
 import traceback
@@ -50,6 +55,28 @@ FRAGMENTS = [
     "is ", "not ", "defined", "super()", "caller()", "raw", "endraw", "\\", "é", "\x00",
     "with ", "endwith", "filter ", "endfilter", "self.", "recursive", "loop(", "scoped", "required", "autoescape ", "endautoescape",
 ]
+# Delimiter sets the lexer must handle, spelled as Environment keywords.
+DELIMITER_SETS: list[dict[str, str]] = [
+    {"variable_start_string": "[[", "variable_end_string": "]]"},
+    {
+        "block_start_string": "<%",
+        "block_end_string": "%>",
+        "variable_start_string": "${",
+        "variable_end_string": "}",
+        "comment_start_string": "<#",
+        "comment_end_string": "#>",
+    },
+    {"block_start_string": "{{%", "block_end_string": "%}}"},
+]
+_JINJA_SPELLING = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+_OPTION_NAMES = {
+    "{%": "block_start_string",
+    "%}": "block_end_string",
+    "{{": "variable_start_string",
+    "}}": "variable_end_string",
+    "{#": "comment_start_string",
+    "#}": "comment_end_string",
+}
 TEMPLATES = {"base.html": "<{% block title %}B{% endblock %}>", "nav.html": "<nav>{{ x }}</nav>"}
 CONTEXT = {"name": "<n>", "items": [1, 0, "<x>"], "a": 2, "b": None, "d": {"k": 1}, "users": []}
 
@@ -69,9 +96,32 @@ def mutate(source: str, generator: random.Random) -> str:
     return source
 
 
-def check(source: str) -> None:
+def random_options(generator: random.Random) -> dict[str, object]:
+    """Jinja's defaults half of the time; else random whitespace, newline and delimiters."""
+    if generator.random() < 0.5:
+        return {}
+    options: dict[str, object] = {
+        name: generator.random() < 0.5
+        for name in ("trim_blocks", "lstrip_blocks", "keep_trailing_newline")
+    }
+    options["newline_sequence"] = generator.choice(["\n", "\r\n", "\r"])
+    if generator.random() < 0.5:
+        options.update(generator.choice(DELIMITER_SETS))
+    return options
+
+
+def respell(source: str, options: dict[str, object]) -> str:
+    """``source`` with Jinja's delimiters replaced by those in ``options``."""
+    return _JINJA_SPELLING.sub(
+        lambda match: str(options.get(_OPTION_NAMES[match.group()], match.group())), source
+    )
+
+
+def check(source: str, options: dict[str, object] | None = None) -> None:
     """Compile and (when cheap and safe to do so) render one input."""
-    env = Environment(loader=DictLoader(TEMPLATES))
+    options = options or {}
+    source = respell(source, options)
+    env = Environment(loader=DictLoader(TEMPLATES), **options)  # type: ignore[arg-type]
     try:
         template = env.from_string(source)
     except TemplateSyntaxError as error:
@@ -106,10 +156,11 @@ def main() -> int:
         if arguments.seconds is not None and time.perf_counter() - started >= arguments.seconds:
             break
         source = mutate(generator.choice(SEEDS), generator)
+        options = random_options(generator)
         try:
-            check(source)
+            check(source, options)
         except Exception:
-            print(f"FAILED on input {source!r}")
+            print(f"FAILED on input {source!r} with options {options!r}")
             traceback.print_exc()
             return 1
         count += 1
