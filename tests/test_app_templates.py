@@ -106,3 +106,34 @@ def test_jinja_env_is_the_template_environment(app: App) -> None:
     with app.app_context():
         app.update_template_context(context)
     assert context == {}
+
+
+def test_jinja_options_on_a_subclass_reach_the_environment(tmp_path: Path) -> None:
+    """Flask's idiom for other delimiters: a subclass with its own jinja_options."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "vue.html").write_text(
+        "<div id=app>{{ message }}</div>\n{% if true %}\n[[ name ]]\n{% endif %}\n"
+    )
+
+    class VueApp(App):
+        jinja_options = {  # noqa: RUF012 (Flask's idiom: a class attribute)
+            **App.jinja_options,
+            "variable_start_string": "[[",
+            "variable_end_string": "]]",
+            "trim_blocks": True,
+        }
+
+    app = VueApp(__name__, root_path=str(tmp_path))
+    with app.test_request_context("/"):
+        assert render_template("vue.html", name="<Ann>") == (
+            "<div id=app>{{ message }}</div>\n&lt;Ann&gt;\n"
+        )
+    assert App.jinja_options == {}  # the base class is untouched
+
+
+def test_jinja_options_may_replace_the_defaults(tmp_path: Path) -> None:
+    app = App(__name__, root_path=str(tmp_path))
+    app.jinja_options = {"auto_reload": False, "autoescape": False}
+    assert app.jinja_env.auto_reload is False
+    with app.test_request_context("/"):
+        assert render_template_string("{{ x }}", x="<b>") == "<b>"

@@ -95,12 +95,14 @@ class App(Scaffold):
     ``templates/`` and ``static/`` (served at ``static_url_path``, ``/static`` by default,
     endpoint ``"static"``). ``instance_path`` is the folder for data that is not code
     (default: ``instance/`` next to the package); with ``instance_relative_config``,
-    ``config.from_pyfile`` reads from it.
+    ``config.from_pyfile`` reads from it. ``jinja_options`` are keywords for the template
+    ``Environment`` (as in Flask: set them on a subclass or before the first render).
     """
 
     request_class: type[Request] = Request
     response_class: type[Response] = Response
     default_config: dict[str, Any] = APP_DEFAULT_CONFIG
+    jinja_options: dict[str, Any] = {}  # noqa: RUF012 (an app may replace it, as in Flask)
 
     def __init__(
         self,

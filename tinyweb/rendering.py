@@ -32,7 +32,9 @@ def create_environment(app: App) -> Environment:
     """A template ``Environment`` loading from the app's template folder, with its globals.
 
     Templates reload when their file changes if ``TEMPLATES_AUTO_RELOAD`` is true, or is
-    None (the default) while ``DEBUG`` is on.
+    None (the default) while ``DEBUG`` is on. ``app.jinja_options`` are passed on as
+    keywords (Flask's ``jinja_options``): they may set any ``Environment`` option,
+    ``loader`` and ``auto_reload`` included.
     """
     from tinyweb.app import url_for
     from tinyweb.sessions import get_flashed_messages
@@ -40,10 +42,12 @@ def create_environment(app: App) -> Environment:
 
     folder = os.path.join(app.root_path, app.template_folder or "templates")
     auto_reload = app.config["TEMPLATES_AUTO_RELOAD"]
-    environment = Environment(
-        loader=FileSystemLoader(folder),
-        auto_reload=app.debug if auto_reload is None else bool(auto_reload),
-    )
+    options: dict[str, Any] = {
+        "loader": FileSystemLoader(folder),
+        "auto_reload": app.debug if auto_reload is None else bool(auto_reload),
+        **app.jinja_options,
+    }
+    environment = Environment(**options)
     environment.globals.update(
         url_for=url_for,
         get_flashed_messages=get_flashed_messages,
