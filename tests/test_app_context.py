@@ -207,6 +207,27 @@ def test_url_for_method_picks_among_rules_of_one_endpoint() -> None:
         assert url_for("items", _method="POST") == "/items/create"
 
 
+def test_url_for_prefers_a_rule_for_the_requests_method() -> None:
+    """Flask's default: the current request's method picks first, then any rule."""
+    app = new_app()
+    app.add_url_rule("/items/new", "item", lambda: "form", methods=["POST"])
+    app.add_url_rule("/items", "item", methods=["GET"])
+    app.add_url_rule("/only-put", "put_only", lambda: "", methods=["PUT"])
+    with app.test_request_context("/", method="GET"):
+        assert url_for("item") == "/items"
+        assert url_for("put_only") == "/only-put"  # no GET rule: any rule
+    with app.test_request_context("/", method="POST"):
+        assert url_for("item") == "/items/new"
+    with app.test_request_context("/", method="HEAD"):
+        assert url_for("item") == "/items"
+
+
+def test_str_of_the_url_rule_is_the_rule() -> None:
+    app = new_app()
+    app.add_url_rule("/u/<int:n>", "u", lambda n: str(request.url_rule))
+    assert app.test_client().get("/u/3").text == "/u/<int:n>"
+
+
 def test_url_for_errors() -> None:
     app = new_app()
     with app.test_request_context("/"):
@@ -248,3 +269,17 @@ def test_with_client_preserves_the_last_request_context() -> None:
         assert torn_down == [None]
     assert not has_request_context()
     assert torn_down == [None, None]
+
+
+def test_test_request_context_uses_the_configured_server() -> None:
+    """Flask builds the test URL from SERVER_NAME, APPLICATION_ROOT and the scheme."""
+    app = new_app()
+    app.config.update(SERVER_NAME="example.org", APPLICATION_ROOT="/shop")
+    app.config["PREFERRED_URL_SCHEME"] = "https"
+    app.add_url_rule("/cart", "cart", lambda: "")
+    with app.test_request_context("/cart"):
+        assert request.url == "https://example.org/shop/cart"
+        assert url_for("cart", _external=True) == "https://example.org/shop/cart"
+    with app.test_request_context("/cart", base_url="http://other.test/"):
+        assert request.url == "http://other.test/cart"
+    assert new_app().test_base_url() == "http://localhost/"

@@ -225,6 +225,18 @@ def test_error_handlers_blueprint_scoped_then_app_wide() -> None:
         bp.app_errorhandler("404")  # type: ignore[arg-type]
 
 
+def test_an_apps_code_handler_wins_over_a_blueprints_class_handler() -> None:
+    """Flask's order: status-code handlers (blueprint, then app) before class handlers."""
+    app = new_app()
+    bp = Blueprint("bp", __name__)
+    bp.add_url_rule("/x", "x", lambda: abort(404))
+    bp.register_error_handler(Exception, lambda error: ("bp Exception handler", 500))
+    app.register_error_handler(404, lambda error: ("app 404 handler", 404))
+    app.register_blueprint(bp)
+    response = app.test_client().get("/x")
+    assert (response.status_code, response.text) == (404, "app 404 handler")
+
+
 def test_template_folders_are_searched_after_the_apps(tmp_path: Path) -> None:
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "shared.html").write_text("from the app")

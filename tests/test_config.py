@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import types
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tinyweb.app import App
 from tinyweb.config import DEFAULT_CONFIG, Config, import_string
+from tinyweb.sessions import SESSION_DEFAULTS
 
 
 class Settings:
@@ -138,3 +141,37 @@ def test_only_uppercase_keys_are_ever_loaded(mapping: dict[str, int]) -> None:
     assert {k: v for k, v in mapping.items() if k.isupper()} == {
         k: config[k] for k in mapping if k.isupper()
     }
+
+
+def test_from_envvar_loads_the_file_the_variable_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = tmp_path / "settings.py"
+    settings.write_text("SECRET_KEY = 'from env'\nlower = 1\n")
+    monkeypatch.setenv("TINYWEB_TEST_SETTINGS", str(settings))
+    config = Config(str(tmp_path))
+    assert config.from_envvar("TINYWEB_TEST_SETTINGS") is True
+    assert config["SECRET_KEY"] == "from env" and "lower" not in config
+
+
+def test_from_envvar_unset_is_an_error_unless_silent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TINYWEB_TEST_SETTINGS", raising=False)
+    with pytest.raises(RuntimeError, match="TINYWEB_TEST_SETTINGS"):
+        Config().from_envvar("TINYWEB_TEST_SETTINGS")
+    assert Config().from_envvar("TINYWEB_TEST_SETTINGS", silent=True) is False
+    monkeypatch.setenv("TINYWEB_TEST_SETTINGS", "/nonexistent/settings.py")
+    assert Config().from_envvar("TINYWEB_TEST_SETTINGS", silent=True) is False
+    with pytest.raises(OSError):
+        Config().from_envvar("TINYWEB_TEST_SETTINGS")
+
+
+def test_every_session_setting_is_in_the_apps_config() -> None:
+    """Flask's config holds them, so ``app.config["PERMANENT_SESSION_LIFETIME"]`` works."""
+    app = App(__name__)
+    assert app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(days=31)
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert app.config["SESSION_REFRESH_EACH_REQUEST"] is True
+    assert set(SESSION_DEFAULTS) <= set(app.config)
+    assert app.permanent_session_lifetime == timedelta(days=31)
+    app.permanent_session_lifetime = 3600  # type: ignore[assignment]
+    assert app.permanent_session_lifetime == timedelta(hours=1)

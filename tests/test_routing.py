@@ -28,9 +28,15 @@ def router_with(*rules: Any) -> Router:
 
 def answer(call: Callable[[], Any]) -> Any:
     """``call()``'s ``(endpoint, values)``, or ``(status, detail)`` for a routing error; the
-    status is the one the exception itself answers with (308, 405, 404)."""
+    status is the one the exception itself answers with (308, 405, 404). An automatic
+    OPTIONS is ``("OPTIONS", allowed, endpoint of its rule, its values)``."""
     try:
-        return call()
+        endpoint, values = call()
+        if isinstance(endpoint, AutomaticOptions):
+            assert values == {}
+            rule = endpoint.rule.endpoint if endpoint.rule else None
+            return ("OPTIONS", endpoint.allowed, rule, dict(endpoint.values))
+        return endpoint, values
     except RequestRedirect as redirect:
         return (redirect.code, redirect.new_url)
     except MethodNotAllowed as error:
@@ -379,9 +385,35 @@ def test_an_explicit_head_rule_wins_over_get() -> None:
 def test_options_is_automatic_with_the_allow_set() -> None:
     router = router_with(("/x", "read"), ("/x", "write", ["POST", "delete"]))
     endpoint, values = router.match("/x", "OPTIONS")
-    assert endpoint == AutomaticOptions(("DELETE", "GET", "HEAD", "OPTIONS", "POST"))
+    assert endpoint.allowed == ("DELETE", "GET", "HEAD", "OPTIONS", "POST")
+    assert (endpoint.rule.endpoint, endpoint.values) == ("read", ())  # the first rule
     assert values == {}
     assert outcome(router, "/nope", "OPTIONS") == (404, None)
+
+
+@pytest.mark.parametrize(
+    ("rules", "path", "expected"),
+    [
+        ([("/users/<int:id>", "user", ["PUT"])], "/users/7", ("user", {"id": 7})),
+        ([("/files/<path:name>", "file", ["GET"])], "/files/a/b.txt", ("file", {"name": "a/b.txt"})),
+        (
+            [("/files/<path:name>/raw", "raw", ["GET"])],
+            "/files/a/b/raw",
+            ("raw", {"name": "a/b"}),
+        ),
+        ([("/loose", "loose", ["GET"], False)], "/loose/", ("loose", {})),
+    ],
+)
+def test_automatic_options_carries_the_first_rule_and_its_values(
+    rules: list[tuple[Any, ...]], path: str, expected: tuple[str, dict[str, Any]]
+) -> None:
+    """The app makes them the request's endpoint and view_args (Flask: hooks see them)."""
+    router = Router()
+    for rule, endpoint, methods, *strict in rules:
+        router.add(rule, endpoint, methods=methods, strict_slashes=strict[0] if strict else True)
+    automatic, _ = router.match(path, "OPTIONS")
+    assert isinstance(automatic, AutomaticOptions) and automatic.rule is not None
+    assert (automatic.rule.endpoint, dict(automatic.values)) == expected
 
 
 def test_an_explicit_options_rule_wins() -> None:
@@ -433,7 +465,7 @@ FAST_PATH_CASES = [
     ("/", "HEAD", ("index", {})),
     ("/x", "HEAD", ("head_x", {})),  # an explicit HEAD wins over GET
     ("/x", "POST", ("post_x", {})),
-    ("/x", "OPTIONS", (AutomaticOptions(("GET", "HEAD", "OPTIONS", "PATCH", "POST")), {})),
+    ("/x", "OPTIONS", ("OPTIONS", ("GET", "HEAD", "OPTIONS", "PATCH", "POST"), "get_x", {})),
     ("/x", "PUT", (405, ["GET", "HEAD", "OPTIONS", "PATCH", "POST"])),  # /<name> too
     ("/x", "PATCH", ("name", {"name": "x"})),  # the static path, a dynamic rule
     ("/x", "get", (405, ["GET", "HEAD", "OPTIONS", "PATCH", "POST"])),

@@ -56,11 +56,12 @@ from tinyweb.context import (
     has_request_context,
 )
 from tinyweb.errors import HTTPError, InternalServerError, RequestRedirect
+from tinyweb.rendering import AppTemplates
 from tinyweb.request import Request
 from tinyweb.response import Response
 from tinyweb.return_values import to_response, traceback_page
 from tinyweb.routing import AutomaticOptions, BuildError, Router, Rule, RuleError
-from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path, registering
+from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     import logging
@@ -78,7 +79,7 @@ Function = TypeVar("Function", bound=Callable[..., Any])
 APP_DEFAULT_CONFIG: dict[str, Any] = {**DEFAULT_CONFIG, "SEND_FILE_MAX_AGE_DEFAULT": None}
 
 
-class App(Scaffold):
+class App(Scaffold, AppTemplates):
     """A WSGI application with routes, hooks, error handlers, config and templates.
 
     Example::
@@ -95,14 +96,13 @@ class App(Scaffold):
     ``templates/`` and ``static/`` (served at ``static_url_path``, ``/static`` by default,
     endpoint ``"static"``). ``instance_path`` is the folder for data that is not code
     (default: ``instance/`` next to the package); with ``instance_relative_config``,
-    ``config.from_pyfile`` reads from it. ``jinja_options`` are keywords for the template
-    ``Environment`` (as in Flask: set them on a subclass or before the first render).
+    ``config.from_pyfile`` reads from it. The template methods (``jinja_env``,
+    ``template_filter``, ``jinja_options``, ...) come from ``rendering.AppTemplates``.
     """
 
     request_class: type[Request] = Request
     response_class: type[Response] = Response
     default_config: dict[str, Any] = APP_DEFAULT_CONFIG
-    jinja_options: dict[str, Any] = {}  # noqa: RUF012 (an app may replace it, as in Flask)
 
     def __init__(
         self,
@@ -180,6 +180,16 @@ class App(Scaffold):
     @secret_key.setter
     def secret_key(self, value: Any) -> None:
         self.config["SECRET_KEY"] = value
+
+    @property
+    def permanent_session_lifetime(self) -> timedelta:
+        """``config["PERMANENT_SESSION_LIFETIME"]`` as a ``timedelta`` (31 days by default)."""
+        lifetime = self.config["PERMANENT_SESSION_LIFETIME"]
+        return lifetime if isinstance(lifetime, timedelta) else timedelta(seconds=lifetime)
+
+    @permanent_session_lifetime.setter
+    def permanent_session_lifetime(self, value: timedelta | int) -> None:
+        self.config["PERMANENT_SESSION_LIFETIME"] = value
 
     @property
     def session_interface(self) -> Any:
@@ -402,9 +412,14 @@ class App(Scaffold):
         except HTTPError as routing_error:
             current.routing_exception = self._with_script_root(routing_error, current)
             return
-        if type(endpoint) is not AutomaticOptions:  # else: dispatch answers OPTIONS itself
-            current.endpoint = endpoint
-            current.url_rule = getattr(endpoint, "url_rule", None)
+        if type(endpoint) is AutomaticOptions:  # dispatch answers; hooks see the endpoint
+            current.automatic_options = endpoint
+            rule = endpoint.rule
+            endpoint, current.view_args = (
+                (rule.endpoint, dict(endpoint.values)) if rule else (None, {})
+            )
+        current.endpoint = endpoint
+        current.url_rule = getattr(endpoint, "url_rule", None)
 
     def preprocess_request(self) -> ResponseValue:
         """Run the ``before_request`` hooks; the first non-None value short-circuits."""
@@ -422,7 +437,7 @@ class App(Scaffold):
         current = current_request_context().request
         if current.routing_exception is not None:
             raise current.routing_exception
-        if current.endpoint is None and current.method == "OPTIONS":
+        if current.automatic_options is not None:
             return self.make_default_options_response()
         view = self.view_functions.get(current.endpoint)
         if view is None:
@@ -437,9 +452,8 @@ class App(Scaffold):
 
     def make_default_options_response(self) -> Response:
         """The automatic answer to OPTIONS: an empty 200 with the ``Allow`` header."""
-        # Asked again (OPTIONS is rare) rather than keeping routing state on the request.
-        endpoint, _ = self.router.match(current_request_context().request.path, "OPTIONS")
-        allowed = endpoint.allowed if isinstance(endpoint, AutomaticOptions) else ("OPTIONS",)
+        automatic = current_request_context().request.automatic_options
+        allowed = automatic.allowed if automatic is not None else ("OPTIONS",)
         return self.response_class("", headers={"Allow": ", ".join(allowed)})
 
     def finalize_request(
@@ -561,15 +575,15 @@ class App(Scaffold):
         )
 
     def _find_error_handler(self, exception: BaseException) -> ErrorHandler | None:
-        """The registered handler for this exception: by status code first, then by the
-        most specific class in the exception's MRO; blueprint scopes before the app."""
+        """The registered handler for this exception: by status code first (blueprint
+        scopes before the app), then by the most specific class in the exception's MRO
+        (blueprint scopes before the app). Flask's order: an app's 404 handler wins over a
+        blueprint's handler for ``Exception``."""
         code = exception.code if isinstance(exception, HTTPError) else None
-        for scope in reversed(self._scopes()):
-            by_code = self.error_handler_spec.get(scope)
-            if not by_code:
-                continue
-            for key in (code, None) if code is not None else (None,):
-                by_class = by_code.get(key)
+        scopes = [self.error_handler_spec.get(scope) for scope in reversed(self._scopes())]
+        for key in (code, None) if code is not None else (None,):
+            for by_code in scopes:
+                by_class = by_code.get(key) if by_code else None
                 if not by_class:
                     continue
                 for exception_class in type(exception).__mro__:
@@ -604,16 +618,25 @@ class App(Scaffold):
     def test_request_context(self, path: str = "/", **options: Any) -> RequestContext:
         """A request context for a request built from the test client's arguments.
 
-        The URL is matched, so ``request.endpoint`` and ``view_args`` are set::
+        The URL is matched, so ``request.endpoint`` and ``view_args`` are set. The default
+        ``base_url`` comes from ``SERVER_NAME`` (else ``localhost``), ``APPLICATION_ROOT``
+        and ``PREFERRED_URL_SCHEME``, as in Flask::
 
             with app.test_request_context("/users/7?page=2", method="POST", json={"a": 1}):
                 assert request.args["page"] == "2"
         """
         from tinyweb.testing import build_environ
 
+        options.setdefault("base_url", self.test_base_url())
         context = self.request_context(build_environ(path, **options))
         self.match_request(context.request)
         return context
+
+    def test_base_url(self) -> str:
+        """The URL test requests are made under: ``http://localhost/`` unless the config
+        names a server, a root or a scheme."""
+        host, root = self.config["SERVER_NAME"] or "localhost", self.config["APPLICATION_ROOT"]
+        return f"{self.config['PREFERRED_URL_SCHEME']}://{host}/{root.lstrip('/')}"
 
     def test_client(self, use_cookies: bool = True) -> Any:
         """A test client for this app (``tinyweb.testing.Client``).
@@ -643,7 +666,8 @@ class App(Scaffold):
         under a prefix); outside one, ``SERVER_NAME`` must be configured and the URL is
         absolute. ``_external=True`` adds scheme and host, ``_scheme`` picks the scheme
         (needs ``_external``), ``_anchor`` adds ``#fragment``, ``_method`` picks among
-        rules of the same endpoint.
+        rules of the same endpoint (default: in a request, a rule for its method if the
+        endpoint has one, as in Flask).
 
         Example: ``url_for("user", user_id=7, tab="posts")`` → ``"/users/7?tab=posts"``.
         """
@@ -653,16 +677,22 @@ class App(Scaffold):
                 blueprint = current.blueprint
                 endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
             script_root, host, scheme = current.script_root, current.host, current.scheme
-            external = bool(_external)
+            external, method = bool(_external), _method or current.method
         else:
             script_root, host, scheme = self._url_parts_outside_request()
-            external = True if _external is None else _external
+            external, method = True if _external is None else _external, _method
         if _scheme is not None:
             if not external:
                 raise ValueError("url_for(_scheme=...) needs _external=True")
             scheme = _scheme
         values = {name: value for name, value in values.items() if value is not None}
-        url: str = script_root.rstrip("/") + self._build_path(endpoint, values, _method)
+        try:
+            path = self._build_path(endpoint, values, method)
+        except BuildError:
+            if _method is not None or method is None:
+                raise
+            path = self._build_path(endpoint, values, None)  # no rule for this method
+        url: str = script_root.rstrip("/") + path
         if external:
             url = f"{scheme}://{host}{url}"
         if _anchor is not None:
@@ -698,66 +728,6 @@ class App(Scaffold):
         )
 
     # -- templates -------------------------------------------------------------------------
-
-    @property
-    def template_environment(self) -> Environment:
-        """The template ``Environment`` (created on first use), loading from ``templates/``.
-
-        Its globals hold ``url_for``, ``request``, ``session``, ``g`` and ``config``.
-        Alias: ``jinja_env``, the name Flask users know.
-        """
-        if self._template_environment is None:
-            self._template_environment = self.create_template_environment()
-        return self._template_environment
-
-    jinja_env = template_environment
-
-    def create_template_environment(self) -> Environment:
-        """Build the template environment (override to customise it)."""
-        from tinyweb.rendering import create_environment
-
-        environment = create_environment(self)
-        _extend_search_path(environment, self._template_folders)
-        return environment
-
-    def template_filter(self, name: str | None = None) -> Callable[[Function], Function]:
-        """Decorator: a template filter, ``{{ value|name }}`` (default: the function's name).
-
-        Example::
-
-            @app.template_filter("reverse")
-            def reverse_filter(text):
-                return text[::-1]
-        """
-        return registering(self.add_template_filter, name)
-
-    def add_template_filter(self, function: Callable[..., Any], name: str | None = None) -> None:
-        """The non-decorator form of ``template_filter``."""
-        self.template_environment.filters[name or function.__name__] = function
-
-    def template_test(self, name: str | None = None) -> Callable[[Function], Function]:
-        """Decorator: a template test, ``{% if value is name %}`` (default: the function's
-        name)."""
-        return registering(self.add_template_test, name)
-
-    def add_template_test(self, function: Callable[..., Any], name: str | None = None) -> None:
-        """The non-decorator form of ``template_test``."""
-        self.template_environment.tests[name or function.__name__] = function
-
-    def template_global(self, name: str | None = None) -> Callable[[Function], Function]:
-        """Decorator: a function every template can call by ``name``."""
-        return registering(self.add_template_global, name)
-
-    def add_template_global(self, function: Callable[..., Any], name: str | None = None) -> None:
-        """The non-decorator form of ``template_global``."""
-        self.template_environment.globals[name or function.__name__] = function
-
-    def add_template_folder(self, folder: str) -> None:
-        """Search ``folder`` for templates after the app's own (a blueprint's templates)."""
-        if folder not in self._template_folders:
-            self._template_folders.append(folder)
-            if self._template_environment is not None:
-                _extend_search_path(self._template_environment, [folder])
 
     def update_template_context(self, context: dict[str, Any]) -> None:
         """Add the context processors' values; values passed to render win over them."""
@@ -834,13 +804,6 @@ def make_response(*args: Any) -> Response:
 
 
 # -- small helpers ---------------------------------------------------------------------------
-
-
-def _extend_search_path(environment: Environment, folders: list[str]) -> None:
-    """Add template folders to a file-system loader (another loader is left alone)."""
-    search_path = getattr(environment.loader, "searchpath", None)
-    if isinstance(search_path, list):
-        search_path.extend(folder for folder in folders if folder not in search_path)
 
 
 def _call_all(functions: list[Callable[[Any], Any]], argument: Any) -> None:

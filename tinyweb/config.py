@@ -19,6 +19,7 @@ Usage::
 
 from __future__ import annotations
 
+import datetime
 import errno
 import importlib
 import json
@@ -44,7 +45,16 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "PREFERRED_URL_SCHEME": "http",
     "TEMPLATES_AUTO_RELOAD": None,
     "TRAP_HTTP_EXCEPTIONS": False,
+    # Sessions (tinyweb.sessions reads them; SameSite is Lax here, None in Flask).
     "SESSION_COOKIE_NAME": "session",
+    "SESSION_COOKIE_DOMAIN": None,
+    "SESSION_COOKIE_PATH": None,  # None: APPLICATION_ROOT, else "/"
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_PARTITIONED": False,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_REFRESH_EACH_REQUEST": True,
+    "PERMANENT_SESSION_LIFETIME": datetime.timedelta(days=31),
 }
 
 
@@ -114,6 +124,22 @@ class Config(dict):  # type: ignore[type-arg]
         exec(compile(source, path, "exec"), module.__dict__)
         self.from_object(module)
         return True
+
+    def from_envvar(self, variable_name: str, silent: bool = False) -> bool:
+        """``from_pyfile`` of the file the environment variable names.
+
+        ``RuntimeError`` if the variable is unset or empty (False instead if ``silent``).
+        Example: ``app.config.from_envvar("BLOG_SETTINGS")``.
+        """
+        filename = os.environ.get(variable_name)
+        if not filename:
+            if silent:
+                return False
+            raise RuntimeError(
+                f"the environment variable {variable_name!r} is not set, so no configuration "
+                "file could be loaded: set it to the path of one"
+            )
+        return self.from_pyfile(filename, silent=silent)
 
     def from_file(
         self,

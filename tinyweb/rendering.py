@@ -1,5 +1,6 @@
-"""Templates inside an app: ``render_template``, ``render_template_string`` and the
-environment an ``App`` creates for its ``templates/`` folder.
+"""Templates inside an app: ``render_template``, ``render_template_string``, the
+environment an ``App`` creates for its ``templates/`` folder, and ``AppTemplates``, the
+part of ``App`` that owns that environment (filters, tests, globals, folders).
 
 Where it fits: the template engine (``tinyweb.templating``) knows nothing about apps or
 requests; this module is the bridge. It gives every template the globals a Flask template
@@ -19,9 +20,10 @@ Rules:
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
 
 from tinyweb.context import current_app, g, request, session
+from tinyweb.scaffold import registering
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     from tinyweb.app import App
@@ -79,3 +81,83 @@ def render_template_string(source: str, **context: Any) -> str:
     template = app.template_environment.from_string(source)
     app.update_template_context(context)
     return str(template.render(**context))
+
+
+Function = TypeVar("Function", bound=Callable[..., Any])
+
+
+class AppTemplates:
+    """The template side of ``App``: its ``Environment`` and what registers into it.
+
+    A mixin of ``App`` (kept here, beside ``create_environment``, so that ``app.py`` holds
+    the request pipeline). ``App.__init__`` sets the two attributes below.
+    """
+
+    jinja_options: dict[str, Any] = {}  # noqa: RUF012 (an app may replace it, as in Flask)
+    _template_environment: Environment | None
+    _template_folders: list[str]
+
+    @property
+    def template_environment(self) -> Environment:
+        """The template ``Environment`` (created on first use), loading from ``templates/``.
+
+        Its globals hold ``url_for``, ``request``, ``session``, ``g`` and ``config``.
+        Alias: ``jinja_env``, the name Flask users know.
+        """
+        if self._template_environment is None:
+            self._template_environment = self.create_template_environment()
+        return self._template_environment
+
+    jinja_env = template_environment
+
+    def create_template_environment(self) -> Environment:
+        """Build the template environment (override to customise it)."""
+        environment = create_environment(cast("App", self))  # the mixin is only App's
+        _extend_search_path(environment, self._template_folders)
+        return environment
+
+    def template_filter(self, name: str | None = None) -> Callable[[Function], Function]:
+        """Decorator: a template filter, ``{{ value|name }}`` (default: the function's name).
+
+        Example::
+
+            @app.template_filter("reverse")
+            def reverse_filter(text):
+                return text[::-1]
+        """
+        return registering(self.add_template_filter, name)
+
+    def add_template_filter(self, function: Callable[..., Any], name: str | None = None) -> None:
+        """The non-decorator form of ``template_filter``."""
+        self.template_environment.filters[name or function.__name__] = function
+
+    def template_test(self, name: str | None = None) -> Callable[[Function], Function]:
+        """Decorator: a template test, ``{% if value is name %}`` (default: the function's
+        name)."""
+        return registering(self.add_template_test, name)
+
+    def add_template_test(self, function: Callable[..., Any], name: str | None = None) -> None:
+        """The non-decorator form of ``template_test``."""
+        self.template_environment.tests[name or function.__name__] = function
+
+    def template_global(self, name: str | None = None) -> Callable[[Function], Function]:
+        """Decorator: a function every template can call by ``name``."""
+        return registering(self.add_template_global, name)
+
+    def add_template_global(self, function: Callable[..., Any], name: str | None = None) -> None:
+        """The non-decorator form of ``template_global``."""
+        self.template_environment.globals[name or function.__name__] = function
+
+    def add_template_folder(self, folder: str) -> None:
+        """Search ``folder`` for templates after the app's own (a blueprint's templates)."""
+        if folder not in self._template_folders:
+            self._template_folders.append(folder)
+            if self._template_environment is not None:
+                _extend_search_path(self._template_environment, [folder])
+
+
+def _extend_search_path(environment: Environment, folders: list[str]) -> None:
+    """Add template folders to a file-system loader (another loader is left alone)."""
+    search_path = getattr(environment.loader, "searchpath", None)
+    if isinstance(search_path, list):
+        search_path.extend(folder for folder in folders if folder not in search_path)

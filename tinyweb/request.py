@@ -352,6 +352,7 @@ class Request:
     max_form_parts: int = 1000
     max_form_memory_size: int = 500 * 1024
     url_rule: Any = None
+    automatic_options: Any = None  # routing.AutomaticOptions: the app answers this OPTIONS
     view_args: dict[str, Any] | None = None
     endpoint: str | None = None
     routing_exception: Exception | None = None

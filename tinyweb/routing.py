@@ -37,7 +37,7 @@ Specs: RFC 3986 §3.3 (path segments, pchar), RFC 9110 §9.3.7 (OPTIONS), §15.4
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, Optional
 from urllib.parse import quote
 
@@ -47,7 +47,7 @@ from .converters import (
     RuleError,
     Segment,
     SegmentPattern,
-    parse_segment,
+    parse_rule,
 )
 from .errors import MethodNotAllowed, NotFound, RequestRedirect
 
@@ -68,34 +68,6 @@ _SEGMENT_SAFE = "!$&'()*+,;=:@"
 _GET_ONLY = frozenset({"GET"})
 _COMMON_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 §5.6.2 (method names)
-
-
-def _parse_rule(
-    rule: str, converters: Mapping[str, type[BaseConverter]], cache: dict[str, Segment]
-) -> tuple[list[Segment], tuple[str, ...]]:
-    """``"/users/<int:id>/"`` -> segments for ``users``, ``<int:id>`` and ``""``, checked.
-
-    ``cache`` maps segment text to its parse: apps repeat ``<int:id>`` a lot, and
-    registering 1000 rules must stay within milliseconds (benchmarks/bench_routing.py).
-    """
-    if not isinstance(rule, str) or not rule.startswith("/"):
-        raise RuleError(f"a rule must be a string starting with '/', got {rule!r}")
-    segments = []
-    names: tuple[str, ...] = ()
-    # One plain loop, no generator: this is the part of add that runs per segment
-    # (1.9 ms against 3.1 ms for 1000 rules with a tuple(generator) for the names).
-    for text in rule.split("/"):  # the first segment is the "" before the leading "/"
-        segment = cache.get(text)
-        if segment is None:
-            segment = cache[text] = parse_segment(text, rule, converters)
-        segments.append(segment)
-        if segment.names:
-            names += segment.names
-    if "//" in rule:
-        raise RuleError(f"empty segment ('//') in rule {rule!r}")
-    if len(names) > 1 and len(set(names)) != len(names):
-        raise RuleError(f"a variable name appears twice in rule {rule!r}")
-    return segments, names
 
 
 # --------------------------------------------------------------------------- the rules
@@ -144,6 +116,9 @@ class Rule:
         self.arguments = arguments
         self.explicit_methods = explicit_methods
         self.segments = segments
+
+    def __str__(self) -> str:
+        return self.rule  # {{ request.url_rule }} shows "/users/<int:id>", as in Werkzeug
 
     def __repr__(self) -> str:
         return (
@@ -204,7 +179,9 @@ class AutomaticOptions(NamedTuple):
     """The endpoint ``match`` returns for an ``OPTIONS`` request no rule registered.
 
     The app answers it with an empty 200 and ``Allow: ", ".join(endpoint.allowed)``
-    (RFC 9110 §9.3.7)::
+    (RFC 9110 §9.3.7). ``rule`` and ``values`` are the first rule the path matched under
+    another method, and its values: the request's endpoint and view arguments, so that a
+    blueprint's hooks run for a CORS preflight, as in Flask::
 
         endpoint, params = router.match("/users", "OPTIONS")
         if isinstance(endpoint, AutomaticOptions):
@@ -212,6 +189,8 @@ class AutomaticOptions(NamedTuple):
     """
 
     allowed: tuple[str, ...]
+    rule: Optional[Rule] = None
+    values: tuple[tuple[str, Any], ...] = ()
 
 
 class _Methods:
@@ -390,14 +369,20 @@ class _Search:
     path cost O(n³) (a denial of service), with it every state is searched once.
     """
 
-    __slots__ = ("allowed", "dead_ends", "method", "segments", "values")
+    __slots__ = ("allowed", "dead_ends", "first", "method", "segments", "values")
 
     def __init__(self, segments: list[str], method: str) -> None:
         self.segments = segments
         self.method = method
         self.values: list[tuple[str, Any]] = []
         self.allowed: set[str] = set()
+        self.first: Optional[tuple[Rule, tuple[tuple[str, Any], ...]]] = None  # for OPTIONS
         self.dead_ends: set[tuple[_Node, int]] = set()
+
+    def passed(self, rules: Iterable[Rule]) -> None:
+        """The path matched ``rules`` under other methods: remember the first one found."""
+        if self.first is None:
+            self.first = next(((rule, tuple(self.values)) for rule in rules), None)
 
     def run(self, node: _Node, index: int) -> Optional[Rule]:
         """The rule matching the segments from ``index`` on, starting at ``node``, or None."""
@@ -429,6 +414,7 @@ class _Search:
             rule = node.loose_handlers.get(self.method)
             if rule is None:
                 self.allowed.update(node.loose_allowed)
+                self.passed(rule for rule in node.rules if not rule.strict_slashes)
             return rule
         return None
 
@@ -438,6 +424,7 @@ class _Search:
         if rule is not None:
             return rule
         self.allowed.update(node.allowed)
+        self.passed(node.rules)
         slash_node = node.static.get("")
         if slash_node is None or not slash_node.rules:
             return None
@@ -446,6 +433,7 @@ class _Search:
             rule = slash_node.rules[0]  # automatic OPTIONS follows the redirect too
             if not rule.strict_slashes:
                 self.allowed.update(slash_node.allowed)
+                self.passed(slash_node.rules)
                 return None
         if rule is not None and rule.strict_slashes:
             raise _SlashRequired()
@@ -467,10 +455,15 @@ class _Search:
         for end in range(first_end, last + 1):
             if (child, end) in self.dead_ends:
                 continue
-            mark = len(self.values)
+            mark, first = len(self.values), self.first
             rule = self.run(child, end)
             if rule is None:
                 self.dead_ends.add((child, end))
+                if first is None and self.first is not None:  # OPTIONS: the path's value too
+                    pairs = edge.convert("/".join(segments[index:end]))
+                    self.first = (
+                        None if pairs is None else (self.first[0], (*self.first[1], *pairs))
+                    )
                 continue
             pairs = edge.convert("/".join(segments[index:end]))
             if pairs is not None:
@@ -580,7 +573,7 @@ class Router:
             router.add("/posts/<slug>/", "post", methods=["GET", "DELETE"])
         """
         interned = self._interned_methods(methods, rule)
-        segments, arguments = _parse_rule(rule, self.converters, self._segment_cache)
+        segments, arguments = parse_rule(rule, self.converters, self._segment_cache)
         new_rule = Rule(
             rule,
             endpoint,
@@ -689,7 +682,7 @@ class Router:
         if not search.allowed:
             raise NotFound()
         if method == "OPTIONS":
-            return AutomaticOptions(tuple(sorted(search.allowed))), {}
+            return AutomaticOptions(tuple(sorted(search.allowed)), *(search.first or ())), {}
         raise MethodNotAllowed(search.allowed)
 
     def build(

@@ -60,6 +60,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NoReturn
 
+from tinyweb.config import DEFAULT_CONFIG
 from tinyweb.context import NullSession, current_request_context, session
 from tinyweb.markup import Markup
 
@@ -74,20 +75,13 @@ __all__ = [
     "get_flashed_messages",
 ]
 
-# The session settings and their defaults (Flask 3.1's names and values). Read with
-# ``app.config.get``, so an app whose config predates sessions still works.
+# The session settings and their defaults, as every App's config starts with them (Flask
+# 3.1's names; SameSite is Lax here). Read with ``app.config.get`` and these as the
+# fallback, so an app whose config lacks them (a custom default_config) still works.
 SESSION_DEFAULTS: dict[str, Any] = {
-    "SECRET_KEY": None,
-    "SECRET_KEY_FALLBACKS": None,
-    "SESSION_COOKIE_NAME": "session",
-    "SESSION_COOKIE_DOMAIN": None,
-    "SESSION_COOKIE_PATH": None,  # None: APPLICATION_ROOT, else "/"
-    "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SECURE": False,
-    "SESSION_COOKIE_PARTITIONED": False,
-    "SESSION_COOKIE_SAMESITE": "Lax",
-    "SESSION_REFRESH_EACH_REQUEST": True,
-    "PERMANENT_SESSION_LIFETIME": datetime.timedelta(days=31),
+    name: DEFAULT_CONFIG[name]
+    for name in DEFAULT_CONFIG
+    if name.startswith(("SESSION_", "SECRET_KEY", "PERMANENT_SESSION"))
 }
 
 # Signed timestamps this far in the future are still accepted: servers behind one load
