@@ -459,6 +459,9 @@ def generator(*chunks: bytes) -> Iterator[bytes]:
         ("HEAD with a generator sends no body", HEAD11, simple_app(generator(b"ab")), None, False, b"", True),
         ("204 has no body and no length", None, simple_app([b"junk"], "204 No Content", [("Content-Length", "4")]), None, False, b"", True),
         ("304 has no body", None, simple_app([b"junk"], "304 Not Modified", [("ETag", '"x"')]), None, False, b"", True),
+        ("HEAD with an empty generator says no length", HEAD11, simple_app(generator()), None, False, b"", True),
+        ("HEAD with an empty list says no length", HEAD11, simple_app([]), None, False, b"", True),
+        ("205 has no body and says Content-Length: 0", None, simple_app([b"junk"], "205 Reset Content", [("Content-Length", "4")]), "0", False, b"", True),
     ],
 )  # fmt: skip
 def test_response_framing(

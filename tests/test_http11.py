@@ -679,6 +679,7 @@ MALFORMED: list[tuple[str, bytes, int]] = [
         400,
     ),
     ("target/absolute-form-empty-host", b"GET http:///x HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    ("target/absolute-form-port-without-host", b"GET http://:80/x HTTP/1.1\r\n" + HOST + b"\r\n", 400),
     (
         "target/absolute-form-bad-port",
         b"GET http://example.com:port/ HTTP/1.1\r\n" + HOST + b"\r\n",
@@ -713,6 +714,8 @@ MALFORMED: list[tuple[str, bytes, int]] = [
     ("host/duplicate-other-case", get(b"Host: a", b"host: b"), 400),
     ("host/duplicate-on-http-1.0", get(b"Host: a", b"Host: b", version=b"1.0"), 400),
     ("host/userinfo", get(b"Host: user@example.com"), 400),
+    ("host/port-without-host", get(b"Host: :80"), 400),
+    ("host/colon-only", get(b"Host: :"), 400),
     ("host/comma-list", get(b"Host: a.example, b.example"), 400),
     ("host/space-inside", get(b"Host: a b"), 400),
     ("host/slash", get(b"Host: example.com/evil"), 400),

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+import types
 import wsgiref.simple_server
 import wsgiref.validate
 from collections.abc import Iterable, Iterator
@@ -257,6 +258,34 @@ def test_a_long_pipeline_lets_a_waiting_client_in_after_each_request() -> None:
         assert [reader.response().status for _ in range(count)] == [200] * count
     # Served as soon as the request in progress ended, not after the whole pipeline.
     assert handled.index("/other") <= 5, handled
+
+
+@pytest.mark.parametrize(("held", "parked"), [(False, 0), (True, 1)])
+def test_a_worker_leaves_alone_a_connection_it_queued_again(
+    monkeypatch: pytest.MonkeyPatch, held: bool, parked: int
+) -> None:
+    """Once _serve has put a pipelining connection back in the work queue, another worker
+    may serve and park it before this one looks again: parking it a second time would let
+    the selector thread and that worker read the same socket (a short request body). Found
+    by review with sleeps in place of thread switches; here _serve plays that worker."""
+    server = Server(hello, "127.0.0.1", 0, **FAST)
+    connection = types.SimpleNamespace(phase=None)
+    actions: list[str] = []
+
+    def serve(served: Any, head: Any) -> bool:
+        served.phase = server_module.Phase.IDLE  # as the other worker left it
+        return held
+
+    monkeypatch.setattr(server, "_serve", serve)
+    monkeypatch.setattr(server, "_park", lambda _: actions.append("park"))
+    monkeypatch.setattr(server, "_hand_back", lambda _: actions.append("hand back"))
+    try:
+        server._work.put((connection, None))
+        server._work.put(None)
+        server._work_loop()
+    finally:
+        server.shutdown(timeout=1.0)
+    assert actions == ["park"] * parked
 
 
 @pytest.mark.parametrize(

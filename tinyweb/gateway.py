@@ -397,7 +397,7 @@ class FileWrapper:
 class Framing:
     """How the response body is delimited (RFC 9112 §6.3); plain constants for speed."""
 
-    NONE = "none"  # HEAD, 204, 304: no body at all
+    NONE = "none"  # HEAD, 204, 205, 304: no body at all
     LENGTH = "length"  # Content-Length
     CHUNKED = "chunked"  # HTTP/1.1 without a known length
     CLOSE = "close"  # HTTP/1.0 without a known length: the end is the connection's end
@@ -554,10 +554,11 @@ class Exchange:
     def _choose_framing(self) -> None:
         """Decide Content-Length / chunked / close and whether the connection persists."""
         app_length = self.facts.content_length
-        if self.is_head_request or self.status in (204, 304):
+        if self.is_head_request or self.status in (204, 205, 304):
             self.framing = Framing.NONE
-            if self.status == 204:  # RFC 9110 §8.6: never a length here
+            if self.status in (204, 205):  # RFC 9110 §8.6: no length; §15.3.6: 205 says 0
                 self.headers = [(n, v) for n, v in self.headers if n.lower() != "content-length"]
+                self.headers += [("Content-Length", "0")] if self.status == 205 else []
             elif self.is_head_request and app_length is None and self.known_length is not None:
                 self.headers.append(("Content-Length", str(self.known_length)))
             return
@@ -624,8 +625,9 @@ class Exchange:
     def _finish_body(self) -> None:
         """After the app's last chunk: send an unsent head, end chunks, check the length."""
         if not self.headers_sent:
-            if self.known_length is None:
-                self.known_length = 0  # the body turned out to be empty
+            if self.known_length is None and not self.is_head_request:
+                self.known_length = 0  # the body turned out to be empty (for HEAD, unknown:
+                # apps yield nothing then, and GET's length must not be said to be 0)
             self._send_head(b"")
         if self.framing is Framing.CHUNKED:
             self._send_raw(http11.LAST_CHUNK)

@@ -96,10 +96,12 @@ COMMON_FIELD_LINE = re.compile(
 #   unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~" ; pct-encoded = "%" HEXDIG HEXDIG
 #   sub-delims = "!" / "$" / "&" / "'" / "(" / ")" / "*" / "+" / "," / ";" / "="
 # Policy (HTTP.md): no userinfo ("@"), no comma (a list of hosts), no space. IP-literal is
-# checked as "[" hex, ":" and "." "]"; the port has at most 5 digits.
+# checked as "[" hex, ":" and "." "]"; the port has at most 5 digits. A port needs a host
+# (RFC 9110 §4.2.1: an http URI with an empty host is invalid, so ":80" is refused); an
+# empty Host field is allowed (RFC 9112 §3.2), and absolute-form refuses it itself.
 # reg-name is written as "run (pct-encoded run)*", so that every byte has one way to match.
 REG_NAME_CHAR = rb"[-A-Za-z0-9._~!$&'()*+;=]"
-REG_NAME = REG_NAME_CHAR + rb"*(?:%[0-9A-Fa-f]{2}" + REG_NAME_CHAR + rb"*)*"
+REG_NAME = rb"(?!:)" + REG_NAME_CHAR + rb"*(?:%[0-9A-Fa-f]{2}" + REG_NAME_CHAR + rb"*)*"
 IP_LITERAL = rb"\[[0-9A-Fa-f:.]+\]"
 HOST = re.compile(rb"(?:" + IP_LITERAL + rb"|" + REG_NAME + rb")(?::[0-9]{0,5})?")
 

@@ -533,13 +533,17 @@ class Server:
         while job is not None:
             connection, head = job
             try:
-                self._serve(connection, head)
+                held = self._serve(connection, head)
             except BaseException:  # a bug here must not kill the worker or leak the socket
                 error_log.exception("internal error while serving a connection")
                 connection.close()
-            if connection.phase is Phase.IDLE or connection.phase is Phase.HEAD:
+                held = True
+            # Not held: queued again, for fairness, and perhaps served by another worker
+            # already; reading its phase now would park it twice (a worker and the
+            # selector thread would then read the same socket).
+            if held and (connection.phase is Phase.IDLE or connection.phase is Phase.HEAD):
                 self._park(connection)
-            elif connection.phase is not Phase.WORKER:  # (WORKER: queued again, for fairness)
+            elif held:
                 self._hand_back(connection)  # closed or lingering: the selector's business
             job = self._work.get()
 
@@ -554,8 +558,9 @@ class Server:
             if self._poller.arming_needs_wake:
                 self._wake()
 
-    def _serve(self, connection: Connection, head: http11.RequestHead) -> None:
-        """Run exchanges on this connection until it must go back to the selector."""
+    def _serve(self, connection: Connection, head: http11.RequestHead) -> bool:
+        """Run exchanges on this connection until it must go back to the selector; False
+        if it went back to the work queue instead (no longer this worker's)."""
         options = self.options
         for turn in range(1, sys.maxsize):
             connection.reading.restart()  # min_rate is per request
@@ -568,20 +573,21 @@ class Server:
                 access_log.info(access_entry(exchange.head, outcome, exchange.environ))
             if not outcome.keep_alive or self._stopping:
                 self._linger(connection)  # every close after a response: see _linger
-                return
+                return True
             if not outcome.body_complete and not self._drain(connection, exchange):
                 self._linger(connection)  # the rest of the body is too big or too slow
-                return
+                return True
             next_head = self._next_pipelined(connection)
             if next_head is None:
-                return
+                return True
             # Fairness: a pipelining connection queues behind connections that wait for a
             # worker (one worker and a long pipeline of big responses starved the others
             # for ~10 s: fuzz_server.py --seed 206), and after MAX_TURNS in any case.
             if turn >= MAX_TURNS or not self._work.empty():
                 self._work.put((connection, next_head))
-                return
+                return False
             head = next_head
+        return True  # (never reached: the loop ends by returning)
 
     def _is_running(self) -> bool:
         return not self._stopping
