@@ -318,7 +318,7 @@ class RequestParser:
     def _reset_request(self) -> None:
         """Forget the previous request (its state, not its leftover bytes)."""
         self._remaining = 0  # body bytes (Content-Length) or chunk bytes still to come
-        self._body_size = 0  # decoded chunked body so far, for max_body_size
+        self._body_size = 0  # chunked body so far (data and extensions), for max_body_size
         self._empty_lines = 0
         # Linear searches (issue 2): each search resumes where the last one gave up, so a
         # head fed one byte at a time costs O(n) in total, not O(n^2).
@@ -494,8 +494,8 @@ class RequestParser:
             raise ProtocolError(400, "malformed chunk line")
         chunk_size = _number(match.group(1), 16)
         del buffer[: line_end + 1]
-        # The body limit applies to the decoded size; the declared size is known ahead.
-        self._body_size += chunk_size
+        # The body limit counts declared sizes (known ahead) and extensions (CVE-2023-39326).
+        self._body_size += chunk_size + line_end - 1 - match.end(1)
         if self._body_size > self.limits.max_body_size:
             raise ProtocolError(413, "request body too large")
         self._remaining = chunk_size
