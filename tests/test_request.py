@@ -743,13 +743,8 @@ def test_missing_key_in_request_data_is_a_400_that_is_still_a_key_error(attribut
     from tinyweb.errors import BadRequest, BadRequestKeyError
 
     request = Request(
-        {
-            "REQUEST_METHOD": "POST",
-            "CONTENT_TYPE": "application/x-www-form-urlencoded",
-            "CONTENT_LENGTH": "0",
-            "wsgi.input": io.BytesIO(b""),
-            "QUERY_STRING": "",
-        }
+        {"REQUEST_METHOD": "POST", "CONTENT_TYPE": "application/x-www-form-urlencoded",
+         "CONTENT_LENGTH": "0", "wsgi.input": io.BytesIO(b""), "QUERY_STRING": ""}
     )
     with pytest.raises(BadRequestKeyError) as caught:
         getattr(request, attribute)["title"]

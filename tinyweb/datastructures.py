@@ -535,11 +535,12 @@ class FileStorage:
 # -- structured request header values ------------------------------------------------------
 
 
-def parse_list_header(value: str) -> list[str]:
+def parse_list_header(value: str, separator: str = ",") -> list[str]:
     """The items of a comma-separated header (RFC 9110 §5.6.1), quoted strings unquoted.
 
     A comma inside a quoted string does not split, empty items are dropped, and the
-    scan is one linear pass (no regex that could backtrack on a hostile header)::
+    scan is one linear pass (no regex that could backtrack on a hostile header).
+    ``separator=";"`` splits one item into its parameters the same way::
 
         >>> parse_list_header('a, "b, c" ,, d')
         ['a', 'b, c', 'd']
@@ -554,7 +555,7 @@ def parse_list_header(value: str) -> list[str]:
             escaped = True
         elif character == '"':
             quoted = not quoted
-        elif character == "," and not quoted:
+        elif character == separator and not quoted:
             items.append("".join(current))
             current = []
             continue

@@ -3,7 +3,8 @@
 Where it fits: ``App.wsgi_app`` wraps each environ in a ``Request`` and publishes it as the
 ``request`` context-local; views read ``request.args``, ``request.form``, ``request.json``
 and so on. It imports ``datastructures`` (containers), ``errors`` (``BadRequest``,
-``RequestEntityTooLarge``, ``UnsupportedMediaType``) and, lazily, ``multipart``.
+``RequestEntityTooLarge``, ``UnsupportedMediaType``), ``accept`` (the ``Accept`` headers)
+and, lazily, ``multipart``.
 
 Rules:
 
@@ -35,6 +36,7 @@ from collections.abc import Iterator
 from typing import IO, Any, Callable, Generic, TypeVar, cast, overload
 from urllib.parse import unquote_to_bytes
 
+from .accept import Accept, LanguageAccept, MIMEAccept, parse_accept_header
 from .datastructures import (
     Authorization,
     FileStorage,
@@ -544,6 +546,28 @@ class Request:
                 raise Unauthorized(www_authenticate='Basic realm="admin"')
         """
         return Authorization.from_header(_wsgi_text(self.environ.get("HTTP_AUTHORIZATION", "")))
+
+    @cached_property
+    def accept_mimetypes(self) -> MIMEAccept:
+        """The ``Accept`` header, for content negotiation (``tinyweb.accept``).
+
+        ::
+
+            wanted = request.accept_mimetypes.best_match(["text/html", "application/json"])
+            if wanted == "application/json":
+                return {"items": items}
+        """
+        return parse_accept_header(self.headers.get("Accept"), MIMEAccept)
+
+    @cached_property
+    def accept_languages(self) -> LanguageAccept:
+        """The ``Accept-Language`` header: ``request.accept_languages.best_match(["en", "de"])``."""
+        return parse_accept_header(self.headers.get("Accept-Language"), LanguageAccept)
+
+    @cached_property
+    def accept_encodings(self) -> Accept:
+        """The ``Accept-Encoding`` header: ``"gzip" in request.accept_encodings``."""
+        return parse_accept_header(self.headers.get("Accept-Encoding"), Accept)
 
     @property
     def referrer(self) -> str | None:
