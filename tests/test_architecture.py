@@ -28,6 +28,7 @@ SERVER_HALF = {"http11", "gateway", "server_options", "server"}
 # other, except the entry points that wire them (app.run imports the server lazily; cli).
 FRAMEWORK_HALF = {
     "datastructures",
+    "accept",
     "errors",
     "routing",
     "templating",
@@ -67,6 +68,7 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "server_options": {"gateway", "http11"},
     "server": {"gateway", "http11", "server_options"},
     "datastructures": set(),
+    "accept": {"datastructures"},  # content negotiation: request.accept_mimetypes and friends
     "errors": set(),
     "routing": {"errors", "converters"},  # converters: the router's variable kinds
     "converters": set(),
@@ -83,7 +85,7 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "templating": {"markup", "template_filters", "template_compiler", "template_lexer",
                    "template_runtime", "template_tests"},
     "multipart": {"datastructures"},
-    "request": {"datastructures", "errors", "multipart"},
+    "request": {"accept", "datastructures", "errors", "multipart"},
     "response": {"datastructures", "errors"},
     "context": set(),
     "security": set(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 from pathlib import Path
 
@@ -9,7 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tinyweb.datastructures import FileStorage, Headers, ImmutableMultiDict, MultiDict
+from tinyweb.datastructures import (
+    Authorization,
+    FileStorage,
+    Headers,
+    ImmutableMultiDict,
+    MultiDict,
+    parse_list_header,
+)
 
 # -- MultiDict -------------------------------------------------------------------------------
 
@@ -293,3 +301,105 @@ def test_file_storage_without_a_filename_is_false() -> None:
     assert not empty
     assert empty.mimetype == "application/octet-stream"
     assert empty.content_length == 0
+
+
+# -- Headers.get_all, parse_list_header, Authorization (Werkzeug's names) ------------------
+
+
+def test_headers_get_all_is_getlist() -> None:
+    headers = Headers([("Set-Cookie", "a=1"), ("X", "y"), ("set-cookie", "b=2")])
+    assert headers.get_all("SET-COOKIE") == ["a=1", "b=2"]
+    assert headers.get_all("missing") == []
+
+
+@pytest.mark.parametrize(
+    ("value", "items"),
+    [
+        ("a, b,c", ["a", "b", "c"]),
+        ("  ", []),
+        ("a,,  ,b", ["a", "b"]),  # empty items are dropped (RFC 9110 §5.6.1)
+        ('"b, c", d', ["b, c", "d"]),  # a comma inside a quoted string does not split
+        ('"a \\"q\\" b"', ['a "q" b']),  # quoted-pair unescaped
+        ("203.0.113.7, 10.0.0.1", ["203.0.113.7", "10.0.0.1"]),
+        ('"unterminated, x', ['"unterminated, x']),  # an open quote runs to the end
+    ],
+)
+def test_parse_list_header(value: str, items: list[str]) -> None:
+    assert parse_list_header(value) == items
+
+
+def basic(credentials: bytes) -> str:
+    return "Basic " + base64.b64encode(credentials).decode("ascii")
+
+
+# (header, type, username, password, token, parameters): checked against Werkzeug 3.1.
+AUTHORIZATION_CASES = [
+    (basic(b"ada:s3cret"), "basic", "ada", "s3cret", None, {"username": "ada", "password": "s3cret"}),
+    ("bAsIc  " + basic(b"ada")[6:] + " ", "basic", "ada", "", None, {"username": "ada", "password": ""}),
+    (basic(b"a:b:c"), "basic", "a", "b:c", None, {"username": "a", "password": "b:c"}),
+    (basic("é:ü".encode()), "basic", "é", "ü", None, {"username": "é", "password": "ü"}),
+    ("Bearer abc.def==", "bearer", None, None, "abc.def==", {}),
+    ("Bearer", "bearer", None, None, "", {}),
+    (
+        'Digest username="a b", realm="x,y", nc=00000001, qop',
+        "digest", "a b", None, None,
+        {"username": "a b", "realm": "x,y", "nc": "00000001", "qop": None},
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("header", "auth_type", "username", "password", "token", "parameters"), AUTHORIZATION_CASES
+)
+def test_authorization_from_header(
+    header: str,
+    auth_type: str,
+    username: str | None,
+    password: str | None,
+    token: str | None,
+    parameters: dict[str, str | None],
+) -> None:
+    auth = Authorization.from_header(header)
+    assert auth is not None
+    assert (auth.type, auth.username, auth.password, auth.token) == (
+        auth_type,
+        username,
+        password,
+        token,
+    )
+    assert auth.parameters == parameters
+    for key, value in parameters.items():
+        assert auth[key] == auth.get(key) == getattr(auth, key) == value
+        assert key in auth
+    assert auth == Authorization(auth_type, parameters or None, token)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "   ",
+        "Basic ###",  # not base64
+        "Basic YWRh OnM=",  # whitespace inside: strict base64 refuses it
+        "Basic YWRhOnM",  # bad padding
+        basic(b"\xff:x"),  # not UTF-8
+        "Basic é",  # not ASCII at all
+        '"quoted" scheme',  # a scheme is a token
+    ],
+)
+def test_absent_or_malformed_authorization_is_none(header: str | None) -> None:
+    assert Authorization.from_header(header) is None
+
+
+def test_authorization_repr_does_not_leak_credentials() -> None:
+    auth = Authorization.from_header(basic(b"ada:s3cret"))
+    assert "s3cret" not in repr(auth) and "ada" not in repr(auth)
+    assert auth is not None and auth.missing_parameter is None
+
+
+@given(st.text())
+def test_authorization_parsing_never_raises(text: str) -> None:
+    for header in (text, "Basic " + text, "Digest " + text, "Bearer " + text):
+        auth = Authorization.from_header(header)
+        assert auth is None or auth.type == auth.type.lower()

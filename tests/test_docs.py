@@ -355,6 +355,18 @@ def _missing_features() -> dict[str, bool]:
         "signals": not (ROOT / "tinyweb" / "signals.py").exists()
         and "request_started" not in source
         and "json_provider_class" not in source,
+        "class-based views": "MethodView" not in source,
+        "url_map": "url_map" not in source,
+        "session_transaction": "def session_transaction" not in source,
+        "cache_control": "def cache_control" not in source,
+        "set_etag": "def set_etag" not in source and "def make_conditional" not in source,
+        "CORS properties": "access_control_allow_origin" not in source,
+        "accept_charsets": "accept_charsets" not in source,
+        "copy_current_request_context": "def copy_current_request_context" not in source,
+        "get_template_attribute": "def get_template_attribute" not in source,
+        "stream_template": "def stream_template" not in source,
+        "shell_context_processor": "shell_context_processor" not in source,
+        "from_envvar": "def from_envvar" not in source,
     }
 
 

@@ -194,3 +194,90 @@ def test_abort_passes_the_description() -> None:
 def test_abort_with_an_unknown_status_is_a_lookup_error(code: Any) -> None:
     with pytest.raises(LookupError, match="no HTTP error"):
         abort(code)
+
+
+# -- get_response and abort(response): Werkzeug's HTTPException API ------------------------
+
+
+@pytest.mark.parametrize(
+    "error",
+    [NotFound(), MethodNotAllowed(["GET"]), RequestRedirect("/x/"), TooManyRequests(retry_after=5)],
+)
+def test_get_response_has_the_status_headers_and_page_of_the_error(error: HTTPError) -> None:
+    from tinyweb import Response
+
+    response = error.get_response()
+    assert isinstance(response, Response)
+    assert response.status_code == error.code
+    for name, value in error.get_headers():
+        assert response.headers.get(name) == value
+    assert response.get_data(as_text=True) == error.get_body()
+
+
+def test_get_response_accepts_an_environ_and_gives_a_fresh_response_each_time() -> None:
+    error = NotFound()
+    first = error.get_response({"REQUEST_METHOD": "GET"})
+    first.data = b"changed"
+    assert error.get_response().get_data() == error.get_body().encode()
+
+
+def test_flask_json_error_handler_recipe_works() -> None:
+    import json
+
+    from tinyweb import App
+
+    app = App(__name__)
+
+    @app.errorhandler(HTTPError)
+    def as_json(error: HTTPError) -> Any:
+        response = error.get_response()
+        response.data = json.dumps({"code": error.code, "name": error.name})
+        response.content_type = "application/json"
+        return response
+
+    app.add_url_rule("/", "index", lambda: abort(404))
+    response = app.test_client().get("/")
+    assert response.status_code == 404
+    assert response.content_type == "application/json"
+    assert response.get_json() == {"code": 404, "name": "Not Found"}
+
+
+def test_abort_with_a_response_raises_an_error_carrying_it() -> None:
+    from tinyweb import Response
+
+    teapot = Response("nope", status=418, headers={"X-Brew": "tea"})
+    with pytest.raises(HTTPError) as caught:
+        abort(teapot)
+    assert caught.value.response is teapot
+    assert caught.value.get_response() is teapot
+
+
+def test_an_error_carrying_a_response_sends_that_response_as_a_wsgi_app() -> None:
+    from tinyweb import Response
+
+    start_response = StartResponse()
+    error = HTTPError(response=Response("nope", status=418, headers={"X-Brew": "tea"}))
+    body = b"".join(error({"REQUEST_METHOD": "GET"}, start_response))
+    assert start_response.status.startswith("418 ")
+    assert dict(start_response.headers)["X-Brew"] == "tea"
+    assert body == b"nope"
+
+
+@pytest.mark.parametrize("where", ["view", "before_request"])
+def test_abort_with_a_response_sends_exactly_that_response_from_an_app(where: str) -> None:
+    from tinyweb import App, Response
+
+    app = App(__name__)
+
+    def refuse() -> Any:
+        abort(Response("nope", status=418, headers={"X-Brew": "tea"}))
+
+    if where == "before_request":
+        app.before_request(refuse)
+        app.add_url_rule("/", "index", lambda: "never")
+    else:
+        app.add_url_rule("/", "index", refuse)
+    response = app.test_client().get("/")
+    assert response.status_code == 418
+    assert response.headers["X-Brew"] == "tea"
+    assert response.get_data() == b"nope"

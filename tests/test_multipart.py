@@ -296,9 +296,6 @@ MALFORMED = {
     + b'\r\nContent-Disposition: form-data; name="a\x00"\r\n\r\n',
     "missing Content-Disposition": b"--" + BOUNDARY + b"\r\nContent-Type: text/plain\r\n\r\nx\r\n",
     "Content-Disposition without name": body_of(b"Content-Disposition: form-data\r\n\r\nx"),
-    "Content-Disposition with empty name": body_of(
-        b'Content-Disposition: form-data; name=""\r\n\r\nx'
-    ),
     "Content-Disposition not form-data": body_of(
         b'Content-Disposition: attachment; name="a"\r\n\r\nx'
     ),
@@ -309,6 +306,16 @@ MALFORMED = {
     "headers too long": b"--" + BOUNDARY + b"\r\nX-Long: " + b"a" * 9000 + b"\r\n\r\n",
     "headers too long, no end": b"--" + BOUNDARY + b"\r\nX-Long: " + b"a" * 9000,
 }
+
+
+def test_an_empty_name_is_a_field_named_empty() -> None:
+    # JS: formData.append("", "x") sends name=""; Werkzeug keeps it under the key "".
+    body = body_of(field("title", b"hi"), field("", b"x"), upload("", "a.txt", b"file"))
+    form, files = parse(body)
+    assert form.getlist("title") == ["hi"]
+    assert form.getlist("") == ["x"]
+    assert files[""].filename == "a.txt"
+    assert files[""].read() == b"file"
 
 
 @pytest.mark.parametrize("body", MALFORMED.values(), ids=MALFORMED.keys())

@@ -776,3 +776,55 @@ def test_a_view_reading_a_missing_form_field_answers_400_not_500() -> None:
     response = app.test_client().post("/register", data={})
     assert response.status_code == 400
     assert "username" in response.text
+
+
+# -- access_route and authorization (Werkzeug's names) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "route"),
+    [
+        ({"REMOTE_ADDR": "10.0.0.9"}, ["10.0.0.9"]),
+        (
+            {"REMOTE_ADDR": "10.0.0.9", "HTTP_X_FORWARDED_FOR": "203.0.113.7, 10.0.0.1"},
+            ["203.0.113.7", "10.0.0.1"],
+        ),
+        ({"REMOTE_ADDR": "10.0.0.9", "HTTP_X_FORWARDED_FOR": " , "}, []),
+    ],
+)
+def test_access_route(overrides: dict[str, str], route: list[str]) -> None:
+    assert Request(make_environ(**overrides)).access_route == route
+
+
+def test_access_route_without_any_address_is_empty() -> None:
+    environ = make_environ()
+    environ.pop("REMOTE_ADDR", None)
+    assert Request(environ).access_route == []
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, None),
+        ("Basic YWRhOnMzY3JldA==", ("basic", "ada", "s3cret", None)),
+        ("Bearer abc", ("bearer", None, None, "abc")),
+        ("Basic !!!", None),  # malformed: None, never a 500
+        ("Basic /zp4", None),  # base64 of b"\xff:x", not UTF-8
+    ],
+)
+def test_authorization(header: str | None, expected: tuple[Any, ...] | None) -> None:
+    overrides = {} if header is None else {"HTTP_AUTHORIZATION": header}
+    auth = Request(make_environ(**overrides)).authorization
+    if expected is None:
+        assert auth is None
+    else:
+        assert auth is not None
+        assert (auth.type, auth.username, auth.password, auth.token) == expected
+
+
+def test_authorization_from_the_test_client_auth_tuple() -> None:
+    from tinyweb import App, request
+
+    app = App(__name__)
+    app.add_url_rule("/", "index", lambda: f"{request.authorization.username}")
+    assert app.test_client().get("/", auth=("ada", "pw")).get_data() == b"ada"

@@ -419,6 +419,54 @@ def test_writes_mark_the_session_modified(operation: Callable[[Any], Any], modif
     assert opened.modified is modified
 
 
+def _raises_key_error(operation: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def run(opened: Any) -> None:
+        with pytest.raises(KeyError):
+            operation(opened)
+
+    return run
+
+
+# Werkzeug's CallbackDict rule: a write that changes nothing does not mark the session
+# modified, so Flask sends no Set-Cookie for it (a logout that pops an absent key).
+@pytest.mark.parametrize(
+    "operation",
+    [
+        pytest.param(lambda s: s.pop("absent", None), id="pop-missing-with-default"),
+        pytest.param(_raises_key_error(lambda s: s.pop("absent")), id="pop-missing"),
+        pytest.param(lambda s: s.setdefault("a", 2), id="setdefault-present"),
+        pytest.param(_raises_key_error(lambda s: s.__delitem__("absent")), id="del-missing"),
+    ],
+)
+def test_writes_that_change_nothing_leave_the_session_unmodified(
+    operation: Callable[[Any], Any],
+) -> None:
+    opened = SecureCookieSession({"a": 1})
+    operation(opened)
+    assert opened.modified is False
+    assert opened.accessed is True  # still a read: the response depends on the cookie
+    assert dict(opened.items()) == {"a": 1}
+
+
+def test_popitem_of_an_empty_session_raises_and_leaves_it_unmodified() -> None:
+    opened = SecureCookieSession()
+    with pytest.raises(KeyError):
+        opened.popitem()
+    assert opened.modified is False
+
+
+def test_a_view_that_changes_nothing_sends_no_cookie() -> None:
+    app = new_app()
+    app.add_url_rule("/logout", "logout", lambda: str(session.pop("user_id", None)))
+    app.add_url_rule("/default", "default", lambda: str(session.setdefault("a", 2)))
+    client = app.test_client()
+    assert "Set-Cookie" not in client.get("/logout").headers
+    client.post("/set", json={"a": 1})
+    response = client.get("/default")
+    assert response.get_data() == b"1"
+    assert "Set-Cookie" not in response.headers
+
+
 def test_augmented_union_keeps_the_session_object() -> None:
     opened = SecureCookieSession({"a": 1})
     opened |= {"b": 2}

@@ -326,6 +326,50 @@ def test_max_age(folder: Path, max_age: Any, cache_control: str) -> None:
     assert "Expires" in sent.headers
 
 
+# Flask's rule: max_age=None means the active app's get_send_file_max_age.
+@pytest.mark.parametrize(
+    ("setting", "explicit", "cache_control"),
+    [
+        (3600, None, "public, max-age=3600"),  # the app's SEND_FILE_MAX_AGE_DEFAULT
+        (None, None, "no-cache"),  # the default setting: revalidate with the ETag
+        (3600, 60, "public, max-age=60"),  # an explicit max_age wins
+    ],
+)
+@pytest.mark.parametrize("sender", ["send_file", "send_from_directory"])
+def test_a_view_without_max_age_uses_the_app_setting(
+    folder: Path, setting: Any, explicit: Any, cache_control: str, sender: str
+) -> None:
+    from tinyweb import App
+
+    app = App(__name__)
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = setting
+
+    @app.route("/file")
+    def view() -> Response:
+        if sender == "send_file":
+            return send_file(folder / "hello.txt", max_age=explicit)
+        return send_from_directory(folder, "hello.txt", max_age=explicit)
+
+    response = app.test_client().get("/file")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == cache_control
+
+
+def test_the_app_method_gets_the_path_and_can_vary_by_file(folder: Path) -> None:
+    from tinyweb import App
+
+    class ShortForText(App):
+        def get_send_file_max_age(self, filename: str | None) -> int | None:
+            return 10 if filename is not None and filename.endswith(".txt") else 99
+
+    app = ShortForText(__name__)
+    app.add_url_rule("/file", "file", lambda: send_file(folder / "hello.txt"))
+    app.add_url_rule("/bytes", "bytes", lambda: send_file(io.BytesIO(b"x"), mimetype="text/plain"))
+    client = app.test_client()
+    assert client.get("/file").headers["Cache-Control"] == "public, max-age=10"
+    assert client.get("/bytes").headers["Cache-Control"] == "public, max-age=99"
+
+
 def test_explicit_validators(folder: Path) -> None:
     environ = make_environ()
     moment = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)

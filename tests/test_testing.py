@@ -496,6 +496,25 @@ def test_follow_redirects(code: int, method: str, final_method: str, keeps_body:
     assert body["form"] == ({"field": ["v"]} if keeps_body else {})
 
 
+@pytest.mark.parametrize(
+    ("query_string", "expected"),
+    [
+        ({"a": "1", "b": None}, "a=1"),
+        ({"a": ["1", None, "2"]}, "a=1&a=2"),
+        ([("a", None), ("b", 0)], "b=0"),  # only None: 0 and "" are values
+        ({"a": ""}, "a="),
+    ],
+)
+def test_query_string_values_of_none_are_left_out(query_string: Any, expected: str) -> None:
+    environ = build_environ("/", query_string=query_string)
+    assert environ["QUERY_STRING"] == expected
+
+
+def test_form_values_of_none_are_left_out() -> None:
+    environ = build_environ("/", "POST", data={"a": "1", "b": None, "c": ["x", None]})
+    assert environ["wsgi.input"].read() == b"a=1&c=x"
+
+
 def test_redirect_not_followed_by_default() -> None:
     response = Client(redirecting).get("/r/302")
     assert response.status_code == 302
@@ -518,12 +537,49 @@ def test_redirect_targets(location: str, path: str, args: dict[str, list[str]]) 
     assert (body["path"], body["args"]) == (path, args)
 
 
-def test_redirect_to_another_host() -> None:
+@pytest.mark.parametrize(
+    ("base_url", "location", "host"),
+    [
+        ("http://localhost/", "https://localhost:8443/x", "localhost:8443"),  # scheme, port
+        ("http://localhost/", "http://LOCALHOST/x", "LOCALHOST"),  # names ignore case
+        ("http://example.test:5000/", "https://example.test/x", "example.test"),
+        ("http://[::1]:5000/", "http://[::1]/x", "[::1]"),
+    ],
+)
+def test_redirect_to_the_same_host_name_is_followed(
+    base_url: str, location: str, host: str
+) -> None:
     response = Client(redirecting).get(
-        "/r/302", query_string={"to": "https://other.test:8443/x"}, follow_redirects=True
+        "/r/302", base_url=base_url, query_string={"to": location}, follow_redirects=True
     )
     body = response.get_json()
-    assert (body["scheme"], body["host"], body["path"]) == ("https", "other.test:8443", "/x")
+    assert (body["host"], body["path"]) == (host, "/x")
+
+
+@pytest.mark.parametrize(
+    ("location", "message"),
+    [
+        ("https://auth.example.com/login", "external"),
+        ("//evil.test/x", "external"),  # scheme-relative: another host
+        ("http://localhost.evil.test/x", "external"),
+        ("http://api.localhost/x", "subdomain"),
+    ],
+)
+def test_redirect_to_another_host_is_refused(location: str, message: str) -> None:
+    client = Client(redirecting)
+    with pytest.raises(RuntimeError, match=f"Following {message} redirects"):
+        client.get("/r/302", query_string={"to": location}, follow_redirects=True)
+    # Not followed means answered as it is.
+    assert client.get("/r/302", query_string={"to": location}).status_code == 302
+
+
+def test_subdomain_redirects_are_followed_when_allowed() -> None:
+    client = Client(redirecting)
+    client.allow_subdomain_redirects = True
+    response = client.get(
+        "/r/302", query_string={"to": "http://api.localhost/x"}, follow_redirects=True
+    )
+    assert response.get_json()["host"] == "api.localhost"
 
 
 def test_redirect_under_a_script_root() -> None:

@@ -18,7 +18,9 @@ Rules:
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from typing import IO, Any, Callable, ClassVar, TypeVar, Union, cast, overload
 
@@ -328,6 +330,10 @@ class Headers:
         lowered = name.lower()
         return [value for field_name, value in self._fields if field_name.lower() == lowered]
 
+    def get_all(self, name: str) -> list[str]:
+        """``getlist`` under Werkzeug's other name: ``headers.get_all("Set-Cookie")``."""
+        return self.getlist(name)
+
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
@@ -526,4 +532,155 @@ class FileStorage:
         return f"<{type(self).__name__}: {self.filename!r} ({self.content_type!r})>"
 
 
-__all__ = ["FileStorage", "Headers", "ImmutableMultiDict", "MultiDict"]
+# -- structured request header values ------------------------------------------------------
+
+
+def parse_list_header(value: str, separator: str = ",") -> list[str]:
+    """The items of a comma-separated header (RFC 9110 §5.6.1), quoted strings unquoted.
+
+    A comma inside a quoted string does not split, empty items are dropped, and the
+    scan is one linear pass (no regex that could backtrack on a hostile header).
+    ``separator=";"`` splits one item into its parameters the same way::
+
+        >>> parse_list_header('a, "b, c" ,, d')
+        ['a', 'b, c', 'd']
+    """
+    items: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
+    for character in value:
+        if escaped:
+            escaped = False
+        elif quoted and character == "\\":
+            escaped = True
+        elif character == '"':
+            quoted = not quoted
+        elif character == separator and not quoted:
+            items.append("".join(current))
+            current = []
+            continue
+        current.append(character)
+    items.append("".join(current))
+    return [_unquote(item.strip()) for item in items if item.strip()]
+
+
+def _unquote(text: str) -> str:
+    """``"a \\"b\\""`` -> ``a "b"`` (RFC 9110 §5.6.4); other text unchanged."""
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", text[1:-1])
+    return text
+
+
+# RFC 9110 §5.6.2: an auth-scheme is a token.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+class Authorization:
+    """The ``Authorization`` request header, parsed (RFC 9110 §11.6.2), as Werkzeug's.
+
+    ``type`` is the scheme, lower-cased. ``Basic`` (RFC 7617) is decoded into
+    ``username`` and ``password``; a scheme followed by one token (``Bearer abc``,
+    RFC 6750) gives ``token``; one followed by ``key=value`` pairs (``Digest``) gives
+    ``parameters``, also readable as ``auth["realm"]``, ``auth.get("realm")`` or
+    ``auth.realm``::
+
+        >>> auth = Authorization.from_header("Basic YWRhOnMzY3JldA==")
+        >>> auth.type, auth.username, auth.password, auth.token
+        ('basic', 'ada', 's3cret', None)
+        >>> Authorization.from_header("Bearer abc.def").token
+        'abc.def'
+
+    ``repr`` names only the scheme, so a logged request does not leak the credentials.
+    """
+
+    def __init__(
+        self,
+        auth_type: str,
+        data: Mapping[str, str | None] | None = None,
+        token: str | None = None,
+    ) -> None:
+        self.type = auth_type
+        self.parameters: dict[str, str | None] = dict(data or {})
+        self.token = token
+
+    @classmethod
+    def from_header(cls, value: str | None) -> Authorization | None:
+        """Parse a header value; None when it is absent, empty or malformed.
+
+        Malformed means: a scheme that is not a token, or ``Basic`` credentials that are
+        not strict base64 of UTF-8 text. Parsing never raises on client input.
+        """
+        if not value:
+            return None
+        scheme, _, rest = value.strip(" \t").partition(" ")
+        if not _TOKEN.fullmatch(scheme):
+            return None
+        scheme, rest = scheme.lower(), rest.strip(" \t")
+        if scheme == "basic":
+            try:  # ValueError covers binascii.Error, non-ASCII text and bad UTF-8
+                decoded = base64.b64decode(rest.encode("ascii"), validate=True).decode("utf-8")
+            except ValueError:
+                return None
+            username, _, password = decoded.partition(":")  # RFC 7617 §2: no ":" in a user-id
+            return cls(scheme, {"username": username, "password": password})
+        if "=" in rest.rstrip("="):  # a "=" that is not token68 padding: parameters
+            return cls(scheme, _auth_parameters(rest))
+        return cls(scheme, token=rest)
+
+    @property
+    def username(self) -> str | None:
+        """The user name (``Basic``, or a ``username`` parameter); None otherwise."""
+        return self.parameters.get("username")
+
+    @property
+    def password(self) -> str | None:
+        """The password (``Basic``); None otherwise."""
+        return self.parameters.get("password")
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        """The parameter ``key``, or ``default``."""
+        return self.parameters.get(key, default)
+
+    def __getitem__(self, key: str) -> str | None:
+        return self.parameters.get(key)
+
+    def __getattr__(self, name: str) -> str | None:
+        if name.startswith("_"):  # keep copy/pickle protocols honest
+            raise AttributeError(name)
+        return self.parameters.get(name)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.parameters
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Authorization):
+            return NotImplemented
+        return (self.type, self.token, self.parameters) == (
+            other.type,
+            other.token,
+            other.parameters,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.type}>"
+
+
+def _auth_parameters(text: str) -> dict[str, str | None]:
+    """``realm="x", nc=1`` -> ``{"realm": "x", "nc": "1"}``; a bare key maps to None."""
+    parameters: dict[str, str | None] = {}
+    for item in parse_list_header(text):
+        key, equals, item_value = item.partition("=")
+        parameters[key.strip()] = _unquote(item_value.strip()) if equals else None
+    return parameters
+
+
+__all__ = [
+    "Authorization",
+    "FileStorage",
+    "Headers",
+    "ImmutableMultiDict",
+    "MultiDict",
+    "parse_list_header",
+]

@@ -86,15 +86,25 @@ class HTTPError(Exception):
         raise NotFound()                              # default description
         raise BadRequest("The 'page' field must be a number.")
         abort(403)                                    # the same, by status code
+
+    ``HTTPError(response=some_response)`` (what ``abort(some_response)`` raises) carries a
+    ready response and sends exactly that instead of its page, as Werkzeug's does.
     """
 
     code: ClassVar[int] = 500
     name: ClassVar[str] = "Internal Server Error"
     description: str = "The server met an unexpected condition and could not complete the request."
+    # The class ``get_response`` builds: tinyweb.response.Response. This module may import
+    # no tinyweb module (every other module imports it, so it must stay the bottom layer of
+    # the import table, and a lazy import is still an import to that table). So the
+    # dependency points the allowed way: response.py sets this when it is imported, and
+    # importing any tinyweb module imports the package, whose __init__ imports response.
+    response_class: ClassVar[Optional[Callable[..., Any]]] = None
 
-    def __init__(self, description: Optional[str] = None) -> None:
+    def __init__(self, description: Optional[str] = None, response: Any = None) -> None:
         if description is not None:
             self.description = description
+        self.response = response
         super().__init__(self.description)
 
     def __str__(self) -> str:
@@ -121,8 +131,32 @@ class HTTPError(Exception):
             f"<p>{html.escape(self.description)}</p>\n"
         )
 
+    def get_response(self, environ: Optional[dict[str, Any]] = None) -> Any:
+        """This error as a ``tinyweb.Response``: its status, headers and page.
+
+        A handler can reshape it, as in Flask's JSON error handler recipe::
+
+            @app.errorhandler(HTTPError)
+            def as_json(error):
+                response = error.get_response()
+                response.data = json.dumps({"code": error.code, "name": error.name})
+                response.content_type = "application/json"
+                return response
+
+        An error that carries a response (``abort(response)``) returns that response.
+        ``environ`` is accepted for Werkzeug's signature; the page does not depend on it.
+        """
+        if self.response is not None:
+            return self.response
+        if HTTPError.response_class is None:  # only if tinyweb.response was never imported
+            raise RuntimeError("get_response needs tinyweb.response: import tinyweb first")
+        return HTTPError.response_class(self.get_body(), self.code, headers=self.get_headers())
+
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Answer a request with this error (the exception is a WSGI application)."""
+        if self.response is not None:  # abort(response): send that response as it is
+            result: Iterable[bytes] = self.response(environ, start_response)
+            return result
         body = self.get_body().encode("utf-8")
         headers = [*self.get_headers(), ("Content-Length", str(len(body)))]
         start_response(self.status, headers)
@@ -518,7 +552,7 @@ def _error_classes() -> dict[int, type[HTTPError]]:
 HTTP_ERRORS: dict[int, type[HTTPError]] = _error_classes()
 
 
-def abort(status: int, description: Optional[str] = None) -> NoReturn:
+def abort(status: Any, description: Optional[str] = None) -> NoReturn:
     """Raise the ``HTTPError`` for ``status``; ``LookupError`` if no class has that code.
 
     ::
@@ -526,7 +560,14 @@ def abort(status: int, description: Optional[str] = None) -> NoReturn:
         if post is None:
             abort(404)
         abort(403, "Only the author may edit this post.")
+        abort(Response("I'm a teapot", 418))   # sends exactly this response
+
+    ``status`` may be a ``Response``: the raised ``HTTPError`` carries it, and rendering the
+    error sends that response unchanged (Werkzeug's ``abort(response)``).
     """
+    response_class = HTTPError.response_class
+    if isinstance(response_class, type) and isinstance(status, response_class):
+        raise HTTPError(description=description, response=status)
     try:
         error_class = HTTP_ERRORS[status]
     except (KeyError, TypeError):

@@ -509,9 +509,13 @@ class _FormBuilder:
         if disposition is None:
             raise MultipartError(400, "part has no Content-Disposition")
         disposition_type, parameters = parse_options_header(disposition)
-        if disposition_type != "form-data" or not parameters.get("name"):
+        name = parameters.get("name")
+        # An empty name is a name: the WHATWG form-data algorithm sends FormData's
+        # append("", value) as name="", and Werkzeug files it under "". A part without
+        # one (RFC 7578 §4.2 requires it) cannot be filed under any key.
+        if disposition_type != "form-data" or name is None:
             raise MultipartError(400, "part is not form-data with a name (RFC 7578 §4.2)")
-        self._name = parameters["name"]
+        self._name = name
         self._filename = parameters.get("filename")
         self._field = bytearray()
         if self._filename is not None:

@@ -3,7 +3,8 @@
 Where it fits: ``App.wsgi_app`` wraps each environ in a ``Request`` and publishes it as the
 ``request`` context-local; views read ``request.args``, ``request.form``, ``request.json``
 and so on. It imports ``datastructures`` (containers), ``errors`` (``BadRequest``,
-``RequestEntityTooLarge``, ``UnsupportedMediaType``) and, lazily, ``multipart``.
+``RequestEntityTooLarge``, ``UnsupportedMediaType``), ``accept`` (the ``Accept`` headers)
+and, lazily, ``multipart``.
 
 Rules:
 
@@ -35,7 +36,15 @@ from collections.abc import Iterator
 from typing import IO, Any, Callable, Generic, TypeVar, cast, overload
 from urllib.parse import unquote_to_bytes
 
-from .datastructures import FileStorage, Headers, ImmutableMultiDict, MultiDict
+from .accept import Accept, LanguageAccept, MIMEAccept, parse_accept_header
+from .datastructures import (
+    Authorization,
+    FileStorage,
+    Headers,
+    ImmutableMultiDict,
+    MultiDict,
+    parse_list_header,
+)
 from .errors import BadRequest, BadRequestKeyError, RequestEntityTooLarge, UnsupportedMediaType
 
 V = TypeVar("V")
@@ -439,6 +448,20 @@ class Request:
         address = self.environ.get("REMOTE_ADDR")
         return None if address is None else str(address)
 
+    @cached_property
+    def access_route(self) -> list[str]:
+        """The client and the proxies it went through, client first: the items of
+        ``X-Forwarded-For``, else ``[remote_addr]`` (``[]`` without either), as Werkzeug.
+
+        The client writes ``X-Forwarded-For`` itself: trust only the hops your own proxies
+        appended (``ProxyFix`` with the right count), never the whole list for security.
+        """
+        forwarded = self.environ.get("HTTP_X_FORWARDED_FOR")
+        if forwarded is not None:
+            return parse_list_header(_wsgi_text(forwarded))
+        address = self.remote_addr
+        return [] if address is None else [address]
+
     @property
     def blueprint(self) -> str | None:
         """The blueprint part of ``endpoint`` (text before the last ``.``), or None."""
@@ -511,6 +534,41 @@ class Request:
     def user_agent(self) -> str:
         """The User-Agent header ("" when absent)."""
         return _wsgi_text(self.environ.get("HTTP_USER_AGENT", ""))
+
+    @cached_property
+    def authorization(self) -> Authorization | None:
+        """The ``Authorization`` header parsed (``Basic``, ``Bearer``, ...), or None when
+        it is absent or malformed; see ``tinyweb.datastructures.Authorization``.
+
+        ::
+
+            auth = request.authorization
+            if auth is None or auth.type != "basic" or not check(auth.username, auth.password):
+                raise Unauthorized(www_authenticate='Basic realm="admin"')
+        """
+        return Authorization.from_header(_wsgi_text(self.environ.get("HTTP_AUTHORIZATION", "")))
+
+    @cached_property
+    def accept_mimetypes(self) -> MIMEAccept:
+        """The ``Accept`` header, for content negotiation (``tinyweb.accept``).
+
+        ::
+
+            wanted = request.accept_mimetypes.best_match(["text/html", "application/json"])
+            if wanted == "application/json":
+                return {"items": items}
+        """
+        return parse_accept_header(self.headers.get("Accept"), MIMEAccept)
+
+    @cached_property
+    def accept_languages(self) -> LanguageAccept:
+        """The ``Accept-Language`` header: ``request.accept_languages.best_match(["en", "de"])``."""
+        return parse_accept_header(self.headers.get("Accept-Language"), LanguageAccept)
+
+    @cached_property
+    def accept_encodings(self) -> Accept:
+        """The ``Accept-Encoding`` header: ``"gzip" in request.accept_encodings``."""
+        return parse_accept_header(self.headers.get("Accept-Encoding"), Accept)
 
     @property
     def referrer(self) -> str | None:

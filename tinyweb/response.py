@@ -4,7 +4,8 @@ Where it fits: a view returns a ``Response`` (or something ``App.make_response``
 one); the app then *calls* it with ``(environ, start_response)``, because a ``Response`` is a
 WSGI application (PEP 3333), as in Starlette and Werkzeug. ``redirect`` and ``jsonify``
 build common responses; ``json_dumps`` is the JSON encoder Flask 3.1 uses by default. This
-module imports ``datastructures`` only (``Headers``) and knows nothing about apps.
+module imports ``datastructures`` (``Headers``) and ``errors`` (to give ``HTTPError`` its
+response class) and knows nothing about apps.
 
 Rules:
 
@@ -36,6 +37,7 @@ from typing import Any, Callable, ClassVar, Union
 from urllib.parse import quote
 
 from .datastructures import Headers, HeadersSource, header_field
+from .errors import HTTPError
 
 __all__ = ["Response", "http_date", "json_dumps", "jsonify", "redirect"]
 
@@ -723,3 +725,7 @@ def redirect(location: str, code: int = 302, Response: type[Response] | None = N
 
 
 _DefaultResponse = Response
+
+# HTTPError.get_response and abort(response) need this class, and errors.py may import no
+# tinyweb module, so this module hands it over (see HTTPError.response_class).
+HTTPError.response_class = Response

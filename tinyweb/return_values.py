@@ -39,7 +39,8 @@ def to_response(value: Any, response_class: type[Response]) -> Response:
     ``bytes`` / ``bytearray``       those bytes, ``text/html`` unless headers say else
     ``dict`` or ``list``            JSON (``json_dumps``), ``application/json``
     a ``Response``                  itself
-    an ``HTTPError``                its error page, status and headers
+    an ``HTTPError``                its error page, status and headers (or the
+                                    response it carries, from ``abort(response)``)
     an iterator / generator         streamed chunk by chunk (no Content-Length)
     any other WSGI callable         called with the request's environ, captured
     ``(body, status)``              ``body`` as above, with that status (int or str)
@@ -79,6 +80,9 @@ def _from_body(body: Any, response_class: type[Response]) -> Response:
     if isinstance(body, (dict, list)):
         return response_class(json_dumps(body) + "\n", mimetype="application/json")
     if isinstance(body, HTTPError):
+        if body.response is not None:  # abort(response): that response, unchanged
+            carried: Response = body.get_response()
+            return carried
         return response_class(body.get_body(), body.code, headers=body.get_headers())
     if isinstance(body, Iterator):
         return response_class(body)

@@ -304,7 +304,8 @@ class SessionSerializer:
 class SecureCookieSession(dict[str, Any]):
     """The session: a dict that records whether it was read (``accessed``) or changed.
 
-    ``modified`` is set by every write through the dict's own methods. A change *inside* a
+    ``modified`` is set by every write through the dict's own methods that changes the
+    data (``session.pop("absent", None)`` does not, as in Flask). A change *inside* a
     stored value (``session["cart"].append(3)``) is invisible: set ``session.modified =
     True`` yourself. ``new`` is True when the request carried no valid session cookie.
     ``permanent`` lives in the data under ``"_permanent"``::
@@ -384,7 +385,11 @@ class SecureCookieSession(dict[str, Any]):
         self.accessed = True
         return super().__ne__(other)
 
-    # Writes: each one means the cookie must be sent again.
+    # Writes: each one that changes the data means the cookie must be sent again. A write
+    # that changes nothing (pop of a missing key, setdefault of a present one, del or
+    # popitem that raise KeyError) leaves ``modified`` alone, as Werkzeug's CallbackDict
+    # does, so a logout view that pops an absent key sends no Set-Cookie. The others
+    # (assignment, update, clear, |=) always count, as in Werkzeug.
 
     def _changed(self) -> None:
         self.modified = True
@@ -395,23 +400,33 @@ class SecureCookieSession(dict[str, Any]):
         super().__setitem__(key, value)
 
     def __delitem__(self, key: str) -> None:
-        self._changed()
-        super().__delitem__(key)
+        self.accessed = True
+        super().__delitem__(key)  # KeyError when missing: nothing changed
+        self.modified = True
 
     def setdefault(self, key: str, default: Any = None) -> Any:
-        """``session[key]``, stored as ``default`` first if missing."""
-        self._changed()
+        """``session[key]``, stored as ``default`` first if missing (only that modifies)."""
+        self.accessed = True
+        if not super().__contains__(key):
+            self.modified = True
         return super().setdefault(key, default)
 
     def pop(self, key: str, *default: Any) -> Any:
-        """Remove ``key`` and return its value (or ``default``; else ``KeyError``)."""
-        self._changed()
+        """Remove ``key`` and return its value (or ``default``; else ``KeyError``).
+
+        Only removing a key that was there marks the session modified.
+        """
+        self.accessed = True
+        if super().__contains__(key):
+            self.modified = True
         return super().pop(key, *default)
 
     def popitem(self) -> tuple[str, Any]:
-        """Remove and return the last ``(key, value)`` pair."""
-        self._changed()
-        return super().popitem()
+        """Remove and return the last ``(key, value)`` pair (``KeyError`` when empty)."""
+        self.accessed = True
+        item = super().popitem()
+        self.modified = True
+        return item
 
     def update(self, *mappings: Any, **values: Any) -> None:
         """Like ``dict.update``."""

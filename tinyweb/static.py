@@ -355,6 +355,20 @@ def _resolve(path: str) -> str:
     return os.path.abspath(path)
 
 
+def _default_max_age() -> MaxAge:
+    """Flask's default for ``max_age=None``: the active app's ``get_send_file_max_age``.
+
+    So ``SEND_FILE_MAX_AGE_DEFAULT`` applies to a view's ``send_file`` as to static files;
+    with no app (or no such method) the response says ``no-cache``.
+    """
+    from tinyweb.context import current_app, has_app_context  # lazily: works without an app
+
+    if not has_app_context():
+        return None
+    getter = getattr(current_app, "get_send_file_max_age", None)
+    return getter if callable(getter) else None
+
+
 def _request_environ() -> Mapping[str, Any]:
     """The WSGI environ of the current request (``environ`` was not given)."""
     from tinyweb.context import has_request_context, request
@@ -460,7 +474,9 @@ def send_file(
     ``Content-Disposition`` (``attachment`` when ``as_attachment``, else ``inline``);
     ``ETag`` (quoted) and ``Last-Modified`` come from the file; ``conditional`` enables 304,
     412, 206 and 416 answers (module rule 4). ``max_age`` (seconds, or a function of the
-    path) sets ``Cache-Control: public, max-age=N``; without it responses say ``no-cache``.
+    path) sets ``Cache-Control: public, max-age=N``; left at ``None``, it is the active app's
+    ``get_send_file_max_age`` (``SEND_FILE_MAX_AGE_DEFAULT``, as Flask), and without an app
+    or with that setting at ``None`` responses say ``no-cache``.
     A relative path is relative to ``current_app.root_path`` when an app is active.
 
     ::
@@ -470,6 +486,8 @@ def send_file(
     """
     if environ is None:
         environ = _request_environ()
+    if max_age is None:
+        max_age = _default_max_age()
     if isinstance(path_or_file, (str, os.PathLike)):
         source = _open_path(_resolve(os.fspath(path_or_file)))
     else:

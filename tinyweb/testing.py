@@ -13,7 +13,10 @@ Rules:
 2. Cookies follow the browser rules that matter in tests (RFC 6265 §5.3, §5.4): domain and
    path matching, ``Max-Age``/``Expires`` deletion, ``Secure`` only over https.
 3. Redirects (``follow_redirects=True``): 301/302/303 are re-requested with GET and no
-   body (RFC 9110 §15.4.2-4), 307/308 keep the method and the body (§15.4.8-9).
+   body (RFC 9110 §15.4.2-4), 307/308 keep the method and the body (§15.4.8-9). Only a
+   redirect to the request's own host name (any scheme or port) is followed: another host
+   is a ``RuntimeError``, as in Werkzeug, since the app under test is not that host; a
+   subdomain of it is followed only with ``allow_subdomain_redirects = True``.
 4. ``with client:`` keeps the last request's context pushed until the next request or the
    end of the block, through a small protocol any app may implement: the client puts a
    callable in ``environ["tinyweb.preserve_context"]``; an app that sees it passes its
@@ -124,8 +127,14 @@ def _encode_body(data: Any, json: Any, content_type: str | None) -> tuple[bytes 
     if wants_multipart or any(_is_file(value) for _, value in pairs):
         body, multipart_type = encode_multipart(pairs)
         return body, multipart_type
-    encoded = urlencode([(name, str(value)) for name, value in pairs])
+    encoded = _urlencode(pairs)
     return encoded.encode("ascii"), content_type or "application/x-www-form-urlencoded"
+
+
+def _urlencode(pairs: list[tuple[str, Any]]) -> str:
+    """``name=value&...``; a value of None is left out, as Werkzeug's test client does
+    (so ``query_string={"page": page}`` with ``page=None`` sends no ``page``)."""
+    return urlencode([(name, str(value)) for name, value in pairs if value is not None])
 
 
 def _encode_query(query_string: Any) -> str:
@@ -137,7 +146,7 @@ def _encode_query(query_string: Any) -> str:
     if isinstance(query_string, str):
         # Keep what is already valid; encode only what a URL cannot carry.
         return quote(query_string, safe="!$&'()*+,/:;=?@%-._~[]").encode().decode("latin-1")
-    return urlencode([(name, str(value)) for name, value in _form_pairs(query_string)])
+    return _urlencode(_form_pairs(query_string))
 
 
 def _header_key(name: str) -> str:
@@ -415,6 +424,9 @@ class Client:
             assert request.path == "/me"            # context kept until the block ends
     """
 
+    # Werkzeug's switch: follow a redirect to a subdomain of the request's host (rule 3).
+    allow_subdomain_redirects: bool = False
+
     def __init__(self, application: WSGIApp, use_cookies: bool = True) -> None:
         self.application = application
         self.cookies: dict[tuple[str, str, str], Cookie] | None = {} if use_cookies else None
@@ -482,6 +494,7 @@ class Client:
         """The environ of the request that follows a redirect (rule 3)."""
         previous = response.request
         target = urlsplit(urljoin(previous.url, response.headers.get("Location", "")))
+        self._check_redirect_host(previous.host, target.hostname or "")
         keeps_body = response.status_code in (307, 308)
         method = previous.method if keeps_body or previous.method == "HEAD" else "GET"
         root = previous.root_path
@@ -500,6 +513,20 @@ class Client:
             content_type=previous.content_type if keeps_body else None,
             environ_base=environ_base, auth=auth,
         )  # fmt: skip
+
+    def _check_redirect_host(self, origin: str, destination: str) -> None:
+        """Refuse a redirect the in-process app cannot answer: another host (rule 3).
+
+        Host names are compared label by label without the port, case-insensitively.
+        """
+        origin_labels = (urlsplit("//" + origin).hostname or "").split(".")
+        destination_labels = destination.lower().split(".")
+        if destination_labels == origin_labels:
+            return
+        if destination_labels[-len(origin_labels) :] != origin_labels:
+            raise RuntimeError("Following external redirects is not supported.")
+        if not self.allow_subdomain_redirects:
+            raise RuntimeError("Following subdomain redirects is not enabled.")
 
     def get(self, path: str = "/", **options: Any) -> TestResponse:
         """``open(path, "GET", ...)``."""
