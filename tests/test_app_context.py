@@ -283,3 +283,12 @@ def test_test_request_context_uses_the_configured_server() -> None:
     with app.test_request_context("/cart", base_url="http://other.test/"):
         assert request.url == "http://other.test/cart"
     assert new_app().test_base_url() == "http://localhost/"
+
+
+def test_the_test_client_uses_the_configured_server_too() -> None:
+    app = new_app()
+    app.config.update(SERVER_NAME="example.org", PREFERRED_URL_SCHEME="https")
+    app.add_url_rule("/where", "where", lambda: request.url)
+    client = app.test_client()
+    assert client.get("/where").text == "https://example.org/where"
+    assert client.get("/where", base_url="http://other.test/").text == "http://other.test/where"

@@ -366,7 +366,6 @@ def _missing_features() -> dict[str, bool]:
         "get_template_attribute": "def get_template_attribute" not in source,
         "stream_template": "def stream_template" not in source,
         "shell_context_processor": "shell_context_processor" not in source,
-        "from_envvar": "def from_envvar" not in source,
     }
 
 

@@ -281,3 +281,16 @@ def test_abort_with_a_response_sends_exactly_that_response_from_an_app(where: st
     assert response.status_code == 418
     assert response.headers["X-Brew"] == "tea"
     assert response.get_data() == b"nope"
+
+
+def test_abort_with_a_response_never_reaches_an_error_handler() -> None:
+    """Flask: its code is None, so no handler (not even one for Exception) sees it."""
+    from tinyweb import App, Response
+
+    app = App(__name__)
+    seen: list[BaseException] = []
+    app.register_error_handler(HTTPError, lambda error: seen.append(error) or ("handled", 500))
+    app.register_error_handler(Exception, lambda error: seen.append(error) or ("handled", 500))
+    app.add_url_rule("/", "index", lambda: abort(Response("nope", status=418)))
+    response = app.test_client().get("/")
+    assert (response.status_code, response.get_data(), seen) == (418, b"nope", [])

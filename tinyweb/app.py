@@ -532,8 +532,8 @@ class App(Scaffold, AppTemplates):
         ``TRAP_HTTP_EXCEPTIONS`` is set, to debug where an abort comes from); any other
         exception without a handler is re-raised, to become a 500 in ``handle_exception``.
         """
-        if isinstance(exception, RequestRedirect):
-            return exception  # a routing redirect is never handled (as Flask)
+        if isinstance(exception, RequestRedirect) or getattr(exception, "response", None):
+            return exception  # a routing redirect or abort(response): never handled (Flask)
         handler = self._find_error_handler(exception)
         if handler is not None:
             return handler(exception)
