@@ -294,3 +294,21 @@ def test_abort_with_a_response_never_reaches_an_error_handler() -> None:
     app.add_url_rule("/", "index", lambda: abort(Response("nope", status=418)))
     response = app.test_client().get("/")
     assert (response.status_code, response.get_data(), seen) == (418, b"nope", [])
+
+
+def test_another_librarys_exception_with_a_response_attribute_is_handled() -> None:
+    """Only tinyweb's abort(response) skips the handlers (requests.HTTPError has .response)."""
+    from tinyweb import App
+
+    class UpstreamError(Exception):
+        response = "an upstream response object"
+
+    app = App(__name__)
+    app.register_error_handler(UpstreamError, lambda error: ("upstream failed", 502))
+
+    def view() -> str:
+        raise UpstreamError()
+
+    app.add_url_rule("/", "index", view)
+    response = app.test_client().get("/")
+    assert (response.status_code, response.get_data()) == (502, b"upstream failed")

@@ -532,7 +532,9 @@ class App(Scaffold, AppTemplates):
         ``TRAP_HTTP_EXCEPTIONS`` is set, to debug where an abort comes from); any other
         exception without a handler is re-raised, to become a 500 in ``handle_exception``.
         """
-        if isinstance(exception, RequestRedirect) or getattr(exception, "response", None):
+        if isinstance(exception, RequestRedirect) or (
+            isinstance(exception, HTTPError) and exception.response is not None
+        ):
             return exception  # a routing redirect or abort(response): never handled (Flask)
         handler = self._find_error_handler(exception)
         if handler is not None:
