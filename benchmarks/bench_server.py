@@ -200,13 +200,16 @@ SERVERS: dict[str, Callable[[int], None]] = {
 }
 
 
+SERVER_PYTHON = sys.executable  # --server-python: the interpreter the servers run on
+
+
 def command_for(name: str, port: int) -> list[str]:
     if name == "gunicorn":
-        gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+        gunicorn = os.path.join(os.path.dirname(SERVER_PYTHON), "gunicorn")
         return [gunicorn, "-k", "gthread", "--threads", str(THREADS), "-w", "1",
                 "--worker-connections", "4000", "--log-level", "error", "--chdir", HERE,
                 "-b", f"127.0.0.1:{port}", "bench_server:app"]  # fmt: skip
-    return [sys.executable, os.path.abspath(__file__), "--serve", name, str(port)]
+    return [SERVER_PYTHON, os.path.abspath(__file__), "--serve", name, str(port)]
 
 
 def free_port() -> int:
@@ -400,7 +403,14 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=2, help="round-robin repetitions")
     parser.add_argument("--only", nargs="*", default=list(SERVERS), choices=list(SERVERS))
+    parser.add_argument(
+        "--server-python",
+        default=sys.executable,
+        help="run the servers on this interpreter (it needs the peers in --only installed)",
+    )
     arguments = parser.parse_args()
+    global SERVER_PYTHON
+    SERVER_PYTHON = arguments.server_python
     if arguments.serve:
         name, port = arguments.serve
         SERVERS[name](int(port))
@@ -408,8 +418,12 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian/Ubuntu: apt-get install wrk); cannot benchmark.")
         return 0
+    version = subprocess.run(
+        [SERVER_PYTHON, "-c", "import sys; print(sys.version.split()[0])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
     print(f"bench_server: {os.cpu_count()} CPUs; servers pinned to CPU 1, wrk to CPU 0; "
-          f"{THREADS} worker threads where configurable; Python {sys.version.split()[0]}")  # fmt: skip
+          f"{THREADS} worker threads where configurable; servers on Python {version}")  # fmt: skip
     rates = load_table(arguments.only, arguments.duration, arguments.rounds)
     print()
     cost = sans_io_microseconds()
