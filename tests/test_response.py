@@ -211,6 +211,7 @@ def test_response_is_a_valid_wsgi_app() -> None:
     [
         ("HEAD", 200, b"", True, True),  # RFC 9110 §9.3.2: HEAD gets GET's headers, no body
         ("GET", 204, b"", False, False),
+        ("GET", 205, b"", True, True),  # RFC 9110 §15.3.6: Content-Length: 0, no content
         ("GET", 304, b"", False, False),
         ("GET", 200, b"content", True, True),
         ("POST", 404, b"content", True, True),
@@ -225,6 +226,8 @@ def test_no_body_for_head_and_no_content_statuses(
     assert ("content-length" in names) is has_length
     assert ("content-type" in names) is has_type
     assert sent_status.startswith(str(status))
+    if status == 205:
+        assert ("Content-Length", "0") in headers
 
 
 class TrackedBody:

@@ -15,8 +15,9 @@ Rules:
 2. A body is bytes, text (sent as UTF-8) or an iterable of them. A ``str``/``bytes`` body is
    buffered and gets a ``Content-Length``; an iterable is streamed untouched and its
    ``close()`` is always called (PEP 3333), after the ``call_on_close`` functions.
-3. HEAD and the no-content statuses (1xx, 204, 304; RFC 9110 §6.4.1) send no body; 1xx,
-   204 and 304 also drop ``Content-Length`` and ``Content-Type``.
+3. HEAD and the no-content statuses (1xx, 204, 205, 304; RFC 9110 §6.4.1) send no body;
+   1xx, 204 and 304 also drop ``Content-Length`` and ``Content-Type``, and 205 says
+   ``Content-Length: 0`` (§15.3.6).
 4. ``Location`` is sent as given (RFC 9110 §10.2.2 allows a relative reference); only
    non-ASCII characters are percent-encoded, since a header must be latin-1 on the wire.
 
@@ -78,6 +79,7 @@ _STATUS_LINES: dict[object, tuple[int, str]] = {
 
 # RFC 9110 §6.4.1: these statuses never carry content.
 _NO_CONTENT_STATUSES = frozenset({204, 304})
+_NO_BODY_STATUSES = frozenset({204, 205, 304})
 
 # Text types get "; charset=utf-8" (as Werkzeug's get_content_type does); JSON does not,
 # because RFC 8259 §11 defines no charset parameter for application/json.
@@ -666,6 +668,9 @@ class Response:
                 for name, value in headers
                 if name.lower() not in ("content-length", "content-type")
             ]
+        elif code == 205:  # RFC 9110 §15.3.6: no content, said with Content-Length: 0
+            headers = [(name, value) for name, value in headers if name.lower() != "content-length"]
+            headers.append(("Content-Length", "0"))
         for index, (name, value) in enumerate(headers):
             if not value.isascii() and name.lower() in ("location", "content-location"):
                 # An IRI such as /café: percent-encode the non-ASCII (RFC 3987 §3.1).
@@ -677,7 +682,7 @@ class Response:
         start_response(self._status, self.get_wsgi_headers(environ))
         code = self._status_code
         send_body = not (
-            environ.get("REQUEST_METHOD") == "HEAD" or code < 200 or code in _NO_CONTENT_STATUSES
+            environ.get("REQUEST_METHOD") == "HEAD" or code < 200 or code in _NO_BODY_STATUSES
         )
         body = self.response
         # The common case (one buffered chunk, nothing to run on close) goes out as the list.
