@@ -692,7 +692,7 @@ def own_words() -> list[str]:
     a server-made error page may contain besides the status and its phrase."""
     if not REASON_LITERALS:
         found = set()
-        for name in ("http11.py", "gateway.py", "server.py"):
+        for name in ("http11.py", "http11_grammar.py", "gateway.py", "server.py"):
             tree = ast.parse((ROOT / "tinyweb" / name).read_text(encoding="utf-8"))
             for node in ast.walk(tree):
                 if isinstance(node, ast.Constant) and isinstance(node.value, str):

@@ -1193,3 +1193,56 @@ def test_encode_chunk_and_last_chunk() -> None:
 )
 def test_http_date_is_imf_fixdate(timestamp: float, text: str) -> None:
     assert http_date(timestamp) == text
+
+
+# ---------------------------------------------------------------------------------------
+# Decided before the terminator arrives: a head or trailer section that can never become
+# valid is refused at once, not after the header deadline (a 408 instead of a 400).
+# ---------------------------------------------------------------------------------------
+
+DECIDED_EARLY = [
+    ("field line ending in a bare LF", b"GET / HTTP/1.1\r\nHost: a\n\r\n", 400),
+    ("control byte in a finished field line", b"GET / HTTP/1.1\r\nX\x00: y\r\nHost", 400),
+    ("control byte in an unfinished field line", b"GET / HTTP/1.1\r\nX\x00", 400),
+    ("obs-fold in a finished line", b"GET / HTTP/1.1\r\nA: b\r\n c\r\n", 400),
+    ("TLS handshake on the HTTP port", b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03", 400),
+    ("control byte in the request line", b"GET /\x00", 400),
+    ("trailer section starting with a bare LF", CHUNKED_HEAD + b"0\r\n\n", 400),
+    ("trailer line with a control byte", CHUNKED_HEAD + b"0\r\nX\x01", 400),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "status"), [case[1:] for case in DECIDED_EARLY], ids=[c[0] for c in DECIDED_EARLY]
+)
+def test_hopeless_input_is_refused_without_waiting_for_more(data: bytes, status: int) -> None:
+    parser = RequestParser()
+    parser.feed(data)
+    with pytest.raises(ProtocolError) as caught:
+        while parser.next_event() is not NEED_DATA:
+            pass
+    assert caught.value.status == status
+
+
+@pytest.mark.parametrize(
+    "data", [b"GET / HTTP/1.1\r\nHost: a\r\n", b"GET / HTT", b"\r", CHUNKED_HEAD + b"0\r\nX: y\r\n"]
+)
+def test_a_valid_prefix_waits(data: bytes) -> None:
+    parser = RequestParser()
+    parser.feed(data)
+    events = [parser.next_event() for _ in range(2)]
+    assert events[-1] is NEED_DATA
+
+
+def test_errors_keep_input_order_whatever_comes_later() -> None:
+    """The status is the first error in the bytes, so it cannot depend on the feeds: a
+    control byte before a bad version is a 400, not a 505; one within the line limit of a
+    too-long line is a 400, not a 414; a bad field line within the section limit of a
+    too-large section is a 400, not a 431."""
+    limits = Limits(max_request_line=64, max_header_section=256)
+    assert status_of(b"\x00GET / HTTP/9.1\r\nHost: a\r\n\r\n") == 400
+    assert status_of(b"GET /\x00" + b"a" * 100 + b" HTTP/1.1\r\n\r\n", limits) == 400
+    assert status_of(b"GET /" + b"a" * 100 + b"\x00 HTTP/1.1\r\n\r\n", limits) == 414
+    big = b"GET / HTTP/1.1\r\nHost: a\r\nX\x00: 1\r\n" + b"Y: " + b"y" * 300 + b"\r\n\r\n"
+    assert status_of(big, limits) == 400
+    assert status_of(big.replace(b"X\x00", b"Xx"), limits) == 431
