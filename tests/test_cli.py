@@ -223,3 +223,102 @@ def test_app_run_in_debug_mode_serves_under_the_reloader(monkeypatch: pytest.Mon
     served.clear()
     App("runner").run(port=0)  # not debug: no reloader, serves in this process
     assert served == [{"host": "127.0.0.1", "port": 0}]
+
+
+# -- what a review against Flask's CLI found ---------------------------------------------
+
+
+@pytest.fixture
+def nested(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """sub/webapp.py importing its neighbour sub/helper.py; pkg/views.py in a package."""
+    (project / "sub").mkdir()
+    (project / "sub" / "helper.py").write_text("NAME = 'from helper'\n")
+    (project / "sub" / "webapp.py").write_text(
+        "import helper\nfrom tinyweb.app import App\napp = App(helper.NAME)\n"
+    )
+    (project / "pkg").mkdir()
+    (project / "pkg" / "__init__.py").write_text("")
+    (project / "pkg" / "views.py").write_text("from tinyweb.app import App\napp = App('views')\n")
+    for name in ("helper", "webapp", "pkg", "pkg.views"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # load_app may prepend folders
+    return project
+
+
+@pytest.mark.parametrize(
+    ("target", "name"),
+    [
+        ("sub/webapp.py", "from helper"),  # its folder goes on sys.path, as Flask's
+        ("{project}/sub/webapp.py", "from helper"),
+        ("./sub/webapp.py", "from helper"),
+        ("sub/../sub/webapp.py:app", "from helper"),
+        ("pkg/views.py", "views"),  # inside a package: pkg.views from above it
+    ],
+)
+def test_file_path_targets_import_as_flask_does(nested: Path, target: str, name: str) -> None:
+    assert cli.load_app(target.format(project=nested)).name == name
+
+
+def test_a_factory_that_needs_arguments_is_a_clear_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "argfactory.py").write_text(
+        "from tinyweb.app import App\ndef create_app(config):\n    return App('x')\n"
+    )
+    with pytest.raises(SystemExit) as info:
+        cli.main(["routes", "argfactory"])
+    assert info.value.code == 2
+    assert "needs arguments" in capsys.readouterr().err
+
+
+def test_another_frameworks_cli_attribute_is_left_alone(project: Path) -> None:
+    (project / "foreign.py").write_text(
+        "class Group: pass\n"
+        "def app(environ, start_response):\n"
+        "    start_response('200 OK', [])\n    return [b'']\n"
+        "app.cli = Group()\n"
+    )
+    assert cli.build_parser(cli.load_app("foreign:app")).prog == "python -m tinyweb"
+
+
+def test_help_still_shows_when_the_app_fails_to_import(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "app.py").write_text("import not_a_module_anywhere\n")
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--help"])
+    assert info.value.code == 0
+    captured = capsys.readouterr()
+    assert "importing the app failed: ModuleNotFoundError" in captured.err
+    assert "usage: python -m tinyweb" in captured.out
+
+
+def test_a_port_in_use_is_one_clear_line_and_status_1(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SystemExit) as info:
+            cli.main(["run", "cliproject:plain_wsgi", "--port", str(port)])
+    assert info.value.code == 1
+    error = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in error and "Traceback" not in error
+
+
+def test_an_unguarded_app_run_is_skipped_under_the_command_line(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Flask's rule: app.run() at module level would block `routes` (or serve elsewhere)."""
+    import tinyweb.server
+
+    monkeypatch.setattr(tinyweb.server, "serve", lambda *args, **kwargs: pytest.fail("served"))
+    (project / "unguarded.py").write_text(
+        "from tinyweb.app import App\napp = App('u')\napp.run(port=8799)\n"
+    )
+    assert cli.main(["routes", "unguarded"]) == 0
+    assert "Ignoring a call to app.run()" in capsys.readouterr().err
+    assert cli.RUN_FROM_CLI_VARIABLE not in os.environ  # restored after the command

@@ -185,3 +185,55 @@ def test_run_reload_restarts_on_a_changed_module_and_template(
     # A restart (not only template auto-reload, which is off without DEBUG) shows it.
     assert serve_until(output, "/page", "page two", deadline)[1] == "page two"
     assert process.poll() is None  # the parent is still there
+
+
+def test_a_file_dated_in_the_future_is_no_change(tmp_path: Path) -> None:
+    """Clock skew (a shared folder, an unpacked archive): restarting would loop forever."""
+    future = tmp_path / "future.py"
+    future.write_text("x = 1\n")
+    later = time.time() + 3600
+    os.utime(future, (later, later))
+    watcher = reloader.FileWatcher(lambda: [str(future)], interval=1.0)
+    watcher._started = time.time()
+    assert watcher.find_change() is None
+    assert watcher.find_change() is None
+    os.utime(future, (later + 5, later + 5))
+    assert watcher.find_change() == str(future)
+
+
+class FakeChild:
+    """A child process whose wait() is interrupted by Ctrl-C a given number of times."""
+
+    def __init__(self, interruptions: int) -> None:
+        self.interruptions = interruptions
+        self.signals: list[int] = []
+        self.killed = False
+
+    def wait(self) -> int:
+        if self.interruptions:
+            self.interruptions -= 1
+            raise KeyboardInterrupt
+        return -9 if self.killed else 0
+
+    def send_signal(self, number: int) -> None:
+        self.signals.append(number)
+
+    def kill(self) -> None:
+        self.killed = True
+
+
+def test_ctrl_c_to_the_parent_alone_stops_the_child_and_a_second_kills_it() -> None:
+    once = FakeChild(interruptions=1)
+    assert reloader._wait(once) == 0  # type: ignore[arg-type]
+    assert once.signals == [signal.SIGTERM] and not once.killed
+    twice = FakeChild(interruptions=2)
+    assert reloader._wait(twice) == -9  # type: ignore[arg-type]
+    assert twice.killed
+
+
+def test_a_child_killed_by_a_signal_ends_the_parent_with_128_plus_n(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reloader.subprocess, "Popen", lambda *args, **kwargs: FakeChild(0))
+    monkeypatch.setattr(reloader, "_wait", lambda child: -signal.SIGINT)
+    assert reloader.restart_loop() == 128 + signal.SIGINT

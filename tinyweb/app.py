@@ -761,6 +761,10 @@ class App(Scaffold, AppTemplates):
         """
         from tinyweb.server import serve  # the one place the framework wires the server
 
+        if os.environ.get("TINYWEB_RUN_FROM_CLI") == "true":
+            print(" * Ignoring a call to app.run() that would block the `python -m tinyweb` "
+                  "command; call it under `if __name__ == \"__main__\":`", file=sys.stderr)  # fmt: skip
+            return
         if debug is not None:
             self.debug = debug
         if not (self.debug if use_reloader is None else use_reloader):

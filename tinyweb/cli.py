@@ -12,10 +12,15 @@ How the application is found (Flask's rules, in tinyweb spelling):
 - ``module`` alone takes ``app`` or ``application``, else the one ``App`` in the module,
   else a factory called ``create_app`` or ``make_app``;
 - nothing given: ``--app``, else the ``TINYWEB_APP`` environment variable, else ``wsgi.py``
-  or ``app.py`` in the current directory.
+  or ``app.py`` in the current directory;
+- a file path (``sub/webapp.py``, ``../x/hello.py``, absolute) imports that file as Flask
+  does: its folder, or the folder above its package, goes first on ``sys.path``, so the
+  file's own imports of its neighbours work.
 
 The current directory is put first on ``sys.path``, so ``python -m tinyweb run
-examples.hello:app`` works from the project root.
+examples.hello:app`` works from the project root. While a command runs,
+``TINYWEB_RUN_FROM_CLI`` is set: an ``app.run()`` left unguarded at module level is then
+skipped with a warning (as in Flask) instead of blocking the command.
 
 Besides the built-in ``run`` and ``routes``, the commands an app declares with
 ``@app.cli.command("init-db")`` (``tinyweb.commands``) are commands of the command line:
@@ -31,13 +36,16 @@ from __future__ import annotations
 
 import argparse
 import ast
+import errno
 import importlib
+import inspect
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any, Callable
 
 APP_ENVIRONMENT_VARIABLE = "TINYWEB_APP"
+RUN_FROM_CLI_VARIABLE = "TINYWEB_RUN_FROM_CLI"
 _DEFAULT_ATTRIBUTES = ("app", "application")
 _DEFAULT_FACTORIES = ("create_app", "make_app")
 _DISCOVERED_FILES = ("wsgi.py", "app.py")
@@ -75,10 +83,26 @@ def _discover_target() -> str:
 
 
 def _module_name_from_path(name: str) -> str:
-    """``examples/hello.py`` → ``examples.hello``; a dotted name stays as it is."""
-    if name.endswith(".py"):
-        name = name[: -len(".py")]
-    return name.replace(os.sep, ".").replace("/", ".")
+    """The module to import for a file path, with its folder put on ``sys.path``.
+
+    ``sub/webapp.py`` → ``webapp`` (``sub`` first on the path); a file inside a package
+    (folders with ``__init__.py``) → its dotted name from above the package, as Flask's
+    ``prepare_import``. A dotted name stays as it is.
+    """
+    if not (name.endswith(".py") or "/" in name or os.sep in name):
+        return name
+    path = os.path.realpath(name[: -len(".py")] if name.endswith(".py") else name)
+    if os.path.basename(path) == "__init__":
+        path = os.path.dirname(path)
+    parts: list[str] = []
+    while True:
+        path, part = os.path.split(path)
+        parts.append(part)
+        if not os.path.isfile(os.path.join(path, "__init__.py")):
+            break
+    if sys.path[0] != path:
+        sys.path.insert(0, path)
+    return ".".join(reversed(parts))
 
 
 def _import(module_name: str) -> Any:
@@ -131,6 +155,15 @@ def _best_app(module: Any) -> Any:
     for name in _DEFAULT_FACTORIES:
         factory = getattr(module, name, None)
         if callable(factory):
+            try:
+                inspect.signature(factory).bind()
+            except TypeError:
+                raise NoAppError(
+                    f"found {module.__name__}.{name}, which needs arguments: give them, "
+                    f"as in {module.__name__}:{name}('dev')"
+                ) from None
+            except ValueError:  # no signature to read (a builtin): just try it
+                pass
             return factory()
     found = f"{len(apps)} App instances" if apps else "no app, application or create_app"
     raise NoAppError(f"module {module.__name__!r}: found {found}; name one as module:name")
@@ -170,9 +203,10 @@ def build_parser(application: Any = None) -> argparse.ArgumentParser:
     routes.add_argument("target", nargs="?", help="module:app (default: --app or discovery)")
     group = getattr(application, "cli", None)
     if group is not None:
-        from tinyweb.commands import add_commands
+        from tinyweb.commands import CommandGroup, add_commands
 
-        add_commands(commands, group)
+        if isinstance(group, CommandGroup):  # not another framework's (a Flask app's)
+            add_commands(commands, group)
     return parser
 
 
@@ -182,7 +216,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     Example: ``main(["run", "examples.hello:app", "--port", "8080"])``, or an app's own
     command: ``main(["--app", "blog", "init-db"])``.
     """
-    argv = list(sys.argv[1:] if argv is None else argv)
+    previous = os.environ.get(RUN_FROM_CLI_VARIABLE)
+    os.environ[RUN_FROM_CLI_VARIABLE] = "true"  # an unguarded app.run() is skipped
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        if previous is None:
+            del os.environ[RUN_FROM_CLI_VARIABLE]
+        else:
+            os.environ[RUN_FROM_CLI_VARIABLE] = previous
+
+
+def _main(argv: list[str]) -> int:
     application = _app_for_custom_command(argv)
     parser = build_parser(application)
     arguments = parser.parse_args(argv)
@@ -220,6 +265,11 @@ def _app_for_custom_command(argv: list[str]) -> Any:
             return None
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
+    except Exception as error:  # the app's own module failed: still show the help
+        if words:
+            raise
+        print(f"error: importing the app failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return None
 
 
 def _wants_reloader(arguments: argparse.Namespace) -> bool:
@@ -267,7 +317,15 @@ def run_command(application: Callable[..., Any], arguments: argparse.Namespace) 
     options: dict[str, Any] = {}
     if arguments.threads is not None:
         options["threads"] = arguments.threads
-    serve(application, host=arguments.host, port=arguments.port, **options)
+    try:
+        serve(application, host=arguments.host, port=arguments.port, **options)
+    except OSError as error:
+        if error.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise
+        print(f"error: cannot listen on {arguments.host}:{arguments.port}: {error.strerror}"
+              + (" (is another server running?)" if error.errno == errno.EADDRINUSE else ""),
+              file=sys.stderr)  # fmt: skip
+        raise SystemExit(1) from None  # in the reloader's child too: no change would fix it
     return 0
 
 

@@ -7,7 +7,9 @@ processes:
 1. The **parent** (the process you started) never imports the app. It runs the same
    command line again as a child, with ``TINYWEB_RUN_MAIN=true`` in the environment, and
    waits. When the child exits with status 3 it starts a new child; any other status ends
-   the parent with that status. SIGTERM to the parent is passed on to the child.
+   the parent with that status (128 + N for a child killed by signal N, as a shell says).
+   SIGTERM to the parent is passed on to the child; so is a Ctrl-C (SIGINT) that reached
+   the parent alone, and a second one kills the child: no child outlives its parent.
 2. The **child** imports the app and serves it. A watcher thread polls, once per
    ``interval`` (at least one second), the modification time of every file in use: the
    source of each imported module (outside the standard library and ``site-packages``)
@@ -41,6 +43,7 @@ from typing import Any, Callable
 RELOADER_ENVIRONMENT_VARIABLE = "TINYWEB_RUN_MAIN"
 RESTART_EXIT_CODE = 3
 MINIMUM_INTERVAL = 1.0
+FUTURE_SLACK = 10.0  # seconds ahead of the clock a file's mtime may be and still be "new"
 
 
 def is_running_from_reloader() -> bool:
@@ -97,14 +100,21 @@ def restart_loop() -> int:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
         if status != RESTART_EXIT_CODE:
-            return status
+            return 128 - status if status < 0 else status
 
 
 def _wait(child: subprocess.Popen[bytes]) -> int:
-    """Wait for the child; Ctrl-C reaches it too (same process group), so wait again."""
+    """Wait for the child. A Ctrl-C from the terminal reaches it too (same process group);
+    one sent to the parent alone does not, so the child is told with SIGTERM (a graceful
+    stop either way). A second Ctrl-C kills the child: nothing is left holding the port."""
     try:
         return child.wait()
     except KeyboardInterrupt:
+        child.send_signal(signal.SIGTERM)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        child.kill()
         return child.wait()
 
 
@@ -139,7 +149,10 @@ def _run_child(
         traceback.print_exc()
         watcher.add_files(files_in_traceback(sys.exc_info()[1]))
         print(" * waiting for a file to change before restarting", file=sys.stderr, flush=True)
-        watcher.changed.wait()
+        try:
+            watcher.changed.wait()
+        except KeyboardInterrupt:
+            return 0  # Ctrl-C while waiting for the fix: a clean stop, not a traceback
     if watcher.changed.is_set():
         return RESTART_EXIT_CODE
     return 0
@@ -182,6 +195,7 @@ class FileWatcher:
     def find_change(self) -> str | None:
         """The first watched file whose modification time changed (or that vanished)."""
         paths = watched_files() | set(self.extra_files()) | self._more_files
+        now = time.time()
         for path in paths:
             try:
                 modified = os.stat(path).st_mtime
@@ -189,7 +203,11 @@ class FileWatcher:
                 modified = -1.0  # deleted or not yet created
             # A file first seen now (a template loaded on first use) that changed since
             # this process started may have changed after it was read: that is a change.
-            known = self._modified.setdefault(path, min(modified, self._started))
+            # Not a time further in the future than a coarse file system explains (clock
+            # skew, an unpacked archive): that would be a change at every start, a loop.
+            far_ahead = modified > now + FUTURE_SLACK
+            first_seen = modified if far_ahead else min(modified, self._started)
+            known = self._modified.setdefault(path, first_seen)
             if known != modified:
                 return path
         return None
