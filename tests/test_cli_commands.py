@@ -394,6 +394,7 @@ def test_add_command_accepts_a_group_and_group_makes_one() -> None:
     runner = app.test_cli_runner()
     assert runner.invoke(args="user create ada").output == "created ada\n"
     assert runner.invoke(args="database reset").output == "reset\n"
+    assert "Database commands." in runner.invoke(args="--help").output
     assert sorted(app.cli.groups) == ["database", "nothing", "user"]
     assert runner.invoke(user_cli, ["create", "bo"]).output == "created bo\n"
     with pytest.raises(ValueError, match="already the name of a group"):

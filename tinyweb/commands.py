@@ -213,8 +213,9 @@ class CommandGroup:
         app.cli.add_command(user_cli)
     """
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, help: str | None = None) -> None:
         self.name = name
+        self.help = help  # the group's line in --help
         self.commands: dict[str, Command] = {}
         self.groups: dict[str, CommandGroup] = {}  # a blueprint's commands, one level deep
 
@@ -233,7 +234,8 @@ class CommandGroup:
     def group(self, name: str | None = None) -> Callable[[Callable[..., Any]], CommandGroup]:
         """Decorator: a nested group named ``name`` or after the function (click's rules).
 
-        The function only names the group (its body is not run). Example::
+        The function names the group and its docstring is the group's help (its body is
+        not run). Example::
 
             @app.cli.group()
             def user_group(): ...            # "user"
@@ -243,7 +245,9 @@ class CommandGroup:
         """
 
         def decorator(function: Callable[..., Any]) -> CommandGroup:
-            nested = CommandGroup(name or command_name_of(function))
+            text = (function.__doc__ or "").strip()
+            summary = text.splitlines()[0] if text else None
+            nested = CommandGroup(name or command_name_of(function), summary)
             self.add_group(nested, nested.name)
             return nested
 
@@ -295,7 +299,8 @@ def add_commands(subcommands: Any, group: CommandGroup) -> None:
     for known in sorted(group, key=lambda known: known.name):
         known.add_to(subcommands)
     for name, nested in sorted(group.groups.items()):
-        parser = subcommands.add_parser(name, help=f"commands of {nested.name!r}")
+        summary = nested.help or f"commands of {nested.name!r}"
+        parser = subcommands.add_parser(name, help=summary, description=nested.help)
         nested_subcommands = parser.add_subparsers(metavar="command")
         nested_subcommands.required = True
         add_commands(nested_subcommands, nested)
