@@ -184,7 +184,9 @@ def test_main_usage_errors_exit_2(
     assert message in capsys.readouterr().err
 
 
-def test_built_in_commands_do_not_import_the_app(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_built_in_commands_do_not_import_the_app(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["routes", "cmdblog"]) == 0
     assert "static" in capsys.readouterr().out
 
@@ -219,7 +221,9 @@ def test_run_reload_hands_over_to_the_reloader_without_importing_the_app(
     import tinyweb.reloader
 
     calls: list[Any] = []
-    monkeypatch.setattr(tinyweb.reloader, "run_with_reloader", lambda main, files: calls.append(main) or 0)
+    monkeypatch.setattr(
+        tinyweb.reloader, "run_with_reloader", lambda main, files: calls.append(main) or 0
+    )
     assert cli.main(["--app", "cmdblog", "run", "--reload"]) == 0
     assert len(calls) == 1 and "cmdblog" not in sys.modules
 
@@ -276,3 +280,146 @@ def test_blueprint_command_group_errors() -> None:
         app.cli.command("auth")(lambda: None)
     with pytest.raises(ValueError, match="built-in"):
         app.register_blueprint(blueprint_with_a_command(cli_group="run"), name="other")
+
+
+def test_an_option_without_type_takes_the_type_of_its_default() -> None:
+    app = App("inferred_types")
+
+    @app.cli.command("show")
+    @option("--count", default=1)
+    @option("--ratio", default=0.5)
+    @option("--verbose", default=False)  # click: a boolean value, not a flag
+    @option("--name", default="x")
+    def show(count: int, ratio: float, verbose: bool, name: str) -> None:
+        print(repr(count), repr(ratio), repr(verbose), repr(name))
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["show"]).output == "1 0.5 False 'x'\n"
+    result = runner.invoke(args="show --count 5 --ratio 2 --verbose yes --name 7")
+    assert result.output == "5 2.0 True '7'\n"
+    assert runner.invoke(args="show --verbose 0").output == "1 0.5 False 'x'\n"
+    assert "invalid int value: 'many'" in runner.invoke(args="show --count many").stderr
+    assert "not a valid boolean" in runner.invoke(args="show --verbose maybe").stderr
+
+
+@pytest.mark.parametrize("name", ["command", "subcommand", "app", "tinyweb_command"])
+def test_a_parameter_may_have_the_name_of_a_command_line_key(name: str) -> None:
+    app = App("colliding_names")
+
+    @app.cli.command("echo")
+    @argument(name)
+    @option(f"--{name}-option", dest=f"{name}_option", default="-")
+    @option("--app", default="none")
+    def echo(**values: str) -> None:
+        print(sorted(values.items()))
+
+    result = app.test_cli_runner().invoke(args=["echo", "value", "--app", "mine"])
+    assert (
+        result.output
+        == f"{sorted({name: 'value', f'{name}_option': '-', 'app': 'mine'}.items())}\n"
+    )
+    missing = app.test_cli_runner().invoke(args=["echo"])
+    assert f"the following arguments are required: {name}" in missing.stderr
+
+
+def test_main_passes_parameters_named_command_and_app(capsys: pytest.CaptureFixture[str]) -> None:
+    app = App("main_collisions")
+
+    @app.cli.command("echo")
+    @argument("command")
+    @option("--app", default="none")
+    def echo(command: str, app: str) -> None:
+        print(command, app)
+
+    parser = cli.build_parser(app)
+    arguments = parser.parse_args(["echo", "ls", "--app", "mine"])
+    assert arguments.command == "echo"  # the command line's own key is intact
+    from tinyweb.commands import run_parsed
+
+    assert run_parsed(app, arguments) == 0
+    assert capsys.readouterr().out == "ls mine\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "output"),
+    [
+        ("greet 'Ada Lovelace'", "hello Ada Lovelace\n"),
+        ('greet "a  b" --times 2', "hello a  b\nhello a  b\n"),
+        (["greet", "Ada Lovelace"], "hello Ada Lovelace\n"),
+    ],
+)
+def test_a_string_of_args_is_split_as_a_shell_does(args: Any, output: str) -> None:
+    result = make_app().test_cli_runner().invoke(args=args)
+    assert (result.exit_code, result.output) == (0, output)
+
+
+def test_invoke_runs_the_command_it_is_given() -> None:
+    app = make_app()
+    greet = app.cli.commands["greet"]
+    runner = app.test_cli_runner()
+    assert runner.invoke(greet, ["bob", "--times", "2"]).output == "hello bob\nhello bob\n"
+    assert runner.invoke(greet.callback, ["bob"]).output == "hello bob\n"
+    assert runner.invoke(cli=greet, args="'a b'").output == "hello a b\n"
+    usage = runner.invoke(greet, [])
+    assert usage.exit_code == 2 and "usage: greet" in usage.output
+    init_db = runner.invoke(app.cli.commands["init-db"])
+    assert init_db.output == "Initialized the database of commands_app.\n"
+    assert runner.invoke(app.cli, ["greet", "x"]).output == "hello x\n"
+    with pytest.raises(TypeError, match="runs a command"):
+        runner.invoke("greet")
+
+
+def test_add_command_accepts_a_group_and_group_makes_one() -> None:
+    from tinyweb.commands import CommandGroup
+
+    app = App("groups_of_commands")
+    user_cli = CommandGroup("user")
+
+    @user_cli.command("create")
+    @argument("name")
+    def create(name: str) -> None:
+        print("created", name)
+
+    app.cli.add_command(user_cli)
+
+    @app.cli.group()
+    def database_group() -> None:
+        """Database commands."""
+
+    @database_group.command()
+    def reset_command() -> None:
+        print("reset")
+
+    app.cli.add_command(CommandGroup("empty"), name="nothing")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args="user create ada").output == "created ada\n"
+    assert runner.invoke(args="database reset").output == "reset\n"
+    assert "Database commands." in runner.invoke(args="--help").output
+    assert sorted(app.cli.groups) == ["database", "nothing", "user"]
+    assert runner.invoke(user_cli, ["create", "bo"]).output == "created bo\n"
+    with pytest.raises(ValueError, match="already the name of a group"):
+        app.cli.add_command(CommandGroup("other"), name="user")
+
+
+@pytest.mark.parametrize(
+    ("function_name", "name"),
+    [  # click 8.2+'s names (checked with click 8.5)
+        ("init_db_command", "init-db"),
+        ("init_db_cmd", "init-db"),
+        ("user_group", "user"),
+        ("user_grp", "user"),
+        ("command", "command"),  # no "-" before the suffix: kept
+        ("grp", "grp"),
+        ("x_commands", "x-commands"),
+        ("Init_DB", "init-db"),
+    ],
+)
+def test_an_unnamed_command_is_named_as_click_names_it(function_name: str, name: str) -> None:
+    def function() -> None:
+        """A command."""
+
+    function.__name__ = function_name
+    app = App("names")
+    assert app.cli.command()(function).name == name
+    assert command()(function).name == name
+    assert App("group_names").cli.group()(function).name == name
