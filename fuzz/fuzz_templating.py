@@ -23,6 +23,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -96,11 +97,11 @@ def mutate(source: str, generator: random.Random) -> str:
     return source
 
 
-def random_options(generator: random.Random) -> dict[str, object]:
+def random_options(generator: random.Random) -> dict[str, Any]:
     """Jinja's defaults half of the time; else random whitespace, newline and delimiters."""
     if generator.random() < 0.5:
         return {}
-    options: dict[str, object] = {
+    options: dict[str, Any] = {
         name: generator.random() < 0.5
         for name in ("trim_blocks", "lstrip_blocks", "keep_trailing_newline")
     }
@@ -110,18 +111,18 @@ def random_options(generator: random.Random) -> dict[str, object]:
     return options
 
 
-def respell(source: str, options: dict[str, object]) -> str:
+def respell(source: str, options: dict[str, Any]) -> str:
     """``source`` with Jinja's delimiters replaced by those in ``options``."""
     return _JINJA_SPELLING.sub(
         lambda match: str(options.get(_OPTION_NAMES[match.group()], match.group())), source
     )
 
 
-def check(source: str, options: dict[str, object] | None = None) -> None:
+def check(source: str, options: dict[str, Any] | None = None) -> None:
     """Compile and (when cheap and safe to do so) render one input."""
     options = options or {}
     source = respell(source, options)
-    env = Environment(loader=DictLoader(TEMPLATES), **options)  # type: ignore[arg-type]
+    env = Environment(loader=DictLoader(TEMPLATES), **options)
     try:
         template = env.from_string(source)
     except TemplateSyntaxError as error:

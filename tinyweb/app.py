@@ -184,8 +184,9 @@ class App(Scaffold, AppTemplates):
     @property
     def permanent_session_lifetime(self) -> timedelta:
         """``config["PERMANENT_SESSION_LIFETIME"]`` as a ``timedelta`` (31 days by default)."""
-        lifetime = self.config["PERMANENT_SESSION_LIFETIME"]
-        return lifetime if isinstance(lifetime, timedelta) else timedelta(seconds=lifetime)
+        from tinyweb.sessions import permanent_session_lifetime  # sessions load on first use
+
+        return permanent_session_lifetime(self)
 
     @permanent_session_lifetime.setter
     def permanent_session_lifetime(self, value: timedelta | int) -> None:

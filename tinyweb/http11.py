@@ -462,8 +462,11 @@ class RequestParser:
         # The order of _check_header_section, so that errors do not depend on the feeds.
         if buffer.find(b"\n\n", max(search_from - 1, 0), min(size, limit)) >= 0:
             raise ProtocolError(400, "bare LF in the trailer section")
-        lines_end = min(size if end < 0 else end + 2, limit)  # not the empty line that ends it
-        self._lines_from = _check_complete_lines(buffer, self._lines_from, search_from, lines_end)
+        if end < 0 or size > limit:  # else _parse_field_lines checks the whole section below
+            lines_end = min(size if end < 0 else end + 2, limit)  # not the final empty line
+            self._lines_from = _check_complete_lines(
+                buffer, self._lines_from, search_from, lines_end
+            )
         if size > limit:
             raise ProtocolError(431, "trailer section too large")
         if end < 0:

@@ -20,10 +20,10 @@ Rules:
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 from tinyweb.context import current_app, g, request, session
-from tinyweb.scaffold import registering
+from tinyweb.scaffold import Function, registering
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     from tinyweb.app import App
@@ -81,9 +81,6 @@ def render_template_string(source: str, **context: Any) -> str:
     template = app.template_environment.from_string(source)
     app.update_template_context(context)
     return str(template.render(**context))
-
-
-Function = TypeVar("Function", bound=Callable[..., Any])
 
 
 class AppTemplates:
