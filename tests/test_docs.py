@@ -350,8 +350,7 @@ def _missing_features() -> dict[str, bool]:
     return {
         "stream_with_context": "def stream_with_context" not in source,
         "async views": re.search(r"iscoroutine|isawaitable|run_until_complete", source) is None,
-        "host matching": re.search(r"def url_value_preprocessor|def url_defaults", source) is None
-        and "host_matching" not in source,
+        "host matching": "host_matching" not in source,
         "signals": not (ROOT / "tinyweb" / "signals.py").exists()
         and "request_started" not in source
         and "json_provider_class" not in source,

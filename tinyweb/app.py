@@ -12,7 +12,8 @@ describes tinyweb too)::
     wsgi_app                     push the context; pop it (and tear down) at the end
       full_dispatch_request
         match_request            router: endpoint + view_args, or the routing error
-        preprocess_request       before_request hooks; a return value short-circuits
+        preprocess_request       url_value_preprocessor functions, then before_request
+                                 hooks; a hook's return value short-circuits
         dispatch_request         call the view
         handle_user_exception    an exception from the above -> errorhandler or HTTPError
         finalize_request
@@ -22,7 +23,8 @@ describes tinyweb too)::
       do_teardown_request        teardown_request hooks, all of them, even if one raises
 
 Registration (``route``, hooks, ``errorhandler``, static and resource files) is shared with
-``Blueprint`` and lives in ``tinyweb.scaffold``. Hooks and handlers are stored per *scope*:
+``Blueprint`` and lives in ``tinyweb.scaffold``; ``url_for`` lives in ``tinyweb.urls`` and
+the template side in ``tinyweb.rendering`` (both mixins of ``App``). Hooks and handlers are stored per *scope*:
 ``None`` for the app, a blueprint's dotted name for the blueprint (``tinyweb.blueprints``
 copies them there on registration); a request's scopes come from its endpoint name
 (``admin.users.edit`` → app, ``admin``, ``admin.users``).
@@ -45,7 +47,6 @@ import sys
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import IO, TYPE_CHECKING, Any, Callable, TypeVar
-from urllib.parse import quote
 
 from tinyweb.config import DEFAULT_CONFIG, Config
 from tinyweb.context import (
@@ -60,8 +61,9 @@ from tinyweb.rendering import AppTemplates
 from tinyweb.request import Request
 from tinyweb.response import Response
 from tinyweb.return_values import to_response, traceback_page
-from tinyweb.routing import AutomaticOptions, BuildError, Router, Rule, RuleError
+from tinyweb.routing import AutomaticOptions, Router, Rule, RuleError
 from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path
+from tinyweb.urls import AppURLs
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     import logging
@@ -79,7 +81,7 @@ Function = TypeVar("Function", bound=Callable[..., Any])
 APP_DEFAULT_CONFIG: dict[str, Any] = {**DEFAULT_CONFIG, "SEND_FILE_MAX_AGE_DEFAULT": None}
 
 
-class App(Scaffold, AppTemplates):
+class App(Scaffold, AppTemplates, AppURLs):
     """A WSGI application with routes, hooks, error handlers, config and templates.
 
     Example::
@@ -423,7 +425,13 @@ class App(Scaffold, AppTemplates):
         current.url_rule = getattr(endpoint, "url_rule", None)
 
     def preprocess_request(self) -> ResponseValue:
-        """Run the ``before_request`` hooks; the first non-None value short-circuits."""
+        """Run the ``url_value_preprocessor`` functions, then the ``before_request`` hooks;
+        a hook's first non-None value short-circuits."""
+        if self.url_value_preprocessors:
+            current = current_request_context().request
+            for scope in self._scopes():
+                for function in self.url_value_preprocessors.get(scope, ()):
+                    function(current.endpoint, current.view_args)
         if not self.before_request_funcs:
             return None
         for scope in self._scopes():
@@ -649,86 +657,6 @@ class App(Scaffold, AppTemplates):
         from tinyweb.testing import Client
 
         return Client(self, use_cookies=use_cookies)
-
-    # -- URLs ------------------------------------------------------------------------------
-
-    def url_for(
-        self,
-        endpoint: str,
-        *,
-        _anchor: str | None = None,
-        _method: str | None = None,
-        _scheme: str | None = None,
-        _external: bool | None = None,
-        **values: Any,
-    ) -> str:
-        """The URL of ``endpoint``, with the rule's values filled in.
-
-        Values the rule does not use go to the query string; ``None`` values are dropped.
-        Inside a request the URL is relative to ``SCRIPT_NAME`` (the app may be mounted
-        under a prefix); outside one, ``SERVER_NAME`` must be configured and the URL is
-        absolute. ``_external=True`` adds scheme and host, ``_scheme`` picks the scheme
-        (needs ``_external``), ``_anchor`` adds ``#fragment``, ``_method`` picks among
-        rules of the same endpoint (default: in a request, a rule for its method if the
-        endpoint has one, as in Flask).
-
-        Example: ``url_for("user", user_id=7, tab="posts")`` → ``"/users/7?tab=posts"``.
-        """
-        if has_request_context():
-            current = current_request_context().request
-            if endpoint.startswith("."):
-                blueprint = current.blueprint
-                endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
-            script_root, host, scheme = current.script_root, current.host, current.scheme
-            external, method = bool(_external), _method or current.method
-        else:
-            script_root, host, scheme = self._url_parts_outside_request()
-            external, method = True if _external is None else _external, _method
-        if _scheme is not None:
-            if not external:
-                raise ValueError("url_for(_scheme=...) needs _external=True")
-            scheme = _scheme
-        values = {name: value for name, value in values.items() if value is not None}
-        try:
-            path = self._build_path(endpoint, values, method)
-        except BuildError:
-            if _method is not None or method is None:
-                raise
-            path = self._build_path(endpoint, values, None)  # no rule for this method
-        url: str = script_root.rstrip("/") + path
-        if external:
-            url = f"{scheme}://{host}{url}"
-        if _anchor is not None:
-            url += "#" + quote(_anchor, safe="%!#$&'()*+,/:;=?@")
-        return url
-
-    def _build_path(self, endpoint: str, values: dict[str, Any], method: str | None) -> str:
-        """The router builds the path; a build-only rule is the fallback (see add_url_rule)."""
-        try:
-            return str(self.router.build(endpoint, values, method=method))
-        except BuildError as error:
-            if not len(self.build_only_router):
-                raise
-            routed_error = error
-        try:
-            return str(self.build_only_router.build(endpoint, values, method=method))
-        except BuildError:
-            raise routed_error from None
-
-    def _url_parts_outside_request(self) -> tuple[str, str, str]:
-        """(script root, host, scheme) from config, for url_for outside a request."""
-        server_name = self.config["SERVER_NAME"]
-        if not server_name:
-            raise RuntimeError(
-                "url_for() outside a request needs app.config['SERVER_NAME'] (for example "
-                "'example.com'), so it knows which host to build the URL for; or call it "
-                "inside `with app.test_request_context():`."
-            )
-        return (
-            self.config["APPLICATION_ROOT"] or "/",
-            server_name,
-            self.config["PREFERRED_URL_SCHEME"],
-        )
 
     # -- templates -------------------------------------------------------------------------
 

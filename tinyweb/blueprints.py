@@ -253,6 +253,8 @@ class Blueprint(Scaffold):
             (self.after_request_funcs, app.after_request_funcs),
             (self.teardown_request_funcs, app.teardown_request_funcs),
             (self.template_context_processors, app.template_context_processors),
+            (self.url_value_preprocessors, app.url_value_preprocessors),
+            (self.url_default_functions, app.url_default_functions),
         ):
             for function in own.get(None, ()):
                 merged.setdefault(name, []).append(function)
@@ -285,6 +287,14 @@ class Blueprint(Scaffold):
     def app_context_processor(self, function: Function) -> Function:
         """``app.context_processor`` from a blueprint: values for every template."""
         return self._record_on_app("template_context_processors", function)
+
+    def app_url_value_preprocessor(self, function: Function) -> Function:
+        """``app.url_value_preprocessor`` from a blueprint: runs for every request."""
+        return self._record_on_app("url_value_preprocessors", function)
+
+    def app_url_defaults(self, function: Function) -> Function:
+        """``app.url_defaults`` from a blueprint: used for every ``url_for``."""
+        return self._record_on_app("url_default_functions", function)
 
     def app_errorhandler(
         self, code_or_exception: int | type[BaseException]

@@ -71,6 +71,8 @@ class Scaffold:
         self.after_request_funcs: HookTable = {}
         self.teardown_request_funcs: HookTable = {}
         self.template_context_processors: HookTable = {}
+        self.url_value_preprocessors: HookTable = {}
+        self.url_default_functions: HookTable = {}
         self.error_handler_spec: ErrorHandlerTable = {}
 
     def _check_setup_finished(self, method_name: str) -> None:
@@ -249,6 +251,34 @@ class Scaffold:
     def context_processor(self, function: Function) -> Function:
         """Register ``function() -> dict``, whose items every rendered template can use."""
         return self._add_hook(self.template_context_processors, function, "context_processor")
+
+    def url_value_preprocessor(self, function: Function) -> Function:
+        """Run ``function(endpoint, view_args)`` before the ``before_request`` hooks.
+
+        It may take values out of ``view_args`` so that no view has to accept them. On a
+        routing error (404, 405) both arguments are None, as in Flask. On a blueprint: for
+        that blueprint's requests only.
+
+        Example (with ``url_prefix="/<lang_code>"`` on a blueprint)::
+
+            @bp.url_value_preprocessor
+            def pull_lang_code(endpoint, values):
+                g.lang_code = values.pop("lang_code")
+        """
+        return self._add_hook(self.url_value_preprocessors, function, "url_value_preprocessor")
+
+    def url_defaults(self, function: Function) -> Function:
+        """Run ``function(endpoint, values)`` in ``url_for``, which may add ``values``.
+
+        On a blueprint: for URLs of that blueprint's endpoints only.
+
+        Example::
+
+            @bp.url_defaults
+            def add_lang_code(endpoint, values):
+                values.setdefault("lang_code", g.lang_code)
+        """
+        return self._add_hook(self.url_default_functions, function, "url_defaults")
 
     def errorhandler(
         self, code_or_exception: int | type[BaseException]
