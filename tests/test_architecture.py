@@ -94,7 +94,7 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "config": set(),
     "app": FRAMEWORK_HALF | {"server", "reloader"},  # both only lazily, inside App.run()
     "return_values": {"context", "errors", "response"},  # the make_response conventions (app helper)
-    "urls": {"context", "routing", "scaffold", "config"},  # url_for and url_defaults (app helper)
+    "urls": {"context", "converters", "routing", "scaffold", "config"},  # url_for and url_defaults (app helper)
     "rendering": FRAMEWORK_HALF,  # render_template: the app <-> template engine bridge
     "blueprints": FRAMEWORK_HALF,
     "scaffold": FRAMEWORK_HALF,  # what App and Blueprint share (registration)

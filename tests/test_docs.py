@@ -355,7 +355,6 @@ def _missing_features() -> dict[str, bool]:
         and "request_started" not in source
         and "json_provider_class" not in source,
         "class-based views": "MethodView" not in source,
-        "url_map": "url_map" not in source,
         "session_transaction": "def session_transaction" not in source,
         "cache_control": "def cache_control" not in source,
         "set_etag": "def set_etag" not in source and "def make_conditional" not in source,

@@ -63,7 +63,7 @@ from tinyweb.response import Response
 from tinyweb.return_values import to_response, traceback_page
 from tinyweb.routing import AutomaticOptions, Router, Rule, RuleError
 from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path
-from tinyweb.urls import AppURLs
+from tinyweb.urls import AppURLs, URLMap
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     import logging
@@ -129,6 +129,7 @@ class App(Scaffold, AppTemplates, AppURLs):
         self.config = Config(config_root, self.default_config)
         self.router = Router()
         self.build_only_router = Router()  # rules that repeat a routed one, for url_for
+        self.url_map = URLMap((self.router, self.build_only_router))  # Flask's name, a view
         self.blueprints: dict[str, Blueprint] = {}
         self.teardown_appcontext_funcs: list[Callable[[Any], Any]] = []
         # Per endpoint: values given to the view when the URL does not have them.
@@ -239,15 +240,16 @@ class App(Scaffold, AppTemplates, AppURLs):
         endpoint: str | None = None,
         view_func: ViewFunction | None = None,
         methods: Iterable[str] | None = None,
-        strict_slashes: bool = True,
+        strict_slashes: bool | None = None,
         defaults: dict[str, Any] | None = None,
     ) -> None:
         """Map ``rule`` to ``endpoint`` (and the endpoint to ``view_func``).
 
         ``endpoint`` defaults to the view's ``__name__``; ``methods`` to the view's
         ``methods`` attribute or ``["GET"]`` (HEAD and OPTIONS are answered
-        automatically). A rule without a view is allowed: it exists for ``url_for``.
-        ``defaults`` are view arguments the URL does not carry (kept per endpoint).
+        automatically); ``strict_slashes`` to ``app.url_map.strict_slashes`` (True). A
+        rule without a view is allowed: it exists for ``url_for``. ``defaults`` are view
+        arguments the URL does not carry (kept per endpoint).
 
         Example: ``app.add_url_rule("/", "index", index)``.
         """
@@ -268,6 +270,8 @@ class App(Scaffold, AppTemplates, AppURLs):
                 f"View function mapping is overwriting an existing endpoint function: {endpoint}"
             )
         methods = [method.upper() for method in methods]
+        if strict_slashes is None:
+            strict_slashes = self.url_map.strict_slashes
         try:
             routed = RoutedEndpoint(endpoint)
             routed.url_rule = self.router.add(

@@ -149,7 +149,7 @@ class Blueprint(Scaffold):
         endpoint: str | None = None,
         view_func: ViewFunction | None = None,
         methods: Iterable[str] | None = None,
-        strict_slashes: bool = True,
+        strict_slashes: bool | None = None,
         defaults: dict[str, Any] | None = None,
     ) -> None:
         """Like ``App.add_url_rule``; the rule gets the prefix and the endpoint the name."""

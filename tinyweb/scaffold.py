@@ -145,7 +145,7 @@ class Scaffold:
         endpoint: str | None = None,
         view_func: ViewFunction | None = None,
         methods: Iterable[str] | None = None,
-        strict_slashes: bool = True,
+        strict_slashes: bool | None = None,
         defaults: dict[str, Any] | None = None,
     ) -> None:
         """Map ``rule`` to ``endpoint`` and ``view_func`` (implemented by App and Blueprint)."""

@@ -13,19 +13,89 @@ Rules:
   ``PREFERRED_URL_SCHEME`` say where the app lives, and the URL is absolute.
 - ``url_defaults`` functions (``Scaffold.url_defaults``) may add values before the build,
   in Flask's scope order; ``None`` values are dropped after them.
+- ``app.url_map`` is a view of the app's routers shaped like the part of Werkzeug's
+  ``Map`` that Flask apps use (``URLMap``), not a second store of rules.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, MutableMapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from tinyweb.context import current_request_context, has_request_context
-from tinyweb.routing import BuildError, Router
+from tinyweb.converters import BaseConverter
+from tinyweb.routing import BuildError, Router, Rule
 from tinyweb.scaffold import HookTable
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     from tinyweb.config import Config
+
+
+class URLMap:
+    """``app.url_map``: Werkzeug's ``Map`` as far as Flask apps use it, over the router.
+
+    - ``converters``: a dict of converter classes by name; setting one registers it
+      (``app.url_map.converters["regex"] = RegexConverter``). The class subclasses
+      ``tinyweb.converters.BaseConverter`` and its ``__init__`` receives the rule's
+      arguments only (Werkzeug passes the map first).
+    - ``strict_slashes``: the default of ``add_url_rule(strict_slashes=...)`` for rules
+      added after it is set (Werkzeug's map default; True).
+    - ``iter_rules(endpoint=None)`` and ``is_endpoint_expecting(endpoint, *arguments)``.
+
+    Example::
+
+        app.url_map.strict_slashes = False
+        [rule.rule for rule in app.url_map.iter_rules()]
+    """
+
+    def __init__(self, routers: tuple[Router, ...]) -> None:
+        """A view of ``routers`` (the app's router, then its build-only router)."""
+        self.routers = routers
+        self.converters = ConverterRegistry(routers)
+        self.strict_slashes = True
+
+    def __repr__(self) -> str:
+        return f"<URLMap of {sum(len(router) for router in self.routers)} rules>"
+
+    def __iter__(self) -> Iterator[Rule]:
+        return self.iter_rules()
+
+    def iter_rules(self, endpoint: str | None = None) -> Iterator[Rule]:
+        """Every rule in the order added, or those of ``endpoint`` only."""
+        for router in self.routers:
+            for rule in router:
+                if endpoint is None or rule.endpoint == endpoint:
+                    yield rule
+
+    def is_endpoint_expecting(self, endpoint: str, *arguments: str) -> bool:
+        """True if a rule of ``endpoint`` takes all of ``arguments`` (False if unknown)."""
+        wanted = set(arguments)
+        return any(wanted.issubset(rule.arguments) for rule in self.iter_rules(endpoint))
+
+
+class ConverterRegistry(MutableMapping[str, "type[BaseConverter]"]):
+    """``url_map.converters``: reading is the router's table; setting registers a class."""
+
+    def __init__(self, routers: tuple[Router, ...]) -> None:
+        """A view of the converter tables of ``routers`` (kept identical)."""
+        self._routers = routers
+
+    def __getitem__(self, name: str) -> type[BaseConverter]:
+        return self._routers[0].converters[name]
+
+    def __setitem__(self, name: str, converter_class: type[BaseConverter]) -> None:
+        for router in self._routers:  # identical tables: a bad name or class (RuleError)
+            router.register_converter(name, converter_class)  # is refused by the first
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("converters cannot be removed: rules may already use them")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._routers[0].converters)
+
+    def __len__(self) -> int:
+        return len(self._routers[0].converters)
 
 
 class AppURLs:
