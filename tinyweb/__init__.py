@@ -33,7 +33,7 @@ from tinyweb.context import (
     session,
 )
 from tinyweb.errors import HTTPError, abort
-from tinyweb.rendering import render_template, render_template_string
+from tinyweb.rendering import get_template_attribute, render_template, render_template_string
 from tinyweb.request import Request
 from tinyweb.response import Response, jsonify, redirect
 
@@ -54,6 +54,7 @@ __all__: list[str] = [
     "flash",
     "g",
     "get_flashed_messages",
+    "get_template_attribute",
     "has_app_context",
     "has_request_context",
     "jsonify",

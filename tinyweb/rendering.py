@@ -83,6 +83,17 @@ def render_template_string(source: str, **context: Any) -> str:
     return str(template.render(**context))
 
 
+def get_template_attribute(template_name: str, attribute: str) -> Any:
+    """A macro (or top-level ``{% set %}`` value) of an app template, to call from Python.
+
+    Example: ``get_template_attribute("_macros.html", "user_card")(user)`` renders just
+    that fragment (for an AJAX answer, say). The template runs once, without the request's
+    context; its macros still see the globals (``request``, ``url_for``...).
+    """
+    template = current_app.template_environment.get_template(template_name)
+    return getattr(template.module, attribute)
+
+
 class AppTemplates:
     """The template side of ``App``: its ``Environment`` and what registers into it.
 
