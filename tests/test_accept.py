@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tinyweb.accept import Accept, LanguageAccept, MIMEAccept, parse_accept_header
+from tinyweb.accept import Accept, CharsetAccept, LanguageAccept, MIMEAccept, parse_accept_header
 from tinyweb.request import Request
 
 # -- parsing ------------------------------------------------------------------------------
@@ -156,6 +156,7 @@ def test_request_properties() -> None:
         "HTTP_ACCEPT": "application/json, text/html;q=0.9",
         "HTTP_ACCEPT_LANGUAGE": "fr-CA, fr;q=0.9",
         "HTTP_ACCEPT_ENCODING": "gzip",
+        "HTTP_ACCEPT_CHARSET": "iso-8859-1;q=0.5, utf-8",
     }
     request = Request(environ)
     assert (
@@ -163,7 +164,33 @@ def test_request_properties() -> None:
     )
     assert request.accept_languages.best_match(["en", "fr"]) == "fr"
     assert "gzip" in request.accept_encodings
+    assert request.accept_charsets.best_match(["latin1", "UTF8"]) == "UTF8"
     assert not Request({"REQUEST_METHOD": "GET", "PATH_INFO": "/"}).accept_mimetypes.provided
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "quality"),
+    [
+        # names compare as Python's codecs do: one charset, many spellings
+        ("utf-8", "UTF8", 1),
+        ("UTF8;q=0.7", "utf_8", 0.7),
+        ("latin1", "ISO-8859-1", 1),
+        ("iso-8859-1;q=0.2, *;q=0.1", "cp1252", 0.1),  # another charset: only * matches
+        # names Python does not know compare case-insensitively, and never crash
+        ("x-unknown", "X-Unknown", 1),
+        ("x-unknown", "x-other", 0),
+        ("a\x00b", "a\x00b", 1),  # a NUL makes codecs.lookup raise ValueError (Werkzeug: 500)
+        ("utf-8", "a\x00b", 0),
+    ],
+)
+def test_charset_names_match_as_codecs(header: str, value: str, quality: float) -> None:
+    assert parse_accept_header(header, CharsetAccept).quality(value) == quality
+
+
+def test_charset_best_match_returns_the_candidate_as_written() -> None:
+    accept = parse_accept_header("utf-8, iso-8859-1;q=0.5", CharsetAccept)
+    assert accept.best_match(["latin1", "utf8"]) == "utf8"
+    assert accept.best_match(["ascii"]) is None
 
 
 # -- properties -----------------------------------------------------------------------------

@@ -359,7 +359,6 @@ def _missing_features() -> dict[str, bool]:
         "cache_control": "def cache_control" not in source,
         "set_etag": "def set_etag" not in source and "def make_conditional" not in source,
         "CORS properties": "access_control_allow_origin" not in source,
-        "accept_charsets": "accept_charsets" not in source,
         "copy_current_request_context": "def copy_current_request_context" not in source,
         "stream_template": "def stream_template" not in source,
         "shell_context_processor": "shell_context_processor" not in source,

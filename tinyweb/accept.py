@@ -1,7 +1,7 @@
-"""Content negotiation: the ``Accept`` and ``Accept-Language`` request headers, parsed.
+"""Content negotiation: the ``Accept`` family of request headers, parsed.
 
-Where it fits: ``request.accept_mimetypes`` and ``request.accept_languages``
-(``tinyweb.request``) are built here, with Werkzeug's classes and names, so a Flask view's
+Where it fits: ``request.accept_mimetypes``, ``accept_languages``, ``accept_encodings``
+and ``accept_charsets`` (``tinyweb.request``) are built here, with Werkzeug's classes and names, so a Flask view's
 ``request.accept_mimetypes.best_match(["application/json", "text/html"])`` reads the same.
 It imports only ``datastructures`` (its quote-aware list splitter).
 
@@ -22,18 +22,20 @@ Rules:
    missing header checks ``provided``.
 
 Media ranges: RFC 9110 §12.5.1; language ranges: RFC 4647 §3 (basic filtering) with
-Werkzeug's primary-tag fallback.
+Werkzeug's primary-tag fallback; charsets: RFC 9110 §12.5.2, names compared as Python's
+codecs (Werkzeug's rule).
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterable, Iterator
 from typing import Optional, TypeVar, Union, overload
 
 from tinyweb.datastructures import parse_list_header
 
-__all__ = ["Accept", "LanguageAccept", "MIMEAccept", "parse_accept_header"]
+__all__ = ["Accept", "CharsetAccept", "LanguageAccept", "MIMEAccept", "parse_accept_header"]
 
 AcceptType = TypeVar("AcceptType", bound="Accept")
 
@@ -249,6 +251,28 @@ class LanguageAccept(Accept):
         if result is not None:
             return next(candidate for candidate in candidates if _primary(candidate) == result)
         return default
+
+
+def _charset(name: str) -> str:
+    """A charset's canonical name (``utf8``, ``UTF-8`` -> ``utf-8``), else ``name`` lowered."""
+    try:
+        return codecs.lookup(name).name
+    except (LookupError, ValueError):  # unknown, or a NUL in the name (ValueError)
+        return name.lower()
+
+
+class CharsetAccept(Accept):
+    """The ``Accept-Charset`` header; charset names compare as Python's codecs do.
+
+    ::
+
+        >>> parse_accept_header("utf-8, latin1;q=0.5", CharsetAccept).best_match(["ISO-8859-1"])
+        'ISO-8859-1'
+    """
+
+    def _value_matches(self, value: str, item: str) -> bool:
+        """``utf8`` is ``UTF-8``; ``*`` matches all."""
+        return item == "*" or _charset(value) == _charset(item)
 
 
 def _item(text: str) -> Optional[tuple[str, float]]:

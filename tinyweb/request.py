@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from typing import IO, Any, Callable, Generic, TypeVar, cast, overload
 from urllib.parse import unquote_to_bytes
 
-from .accept import Accept, LanguageAccept, MIMEAccept, parse_accept_header
+from .accept import Accept, CharsetAccept, LanguageAccept, MIMEAccept, parse_accept_header
 from .datastructures import (
     Authorization,
     FileStorage,
@@ -569,6 +569,11 @@ class Request:
     def accept_encodings(self) -> Accept:
         """The ``Accept-Encoding`` header: ``"gzip" in request.accept_encodings``."""
         return parse_accept_header(self.headers.get("Accept-Encoding"), Accept)
+
+    @property
+    def accept_charsets(self) -> CharsetAccept:
+        """The ``Accept-Charset`` header: ``request.accept_charsets.best_match(["utf-8"])``."""
+        return parse_accept_header(self.headers.get("Accept-Charset"), CharsetAccept)
 
     @property
     def referrer(self) -> str | None:
