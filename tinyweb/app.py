@@ -47,7 +47,7 @@ from datetime import timedelta
 from typing import IO, TYPE_CHECKING, Any, Callable, TypeVar
 from urllib.parse import quote
 
-from tinyweb.config import DEFAULT_CONFIG, Config
+from tinyweb.config import DEFAULT_CONFIG, Config, with_debug_flag
 from tinyweb.context import (
     AppContext,
     RequestContext,
@@ -62,6 +62,7 @@ from tinyweb.response import Response
 from tinyweb.return_values import to_response, traceback_page
 from tinyweb.routing import AutomaticOptions, BuildError, Router, Rule, RuleError
 from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path
+from tinyweb.shell import AppShell
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     import logging
@@ -79,7 +80,7 @@ Function = TypeVar("Function", bound=Callable[..., Any])
 APP_DEFAULT_CONFIG: dict[str, Any] = {**DEFAULT_CONFIG, "SEND_FILE_MAX_AGE_DEFAULT": None}
 
 
-class App(Scaffold, AppTemplates):
+class App(Scaffold, AppTemplates, AppShell):
     """A WSGI application with routes, hooks, error handlers, config and templates.
 
     Example::
@@ -97,7 +98,8 @@ class App(Scaffold, AppTemplates):
     endpoint ``"static"``). ``instance_path`` is the folder for data that is not code
     (default: ``instance/`` next to the package); with ``instance_relative_config``,
     ``config.from_pyfile`` reads from it. The template methods (``jinja_env``,
-    ``template_filter``, ``jinja_options``, ...) come from ``rendering.AppTemplates``.
+    ``template_filter``, ``jinja_options``, ...) come from ``rendering.AppTemplates``, and
+    ``shell_context_processor``/``make_shell_context`` from ``shell.AppShell``.
     """
 
     request_class: type[Request] = Request
@@ -124,7 +126,7 @@ class App(Scaffold, AppTemplates):
             raise ValueError(f"instance_path must be absolute, not {instance_path!r}")
         self.instance_path = instance_path
         config_root = instance_path if instance_relative_config else self.root_path
-        self.config = Config(config_root, self.default_config)
+        self.config = Config(config_root, with_debug_flag(self.default_config))
         self.router = Router()
         self.build_only_router = Router()  # rules that repeat a routed one, for url_for
         self.blueprints: dict[str, Blueprint] = {}
