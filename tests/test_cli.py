@@ -456,3 +456,12 @@ def test_python_m_tinyweb_routes_into_a_closed_pipe_prints_no_traceback(project:
     error = process.stderr.read()
     assert process.wait(timeout=30) == 1
     assert error == b""
+
+
+def test_a_mistake_before_the_command_is_reported_by_the_full_parser(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--app"])
+    assert info.value.code == 2
+    assert "usage: python -m tinyweb" in capsys.readouterr().err

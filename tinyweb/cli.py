@@ -43,7 +43,7 @@ import os
 import platform
 import sys
 from collections.abc import Sequence
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 from tinyweb.config import DEBUG_ENVIRONMENT_VARIABLE as DEBUG_VARIABLE
 from tinyweb.config import debug_flag
@@ -272,7 +272,9 @@ def _discard_output() -> None:
     """Send what stdout still holds to ``os.devnull``: Python flushes it again at exit,
     which would print a second BrokenPipeError (the recipe of Python's ``signal`` docs)."""
     try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
     except (AttributeError, OSError, ValueError):  # not a real file (a test's stand-in)
         pass
 
@@ -307,13 +309,24 @@ def _parse_options_before_the_command(argv: list[str]) -> tuple[argparse.Namespa
 
     They are needed before the full parse: the app's commands are part of the parser, and
     debug mode must be set before the app is imported. What follows the command is the
-    command's own (``rest``), so a command may have a ``--debug`` of its own.
+    command's own (``rest``), so a command may have a ``--debug`` of its own. A mistake
+    here (``--app`` without a value) is left for the full parse to report.
     """
-    pre_parser = argparse.ArgumentParser(add_help=False)
+    pre_parser = _QuietParser(add_help=False)
     pre_parser.add_argument("--app")
     pre_parser.add_argument("--debug", action=argparse.BooleanOptionalAction, default=None)
     pre_parser.add_argument("rest", nargs=argparse.REMAINDER)
-    return pre_parser.parse_known_args(argv)
+    try:
+        return pre_parser.parse_known_args(argv)
+    except ValueError:
+        return argparse.Namespace(app=None, debug=None, rest=[]), []
+
+
+class _QuietParser(argparse.ArgumentParser):
+    """A parser that raises ValueError for a mistake instead of printing it and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ValueError(message)
 
 
 def _set_debug_flag(debug: bool | None) -> None:
