@@ -465,3 +465,22 @@ def test_a_mistake_before_the_command_is_reported_by_the_full_parser(
         cli.main(["--app"])
     assert info.value.code == 2
     assert "usage: python -m tinyweb" in capsys.readouterr().err
+
+
+def test_the_debug_factory_snippet_of_app_md_sees_debug_mode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from docs_snippets import markdown_python_blocks, run_snippet
+
+    page = REPOSITORY / "docs" / "app.md"
+    snippet = next(
+        snippet
+        for snippet in markdown_python_blocks(page.read_text("utf-8"), str(page))
+        if "TEMPLATES_AUTO_RELOAD" in snippet.code
+    )
+    namespace: dict[str, Any] = {"__name__": "docs_snippet"}
+    run_snippet(snippet, namespace)
+    monkeypatch.setenv("TINYWEB_DEBUG", "1")  # what python -m tinyweb --debug sets
+    assert namespace["create_app"]().config["TEMPLATES_AUTO_RELOAD"] is True
+    monkeypatch.setenv("TINYWEB_DEBUG", "0")
+    assert namespace["create_app"]().config["TEMPLATES_AUTO_RELOAD"] is None

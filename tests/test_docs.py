@@ -365,7 +365,6 @@ def _missing_features() -> dict[str, bool]:
         "copy_current_request_context": "def copy_current_request_context" not in source,
         "get_template_attribute": "def get_template_attribute" not in source,
         "stream_template": "def stream_template" not in source,
-        "shell_context_processor": "shell_context_processor" not in source,
     }
 
 

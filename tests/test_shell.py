@@ -127,3 +127,20 @@ def test_shell_refuses_a_non_tinyweb_app(
     (project / "plainwsgi.py").write_text("def app(environ, start_response):\n    return []\n")
     assert cli.main(["shell", "plainwsgi"]) == 2
     assert "needs a tinyweb App" in capsys.readouterr().err
+
+
+def app_md_snippet(marker: str) -> Any:
+    """The Python block of docs/app.md that contains ``marker``."""
+    from docs_snippets import markdown_python_blocks
+
+    page = Path(__file__).resolve().parent.parent / "docs" / "app.md"
+    blocks = markdown_python_blocks(page.read_text("utf-8"), str(page))
+    return next(snippet for snippet in blocks if marker in snippet.code)
+
+
+def test_the_shell_snippet_of_app_md_prints_what_the_page_shows() -> None:
+    from docs_snippets import run_snippet, same_output
+
+    snippet = app_md_snippet("@app.shell_context_processor")
+    assert snippet.output is not None
+    assert same_output(run_snippet(snippet, {"__name__": "docs_snippet"}), snippet.output)

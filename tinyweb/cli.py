@@ -1,4 +1,4 @@
-"""The command line: ``python -m tinyweb run module:app``, ``routes``, and the app's commands.
+"""The command line: ``python -m tinyweb run module:app``, ``routes``, ``shell``, app commands.
 
 Where it fits: this is one of the two places that wire the halves together (the other is
 ``App.run``): it finds a WSGI application, then hands it to ``tinyweb.server.serve``. It
@@ -22,14 +22,22 @@ examples.hello:app`` works from the project root. While a command runs,
 ``TINYWEB_RUN_FROM_CLI`` is set: an ``app.run()`` left unguarded at module level is then
 skipped with a warning (as in Flask) instead of blocking the command.
 
-Besides the built-in ``run`` and ``routes``, the commands an app declares with
-``@app.cli.command("init-db")`` (``tinyweb.commands``) are commands of the command line:
-``python -m tinyweb --app blog init-db`` imports the app first, then runs the command inside
-an app context. ``run --reload`` (implied by ``--debug``, as ``flask run --debug``) serves
-from a child process that restarts when a file in use changes (``tinyweb.reloader``).
+Besides the built-in ``run``, ``routes`` and ``shell`` (a Python console in the app's
+context, ``tinyweb.shell``), the commands an app declares with ``@app.cli.command("init-db")``
+(``tinyweb.commands``) are commands of the command line: ``python -m tinyweb --app blog
+init-db`` imports the app first, then runs the command inside an app context. ``run
+--reload`` (implied by debug mode, as ``flask run --debug``) serves from a child process
+that restarts when a file in use changes (``tinyweb.reloader``).
+
+Debug mode is Flask's: ``--debug``/``--no-debug``, before the command (any command) or
+after ``run``, sets ``TINYWEB_DEBUG`` before the app is imported, so a factory sees it
+(``config.debug_flag``), and sets ``app.debug`` once the app is loaded. ``--version``
+prints Python's and tinyweb's versions.
 
 Rules: argparse only; errors are one clear line on stderr and exit status 2, never a
 traceback for a user mistake (a traceback from the user's own module is shown as is).
+Output into a pipe closed early (``| head -1``) ends the command with status 1 and no
+traceback, as click does. ``main`` restores the environment variables it sets.
 """
 
 from __future__ import annotations
