@@ -43,7 +43,7 @@ MODULE_ORDER = (
     "datastructures", "rendering", "templating", "template_lexer", "template_parser",
     "template_compiler", "template_codegen", "template_runtime", "template_filters", "template_tests",
     "markup", "config", "sessions", "static", "security", "testing",
-    "cli", "commands", "reloader", "proxy",
+    "cli", "commands", "shell", "reloader", "proxy",
 )  # fmt: skip
 
 # Values (not classes or functions) get a hand-written line: their docstring would be

@@ -51,6 +51,7 @@ FRAMEWORK_HALF = {
     "blueprints",
     "scaffold",
     "commands",
+    "shell",
     "config",
     "sessions",
     "static",
@@ -99,11 +100,12 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "blueprints": FRAMEWORK_HALF,
     "scaffold": FRAMEWORK_HALF,  # what App and Blueprint share (registration)
     "commands": FRAMEWORK_HALF,  # app.cli commands and the CLI test runner
+    "shell": {"context"},  # python -m tinyweb shell; App's shell context (g in the namespace)
     "sessions": FRAMEWORK_HALF,
     "static": FRAMEWORK_HALF,
     "testing": FRAMEWORK_HALF,
     "proxy": FRAMEWORK_HALF,
-    "cli": SERVER_HALF | FRAMEWORK_HALF | {"reloader"},
+    "cli": SERVER_HALF | FRAMEWORK_HALF | {"reloader", "__init__"},  # __init__: --version
     "reloader": set(),
     "logs": set(),  # app.logger's one shared default handler (imported lazily by app)
 }

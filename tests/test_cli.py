@@ -322,3 +322,165 @@ def test_an_unguarded_app_run_is_skipped_under_the_command_line(
     assert cli.main(["routes", "unguarded"]) == 0
     assert "Ignoring a call to app.run()" in capsys.readouterr().err
     assert cli.RUN_FROM_CLI_VARIABLE not in os.environ  # restored after the command
+
+
+# -- Flask's command line, gap by gap ----------------------------------------------------
+
+FACTORY_SOURCE = (
+    "from tinyweb.app import App\n"
+    "SEEN = []\n"
+    "def create_app():\n"
+    "    app = App('debugfactory')\n"
+    "    SEEN.append(app.debug)\n"
+    "    return app\n"
+)
+
+
+@pytest.fixture
+def debug_factory(project: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A factory that records app.debug while it runs; serving and reloading recorded."""
+    import tinyweb.reloader
+    import tinyweb.server
+
+    monkeypatch.delenv("TINYWEB_DEBUG", raising=False)
+    monkeypatch.delitem(sys.modules, "debugfactory", raising=False)
+    (project / "debugfactory.py").write_text(FACTORY_SOURCE)
+    served: list[Any] = []
+    monkeypatch.setattr(tinyweb.server, "serve", lambda app, **options: served.append(app))
+    monkeypatch.setattr(
+        tinyweb.reloader, "run_with_reloader", lambda main, files: served.append("reloader") or 0
+    )
+    return served
+
+
+@pytest.mark.parametrize(
+    ("argv", "seen"),
+    [
+        (["run", "debugfactory:create_app()", "--debug", "--no-reload"], True),
+        (["--debug", "run", "debugfactory:create_app()", "--no-reload"], True),  # flask --debug run
+        (["--app", "debugfactory", "--debug", "run", "--no-reload"], True),
+        (["--debug", "run", "debugfactory", "--no-debug"], False),  # the later option wins
+        (["--no-debug", "run", "debugfactory"], False),
+        (["run", "debugfactory"], False),
+    ],
+)
+def test_a_factory_sees_debug_mode_while_it_runs(
+    debug_factory: list[Any], argv: list[str], seen: bool
+) -> None:
+    assert cli.main(argv) == 0
+    import debugfactory
+
+    assert debugfactory.SEEN == [seen]
+    assert debug_factory[0].debug is seen
+    assert "TINYWEB_DEBUG" not in os.environ  # restored after the command
+
+
+def test_debug_on_the_group_implies_the_reloader_as_on_run(debug_factory: list[Any]) -> None:
+    assert cli.main(["--app", "debugfactory", "--debug", "run"]) == 0
+    assert debug_factory == ["reloader"]
+
+
+def test_the_debug_flag_overrides_what_the_factory_set(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Flask sets app.debug from the flag after loading, so --debug wins over the code."""
+    import tinyweb.server
+
+    served: list[Any] = []
+    monkeypatch.setattr(tinyweb.server, "serve", lambda app, **options: served.append(app))
+    monkeypatch.delenv("TINYWEB_DEBUG", raising=False)
+    cli.main(["--debug", "run", "cliproject:create_app(debug=False)", "--no-reload"])
+    assert served[0].debug is True
+
+
+@pytest.mark.parametrize(("value", "debug"), [("1", True), ("true", True), ("0", False),
+                                              ("false", False), ("no", False), ("", False)])  # fmt: skip
+def test_tinyweb_debug_in_the_environment_sets_a_new_apps_debug_mode(
+    monkeypatch: pytest.MonkeyPatch, value: str, debug: bool
+) -> None:
+    monkeypatch.setenv("TINYWEB_DEBUG", value)
+    assert App("from_environment").debug is debug
+
+
+def test_version_prints_python_and_tinyweb_versions_without_importing_the_app(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import platform
+
+    import tinyweb
+
+    (project / "app.py").write_text("raise RuntimeError('imported')\n")
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--version"])
+    assert info.value.code == 0
+    captured = capsys.readouterr()
+    assert captured.out == f"Python {platform.python_version()}\ntinyweb {tinyweb.__version__}\n"
+    assert captured.err == ""
+
+
+class ClosedPipe:
+    """A stdout whose reader has gone away (``| head -1``): every write or flush fails."""
+
+    def __init__(self, buffered: bool) -> None:
+        self.buffered = buffered
+
+    def write(self, text: str) -> int:
+        if self.buffered:
+            return len(text)
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("buffered", [True, False], ids=["at_flush", "at_write"])
+@pytest.mark.parametrize("argv", [["routes", "cliproject:create_app()"], ["--help"]])
+def test_a_closed_stdout_ends_the_command_quietly_with_status_1(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    buffered: bool, argv: list[str],
+) -> None:  # fmt: skip
+    monkeypatch.setattr(sys, "stdout", ClosedPipe(buffered))
+    assert cli.main(argv) == 1
+    assert capsys.readouterr().err == ""
+
+
+def test_python_m_tinyweb_routes_into_a_closed_pipe_prints_no_traceback(project: Path) -> None:
+    """The real thing: `python -m tinyweb routes | head -0`, the reader gone first."""
+    environment = {**os.environ, "PYTHONPATH": str(REPOSITORY)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tinyweb", "routes", "cliproject:create_app()"],
+        cwd=project, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before the child has started, so its first flush fails
+    error = process.stderr.read()
+    assert process.wait(timeout=30) == 1
+    assert error == b""
+
+
+def test_a_mistake_before_the_command_is_reported_by_the_full_parser(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--app"])
+    assert info.value.code == 2
+    assert "usage: python -m tinyweb" in capsys.readouterr().err
+
+
+def test_the_debug_factory_snippet_of_app_md_sees_debug_mode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from docs_snippets import markdown_python_blocks, run_snippet
+
+    page = REPOSITORY / "docs" / "app.md"
+    snippet = next(
+        snippet
+        for snippet in markdown_python_blocks(page.read_text("utf-8"), str(page))
+        if "TEMPLATES_AUTO_RELOAD" in snippet.code
+    )
+    namespace: dict[str, Any] = {"__name__": "docs_snippet"}
+    run_snippet(snippet, namespace)
+    monkeypatch.setenv("TINYWEB_DEBUG", "1")  # what python -m tinyweb --debug sets
+    assert namespace["create_app"]().config["TEMPLATES_AUTO_RELOAD"] is True
+    monkeypatch.setenv("TINYWEB_DEBUG", "0")
+    assert namespace["create_app"]().config["TEMPLATES_AUTO_RELOAD"] is None

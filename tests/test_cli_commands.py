@@ -423,3 +423,121 @@ def test_an_unnamed_command_is_named_as_click_names_it(function_name: str, name:
     assert app.cli.command()(function).name == name
     assert command()(function).name == name
     assert App("group_names").cli.group()(function).name == name
+
+
+def test_debug_before_an_app_command_is_seen_by_the_factory(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TINYWEB_DEBUG", raising=False)
+    (project / "cmddebug.py").write_text(
+        "from tinyweb import App, current_app\n"
+        "def create_app():\n"
+        "    app = App('cmddebug')\n"
+        "    seen = app.debug\n"
+        "    @app.cli.command('show')\n"
+        "    def show():\n"
+        "        print(seen, current_app.debug)\n"
+        "    return app\n"
+    )
+    monkeypatch.delitem(sys.modules, "cmddebug", raising=False)
+    assert cli.main(["--app", "cmddebug", "--debug", "show"]) == 0
+    assert capsys.readouterr().out == "True True\n"
+    assert "TINYWEB_DEBUG" not in os.environ
+
+
+def test_an_app_command_may_have_its_own_debug_option(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--debug after the command is the command's, not the command line's."""
+    monkeypatch.delenv("TINYWEB_DEBUG", raising=False)
+    (project / "cmdownflag.py").write_text(
+        "from tinyweb import App, current_app\n"
+        "from tinyweb.commands import option\n"
+        "app = App('cmdownflag')\n"
+        "@app.cli.command('show')\n"
+        "@option('--debug', is_flag=True)\n"
+        "def show(debug):\n"
+        "    print(debug, current_app.debug)\n"
+    )
+    monkeypatch.delitem(sys.modules, "cmdownflag", raising=False)
+    assert cli.main(["--app", "cmdownflag", "show", "--debug"]) == 0
+    assert capsys.readouterr().out == "True False\n"
+
+
+def test_help_keeps_the_paragraphs_of_a_docstring() -> None:
+    """click's rule: each paragraph is rewrapped, blank lines stay, a \\b block is verbatim."""
+    app = App("paragraphs")
+
+    @app.cli.command("sync")
+    def sync_command() -> None:
+        """Copy the data to the mirror.
+
+        The copy is made in a temporary folder
+        first, then renamed.
+
+        \b
+        Examples:
+          sync
+          sync --dry-run
+        \f
+        Not shown: for the code's readers only.
+        """
+
+    text = app.test_cli_runner().invoke(args=["sync", "--help"]).output
+    assert (
+        "Copy the data to the mirror.\n\n"
+        "The copy is made in a temporary folder first, then renamed.\n\n"
+        "Examples:\n  sync\n  sync --dry-run\n"
+    ) in text
+    assert "Not shown" not in text and "\b" not in text
+
+
+def test_help_keeps_the_paragraphs_of_a_group_docstring() -> None:
+    app = App("group_paragraphs")
+
+    @app.cli.group()
+    def database_group() -> None:
+        """Database commands.
+
+        Each one opens its own connection.
+        """
+
+    @database_group.command()
+    def reset_command() -> None:
+        """Drop everything."""
+
+    runner = app.test_cli_runner()
+    assert "Database commands.\n\nEach one opens" in runner.invoke(args="database --help").output
+    listing = runner.invoke(args="--help").output
+    assert "Database commands." in listing and "Each one" not in listing  # the first line only
+
+
+def test_a_groups_function_runs_with_its_options_before_the_command() -> None:
+    app = App("group_callbacks")
+    calls: list[Any] = []
+
+    @app.cli.group()
+    @option("--verbose", is_flag=True)
+    def database_group(verbose: bool) -> None:
+        calls.append(("database", verbose, current_app.name))
+
+    @database_group.group()
+    @argument("table")
+    def rows_group(table: str) -> None:
+        calls.append(("rows", table))
+
+    @rows_group.command()
+    @option("--verbose", default="no")  # the same name as the group's option: kept apart
+    def count_command(verbose: str) -> None:
+        calls.append(("count", verbose))
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args="database --verbose rows users count --verbose yes")
+    assert (result.exit_code, result.exception) == (0, None)
+    assert calls == [("database", True, "group_callbacks"), ("rows", "users"), ("count", "yes")]
+    calls.clear()
+    assert runner.invoke(database_group, ["rows", "t", "count"]).exit_code == 0
+    assert calls == [("database", False, "group_callbacks"), ("rows", "t"), ("count", "no")]
+    calls.clear()
+    assert runner.invoke(args="database").exit_code == 2  # no command: usage error, not run
+    assert calls == []

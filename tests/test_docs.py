@@ -361,7 +361,6 @@ def _missing_features() -> dict[str, bool]:
         "CORS properties": "access_control_allow_origin" not in source,
         "copy_current_request_context": "def copy_current_request_context" not in source,
         "stream_template": "def stream_template" not in source,
-        "shell_context_processor": "shell_context_processor" not in source,
     }
 
 

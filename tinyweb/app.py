@@ -48,7 +48,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import IO, TYPE_CHECKING, Any, Callable, TypeVar
 
-from tinyweb.config import DEFAULT_CONFIG, Config
+from tinyweb.config import DEFAULT_CONFIG, Config, with_debug_flag
 from tinyweb.context import (
     AppContext,
     RequestContext,
@@ -63,6 +63,7 @@ from tinyweb.response import Response
 from tinyweb.return_values import to_response, traceback_page
 from tinyweb.routing import AutomaticOptions, Router, Rule, RuleError
 from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path
+from tinyweb.shell import AppShell
 from tinyweb.urls import AppURLs, URLMap
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
@@ -81,7 +82,7 @@ Function = TypeVar("Function", bound=Callable[..., Any])
 APP_DEFAULT_CONFIG: dict[str, Any] = {**DEFAULT_CONFIG, "SEND_FILE_MAX_AGE_DEFAULT": None}
 
 
-class App(Scaffold, AppTemplates, AppURLs):
+class App(Scaffold, AppTemplates, AppURLs, AppShell):
     """A WSGI application with routes, hooks, error handlers, config and templates.
 
     Example::
@@ -99,7 +100,8 @@ class App(Scaffold, AppTemplates, AppURLs):
     endpoint ``"static"``). ``instance_path`` is the folder for data that is not code
     (default: ``instance/`` next to the package); with ``instance_relative_config``,
     ``config.from_pyfile`` reads from it. The template methods (``jinja_env``,
-    ``template_filter``, ``jinja_options``, ...) come from ``rendering.AppTemplates``.
+    ``template_filter``, ``jinja_options``, ...) come from ``rendering.AppTemplates``, and
+    ``shell_context_processor``/``make_shell_context`` from ``shell.AppShell``.
     """
 
     request_class: type[Request] = Request
@@ -126,7 +128,7 @@ class App(Scaffold, AppTemplates, AppURLs):
             raise ValueError(f"instance_path must be absolute, not {instance_path!r}")
         self.instance_path = instance_path
         config_root = instance_path if instance_relative_config else self.root_path
-        self.config = Config(config_root, self.default_config)
+        self.config = Config(config_root, with_debug_flag(self.default_config))
         self.router = Router()
         self.build_only_router = Router()  # rules that repeat a routed one, for url_for
         self.url_map = URLMap((self.router, self.build_only_router))  # Flask's name, a view

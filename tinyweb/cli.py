@@ -1,4 +1,4 @@
-"""The command line: ``python -m tinyweb run module:app``, ``routes``, and the app's commands.
+"""The command line: ``python -m tinyweb run module:app``, ``routes``, ``shell``, app commands.
 
 Where it fits: this is one of the two places that wire the halves together (the other is
 ``App.run``): it finds a WSGI application, then hands it to ``tinyweb.server.serve``. It
@@ -22,14 +22,22 @@ examples.hello:app`` works from the project root. While a command runs,
 ``TINYWEB_RUN_FROM_CLI`` is set: an ``app.run()`` left unguarded at module level is then
 skipped with a warning (as in Flask) instead of blocking the command.
 
-Besides the built-in ``run`` and ``routes``, the commands an app declares with
-``@app.cli.command("init-db")`` (``tinyweb.commands``) are commands of the command line:
-``python -m tinyweb --app blog init-db`` imports the app first, then runs the command inside
-an app context. ``run --reload`` (implied by ``--debug``, as ``flask run --debug``) serves
-from a child process that restarts when a file in use changes (``tinyweb.reloader``).
+Besides the built-in ``run``, ``routes`` and ``shell`` (a Python console in the app's
+context, ``tinyweb.shell``), the commands an app declares with ``@app.cli.command("init-db")``
+(``tinyweb.commands``) are commands of the command line: ``python -m tinyweb --app blog
+init-db`` imports the app first, then runs the command inside an app context. ``run
+--reload`` (implied by debug mode, as ``flask run --debug``) serves from a child process
+that restarts when a file in use changes (``tinyweb.reloader``).
+
+Debug mode is Flask's: ``--debug``/``--no-debug``, before the command (any command) or
+after ``run``, sets ``TINYWEB_DEBUG`` before the app is imported, so a factory sees it
+(``config.debug_flag``), and sets ``app.debug`` once the app is loaded. ``--version``
+prints Python's and tinyweb's versions.
 
 Rules: argparse only; errors are one clear line on stderr and exit status 2, never a
 traceback for a user mistake (a traceback from the user's own module is shown as is).
+Output into a pipe closed early (``| head -1``) ends the command with status 1 and no
+traceback, as click does. ``main`` restores the environment variables it sets.
 """
 
 from __future__ import annotations
@@ -40,9 +48,13 @@ import errno
 import importlib
 import inspect
 import os
+import platform
 import sys
 from collections.abc import Sequence
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
+
+from tinyweb.config import DEBUG_ENVIRONMENT_VARIABLE as DEBUG_VARIABLE
+from tinyweb.config import debug_flag
 
 APP_ENVIRONMENT_VARIABLE = "TINYWEB_APP"
 RUN_FROM_CLI_VARIABLE = "TINYWEB_RUN_FROM_CLI"
@@ -169,7 +181,7 @@ def _best_app(module: Any) -> Any:
     raise NoAppError(f"module {module.__name__!r}: found {found}; name one as module:name")
 
 
-BUILT_IN_COMMANDS = ("run", "routes")
+BUILT_IN_COMMANDS = ("run", "routes", "shell")
 
 
 def _thread_count(text: str) -> int:
@@ -179,28 +191,53 @@ def _thread_count(text: str) -> int:
     return int(text)
 
 
+def version_text() -> str:
+    """What ``--version`` prints: Python's version, then tinyweb's (``flask --version``)."""
+    import tinyweb
+
+    return f"Python {platform.python_version()}\ntinyweb {tinyweb.__version__}"
+
+
+class _ShowVersion(argparse.Action):
+    """``--version``: print ``version_text()`` unwrapped and exit (argparse's would rewrap)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *arguments: Any) -> None:
+        print(version_text())
+        parser.exit()
+
+
 def build_parser(application: Any = None) -> argparse.ArgumentParser:
     """The argument parser of ``python -m tinyweb``, with ``application``'s commands."""
     parser = argparse.ArgumentParser(
         prog="python -m tinyweb", description="Run and inspect tinyweb (or any WSGI) apps."
     )
     parser.add_argument("--app", help="the application: module:app or module:create_app()")
+    parser.add_argument(
+        "--debug",
+        dest="group_debug",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="debug mode for any command, set before the app is imported (TINYWEB_DEBUG)",
+    )
+    parser.add_argument("--version", action=_ShowVersion, nargs=0, default=argparse.SUPPRESS,
+                        help="show the Python and tinyweb versions and exit")  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.required = True
     run = commands.add_parser("run", help="serve the app with tinyweb's server")
-    run.add_argument("target", nargs="?", help="module:app (default: --app or discovery)")
+    _add_target(run)
     run.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     run.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     run.add_argument("--threads", type=_thread_count, help="worker threads (at least 1)")
-    run.add_argument("--debug", action="store_true", help="debug mode: traceback pages, reload")
+    run.add_argument("--debug", action=argparse.BooleanOptionalAction, default=None,
+                     help="debug mode: traceback pages, reload")  # fmt: skip
     run.add_argument(
         "--reload",
         action=argparse.BooleanOptionalAction,
         default=None,
         help="restart when a source file or template changes (default: on with --debug)",
     )
-    routes = commands.add_parser("routes", help="list the app's URL rules")
-    routes.add_argument("target", nargs="?", help="module:app (default: --app or discovery)")
+    _add_target(commands.add_parser("routes", help="list the app's URL rules"))
+    _add_target(commands.add_parser("shell", help="a Python console in the app's context"))
     group = getattr(application, "cli", None)
     if group is not None:
         from tinyweb.commands import CommandGroup, add_commands
@@ -210,56 +247,131 @@ def build_parser(application: Any = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _add_target(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", nargs="?", help="module:app (default: --app or discovery)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
     Example: ``main(["run", "examples.hello:app", "--port", "8080"])``, or an app's own
-    command: ``main(["--app", "blog", "init-db"])``.
+    command: ``main(["--app", "blog", "init-db"])``. Output into a pipe whose reader has
+    gone (``| head -1``) ends the command quietly with status 1, as click does.
     """
-    previous = os.environ.get(RUN_FROM_CLI_VARIABLE)
+    saved = {name: os.environ.get(name) for name in (RUN_FROM_CLI_VARIABLE, DEBUG_VARIABLE)}
     os.environ[RUN_FROM_CLI_VARIABLE] = "true"  # an unguarded app.run() is skipped
     try:
-        return _main(list(sys.argv[1:] if argv is None else argv))
+        try:
+            return _main(list(sys.argv[1:] if argv is None else argv))
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, not as a warning at exit
+    except BrokenPipeError:
+        _discard_output()
+        return 1
     finally:
-        if previous is None:
-            del os.environ[RUN_FROM_CLI_VARIABLE]
-        else:
-            os.environ[RUN_FROM_CLI_VARIABLE] = previous
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _discard_output() -> None:
+    """Send what stdout still holds to ``os.devnull``: Python flushes it again at exit,
+    which would print a second BrokenPipeError (the recipe of Python's ``signal`` docs)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's stand-in)
+        pass
 
 
 def _main(argv: list[str]) -> int:
-    application = _app_for_custom_command(argv)
+    before, extras = _parse_options_before_the_command(argv)
+    _set_debug_flag(before.debug)
+    application = None
+    if "--version" not in extras:
+        application = _app_for_custom_command(before.app, before.rest)
     parser = build_parser(application)
     arguments = parser.parse_args(argv)
     if arguments.command not in BUILT_IN_COMMANDS:
         from tinyweb.commands import run_parsed
 
         return run_parsed(application, arguments)
-    if arguments.command == "run" and _wants_reloader(arguments):
-        return _run_with_reloader(parser, arguments)
-    try:
-        application = load_app(arguments.target or arguments.app)
-    except NoAppError as error:
-        parser.exit(2, f"error: {error}\n")
+    if arguments.command == "run":
+        _set_debug_flag(arguments.debug)
+        if _wants_reloader(arguments):
+            return _run_with_reloader(parser, arguments)
+    application = _load(parser, arguments.target or arguments.app)
     if arguments.command == "routes":
         return show_routes(application)
+    if arguments.command == "shell":
+        return open_shell(application)
     return run_command(application, arguments)
 
 
-def _app_for_custom_command(argv: list[str]) -> Any:
+def _parse_options_before_the_command(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """``--app`` and ``--debug``/``--no-debug`` written before the command (Flask's group
+    options), and the options argparse does not know there (``--help``, ``--version``).
+
+    They are needed before the full parse: the app's commands are part of the parser, and
+    debug mode must be set before the app is imported. What follows the command is the
+    command's own (``rest``), so a command may have a ``--debug`` of its own. A mistake
+    here (``--app`` without a value) is left for the full parse to report.
+    """
+    pre_parser = _QuietParser(add_help=False)
+    pre_parser.add_argument("--app")
+    pre_parser.add_argument("--debug", action=argparse.BooleanOptionalAction, default=None)
+    pre_parser.add_argument("rest", nargs=argparse.REMAINDER)
+    try:
+        return pre_parser.parse_known_args(argv)
+    except ValueError:
+        return argparse.Namespace(app=None, debug=None, rest=[]), []
+
+
+class _QuietParser(argparse.ArgumentParser):
+    """A parser that raises ValueError for a mistake instead of printing it and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ValueError(message)
+
+
+def _set_debug_flag(debug: bool | None) -> None:
+    """Set ``TINYWEB_DEBUG`` for ``--debug``/``--no-debug`` (None: neither was given).
+
+    An environment variable, as Flask's ``FLASK_DEBUG``: a new ``App`` reads it, so a
+    factory sees debug mode while it runs, and the reloader's child inherits it.
+    """
+    if debug is not None:
+        os.environ[DEBUG_VARIABLE] = "1" if debug else "0"
+
+
+def _load(parser: argparse.ArgumentParser, target: str | None) -> Any:
+    """``load_app(target)``, then its ``debug`` set from ``TINYWEB_DEBUG`` when that is set
+    (as Flask does after loading: the flag wins over what the code set)."""
+    try:
+        return _set_app_debug(load_app(target))
+    except NoAppError as error:
+        parser.exit(2, f"error: {error}\n")
+
+
+def _set_app_debug(application: Any) -> Any:
+    flag = debug_flag()
+    if flag is not None and hasattr(application, "debug"):
+        application.debug = flag
+    return application
+
+
+def _app_for_custom_command(target: str | None, words: list[str]) -> Any:
     """The app whose commands the command line needs, or None for a built-in command.
 
-    Only ``--app`` is read first (commands are the app's, so it must be known before the
-    full parse); a built-in command never imports the app here.
+    A built-in command never imports the app here (``run`` would import it twice).
     """
-    pre_parser = argparse.ArgumentParser(add_help=False)
-    pre_parser.add_argument("--app")
-    known, rest = pre_parser.parse_known_args(argv)
-    words = [word for word in rest if not word.startswith("-")]
     if words and words[0] in BUILT_IN_COMMANDS:
         return None
     try:
-        return load_app(known.app)
+        return _set_app_debug(load_app(target))
     except NoAppError as error:
         if not words:  # plain --help: list the built-in commands without failing
             return None
@@ -272,9 +384,17 @@ def _app_for_custom_command(argv: list[str]) -> Any:
         return None
 
 
+def _debug_mode(arguments: argparse.Namespace) -> bool:
+    """``run``'s ``--debug``/``--no-debug``, else the group's, else ``TINYWEB_DEBUG``."""
+    for given in (getattr(arguments, "debug", None), arguments.group_debug, debug_flag()):
+        if given is not None:
+            return bool(given)
+    return False
+
+
 def _wants_reloader(arguments: argparse.Namespace) -> bool:
-    """``--reload``, or ``--debug`` without ``--no-reload`` (as ``flask run --debug``)."""
-    return bool(arguments.debug if arguments.reload is None else arguments.reload)
+    """``--reload``, or debug mode without ``--no-reload`` (as ``flask run --debug``)."""
+    return _debug_mode(arguments) if arguments.reload is None else bool(arguments.reload)
 
 
 def _run_with_reloader(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int:
@@ -286,10 +406,7 @@ def _run_with_reloader(parser: argparse.ArgumentParser, arguments: argparse.Name
     from tinyweb.reloader import run_with_reloader
 
     def serve_in_child() -> None:
-        try:
-            application = load_app(arguments.target or arguments.app)
-        except NoAppError as error:
-            parser.exit(2, f"error: {error}\n")
+        application = _load(parser, arguments.target or arguments.app)
         watched.append(application)
         run_command(application, arguments)
 
@@ -312,8 +429,6 @@ def run_command(application: Callable[..., Any], arguments: argparse.Namespace) 
     """Serve ``application`` with tinyweb's server until Ctrl-C or SIGTERM."""
     from tinyweb.server import serve
 
-    if arguments.debug and hasattr(application, "debug"):
-        application.debug = True
     options: dict[str, Any] = {}
     if arguments.threads is not None:
         options["threads"] = arguments.threads
@@ -343,4 +458,16 @@ def show_routes(application: Any) -> int:
     widths = [max(len(row[index]) for row in [header, *rows]) for index in range(3)]
     for row in [header, tuple("-" * width for width in widths), *rows]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return 0
+
+
+def open_shell(application: Any) -> int:
+    """``shell``: an interactive console in the app's context (``tinyweb.shell``)."""
+    if not hasattr(application, "make_shell_context"):
+        print("error: `shell` needs a tinyweb App; this is another WSGI app", file=sys.stderr)
+        return 2
+    from tinyweb.shell import interact
+
+    with application.app_context():
+        interact(application)
     return 0

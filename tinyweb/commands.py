@@ -18,7 +18,13 @@ decorators spelled like click's, and passed to the function as keyword arguments
         print(f"created {name}")            # print() is the output
 
 A blueprint's commands (``bp.cli``) form a group named after it (``python -m tinyweb --app
-blog auth create-user ada``), or join ``app.cli`` with ``cli_group=None``.
+blog auth create-user ada``), or join ``app.cli`` with ``cli_group=None``. A group made from
+a function (``@app.cli.group()``) runs that function, with the group's own options, before
+its command, as click does.
+
+Help text is click's: a docstring is cleaned (``inspect.cleandoc``), each paragraph is
+rewrapped to the terminal, blank lines between paragraphs stay, a paragraph whose first
+line is ``\b`` is kept verbatim, and nothing after a ``\f`` line is shown.
 
 Rules:
 - argparse only (no dependency): a usage mistake prints the usage and exits with status 2,
@@ -31,18 +37,25 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import inspect
 import io
+import re
 import shlex
 import sys
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Callable, Union
 
 _PARAMETERS_ATTRIBUTE = "__tinyweb_parameters__"
-# A command's values live under this prefix in the parsed namespace, so a parameter named
-# like the command line's own keys ("command", "app") can neither hide nor replace them.
+# A command's values live under this prefix and a scope ("command", or "group1" for the
+# group one level down), so a parameter named like the command line's own keys ("command",
+# "app") or like an option of an enclosing group can neither hide nor replace them.
 _VALUE_PREFIX = "tinyweb_value:"
 _COMMAND_KEY = "tinyweb_command"
+_GROUP_PREFIX = "tinyweb_group:"  # + depth: the groups on the way to the command
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")  # what separates two paragraphs of help
+BUILT_IN_COMMANDS = ("run", "routes", "shell")  # python -m tinyweb's own (tinyweb.cli)
 # click 8.2+ drops these suffixes from a function's name: init_db_command is "init-db".
 _NAME_SUFFIXES = frozenset({"command", "cmd", "group", "grp"})
 # click's spellings of a boolean value (BoolParamType), for an option whose default is a bool.
@@ -71,6 +84,67 @@ def boolean(text: str) -> bool:
         raise argparse.ArgumentTypeError(f"{text!r} is not a valid boolean") from None
 
 
+def clean_help(text: str | None) -> str:
+    """A docstring as click shows it: ``inspect.cleandoc``, cut at a ``\\f`` line."""
+    return inspect.cleandoc(text or "").partition("\f")[0].strip()
+
+
+def summary_of(text: str) -> str | None:
+    """The line a command list shows: the help's first line (None for no help)."""
+    return text.splitlines()[0] if text else None
+
+
+class ParagraphHelpFormatter(argparse.HelpFormatter):
+    """argparse's help, but a description keeps its paragraphs (click's ``wrap_text``).
+
+    Each paragraph (lines between blank lines) is rewrapped to the width, keeping the
+    indentation of its first line; a paragraph that starts with a ``\\b`` line is printed
+    as written, without that line. Example::
+
+        argparse.ArgumentParser(description=doc, formatter_class=ParagraphHelpFormatter)
+    """
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        paragraphs = [part for part in _BLANK_LINE.split(text) if part.strip("\n")]
+        return "\n\n".join(_fill_paragraph(part, width, indent) for part in paragraphs)
+
+
+def _fill_paragraph(paragraph: str, width: int, indent: str) -> str:
+    lines = paragraph.strip("\n").splitlines()
+    if lines[0].strip() == "\b":  # click's mark for "do not rewrap this block"
+        return "\n".join(indent + line for line in lines[1:])
+    own_indent = indent + lines[0][: len(lines[0]) - len(lines[0].lstrip())]
+    words = " ".join(line.strip() for line in lines)
+    return textwrap.fill(words, width, initial_indent=own_indent, subsequent_indent=own_indent)
+
+
+def add_parser(subcommands: Any, name: str, text: str) -> argparse.ArgumentParser:
+    """Add a sub-parser called ``name`` whose help is ``text`` (listed by its first line)."""
+    parser: argparse.ArgumentParser = subcommands.add_parser(
+        name,
+        help=summary_of(text),
+        description=text or None,
+        formatter_class=ParagraphHelpFormatter,
+    )
+    return parser
+
+
+def _add_parameters(
+    parser: argparse.ArgumentParser, parameters: list[Parameter], scope: str
+) -> None:
+    """Add ``parameters`` to ``parser``, their values kept under a private ``scope`` key."""
+    for parameter in parameters:
+        action = parser.add_argument(*parameter.names, **parameter.options)
+        if not action.option_strings and action.metavar is None:
+            action.metavar = action.dest  # usage and errors still say "name"
+        action.dest = f"{_VALUE_PREFIX}{scope}:" + action.dest.replace("-", "_")
+
+
+def _values_of(arguments: dict[str, Any], scope: str) -> dict[str, Any]:
+    prefix = f"{_VALUE_PREFIX}{scope}:"
+    return {key[len(prefix) :]: value for key, value in arguments.items() if key.startswith(prefix)}
+
+
 @dataclass(frozen=True)
 class Parameter:
     """One ``add_argument`` call: positional names or ``--flags``, and argparse options."""
@@ -93,25 +167,17 @@ class Command:
 
     def add_to(self, subcommands: Any) -> argparse.ArgumentParser:
         """Add this command as a sub-parser of ``subcommands`` (argparse's subparsers)."""
-        text = self.help_text()
-        summary = text.splitlines()[0] if text else None
-        parser: argparse.ArgumentParser = subcommands.add_parser(
-            self.name, help=summary, description=text or None
-        )
+        parser = add_parser(subcommands, self.name, self.help_text())
         self.configure(parser)
         return parser
 
     def help_text(self) -> str:
-        """The ``help=`` given, or else the function's docstring."""
-        return self.help if self.help is not None else (self.callback.__doc__ or "").strip()
+        """The ``help=`` given, or else the function's docstring, as click shows it."""
+        return clean_help(self.help if self.help is not None else self.callback.__doc__)
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         """Add this command's parameters to ``parser``, each under a private key."""
-        for parameter in self.parameters:
-            action = parser.add_argument(*parameter.names, **parameter.options)
-            if not action.option_strings and action.metavar is None:
-                action.metavar = action.dest  # usage and errors still say "name"
-            action.dest = _VALUE_PREFIX + action.dest.replace("-", "_")
+        _add_parameters(parser, self.parameters, "command")
         parser.set_defaults(**{_COMMAND_KEY: self})
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -148,7 +214,7 @@ def _add_parameter(target: CommandOrFunction, parameter: Parameter) -> None:
     Decorators apply bottom-up, so parameters recorded on the function are reversed by
     ``command()`` to restore the order they are written in.
     """
-    if isinstance(target, Command):
+    if isinstance(target, (Command, CommandGroup)):
         target.parameters.insert(0, parameter)
     else:
         recorded = target.__dict__.setdefault(_PARAMETERS_ATTRIBUTE, [])
@@ -213,11 +279,19 @@ class CommandGroup:
         app.cli.add_command(user_cli)
     """
 
-    def __init__(self, name: str, help: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        help: str | None = None,
+        callback: Callable[..., Any] | None = None,
+        parameters: list[Parameter] | None = None,
+    ) -> None:
         self.name = name
-        self.help = help  # the group's line in --help
+        self.help = help  # the group's --help text; its first line is its line in a list
+        self.callback = callback  # run before any of its commands, with its parameters
+        self.parameters = parameters or []
         self.commands: dict[str, Command] = {}
-        self.groups: dict[str, CommandGroup] = {}  # a blueprint's commands, one level deep
+        self.groups: dict[str, CommandGroup] = {}  # nested groups and blueprints' commands
 
     def command(self, name: str | None = None, help: str | None = None) -> Callable[[Any], Command]:
         """Decorator: register a function (or a ``Command``) under ``name``."""
@@ -234,20 +308,23 @@ class CommandGroup:
     def group(self, name: str | None = None) -> Callable[[Callable[..., Any]], CommandGroup]:
         """Decorator: a nested group named ``name`` or after the function (click's rules).
 
-        The function names the group and its docstring is the group's help (its body is
-        not run). Example::
+        The function's docstring is the group's help, and the function runs before any
+        command of the group, with the group's own options (written between the group's
+        name and the command's), as click runs a group's callback. Example::
 
             @app.cli.group()
-            def user_group(): ...            # "user"
+            @option("--verbose", is_flag=True)
+            def user_group(verbose): ...     # "user"
 
             @user_group.command("create")
-            def create(): ...                # python -m tinyweb user create
+            def create(): ...                # python -m tinyweb user --verbose create
         """
 
         def decorator(function: Callable[..., Any]) -> CommandGroup:
-            text = (function.__doc__ or "").strip()
-            summary = text.splitlines()[0] if text else None
-            nested = CommandGroup(name or command_name_of(function), summary)
+            parameters = list(reversed(getattr(function, _PARAMETERS_ATTRIBUTE, [])))
+            nested = CommandGroup(
+                name or command_name_of(function), function.__doc__, function, parameters
+            )
             self.add_group(nested, nested.name)
             return nested
 
@@ -281,8 +358,19 @@ class CommandGroup:
             raise ValueError(f"a command or group named {name!r} is already registered")
         self.groups[name] = group
 
+    def configure(self, parser: argparse.ArgumentParser, depth: int = 0) -> None:
+        """Make ``parser`` parse this group: its parameters, then one of its commands.
+
+        ``depth`` is how many groups enclose this one; it keeps their values apart.
+        """
+        _add_parameters(parser, self.parameters, f"group{depth}")
+        parser.set_defaults(**{f"{_GROUP_PREFIX}{depth}": self})
+        subcommands = parser.add_subparsers(metavar="command")
+        subcommands.required = True
+        add_commands(subcommands, self, depth + 1)
+
     def _check_free(self, name: str) -> None:
-        if name in ("run", "routes"):
+        if name in BUILT_IN_COMMANDS:
             raise ValueError(f"{name!r} is a built-in command of python -m tinyweb")
         if name in self.groups:
             raise ValueError(f"{name!r} is already the name of a group of commands")
@@ -294,32 +382,36 @@ class CommandGroup:
         return len(self.commands)
 
 
-def add_commands(subcommands: Any, group: CommandGroup) -> None:
-    """Add every command of ``group`` to an argparse subparsers object."""
+def add_commands(subcommands: Any, group: CommandGroup, depth: int = 1) -> None:
+    """Add every command of ``group`` to an argparse subparsers object.
+
+    ``depth`` is the depth of the groups nested in ``group`` (1 under ``app.cli``).
+    """
     for known in sorted(group, key=lambda known: known.name):
         known.add_to(subcommands)
     for name, nested in sorted(group.groups.items()):
-        summary = nested.help or f"commands of {nested.name!r}"
-        parser = subcommands.add_parser(name, help=summary, description=nested.help)
-        nested_subcommands = parser.add_subparsers(metavar="command")
-        nested_subcommands.required = True
-        add_commands(nested_subcommands, nested)
+        text = clean_help(nested.help) or f"commands of {nested.name!r}"
+        nested.configure(add_parser(subcommands, name, text), depth)
 
 
 def run_parsed(app: Any, arguments: argparse.Namespace) -> int:
     """Call the command chosen by ``arguments`` inside an app context; return 0.
 
-    The command's own values (kept under a private prefix, apart from the command line's
-    keys such as ``command`` and ``app``) are keyword arguments of its function.
+    First the function of each group on the way to the command (outermost first), then
+    the command's. Each one's values (kept under a private prefix, apart from the command
+    line's keys such as ``command`` and ``app``) are its keyword arguments.
     """
-    chosen: Command = getattr(arguments, _COMMAND_KEY)
-    values = {
-        key[len(_VALUE_PREFIX) :]: value
-        for key, value in vars(arguments).items()
-        if key.startswith(_VALUE_PREFIX)
-    }
+    parsed = vars(arguments)
+    depths = sorted(
+        int(key[len(_GROUP_PREFIX) :]) for key in parsed if key.startswith(_GROUP_PREFIX)
+    )
+    chosen: Command = parsed[_COMMAND_KEY]
     with app.app_context():
-        chosen.callback(**values)
+        for depth in depths:
+            group: CommandGroup = parsed[f"{_GROUP_PREFIX}{depth}"]
+            if group.callback is not None:
+                group.callback(**_values_of(parsed, f"group{depth}"))
+        chosen.callback(**_values_of(parsed, "command"))
     return 0
 
 
@@ -331,13 +423,20 @@ def build_command_parser(
     With ``cli``, the parser of that one command, or of that group's commands.
     """
     if isinstance(cli, Command):
-        parser = argparse.ArgumentParser(prog=cli.name, description=cli.help_text() or None)
+        parser = argparse.ArgumentParser(
+            prog=cli.name,
+            description=cli.help_text() or None,
+            formatter_class=ParagraphHelpFormatter,
+        )
         cli.configure(parser)
         return parser
-    parser = argparse.ArgumentParser(prog=PROGRAM_NAME)
-    subcommands = parser.add_subparsers(dest="command", metavar="command")
-    subcommands.required = True
-    add_commands(subcommands, app.cli if cli is None else cli)
+    group = app.cli if cli is None else cli
+    parser = argparse.ArgumentParser(
+        prog=PROGRAM_NAME,
+        description=clean_help(group.help) or None,
+        formatter_class=ParagraphHelpFormatter,
+    )
+    group.configure(parser)
     return parser
 
 

@@ -15,6 +15,10 @@ Usage::
     app.config.from_mapping(SECRET_KEY="dev")
     app.config.from_pyfile("settings.py", silent=True)
     app.config.from_prefixed_env()          # TINYWEB_DEBUG=true -> app.config["DEBUG"] = True
+
+``TINYWEB_DEBUG`` is also read when an ``App`` is made (``debug_flag``), as Flask reads
+``FLASK_DEBUG``: ``python -m tinyweb --debug`` sets it before importing the app, so an app
+factory sees debug mode while it runs.
 """
 
 from __future__ import annotations
@@ -56,6 +60,24 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "SESSION_REFRESH_EACH_REQUEST": True,
     "PERMANENT_SESSION_LIFETIME": datetime.timedelta(days=31),
 }
+
+DEBUG_ENVIRONMENT_VARIABLE = "TINYWEB_DEBUG"
+_FALSE_WORDS = frozenset({"0", "false", "no"})  # Flask's get_debug_flag spellings of off
+
+
+def debug_flag() -> bool | None:
+    """Debug mode as ``TINYWEB_DEBUG`` says: None when unset; off for ``""``, ``0``,
+    ``false``, ``no`` (any case); on for anything else, as Flask reads ``FLASK_DEBUG``."""
+    value = os.environ.get(DEBUG_ENVIRONMENT_VARIABLE)
+    if value is None:
+        return None
+    return bool(value) and value.lower() not in _FALSE_WORDS
+
+
+def with_debug_flag(defaults: Mapping[str, Any]) -> dict[str, Any]:
+    """``defaults`` with ``DEBUG`` from ``TINYWEB_DEBUG`` when it is set (a new app's config)."""
+    flag = debug_flag()
+    return {**defaults} if flag is None else {**defaults, "DEBUG": flag}
 
 
 class Config(dict):  # type: ignore[type-arg]
