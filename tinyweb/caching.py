@@ -40,6 +40,7 @@ from .errors import RangeNotSatisfiable
 
 __all__ = [
     "ByteRange",
+    "CacheControl",
     "ETags",
     "RequestCacheControl",
     "ResponseCacheControl",
@@ -119,22 +120,29 @@ Kind = Union[type, None]  # bool: a flag; int: delta-seconds; None: a string (or
 def _directive(name: str, kind: Kind, doc: str) -> Any:
     """An attribute that reads and writes the directive ``name`` (rule 2)."""
 
-    def read(self: _CacheControl) -> Any:
+    def read(self: CacheControl) -> Any:
         return self._read(name, kind)
 
-    def write(self: _CacheControl, value: Any) -> None:
+    def write(self: CacheControl, value: Any) -> None:
         self._write(name, kind, value)
+
+    read.__doc__ = doc  # what help() and docs/api.md show for the attribute
 
     return property(read, write, lambda self: self._write(name, kind, None), doc)
 
 
-class _CacheControl:
-    """The directives of one ``Cache-Control`` header, read through typed attributes."""
+class CacheControl:
+    """The directives of one ``Cache-Control`` header, read through typed attributes.
+
+    The attributes here are the ones requests and responses share; ``on_update`` is
+    called with the object after every change. ``"max-age" in cache_control`` and
+    ``cache_control.get("ext")`` read any directive, known or not.
+    """
 
     def __init__(
         self,
         directives: Mapping[str, str | None] | None = None,
-        on_update: Callable[[_CacheControl], None] | None = None,
+        on_update: Callable[[CacheControl], None] | None = None,
     ) -> None:
         self._directives: dict[str, str | None] = dict(directives or {})
         self._on_update = on_update
@@ -195,7 +203,7 @@ class _CacheControl:
     )
 
 
-class RequestCacheControl(_CacheControl):
+class RequestCacheControl(CacheControl):
     """The request's ``Cache-Control`` (read-only): ``request.cache_control.max_age``."""
 
     def _write(self, name: str, kind: Kind, value: Any) -> None:
@@ -214,7 +222,7 @@ class RequestCacheControl(_CacheControl):
         return super()._read(name, kind)
 
 
-class ResponseCacheControl(_CacheControl):
+class ResponseCacheControl(CacheControl):
     """A response's ``Cache-Control``: setting an attribute rewrites the header (rule 2).
 
     ::
@@ -244,7 +252,7 @@ class ResponseCacheControl(_CacheControl):
     def of(cls, headers: Headers) -> ResponseCacheControl:
         """The directives of ``headers``' Cache-Control, writing back into ``headers``."""
 
-        def store(cache_control: _CacheControl) -> None:
+        def store(cache_control: CacheControl) -> None:
             if len(cache_control):
                 headers.set("Cache-Control", cache_control.to_header())
             else:
