@@ -59,8 +59,10 @@ __all__ = [
 # RFC 9110 §5.6.2  token = 1*tchar;  §5.6.4  quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _QUOTED_STRING = r'"(?:[^"\\]|\\.)*"'
-# One directive; the value may also be a bare run of anything but a comma (tolerated).
-_DIRECTIVE = re.compile(rf"\s*({_TOKEN})\s*(?:=\s*({_QUOTED_STRING}|[^,]*))?\s*(?:,|$)")
+_QUOTED_PAIR = re.compile(r"\\(.)")
+# cache-directive = token [ "=" ( token / quoted-string ) ], between OWS (SP / HTAB) and a
+# comma. The value may also be a bare run of anything but a comma: tolerated, kept as is.
+_DIRECTIVE = re.compile(rf"[ \t]*({_TOKEN})[ \t]*(?:=[ \t]*({_QUOTED_STRING}|[^,]*))?[ \t]*(?:,|$)")
 _IS_TOKEN = re.compile(_TOKEN)
 _DELTA_SECONDS = re.compile(r"[0-9]+")  # RFC 9111 §1.2.2: 1*DIGIT
 
@@ -85,14 +87,14 @@ def parse_cache_control(value: str | None) -> dict[str, str | None]:
         position = match.end()
         name, argument = match.group(1).lower(), match.group(2)
         if argument is not None:
-            argument = _unquote(argument.strip())
+            argument = _unquote(argument.strip(" \t"))
         directives.setdefault(name, argument)  # RFC 9111 §4.2.1: the first one counts
     return directives
 
 
 def _unquote(text: str) -> str:
     if len(text) >= 2 and text[0] == text[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", text[1:-1])
+        return _QUOTED_PAIR.sub(r"\1", text[1:-1])
     return text
 
 
@@ -564,7 +566,8 @@ def make_conditional(
         headers.set("Date", email.utils.formatdate(time.time(), usegmt=True))
     if accept_ranges:
         headers.set("Accept-Ranges", "bytes" if accept_ranges is True else accept_ranges)
-    etag = headers.get("ETag")
+    opaque, weak = unquote_etag(headers.get("ETag"))  # headers["ETag"] = "v1" works too
+    etag = None if opaque is None else ("W/" if weak else "") + f'"{opaque}"'
     modified = parse_http_date(headers.get("Last-Modified"))
     status = precondition_status(environ, etag, modified)
     if status != 200:
