@@ -29,6 +29,7 @@ Cookies follow RFC 6265 §5.4 (the ``Cookie`` header); content types RFC 9110 §
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
@@ -37,6 +38,7 @@ from typing import IO, Any, Callable, Generic, TypeVar, cast, overload
 from urllib.parse import unquote_to_bytes
 
 from .accept import Accept, CharsetAccept, LanguageAccept, MIMEAccept, parse_accept_header
+from .caching import ETags, RequestCacheControl, http_datetime, parse_cache_control, parse_etags
 from .datastructures import (
     Authorization,
     FileStorage,
@@ -569,6 +571,33 @@ class Request:
     def accept_encodings(self) -> Accept:
         """The ``Accept-Encoding`` header: ``"gzip" in request.accept_encodings``."""
         return parse_accept_header(self.headers.get("Accept-Encoding"), Accept)
+
+    # -- caching (tinyweb.caching) ----------------------------------------------------
+
+    @cached_property
+    def cache_control(self) -> RequestCacheControl:
+        """The ``Cache-Control`` directives, read-only: ``request.cache_control.no_cache``."""
+        return RequestCacheControl(parse_cache_control(self.environ.get("HTTP_CACHE_CONTROL")))
+
+    @cached_property
+    def if_match(self) -> ETags:
+        """The ``If-Match`` tags (empty when absent): ``"v1" in request.if_match``."""
+        return parse_etags(self.environ.get("HTTP_IF_MATCH"))
+
+    @cached_property
+    def if_none_match(self) -> ETags:
+        """The ``If-None-Match`` tags (empty when absent): ``.contains_weak("v1")``."""
+        return parse_etags(self.environ.get("HTTP_IF_NONE_MATCH"))
+
+    @cached_property
+    def if_modified_since(self) -> datetime.datetime | None:
+        """``If-Modified-Since`` as an aware UTC datetime; None when absent or invalid."""
+        return http_datetime(self.environ.get("HTTP_IF_MODIFIED_SINCE"))
+
+    @cached_property
+    def if_unmodified_since(self) -> datetime.datetime | None:
+        """``If-Unmodified-Since`` as an aware UTC datetime; None when absent or invalid."""
+        return http_datetime(self.environ.get("HTTP_IF_UNMODIFIED_SINCE"))
 
     @property
     def accept_charsets(self) -> CharsetAccept:

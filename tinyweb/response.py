@@ -37,6 +37,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Callable, ClassVar, Union
 from urllib.parse import quote
 
+from . import caching
 from .datastructures import Headers, HeadersSource, header_field
 from .errors import HTTPError
 
@@ -593,6 +594,44 @@ class Response:
         listed = {name.strip().lower() for name in current.split(",")}
         if header.lower() not in listed and "*" not in listed:
             self.headers.set("Vary", f"{current}, {header}")
+
+    # -- caching (tinyweb.caching) ---------------------------------------------------------
+
+    @property
+    def cache_control(self) -> caching.ResponseCacheControl:
+        """The ``Cache-Control`` directives; setting one rewrites the header at once::
+
+        response.cache_control.max_age = 300        # Cache-Control: max-age=300
+        """
+        return caching.ResponseCacheControl.of(self.headers)
+
+    def set_etag(self, etag: str, weak: bool = False) -> None:
+        """Set ``ETag`` to the quoted ``etag`` (``W/"..."`` when ``weak``)."""
+        self.headers.set("ETag", caching.quote_etag(etag, weak))
+
+    def get_etag(self) -> tuple[str, bool] | tuple[None, None]:
+        """``(etag, is_weak)`` of the ``ETag`` header, or ``(None, None)``."""
+        return caching.unquote_etag(self.headers.get("ETag"))
+
+    def add_etag(self, overwrite: bool = False, weak: bool = False) -> None:
+        """Set an ``ETag`` from the body's SHA-1, unless there is one (or ``overwrite``)."""
+        if overwrite or "ETag" not in self.headers:
+            self.set_etag(caching.generate_etag(self.get_data()), weak)
+
+    def make_conditional(
+        self,
+        request_or_environ: Any,
+        accept_ranges: bool | str = False,
+        complete_length: int | None = None,
+    ) -> Response:
+        """Answer the request's ``If-None-Match``/``If-Modified-Since`` (304), ``If-Match``/
+        ``If-Unmodified-Since`` (412) and ``Range`` (206), for GET and HEAD; returns self::
+
+            return response.make_conditional(request, accept_ranges=True,
+                                             complete_length=len(data))
+        """
+        caching.make_conditional(self, request_or_environ, accept_ranges, complete_length)
+        return self
 
     # -- cookies ---------------------------------------------------------------------------
 

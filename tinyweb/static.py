@@ -24,12 +24,13 @@ Rules:
    ``Range`` with ``If-Range`` (RFC 9110 §14). One satisfiable byte range gives ``206`` with
    ``Content-Range``; an unsatisfiable one raises ``RangeNotSatisfiable`` (416). Several
    ranges are answered with the whole file (200), which RFC 9110 §14.2 allows: tinyweb
-   does not build ``multipart/byteranges`` bodies.
+   does not build ``multipart/byteranges`` bodies. The evaluation itself lives in
+   :mod:`tinyweb.caching`, shared with ``Response.make_conditional``; ``ByteRange`` and
+   ``parse_range`` are imported from there and stay importable from here.
 """
 
 from __future__ import annotations
 
-import email.utils
 import errno
 import io
 import mimetypes
@@ -45,17 +46,21 @@ from datetime import datetime, timezone
 from typing import Any, BinaryIO, Callable, Optional, Union
 from urllib.parse import quote
 
+from tinyweb.caching import (
+    ByteRange,  # noqa: F401  (importable from here, as before caching.py existed)
+    parse_range,  # noqa: F401
+    precondition_status,
+    requested_range,
+)
 from tinyweb.datastructures import Headers
-from tinyweb.errors import NotFound, PreconditionFailed, RangeNotSatisfiable
+from tinyweb.errors import NotFound, PreconditionFailed
 from tinyweb.response import Response, http_date
 from tinyweb.security import WINDOWS_DEVICE_NAMES
 
 __all__ = [
     "BLOCK_SIZE",
-    "ByteRange",
     "FileChunks",
     "content_disposition",
-    "parse_range",
     "safe_join",
     "send_file",
     "send_from_directory",
@@ -118,140 +123,6 @@ def _is_safe_segment(segment: str) -> bool:
         return False
     stem = unicodedata.normalize("NFKC", segment.split(".")[0]).rstrip(" ").upper()
     return stem not in WINDOWS_DEVICE_NAMES
-
-
-# Ranges ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ByteRange:
-    """A satisfiable byte range ``[start, stop)`` of a representation of ``size`` bytes."""
-
-    start: int
-    stop: int
-    size: int
-
-    @property
-    def length(self) -> int:
-        """How many bytes the range holds."""
-        return self.stop - self.start
-
-    def content_range(self) -> str:
-        """The ``Content-Range`` value (RFC 9110 §14.4): ``bytes 0-499/1234``."""
-        return f"bytes {self.start}-{self.stop - 1}/{self.size}"
-
-
-# RFC 9110 §14.1.1:  int-range = first-pos "-" [ last-pos ];  suffix-range = "-" suffix-length
-# ASCII digits only (int() would take "+1", " 1" or "١"); at most 19 digits (fits an off_t).
-_INT_RANGE = re.compile(r"([0-9]{1,19})-([0-9]{0,19})")
-_SUFFIX_RANGE = re.compile(r"-([0-9]{1,19})")
-_RANGE_UNIT = re.compile(r"[Bb][Yy][Tt][Ee][Ss]=")
-
-
-def parse_range(value: str | None, size: int) -> ByteRange | None:
-    """The single byte range ``value`` asks for in ``size`` bytes, or ``None`` for "all".
-
-    ``None`` is returned for no header, another unit, invalid syntax or several ranges
-    (RFC 9110 §14.2 lets a server ignore Range); a valid single range that starts beyond
-    the end raises :class:`RangeNotSatisfiable` (416) carrying ``size``.
-
-    >>> parse_range("bytes=-500", 1000)
-    ByteRange(start=500, stop=1000, size=1000)
-    """
-    if not value or not _RANGE_UNIT.match(value):
-        return None
-    specs = [spec.strip(" \t") for spec in value[len("bytes=") :].split(",")]
-    specs = [spec for spec in specs if spec]  # RFC 9110 §5.6.1: empty list elements
-    if len(specs) != 1:
-        return None
-    spec = specs[0]
-    suffix = _SUFFIX_RANGE.fullmatch(spec)
-    if suffix is not None:
-        length = int(suffix.group(1))
-        if length == 0 or size == 0:
-            raise RangeNotSatisfiable(length=size)
-        return ByteRange(max(0, size - length), size, size)
-    span = _INT_RANGE.fullmatch(spec)
-    if span is None:
-        return None
-    first = int(span.group(1))
-    last = int(span.group(2)) if span.group(2) else size - 1
-    if span.group(2) and last < first:
-        return None  # invalid, not unsatisfiable (RFC 9110 §14.1.1)
-    if first >= size:
-        raise RangeNotSatisfiable(length=size)
-    return ByteRange(first, min(last, size - 1) + 1, size)
-
-
-# Validators and preconditions ---------------------------------------------------------------
-
-# RFC 9110 §8.8.3:  entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE. Found by scanning, not by
-# splitting on "," (etagc may contain a comma); each character is examined once or twice.
-_ENTITY_TAG = re.compile(r'(W/)?("[^"]*")')
-
-
-def _entity_tags(value: str) -> list[tuple[bool, str]]:
-    """``(weak, opaque-tag)`` pairs of an If-Match / If-None-Match list (RFC 9110 §8.8.3)."""
-    return [(bool(match.group(1)), match.group(2)) for match in _ENTITY_TAG.finditer(value)]
-
-
-def _etag_matches(header: str, etag: str | None, weak: bool) -> bool:
-    """RFC 9110 §8.8.3.2: weak comparison ignores ``W/``; strong needs two strong tags."""
-    if header.strip() == "*":
-        return True  # any current representation matches
-    if etag is None:
-        return False
-    own_weak = etag.startswith("W/")
-    own_tag = etag[2:] if own_weak else etag
-    for tag_weak, tag in _entity_tags(header):
-        if tag == own_tag and (weak or not (tag_weak or own_weak)):
-            return True
-    return False
-
-
-def _parse_http_date(value: str | None) -> int | None:
-    """Seconds since the epoch for an HTTP-date, or ``None`` when absent or invalid."""
-    if not value:
-        return None
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return int(moment.timestamp())
-
-
-def _precondition_status(environ: Mapping[str, Any], etag: str | None, modified: int | None) -> int:
-    """200, 304 or 412 after the RFC 9110 §13.2.2 evaluation order."""
-    if_match = environ.get("HTTP_IF_MATCH")
-    if if_match is not None:
-        if not _etag_matches(if_match, etag, weak=False):
-            return 412
-    else:
-        since = _parse_http_date(environ.get("HTTP_IF_UNMODIFIED_SINCE"))
-        if since is not None and modified is not None and modified > since:
-            return 412
-    safe_method = environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD")
-    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-    if if_none_match is not None:
-        if _etag_matches(if_none_match, etag, weak=True):
-            return 304 if safe_method else 412
-        return 200
-    since = _parse_http_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
-    if safe_method and since is not None and modified is not None and modified <= since:
-        return 304
-    return 200
-
-
-def _if_range_allows(environ: Mapping[str, Any], etag: str | None, modified: int | None) -> bool:
-    """RFC 9110 §13.1.5: a Range counts only if If-Range is absent or still matches."""
-    value = environ.get("HTTP_IF_RANGE")
-    if value is None:
-        return True
-    if value.lstrip().startswith(('"', "W/")):
-        return _etag_matches(value, etag, weak=False)
-    return modified is not None and _parse_http_date(value) == modified
 
 
 # The body --------------------------------------------------------------------------------------
@@ -540,7 +411,7 @@ def _respond(
     """Evaluate the conditional headers and build the 200, 206 or 304 response."""
     byte_range = None
     if conditional:
-        status = _precondition_status(environ, entity_tag, modified)
+        status = precondition_status(environ, entity_tag, modified)
         if status == 412:
             raise PreconditionFailed()
         if status == 304:
@@ -548,7 +419,7 @@ def _respond(
             return Response(None, status=304, headers=headers)
         if source.size is not None:
             headers.set("Accept-Ranges", "bytes")
-            byte_range = _requested_range(environ, source.size, entity_tag, modified)
+            byte_range = requested_range(environ, source.size, entity_tag, modified)
     if byte_range is not None:
         source.file.seek(byte_range.start, io.SEEK_CUR)
         headers.set("Content-Range", byte_range.content_range())
@@ -566,18 +437,6 @@ def _respond(
         else FileChunks(source.file, source.size)
     )
     return Response(whole, status=200, headers=headers, mimetype=mimetype, direct_passthrough=True)
-
-
-def _requested_range(
-    environ: Mapping[str, Any], size: int, entity_tag: str | None, modified: int | None
-) -> ByteRange | None:
-    """The Range to honour (GET only, RFC 9110 §14.2), after the If-Range check."""
-    if environ.get("REQUEST_METHOD", "GET") != "GET":
-        return None
-    value = environ.get("HTTP_RANGE")
-    if value is None or not _if_range_allows(environ, entity_tag, modified):
-        return None
-    return parse_range(value, size)
 
 
 def send_from_directory(directory: str | os.PathLike[str], path: str, **kwargs: Any) -> Response:

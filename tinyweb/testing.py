@@ -21,6 +21,8 @@ Rules:
    end of the block, through a small protocol any app may implement: the client puts a
    callable in ``environ["tinyweb.preserve_context"]``; an app that sees it passes its
    request context (an object with ``pop()``) to it and does not pop that context itself.
+5. ``client.session_transaction()`` (an ``App`` only) opens the session from the jar's
+   cookies for a test request, and stores the cookie its interface sets when it is saved.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ import io
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, Callable
@@ -586,7 +589,7 @@ class Client:
             existing = environ.get("HTTP_COOKIE")
             environ["HTTP_COOKIE"] = f"{existing}; {sent}" if existing else sent
 
-    def _store_cookies(self, environ: dict[str, Any], response: TestResponse) -> None:
+    def _store_cookies(self, environ: dict[str, Any], response: Response) -> None:
         if self.cookies is None:
             return
         host = environ["SERVER_NAME"].lower()
@@ -613,6 +616,41 @@ class Client:
     def delete_cookie(self, key: str, *, domain: str = "localhost", path: str = "/") -> None:
         """Remove a cookie from the jar (no error if absent)."""
         self._jar().pop((domain, path, key), None)
+
+    # -- sessions ----------------------------------------------------------------------
+
+    @contextmanager
+    def session_transaction(self, path: str = "/", **options: Any) -> Iterator[Any]:
+        """Open the session the client's cookies carry; save it back when the block ends.
+
+        The arguments build a request as ``app.test_request_context`` does (the path and
+        host decide which cookies are sent). An exception in the block saves nothing::
+
+            with client.session_transaction() as session:
+                session["user_id"] = 7
+            client.get("/me")                       # the app sees user_id 7
+        """
+        self._jar()  # TypeError when cookies are disabled, as in Flask
+        app: Any = self.application
+        if not hasattr(app, "session_interface"):
+            raise TypeError(f"session_transaction() needs an App, not {app!r}")
+        interface = app.session_interface
+        context = app.test_request_context(path, **options)
+        self._add_cookies(context.request.environ)
+        with context:
+            session = interface.open_session(app, context.request)
+        if session is None:
+            raise RuntimeError(
+                "Session backend did not open a session. Check the configuration "
+                "(is SECRET_KEY set?)"
+            )
+        yield session
+        if interface.is_null_session(session):
+            return  # nothing to save: a stand-in session (Flask does the same)
+        response = app.response_class()
+        with context:
+            interface.save_session(app, session, response)
+        self._store_cookies(context.request.environ, response)
 
     # -- context preservation (rule 4) -------------------------------------------------
 
