@@ -143,7 +143,7 @@ def tag(label: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 def test_decorators_wrap_the_view_function_first_one_innermost() -> None:
     class Decorated(View):
-        decorators = [tag("inner"), tag("outer")]
+        decorators = (tag("inner"), tag("outer"))
 
         def dispatch_request(self) -> str:  # type: ignore[override]
             return "view"
@@ -163,8 +163,8 @@ def test_decorators_see_the_endpoint_name_and_the_result_keeps_the_attributes() 
     class Decorated(View):
         """Documented."""
 
-        decorators = [record_name]
-        methods = ["POST"]
+        decorators = (record_name,)
+        methods = ("POST",)
 
         def dispatch_request(self) -> str:  # type: ignore[override]
             return "view"
@@ -173,7 +173,7 @@ def test_decorators_see_the_endpoint_name_and_the_result_keeps_the_attributes() 
     assert seen == ["endpoint_name"]
     assert view.__name__ == "endpoint_name" and view.__doc__ == "Documented."
     assert view.view_class is Decorated  # type: ignore[attr-defined]
-    assert view.methods == ["POST"]  # type: ignore[attr-defined]
+    assert view.methods == ("POST",)  # type: ignore[attr-defined]
 
 
 def test_a_decorator_that_refuses_short_circuits_the_view() -> None:
@@ -187,7 +187,7 @@ def test_a_decorator_that_refuses_short_circuits_the_view() -> None:
         return wrapper
 
     class Secret(View):
-        decorators = [login_required]
+        decorators = (login_required,)
 
         def dispatch_request(self) -> str:  # type: ignore[override]
             return "secret"
@@ -201,7 +201,7 @@ def test_a_decorator_that_refuses_short_circuits_the_view() -> None:
 
 def test_view_methods_are_the_rules_methods() -> None:
     class Form(View):
-        methods = ["GET", "POST"]
+        methods = ("GET", "POST")
 
         def dispatch_request(self) -> str:  # type: ignore[override]
             return request.method
@@ -217,7 +217,7 @@ def test_view_methods_are_the_rules_methods() -> None:
 
 def test_methods_given_to_add_url_rule_win_over_the_views() -> None:
     class Form(View):
-        methods = ["GET", "POST"]
+        methods = ("GET", "POST")
 
         def dispatch_request(self) -> str:  # type: ignore[override]
             return request.method
@@ -347,7 +347,7 @@ def test_a_mixin_without_methods_still_contributes_its_functions() -> None:
 
 def test_methods_set_on_the_class_are_taken_as_written() -> None:
     class ReadOnly(MethodView):
-        methods = ["GET"]
+        methods = ("GET",)
 
         def get(self) -> str:
             return "got"
@@ -363,7 +363,7 @@ def test_methods_set_on_the_class_are_taken_as_written() -> None:
 def test_a_routed_method_without_a_function_is_405_with_the_class_methods() -> None:
     # Flask fails an assert here (a 500); a 405 naming what the class has is the answer.
     class Partial(MethodView):
-        methods = ["GET", "PUT"]
+        methods = ("GET", "PUT")
 
         def get(self) -> str:
             return "got"

@@ -30,7 +30,7 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any, Callable, ClassVar, Optional
 
 from tinyweb.context import request
@@ -63,7 +63,7 @@ class View:
 
     methods: ClassVar[Optional[Collection[str]]] = None
     provide_automatic_options: ClassVar[Optional[bool]] = None
-    decorators: ClassVar[list[Callable[..., Any]]] = []
+    decorators: ClassVar[Sequence[Callable[..., Any]]] = ()
     init_every_request: ClassVar[bool] = True
 
     def dispatch_request(self, **kwargs: Any) -> Any:
