@@ -375,6 +375,19 @@ def test_a_routed_method_without_a_function_is_405_with_the_class_methods() -> N
     assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
 
 
+def test_the_405_of_a_class_without_automatic_options_does_not_offer_options() -> None:
+    class Partial(MethodView):
+        methods = ("POST", "PUT")
+        provide_automatic_options = False
+
+        def post(self) -> str:
+            return "posted"
+
+    app = make_app()
+    app.add_url_rule("/", view_func=Partial.as_view("partial"))
+    assert app.test_client().put("/").headers["Allow"] == "POST"
+
+
 def test_a_method_view_without_functions_has_no_methods() -> None:
     class Nothing(MethodView):
         pass

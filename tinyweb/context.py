@@ -17,6 +17,10 @@ How it works, in three pieces:
    ``len``, iteration, comparison and call is forwarded to the object that function returns
    *now*. One class, one level: ``request.args`` is one lookup and one ``getattr``.
 
+Two helpers keep a request's context for code that runs elsewhere, as Flask's do:
+``stream_with_context`` pushes it again while a streamed body is iterated (after the view
+returned), and ``copy_current_request_context`` pushes a copy of it in another thread.
+
 Rules:
 - Imports nothing from tinyweb: the app is duck-typed (``app.do_teardown_request``,
   ``app.session_interface``, ...), so this module can be read on its own.

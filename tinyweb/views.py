@@ -148,8 +148,11 @@ class MethodView(View):
         return handler(**kwargs)
 
     def _implemented_methods(self) -> set[str]:
-        """The Allow set: the methods this class has a function for."""
+        """The Allow set: the methods this class has a function for (HEAD with GET), and
+        OPTIONS unless the class opted out of the automatic answer."""
         implemented = {name.upper() for name in HTTP_METHOD_FUNCTIONS if hasattr(self, name)}
         if "GET" in implemented:
             implemented.add("HEAD")
-        return implemented | {"OPTIONS"}
+        if self.provide_automatic_options is not False:
+            implemented.add("OPTIONS")
+        return implemented
