@@ -60,6 +60,7 @@ FRAMEWORK_HALF = {
     "testing",
     "proxy",
     "logs",
+    "views",
 }
 
 # module -> the tinyweb modules it may import (ARCHITECTURE.md, "Modules").
@@ -110,6 +111,7 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "cli": SERVER_HALF | FRAMEWORK_HALF | {"reloader", "__init__"},  # __init__: --version
     "reloader": set(),
     "logs": set(),  # app.logger's one shared default handler (imported lazily by app)
+    "views": {"context", "errors"},  # View, MethodView: class-based views (as_view)
 }
 
 # Modules that may be imported lazily only (inside a function), never at module level.

@@ -25,17 +25,20 @@ from tinyweb.app import App, make_response, url_for
 from tinyweb.config import Config
 from tinyweb.context import (
     after_this_request,
+    copy_current_request_context,
     current_app,
     g,
     has_app_context,
     has_request_context,
     request,
     session,
+    stream_with_context,
 )
 from tinyweb.errors import HTTPError, abort
 from tinyweb.rendering import get_template_attribute, render_template, render_template_string
 from tinyweb.request import Request
 from tinyweb.response import Response, jsonify, redirect
+from tinyweb.views import MethodView, View
 
 __version__ = "0.1.0.dev0"
 
@@ -44,12 +47,15 @@ __all__: list[str] = [
     "Blueprint",
     "Config",
     "HTTPError",
+    "MethodView",
     "Request",
     "Response",
     "Server",
+    "View",
     "__version__",
     "abort",
     "after_this_request",
+    "copy_current_request_context",
     "current_app",
     "flash",
     "g",
@@ -67,6 +73,7 @@ __all__: list[str] = [
     "send_from_directory",
     "serve",
     "session",
+    "stream_with_context",
     "url_for",
 ]
 

@@ -62,7 +62,7 @@ from tinyweb.request import Request
 from tinyweb.response import Response
 from tinyweb.return_values import to_response, traceback_page
 from tinyweb.routing import AutomaticOptions, Router, Rule, RuleError
-from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path
+from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path, rule_methods
 from tinyweb.shell import AppShell
 from tinyweb.urls import AppURLs, URLMap
 
@@ -244,14 +244,16 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         methods: Iterable[str] | None = None,
         strict_slashes: bool | None = None,
         defaults: dict[str, Any] | None = None,
+        provide_automatic_options: bool | None = None,
     ) -> None:
         """Map ``rule`` to ``endpoint`` (and the endpoint to ``view_func``).
 
-        ``endpoint`` defaults to the view's ``__name__``; ``methods`` to the view's
-        ``methods`` attribute or ``["GET"]`` (HEAD and OPTIONS are answered
-        automatically); ``strict_slashes`` to ``app.url_map.strict_slashes`` (True). A
-        rule without a view is allowed: it exists for ``url_for``. ``defaults`` are view
-        arguments the URL does not carry (kept per endpoint).
+        ``endpoint`` defaults to the view's ``__name__``; ``methods`` and
+        ``provide_automatic_options`` to the view's attributes of those names, read as
+        Flask does (``scaffold.rule_methods``): GET, HEAD with it, OPTIONS answered
+        automatically. ``strict_slashes`` defaults to ``app.url_map.strict_slashes``
+        (True). A rule without a view is allowed: it exists for ``url_for``.
+        ``defaults`` are view arguments the URL does not carry (kept per endpoint).
 
         Example: ``app.add_url_rule("/", "index", index)``.
         """
@@ -259,26 +261,17 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
             if view_func is None:
                 raise ValueError(f"add_url_rule({rule!r}) needs an endpoint or a view function")
             endpoint = view_func.__name__
-        if methods is None:
-            methods = getattr(view_func, "methods", None) or ("GET",)
-        if isinstance(methods, str):
-            raise TypeError(
-                f"methods for {rule!r} must be a list of strings, like methods=['POST'], "
-                f"not the string {methods!r}"
-            )
+        methods, automatic = rule_methods(rule, view_func, methods, provide_automatic_options)
         existing = self.view_functions.get(endpoint)
         if view_func is not None and existing is not None and existing is not view_func:
             raise AssertionError(
                 f"View function mapping is overwriting an existing endpoint function: {endpoint}"
             )
-        methods = [method.upper() for method in methods]
         if strict_slashes is None:
             strict_slashes = self.url_map.strict_slashes
         try:
             routed = RoutedEndpoint(endpoint)
-            routed.url_rule = self.router.add(
-                rule, routed, methods=methods, strict_slashes=strict_slashes
-            )
+            routed.url_rule = self.router.add(rule, routed, methods, strict_slashes, automatic)
         except RuleError as error:
             if view_func is not None or "already registered" not in str(error):
                 raise

@@ -151,13 +151,15 @@ class Blueprint(Scaffold):
         methods: Iterable[str] | None = None,
         strict_slashes: bool | None = None,
         defaults: dict[str, Any] | None = None,
+        provide_automatic_options: bool | None = None,
     ) -> None:
         """Like ``App.add_url_rule``; the rule gets the prefix and the endpoint the name."""
         if endpoint and "." in endpoint:
             raise ValueError(f"endpoint {endpoint!r} may not contain a dot '.'")
         if view_func is not None and "." in getattr(view_func, "__name__", ""):
             raise ValueError(f"view function name {view_func.__name__!r} may not contain a dot")
-        options = {"methods": methods, "strict_slashes": strict_slashes, "defaults": defaults}
+        options = {"methods": methods, "strict_slashes": strict_slashes, "defaults": defaults,
+                   "provide_automatic_options": provide_automatic_options}  # fmt: skip
         self.record(lambda state: state.add_url_rule(rule, endpoint, view_func, **options))
 
     def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:

@@ -17,6 +17,10 @@ How it works, in three pieces:
    ``len``, iteration, comparison and call is forwarded to the object that function returns
    *now*. One class, one level: ``request.args`` is one lookup and one ``getattr``.
 
+Two helpers keep a request's context for code that runs elsewhere, as Flask's do:
+``stream_with_context`` pushes it again while a streamed body is iterated (after the view
+returned), and ``copy_current_request_context`` pushes a copy of it in another thread.
+
 Rules:
 - Imports nothing from tinyweb: the app is duck-typed (``app.do_teardown_request``,
   ``app.session_interface``, ...), so this module can be read on its own.
@@ -35,13 +39,16 @@ Usage::
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterator
 from contextvars import ContextVar, Token
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, NoReturn, TypeVar
 
 _app_context_var: ContextVar[AppContext] = ContextVar("tinyweb.app_context")
 _request_context_var: ContextVar[RequestContext] = ContextVar("tinyweb.request_context")
+
+Function = TypeVar("Function", bound=Callable[..., Any])
 
 # pop() needs to tell "no exception given" from "explicitly no exception" (None).
 _NOT_GIVEN: Any = object()
@@ -50,6 +57,10 @@ _OUTSIDE_APP_CONTEXT = (
     "Working outside of application context: {name} is only available while an app "
     "context is pushed. A request pushes one for you; elsewhere (a script, a CLI command, "
     "a test) write `with app.app_context():` around the code that uses it."
+)
+_ONLY_IN_A_REQUEST = (
+    "'{name}' can only be used when a request context is active, such as in a view "
+    "function: it keeps that context for code that runs later or in another thread."
 )
 _OUTSIDE_REQUEST_CONTEXT = (
     "Working outside of request context: {name} is only available while a request is "
@@ -173,6 +184,17 @@ class RequestContext:
     def session_opened(self) -> bool:
         """Whether anything has used the session during this request."""
         return self._session is not None
+
+    def copy(self) -> RequestContext:
+        """A new context for the same request and session, to push in another thread.
+
+        The copy has its own pushes (popping its outermost one runs the teardown
+        functions, as Flask's copy does) and its own ``after_this_request`` list. The
+        session is opened now, so that both contexts share the one session object.
+        """
+        copied = type(self)(self.app, self.request)
+        copied.session = self.session
+        return copied
 
     def push(self) -> None:
         """Make this the current request (and push an app context when needed)."""
@@ -379,6 +401,121 @@ def after_this_request(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """
     _request_context("after_this_request").after_request_functions.append(function)
     return function
+
+
+def copy_current_request_context(function: Function) -> Function:
+    """Decorator: ``function`` runs inside a copy of the current request context.
+
+    For work handed to another thread, where ``request`` and ``session`` would otherwise
+    be unbound. The copy is made now (it shares the request and session objects); each
+    call pushes it around ``function`` and pops it afterwards, which runs the
+    ``teardown_request`` functions in that thread, as in Flask. The other thread gets its
+    own app context, so its ``g`` is a fresh one.
+
+    Example::
+
+        @app.get("/")
+        def index():
+            @copy_current_request_context
+            def log_visit():
+                print("visited", request.path)
+
+            threading.Thread(target=log_visit).start()
+            return "Hello"
+    """
+    context = _request_context_var.get(None)
+    if context is None:
+        raise RuntimeError(_ONLY_IN_A_REQUEST.format(name="copy_current_request_context"))
+    copied = context.copy()
+
+    def run_in_context(*args: Any, **kwargs: Any) -> Any:
+        with copied:
+            return function(*args, **kwargs)
+
+    return functools.update_wrapper(run_in_context, function)  # type: ignore[return-value]
+
+
+def stream_with_context(generator_or_function: Any) -> Any:
+    """Keep the request context pushed while a streamed body runs.
+
+    A streamed body is iterated after the view returned, when the request context has
+    been popped. Wrapped, the generator runs with the current request's context (and app
+    context) pushed again: ``request``, ``session`` and ``g`` work in it. Use it around
+    a generator, ``Response(stream_with_context(generate()))``, or as a decorator of a
+    generator function. The context is popped when the generator ends or when the server
+    calls ``close()`` (PEP 3333); that pop is the outermost one again, so the
+    ``teardown_request`` and ``teardown_appcontext`` functions run a second time then, as
+    in Flask 3.1 (the first time was when the view's response was returned).
+
+    Example::
+
+        @app.get("/stream")
+        def streamed():
+            @stream_with_context
+            def generate():
+                yield "Hello "
+                yield request.args["name"]
+
+            return generate()
+    """
+    try:
+        body = iter(generator_or_function)
+    except TypeError:
+        if not callable(generator_or_function):
+            raise TypeError(
+                "stream_with_context() takes an iterable or a generator function, not "
+                f"{type(generator_or_function).__name__}"
+            ) from None
+        return _streaming_decorator(generator_or_function)
+    request_context = _request_context_var.get(None)
+    if request_context is None:
+        raise RuntimeError(_ONLY_IN_A_REQUEST.format(name="stream_with_context"))
+    stream = _stream_in_context(generator_or_function, body, request_context)
+    next(stream)  # to the first yield: from there, close() reaches the body (PEP 3333)
+    return stream
+
+
+def _streaming_decorator(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``@stream_with_context`` on a generator function: wrap each generator it makes."""
+
+    def make_stream(*args: Any, **kwargs: Any) -> Any:
+        return stream_with_context(function(*args, **kwargs))
+
+    return functools.update_wrapper(make_stream, function)
+
+
+def _stream_in_context(
+    body: Any, chunks: Iterator[Any], request_context: RequestContext
+) -> Iterator[Any]:
+    """Yield the ``chunks`` of ``body`` with the contexts pushed; pop them when done.
+
+    Pushed at the second ``next()`` (the first only primes the generator), in the thread
+    that iterates: a ``ContextVar`` token must be reset where it was set. The app
+    context goes first, so the request context reuses it (and ``g``) instead of making
+    another. ``body.close()`` is called exactly once: inside the contexts after the last
+    chunk, an error or ``close()``; outside them when closed before the first chunk.
+    """
+    app_context = _app_context_var.get(None)
+    if app_context is None or app_context.app is not request_context.app:
+        app_context = request_context.app.app_context()
+    try:
+        yield None  # the priming stop, outside the contexts
+    except GeneratorExit:
+        _close(body)  # closed before the first chunk: nothing was pushed
+        raise
+    with app_context, request_context:
+        try:
+            # A loop, not ``yield from``: that would call body.close() on close() too.
+            for chunk in chunks:  # noqa: UP028
+                yield chunk
+        finally:
+            _close(body)
+
+
+def _close(body: Any) -> None:
+    close = getattr(body, "close", None)
+    if close is not None:  # a generator, or any WSGI iterable with close()
+        close()
 
 
 class NullSession(dict):  # type: ignore[type-arg]

@@ -203,10 +203,13 @@ class _Methods:
 
     __slots__ = ("allowed", "explicit", "shown")
 
-    def __init__(self, explicit: frozenset[str]) -> None:
+    def __init__(self, explicit: frozenset[str], automatic_options: bool = True) -> None:
         self.explicit = explicit  # as registered
         self.shown = explicit | {"HEAD"} if "GET" in explicit else explicit  # Rule.methods
-        self.allowed = self.shown | {"OPTIONS"}  # the Allow set a path with this rule gets
+        # The Allow set a path with this rule gets; without OPTIONS, an OPTIONS request
+        # for a path whose rules all opted out of the automatic answer is a 405 (Flask's
+        # provide_automatic_options=False).
+        self.allowed = self.shown | {"OPTIONS"} if automatic_options else self.shown
 
 
 # ---------------------------------------------------------------------------- the trie
@@ -563,16 +566,23 @@ class Router:
         self._segment_cache.clear()  # parses that named the old class must not be reused
 
     def add(
-        self, rule: str, endpoint: Any, methods: Any = None, strict_slashes: bool = True
+        self,
+        rule: str,
+        endpoint: Any,
+        methods: Any = None,
+        strict_slashes: bool = True,
+        automatic_options: bool = True,
     ) -> Rule:
         """Register ``rule`` for ``endpoint`` and ``methods`` (default ``["GET"]``).
 
-        Raises RuleError for invalid syntax, a duplicate, or an ambiguity; the router is
+        With ``automatic_options=False`` the rule does not make ``match`` answer
+        ``OPTIONS`` with an ``AutomaticOptions`` (unless ``methods`` has it, or another
+        rule of the path does): the request is a 405. Raises RuleError for invalid syntax, a duplicate, or an ambiguity; the router is
         unchanged when it does. ::
 
             router.add("/posts/<slug>/", "post", methods=["GET", "DELETE"])
         """
-        interned = self._interned_methods(methods, rule)
+        interned = self._interned_methods(methods, rule, bool(automatic_options))
         segments, arguments = parse_rule(rule, self.converters, self._segment_cache)
         new_rule = Rule(
             rule,
@@ -591,19 +601,20 @@ class Router:
         self._by_endpoint.setdefault(endpoint, []).append(new_rule)
         return new_rule
 
-    def _interned_methods(self, methods: Any, rule: str) -> _Methods:
+    def _interned_methods(self, methods: Any, rule: str, automatic_options: bool) -> _Methods:
         """The ``_Methods`` for a ``methods`` argument, normalized once per distinct list."""
         if methods is not None and not isinstance(methods, str):
             methods = tuple(methods)  # a generator can be read only once
+        key = (methods, automatic_options)
         try:
-            return self._method_sets[methods]
+            return self._method_sets[key]
         except KeyError:
             cacheable = True
         except TypeError:  # an unhashable item: normalizing refuses it
             cacheable = False
-        interned = _Methods(_normalize_methods(methods, rule))
+        interned = _Methods(_normalize_methods(methods, rule), automatic_options)
         if cacheable:
-            self._method_sets[methods] = interned
+            self._method_sets[key] = interned
         return interned
 
     def _insert(self, rule: Rule, segments: list[Segment], methods: _Methods) -> _Node:
@@ -681,7 +692,7 @@ class Router:
             return rule.endpoint, dict(search.values)
         if not search.allowed:
             raise NotFound()
-        if method == "OPTIONS":
+        if method == "OPTIONS" and "OPTIONS" in search.allowed:
             return AutomaticOptions(tuple(sorted(search.allowed)), *(search.first or ())), {}
         raise MethodNotAllowed(search.allowed)
 

@@ -147,6 +147,7 @@ class Scaffold:
         methods: Iterable[str] | None = None,
         strict_slashes: bool | None = None,
         defaults: dict[str, Any] | None = None,
+        provide_automatic_options: bool | None = None,
     ) -> None:
         """Map ``rule`` to ``endpoint`` and ``view_func`` (implemented by App and Blueprint)."""
         raise NotImplementedError
@@ -155,7 +156,7 @@ class Scaffold:
         """Decorator: register the decorated function as the view for ``rule``.
 
         Options are ``add_url_rule``'s: ``methods``, ``endpoint``, ``strict_slashes``,
-        ``defaults``.
+        ``defaults``, ``provide_automatic_options``.
 
         Example::
 
@@ -387,6 +388,39 @@ def exception_class_and_code(
     if issubclass(code_or_exception, HTTPError) and code_or_exception is not HTTPError:
         return code_or_exception, code_or_exception.code
     return code_or_exception, None
+
+
+def rule_methods(
+    rule: str,
+    view_func: ViewFunction | None,
+    methods: Iterable[str] | None,
+    provide_automatic_options: bool | None,
+) -> tuple[list[str], bool]:
+    """The methods to route for a rule, and whether the app answers its OPTIONS itself.
+
+    Flask's reading of a view: without ``methods``, the view's ``methods`` attribute (a
+    class-based view's) or GET; plus the view's ``required_methods``. Without
+    ``provide_automatic_options``, the view's attribute of that name; None means "yes,
+    unless the methods have OPTIONS" (then the view answers it). When the app answers,
+    OPTIONS is left out of the routed methods, so the router hands the request to the
+    automatic answer (a view that lists OPTIONS and opts in is not called, as in Flask).
+    """
+    if methods is None:
+        methods = getattr(view_func, "methods", None) or ("GET",)
+    if isinstance(methods, str):
+        raise TypeError(
+            f"methods for {rule!r} must be a list of strings, like methods=['POST'], "
+            f"not the string {methods!r}"
+        )
+    required = getattr(view_func, "required_methods", ())
+    names = [method.upper() for method in [*methods, *required]]
+    if provide_automatic_options is None:
+        provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
+    if provide_automatic_options is None:
+        provide_automatic_options = "OPTIONS" not in names
+    if provide_automatic_options and "OPTIONS" in names and set(names) != {"OPTIONS"}:
+        names = [method for method in names if method != "OPTIONS"]
+    return names, bool(provide_automatic_options)
 
 
 def registering(
