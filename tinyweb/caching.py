@@ -26,14 +26,11 @@ Rules:
 
 from __future__ import annotations
 
-import email.utils
-import hashlib
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Optional, Protocol, Union
+from typing import Any, Callable, NamedTuple, Optional, Protocol, Union
 
 from .datastructures import Headers
 from .errors import RangeNotSatisfiable
@@ -272,6 +269,8 @@ _ENTITY_TAG = re.compile(r'(W/)?("[^"]*")')
 
 def generate_etag(data: bytes) -> str:
     """An ETag for a body: its SHA-1 in hex (Werkzeug's choice; not a security use)."""
+    import hashlib  # (imported on first use, as email.utils below: `import tinyweb` stays cheap)
+
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
@@ -399,6 +398,8 @@ def parse_http_date(value: str | None) -> int | None:
     """Seconds since the epoch for an HTTP-date, or ``None`` when absent or invalid."""
     if not value:
         return None
+    import email.utils
+
     try:
         moment = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -449,8 +450,7 @@ def if_range_allows(environ: Mapping[str, Any], etag: str | None, modified: int 
 # -- byte ranges (RFC 9110 §14) -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ByteRange:
+class ByteRange(NamedTuple):
     """A satisfiable byte range ``[start, stop)`` of a representation of ``size`` bytes."""
 
     start: int
@@ -563,6 +563,8 @@ def make_conditional(
         return
     headers = response.headers
     if "Date" not in headers:
+        import email.utils
+
         headers.set("Date", email.utils.formatdate(time.time(), usegmt=True))
     if accept_ranges:
         headers.set("Accept-Ranges", "bytes" if accept_ranges is True else accept_ranges)

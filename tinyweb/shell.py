@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from typing import Any, Callable, TypeVar
 
 from tinyweb.context import g
@@ -94,6 +93,8 @@ def run_startup_file(namespace: dict[str, Any]) -> None:
             source = file.read()
         exec(compile(source, startup, "exec"), namespace)
     except Exception:  # the user's own file: show it, and open the console anyway
+        import traceback
+
         traceback.print_exc()
 
 
