@@ -61,6 +61,7 @@ FRAMEWORK_HALF = {
     "proxy",
     "logs",
     "views",
+    "signals",
 }
 
 # module -> the tinyweb modules it may import (ARCHITECTURE.md, "Modules").
@@ -93,7 +94,8 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "request": {"accept", "caching", "datastructures", "errors", "multipart"},
     "response": {"caching", "datastructures", "errors"},
     "caching": {"datastructures", "errors"},  # Cache-Control, ETags, conditional requests
-    "context": set(),
+    "context": {"signals"},  # appcontext_pushed/popped
+    "signals": set(),  # Signal, Namespace and Flask's ten signals: anything may send
     "security": set(),
     "config": set(),
     "app": FRAMEWORK_HALF | {"server", "reloader"},  # both only lazily, inside App.run()

@@ -359,11 +359,10 @@ def _missing_features() -> dict[str, bool]:
     """Feature -> is it still missing? (the page lists each under "Not available yet")."""
     source = _package_source()
     return {
-        "async views": re.search(r"iscoroutine|isawaitable|run_until_complete", source) is None,
+        # (signals.py refuses coroutine receivers: iscoroutinefunction alone is no sign)
+        "async views": re.search(r"import asyncio|def ensure_sync|isawaitable", source) is None,
         "host matching": "host_matching" not in source,
-        "signals": not (ROOT / "tinyweb" / "signals.py").exists()
-        and "request_started" not in source
-        and "json_provider_class" not in source,
+        "app.json providers": "json_provider_class" not in source,
         "vary": "def vary" not in source,
         "CORS properties": "access_control_allow_origin" not in source,
         "stream_template": "def stream_template" not in source,

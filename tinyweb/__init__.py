@@ -38,6 +38,18 @@ from tinyweb.errors import HTTPError, abort
 from tinyweb.rendering import get_template_attribute, render_template, render_template_string
 from tinyweb.request import Request
 from tinyweb.response import Response, jsonify, redirect
+from tinyweb.signals import (
+    appcontext_popped,
+    appcontext_pushed,
+    appcontext_tearing_down,
+    before_render_template,
+    got_request_exception,
+    message_flashed,
+    request_finished,
+    request_started,
+    request_tearing_down,
+    template_rendered,
+)
 from tinyweb.views import MethodView, View
 
 __version__ = "0.1.0.dev0"
@@ -55,25 +67,35 @@ __all__: list[str] = [
     "__version__",
     "abort",
     "after_this_request",
+    "appcontext_popped",
+    "appcontext_pushed",
+    "appcontext_tearing_down",
+    "before_render_template",
     "copy_current_request_context",
     "current_app",
     "flash",
     "g",
     "get_flashed_messages",
     "get_template_attribute",
+    "got_request_exception",
     "has_app_context",
     "has_request_context",
     "jsonify",
     "make_response",
+    "message_flashed",
     "redirect",
     "render_template",
     "render_template_string",
     "request",
+    "request_finished",
+    "request_started",
+    "request_tearing_down",
     "send_file",
     "send_from_directory",
     "serve",
     "session",
     "stream_with_context",
+    "template_rendered",
     "url_for",
 ]
 

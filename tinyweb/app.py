@@ -64,6 +64,13 @@ from tinyweb.return_values import to_response, traceback_page
 from tinyweb.routing import AutomaticOptions, Router, Rule, RuleError
 from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path, rule_methods
 from tinyweb.shell import AppShell
+from tinyweb.signals import (
+    appcontext_tearing_down,
+    got_request_exception,
+    request_finished,
+    request_started,
+    request_tearing_down,
+)
 from tinyweb.urls import AppURLs, URLMap
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
@@ -394,6 +401,8 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         """Match, run the before hooks and the view, handle errors, finalize."""
         try:
             self.match_request(current_request_context().request)
+            if request_started.receivers:
+                request_started.send(self)
             response_value = self.preprocess_request()
             if response_value is None:
                 response_value = self.dispatch_request()
@@ -467,14 +476,18 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
     def finalize_request(
         self, response_value: ResponseValue, from_error_handler: bool = False
     ) -> Response:
-        """``make_response``, then ``process_response``.
+        """``make_response``, then ``process_response``, then the ``request_finished``
+        signal.
 
         If an after-request hook fails while the app is already answering an error, the
         failure is logged and the error response is sent as it is.
         """
         response = self.make_response(response_value)
         try:
-            return self.process_response(response)
+            response = self.process_response(response)
+            if request_finished.receivers:
+                request_finished.send(self, response=response)
+            return response
         except Exception:
             if not from_error_handler:
                 raise
@@ -499,16 +512,27 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         return response
 
     def do_teardown_request(self, exc: BaseException | None = None) -> None:
-        """Run every ``teardown_request`` function (newest first), even if some raise."""
-        if self.teardown_request_funcs:
-            by_scope = self.teardown_request_funcs
-            scopes = reversed(self._scopes())
-            _call_all([hook for scope in scopes for hook in reversed(by_scope.get(scope, ()))], exc)
+        """Run every ``teardown_request`` function (newest first), even if some raise;
+        then send ``request_tearing_down`` (even if one raised)."""
+        try:
+            if self.teardown_request_funcs:
+                by_scope = self.teardown_request_funcs
+                scopes = reversed(self._scopes())
+                hooks = [hook for scope in scopes for hook in reversed(by_scope.get(scope, ()))]
+                _call_all(hooks, exc)
+        finally:
+            if request_tearing_down.receivers:
+                request_tearing_down.send(self, exc=exc)
 
     def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
-        """Run every ``teardown_appcontext`` function (newest first), even if some raise."""
-        if self.teardown_appcontext_funcs:
-            _call_all(list(reversed(self.teardown_appcontext_funcs)), exc)
+        """Run every ``teardown_appcontext`` function (newest first), even if some raise;
+        then send ``appcontext_tearing_down`` (even if one raised)."""
+        try:
+            if self.teardown_appcontext_funcs:
+                _call_all(list(reversed(self.teardown_appcontext_funcs)), exc)
+        finally:
+            if appcontext_tearing_down.receivers:
+                appcontext_tearing_down.send(self, exc=exc)
 
     def _scopes(self) -> tuple[str | None, ...]:
         """The hook scopes of the current request: the app, then enclosing blueprints."""
@@ -557,8 +581,11 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         ``PROPAGATE_EXCEPTIONS`` (default: follow ``TESTING``) re-raises, so a test sees
         the real traceback. Otherwise the 500 handler, if any, gets an
         ``InternalServerError`` carrying ``original_exception``; in debug mode, without a
-        handler, the page shows the escaped traceback.
+        handler, the page shows the escaped traceback. The ``got_request_exception``
+        signal is sent first, in both cases.
         """
+        if got_request_exception.receivers:
+            got_request_exception.send(self, exception=exception)
         propagate = self.config["PROPAGATE_EXCEPTIONS"]
         if propagate is None:
             propagate = self.testing

@@ -22,7 +22,8 @@ Two helpers keep a request's context for code that runs elsewhere, as Flask's do
 returned), and ``copy_current_request_context`` pushes a copy of it in another thread.
 
 Rules:
-- Imports nothing from tinyweb: the app is duck-typed (``app.do_teardown_request``,
+- Imports nothing from tinyweb but ``signals`` (to send ``appcontext_pushed`` and
+  ``appcontext_popped``): the app is duck-typed (``app.do_teardown_request``,
   ``app.session_interface``, ...), so this module can be read on its own.
 - Using a proxy with no context pushed raises a ``RuntimeError`` that says what to do.
 - The session itself lives in ``tinyweb.sessions``; this module only opens it on first use
@@ -44,6 +45,8 @@ import sys
 from collections.abc import Iterator
 from contextvars import ContextVar, Token
 from typing import Any, Callable, NoReturn, TypeVar
+
+from tinyweb.signals import appcontext_popped, appcontext_pushed
 
 _app_context_var: ContextVar[AppContext] = ContextVar("tinyweb.app_context")
 _request_context_var: ContextVar[RequestContext] = ContextVar("tinyweb.request_context")
@@ -121,11 +124,14 @@ class AppContext:
         self._tokens: list[Token[AppContext]] = []
 
     def push(self) -> None:
-        """Make this context the current one (pushes nest)."""
+        """Make this context the current one (pushes nest); sends ``appcontext_pushed``."""
         self._tokens.append(_app_context_var.set(self))
+        if appcontext_pushed.receivers:
+            appcontext_pushed.send(self.app)
 
     def pop(self, exc: BaseException | None = _NOT_GIVEN) -> None:
-        """Undo the last ``push``; the outermost pop runs ``teardown_appcontext``."""
+        """Undo the last ``push``; the outermost pop runs ``teardown_appcontext``. Sends
+        ``appcontext_popped`` once the context is no longer current."""
         if _app_context_var.get(None) is not self:
             raise RuntimeError(f"popped the wrong app context ({self!r} is not current)")
         try:
@@ -135,6 +141,8 @@ class AppContext:
                 self.app.do_teardown_appcontext(exc)
         finally:
             _app_context_var.reset(self._tokens.pop())
+            if appcontext_popped.receivers:  # (popped even when a teardown function raised)
+                appcontext_popped.send(self.app)
 
     def __enter__(self) -> AppContext:
         self.push()

@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Any, Callable, cast
 
 from tinyweb.context import current_app, g, request, session
 from tinyweb.scaffold import Function, registering
+from tinyweb.signals import before_render_template, template_rendered
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     from tinyweb.app import App
-    from tinyweb.templating import Environment
+    from tinyweb.templating import Environment, Template
 
 
 def create_environment(app: App) -> Environment:
@@ -67,9 +68,7 @@ def render_template(template_name: str, **context: Any) -> str:
     Example: ``return render_template("hello.html", name=name)``.
     """
     app = current_app._get_current_object()
-    template = app.template_environment.get_template(template_name)
-    app.update_template_context(context)
-    return str(template.render(**context))
+    return _render(app, app.template_environment.get_template(template_name), context)
 
 
 def render_template_string(source: str, **context: Any) -> str:
@@ -78,9 +77,19 @@ def render_template_string(source: str, **context: Any) -> str:
     Example: ``render_template_string("Hello {{ name }}!", name="<b>")``.
     """
     app = current_app._get_current_object()
-    template = app.template_environment.from_string(source)
+    return _render(app, app.template_environment.from_string(source), context)
+
+
+def _render(app: App, template: Template, context: dict[str, Any]) -> str:
+    """Render with the app's context processors, between the two template signals (a
+    ``before_render_template`` receiver may still change ``context``)."""
     app.update_template_context(context)
-    return str(template.render(**context))
+    if before_render_template.receivers:
+        before_render_template.send(app, template=template, context=context)
+    rendered = str(template.render(**context))
+    if template_rendered.receivers:
+        template_rendered.send(app, template=template, context=context)
+    return rendered
 
 
 def get_template_attribute(template_name: str, attribute: str) -> Any:

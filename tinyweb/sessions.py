@@ -63,6 +63,7 @@ from typing import Any, NoReturn
 from tinyweb.config import DEFAULT_CONFIG
 from tinyweb.context import NullSession, current_request_context, session
 from tinyweb.markup import Markup
+from tinyweb.signals import message_flashed
 
 __all__ = [
     "BadSignature",
@@ -655,6 +656,9 @@ def flash(message: str, category: str = "message") -> None:
     flashes = session.get("_flashes", [])
     flashes.append([category, message])  # a list: what JSON gives back
     session["_flashes"] = flashes
+    if message_flashed.receivers:
+        app = current_request_context().app
+        message_flashed.send(app, message=message, category=category)
 
 
 def get_flashed_messages(
