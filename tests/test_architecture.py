@@ -62,6 +62,7 @@ FRAMEWORK_HALF = {
     "logs",
     "views",
     "signals",
+    "coroutines",
 }
 
 # module -> the tinyweb modules it may import (ARCHITECTURE.md, "Modules").
@@ -95,7 +96,8 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "response": {"caching", "datastructures", "errors"},
     "caching": {"datastructures", "errors"},  # Cache-Control, ETags, conditional requests
     "context": {"signals"},  # appcontext_pushed/popped
-    "signals": set(),  # Signal, Namespace and Flask's ten signals: anything may send
+    "signals": {"coroutines"},  # Signal, Namespace and Flask's ten signals: anything may send
+    "coroutines": set(),  # async views: run_coroutine, ensure_sync
     "security": set(),
     "config": set(),
     "app": FRAMEWORK_HALF | {"server", "reloader"},  # both only lazily, inside App.run()
@@ -204,6 +206,8 @@ def test_imports_follow_the_table(path: Path) -> None:
 def test_io_is_confined_to_the_server(path: Path) -> None:
     name = module_name(path)
     forbidden = HTTP11_FORBIDDEN if name in ("http11", "http11_grammar") else IO_MODULES
+    if name == "coroutines":  # runs an async view's coroutine (asyncio.run); no sockets
+        forbidden = forbidden - {"asyncio"}
     if name in IO_ALLOWED:
         return
     for imported, _ in imports_of(parse(path)):

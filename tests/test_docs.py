@@ -359,8 +359,6 @@ def _missing_features() -> dict[str, bool]:
     """Feature -> is it still missing? (the page lists each under "Not available yet")."""
     source = _package_source()
     return {
-        # (signals.py refuses coroutine receivers: iscoroutinefunction alone is no sign)
-        "async views": re.search(r"import asyncio|def ensure_sync|isawaitable", source) is None,
         "host matching": "host_matching" not in source,
         "app.json providers": "json_provider_class" not in source,
         "vary": "def vary" not in source,

@@ -3,6 +3,7 @@ signals, sent by the app at the moments Flask sends them."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Iterator
 from typing import Any
@@ -348,12 +349,15 @@ def test_a_receiver_may_disconnect_itself_while_called() -> None:
     assert calls == ["once", "always", "always"]
 
 
-def test_a_coroutine_function_is_refused_at_connect() -> None:
-    async def receiver(sender: Any) -> None:
-        pass
+def test_an_async_receiver_is_run_and_its_result_returned() -> None:
+    signal = Signal()
 
-    with pytest.raises(TypeError, match="coroutine function"):
-        Signal().connect(receiver)
+    async def receiver(sender: Any, **extra: Any) -> str:
+        await asyncio.sleep(0)
+        return f"async {sender} {extra}"
+
+    signal.connect(receiver)
+    assert signal.send("app", n=1) == [(receiver, "async app {'n': 1}")]
 
 
 def test_the_doc_becomes_the_docstring() -> None:

@@ -46,6 +46,7 @@ import os
 import sys
 from collections.abc import Iterable
 from datetime import timedelta
+from types import CoroutineType
 from typing import IO, TYPE_CHECKING, Any, Callable, TypeVar
 
 from tinyweb.config import DEFAULT_CONFIG, Config, with_debug_flag
@@ -56,6 +57,7 @@ from tinyweb.context import (
     current_request_context,
     has_request_context,
 )
+from tinyweb.coroutines import async_to_sync, ensure_sync, run_coroutine
 from tinyweb.errors import HTTPError, InternalServerError, RequestRedirect
 from tinyweb.rendering import AppTemplates
 from tinyweb.request import Request
@@ -444,7 +446,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
             return None
         for scope in self._scopes():
             for function in self.before_request_funcs.get(scope, ()):
-                response_value = function()
+                response_value = _sync(function())
                 if response_value is not None:
                     return response_value
         return None
@@ -464,8 +466,12 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
             )
         defaults = self.endpoint_defaults.get(current.endpoint)
         if defaults:
-            return view(**{**defaults, **current.view_args})
-        return view(**current.view_args)
+            response_value = view(**{**defaults, **current.view_args})
+        else:
+            response_value = view(**current.view_args)
+        if type(response_value) is CoroutineType:  # an async def view (tinyweb.coroutines)
+            return run_coroutine(response_value)
+        return response_value
 
     def make_default_options_response(self) -> Response:
         """The automatic answer to OPTIONS: an empty 200 with the ``Allow`` header."""
@@ -498,11 +504,11 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         """Run ``after_this_request`` functions and ``after_request`` hooks; save the session."""
         context = current_request_context()
         for function in context.after_request_functions:
-            response = function(response)
+            response = _sync(function(response))
         if self.after_request_funcs:
             for scope in reversed(self._scopes()):
                 for function in reversed(self.after_request_funcs.get(scope, ())):
-                    response = function(response)
+                    response = _sync(function(response))
         # The session opens on first use. A request that never touched it and sent no
         # cookie has no session to save or refresh, so it skips the machinery entirely.
         if context.session_opened or "HTTP_COOKIE" in context.request.environ:
@@ -570,7 +576,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
             return exception  # a routing redirect or abort(response): never handled (Flask)
         handler = self._find_error_handler(exception)
         if handler is not None:
-            return handler(exception)
+            return _sync(handler(exception))
         if isinstance(exception, HTTPError) and not self.config["TRAP_HTTP_EXCEPTIONS"]:
             return exception
         raise exception
@@ -595,7 +601,8 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         server_error = InternalServerError(original_exception=exception)
         handler = self._find_error_handler(server_error)
         if handler is not None:
-            return self.finalize_request(handler(server_error), from_error_handler=True)
+            response_value = _sync(handler(server_error))
+            return self.finalize_request(response_value, from_error_handler=True)
         if self.debug:
             page = traceback_page(exception, self.response_class)
             return self.finalize_request(page, from_error_handler=True)
@@ -634,6 +641,18 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         if isinstance(routing_error, RequestRedirect) and current.script_root:
             return RequestRedirect(current.script_root + routing_error.new_url)
         return routing_error
+
+    # -- async functions (tinyweb.coroutines) ----------------------------------------------
+
+    def ensure_sync(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        """``function``, or a synchronous wrapper when it is an ``async def`` (Flask's
+        name, for extensions). The app itself runs any coroutine a view, hook or handler
+        returns, so overriding this does not change how the app runs async views."""
+        return ensure_sync(function)
+
+    def async_to_sync(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        """A synchronous function that runs ``function``'s coroutine to completion."""
+        return async_to_sync(function)
 
     # -- contexts --------------------------------------------------------------------------
 
@@ -693,7 +712,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         given = dict(context)
         for scope in self._scopes() if has_request_context() else (None,):
             for processor in self.template_context_processors.get(scope, ()):
-                context.update(processor())
+                context.update(_sync(processor()))
         context.update(given)
 
     # -- running ---------------------------------------------------------------------------
@@ -767,12 +786,20 @@ def make_response(*args: Any) -> Response:
 # -- small helpers ---------------------------------------------------------------------------
 
 
+def _sync(value: Any) -> Any:
+    """``value``, or what it returns when run if it is a coroutine: an ``async def`` hook,
+    handler or context processor (``tinyweb.coroutines``)."""
+    if type(value) is CoroutineType:
+        return run_coroutine(value)
+    return value
+
+
 def _call_all(functions: list[Callable[[Any], Any]], argument: Any) -> None:
     """Call every function with ``argument``; re-raise the first error after all ran."""
     first_error: BaseException | None = None
     for function in functions:
         try:
-            function(argument)
+            _sync(function(argument))
         except Exception as error:
             if first_error is None:
                 first_error = error

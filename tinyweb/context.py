@@ -437,8 +437,8 @@ def copy_current_request_context(function: Function) -> Function:
     copied = context.copy()
 
     def run_in_context(*args: Any, **kwargs: Any) -> Any:
-        with copied:
-            return function(*args, **kwargs)
+        with copied:  # (an async def is run to completion, as Flask's ensure_sync does)
+            return copied.app.ensure_sync(function)(*args, **kwargs)
 
     return functools.update_wrapper(run_in_context, function)  # type: ignore[return-value]
 

@@ -33,12 +33,12 @@ How it works:
    ``if signal.receivers: signal.send(...)``.
 
 Rules:
-- Imports nothing from tinyweb, so any module may send.
+- Imports nothing from tinyweb but ``coroutines``, so any module may send.
 - A receiver that raises propagates to the sender (as in Blinker): a receiver of
   ``request_started`` that raises makes that request a 500.
-- Not here (Blinker's): ``send_async`` and coroutine receivers (tinyweb has no async
-  views; connecting an ``async def`` is a ``TypeError``), and the
-  ``receiver_connected``/``receiver_disconnected`` meta-signals.
+- An ``async def`` receiver is run to completion by ``send`` (``tinyweb.coroutines``),
+  as Flask's ``ensure_sync`` makes Blinker do. Not here (Blinker's): ``send_async`` and
+  the ``receiver_connected``/``receiver_disconnected`` meta-signals.
 
 Spec: https://flask.palletsprojects.com/en/3.1.x/api/#signals and
 https://blinker.readthedocs.io/en/stable/
@@ -49,8 +49,10 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from types import MethodType
+from types import CoroutineType, MethodType
 from typing import Any, TypeVar
+
+from tinyweb.coroutines import run_coroutine
 
 __all__ = [
     "ANY",
@@ -132,13 +134,6 @@ class Signal:
         """Call ``receiver(sender, **kwargs)`` whenever ``sender`` (default: anyone)
         sends this signal; returns ``receiver``. Connecting again for another sender
         adds that sender; ``weak`` is explained in the module docstring (point 3)."""
-        import inspect  # (here, not at the top: `import tinyweb` does not load inspect)
-
-        if inspect.iscoroutinefunction(receiver):
-            raise TypeError(
-                f"{receiver!r} is a coroutine function; tinyweb's signals call "
-                "receivers synchronously (there is no send_async)"
-            )
         receiver_id = make_id(receiver)
         reference = _weak_reference(receiver, self._receiver_died) if weak else None
         self.receivers[receiver_id] = receiver if reference is None else reference
@@ -182,10 +177,17 @@ class Signal:
 
     def send(self, sender: Any = None, /, **kwargs: Any) -> list[tuple[Callable[..., Any], Any]]:
         """Call every receiver connected to ``sender`` or to ``ANY`` with
-        ``(sender, **kwargs)``; return ``[(receiver, its return value), ...]``."""
+        ``(sender, **kwargs)``; return ``[(receiver, its return value), ...]`` (an
+        ``async def`` receiver's coroutine is run, and its result returned)."""
         if self.is_muted or not self.receivers:
             return []
-        return [(receiver, receiver(sender, **kwargs)) for receiver in self.receivers_for(sender)]
+        results = []
+        for receiver in self.receivers_for(sender):
+            result = receiver(sender, **kwargs)
+            if type(result) is CoroutineType:
+                result = run_coroutine(result)
+            results.append((receiver, result))
+        return results
 
     def has_receivers_for(self, sender: Any) -> bool:
         """Whether anything listens to ``sender`` (or to ``ANY``); weak receivers that
