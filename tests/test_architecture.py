@@ -44,6 +44,7 @@ FRAMEWORK_HALF = {
     "request",
     "response",
     "caching",
+    "header_sets",
     "context",
     "app",
     "return_values",
@@ -90,9 +91,10 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "templating": {"markup", "template_filters", "template_compiler", "template_lexer",
                    "template_runtime", "template_tests"},
     "multipart": {"datastructures"},
-    "request": {"accept", "caching", "datastructures", "errors", "multipart"},
-    "response": {"caching", "datastructures", "errors"},
+    "request": {"accept", "caching", "datastructures", "errors", "header_sets", "multipart"},
+    "response": {"caching", "datastructures", "errors", "header_sets"},
     "caching": {"datastructures", "errors"},  # Cache-Control, ETags, conditional requests
+    "header_sets": {"datastructures"},  # Vary, Allow and the CORS fields as sets and values
     "context": set(),
     "security": set(),
     "config": set(),
