@@ -364,8 +364,6 @@ def _missing_features() -> dict[str, bool]:
         "signals": not (ROOT / "tinyweb" / "signals.py").exists()
         and "request_started" not in source
         and "json_provider_class" not in source,
-        "vary": "def vary" not in source,
-        "CORS properties": "access_control_allow_origin" not in source,
         "stream_template": "def stream_template" not in source,
     }
 
