@@ -126,6 +126,15 @@ def test_a_new_item_must_be_non_empty_printable_ascii(item: Any, error: type) ->
     assert list(header_set) == ["Accept"]  # nothing half-added
 
 
+def test_a_lone_string_is_not_taken_for_its_characters() -> None:
+    with pytest.raises(TypeError, match="iterable"):
+        HeaderSet("Cookie")  # a str is an Iterable[str]: only a runtime check sees it
+    header_set = HeaderSet(["Accept"])
+    with pytest.raises(TypeError, match="iterable"):
+        header_set.update("Cookie")
+    assert list(header_set) == ["Accept"]
+
+
 # -- changes and on_update ------------------------------------------------------------------------
 
 

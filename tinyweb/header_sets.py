@@ -60,6 +60,13 @@ def _checked(item: object) -> str:
     return item
 
 
+def _new_items(items: Iterable[str]) -> list[str]:
+    """The checked items of an iterable; a lone string is an error, not its characters."""
+    if isinstance(items, str):
+        raise TypeError(f"Expected an iterable of items, not the string {items!r}")
+    return [_checked(item) for item in items]
+
+
 def _unique(items: Iterable[str]) -> list[str]:
     """``items`` without later repeats, compared case-insensitively (rule 1)."""
     seen: set[str] = set()
@@ -96,7 +103,7 @@ class HeaderSet(MutableSet[str]):
         items: Iterable[str] = (),
         on_update: Callable[[HeaderSet], None] | None = None,
     ) -> None:
-        self._items = _unique(_checked(item) for item in items)
+        self._items = _unique(_new_items(items))
         self._keys = {item.lower() for item in self._items}
         self.on_update = on_update
 
@@ -143,7 +150,7 @@ class HeaderSet(MutableSet[str]):
 
     def update(self, items: Iterable[str]) -> None:
         """Add every one of ``items`` that is not listed yet."""
-        merged = _unique([*self._items, *(_checked(item) for item in items)])
+        merged = _unique([*self._items, *_new_items(items)])
         if len(merged) != len(self._items):
             self._replace(merged)
 
