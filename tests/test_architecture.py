@@ -44,6 +44,7 @@ FRAMEWORK_HALF = {
     "request",
     "response",
     "caching",
+    "header_sets",
     "context",
     "app",
     "return_values",
@@ -92,12 +93,13 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "templating": {"markup", "template_filters", "template_compiler", "template_lexer",
                    "template_runtime", "template_tests"},
     "multipart": {"datastructures"},
-    "request": {"accept", "caching", "datastructures", "errors", "multipart"},
-    "response": {"caching", "datastructures", "errors"},
+    "request": {"accept", "caching", "datastructures", "errors", "header_sets", "multipart"},
+    "response": {"caching", "datastructures", "errors", "header_sets"},
     "caching": {"datastructures", "errors"},  # Cache-Control, ETags, conditional requests
     "context": {"signals"},  # appcontext_pushed/popped
     "signals": {"coroutines"},  # Signal, Namespace and Flask's ten signals: anything may send
     "coroutines": set(),  # async views: run_coroutine, ensure_sync
+    "header_sets": {"datastructures"},  # Vary, Allow and the CORS fields as sets and values
     "security": set(),
     "config": set(),
     "app": FRAMEWORK_HALF | {"server", "reloader"},  # both only lazily, inside App.run()

@@ -3,8 +3,9 @@
 Where it fits: ``App.wsgi_app`` wraps each environ in a ``Request`` and publishes it as the
 ``request`` context-local; views read ``request.args``, ``request.form``, ``request.json``
 and so on. It imports ``datastructures`` (containers), ``errors`` (``BadRequest``,
-``RequestEntityTooLarge``, ``UnsupportedMediaType``), ``accept`` (the ``Accept`` headers)
-and, lazily, ``multipart``.
+``RequestEntityTooLarge``, ``UnsupportedMediaType``), ``accept`` (the ``Accept`` headers),
+``caching`` (the ``If-*`` headers), ``header_sets`` (the CORS preflight's header set) and,
+lazily, ``multipart``.
 
 Rules:
 
@@ -48,6 +49,7 @@ from .datastructures import (
     parse_list_header,
 )
 from .errors import BadRequest, BadRequestKeyError, RequestEntityTooLarge, UnsupportedMediaType
+from .header_sets import RequestHeaderSet
 
 V = TypeVar("V")
 
@@ -609,6 +611,24 @@ class Request:
         """The Referer header (RFC 9110 §10.1.3 spells it "Referer"), or None."""
         value = self.environ.get("HTTP_REFERER")
         return None if value is None else _wsgi_text(value)
+
+    # -- CORS (tinyweb.header_sets) ------------------------------------------------------
+
+    @property
+    def origin(self) -> str | None:
+        """The ``Origin`` header: the origin of the page that sent a cross-origin request."""
+        return self.environ.get("HTTP_ORIGIN")
+
+    @property
+    def access_control_request_method(self) -> str | None:
+        """A CORS preflight's ``Access-Control-Request-Method``: the method it asks for."""
+        return self.environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+
+    @cached_property
+    def access_control_request_headers(self) -> RequestHeaderSet:
+        """A CORS preflight's ``Access-Control-Request-Headers``, read-only (empty if absent)."""
+        value = self.environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
+        return RequestHeaderSet.parse(value)
 
     # -- the body ----------------------------------------------------------------------
 

@@ -4,8 +4,9 @@ Where it fits: a view returns a ``Response`` (or something ``App.make_response``
 one); the app then *calls* it with ``(environ, start_response)``, because a ``Response`` is a
 WSGI application (PEP 3333), as in Starlette and Werkzeug. ``redirect`` and ``jsonify``
 build common responses; ``json_dumps`` is the JSON encoder Flask 3.1 uses by default. This
-module imports ``datastructures`` (``Headers``) and ``errors`` (to give ``HTTPError`` its
-response class) and knows nothing about apps.
+module imports ``datastructures`` (``Headers``), ``errors`` (to give ``HTTPError`` its
+response class), ``caching`` (``cache_control``, ETags) and ``header_sets`` (``vary``,
+``allow``, the CORS fields), and knows nothing about apps.
 
 Rules:
 
@@ -37,7 +38,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Callable, ClassVar, Union
 from urllib.parse import quote
 
-from . import caching
+from . import caching, header_sets
 from .datastructures import Headers, HeadersSource, header_field
 from .errors import HTTPError
 
@@ -586,14 +587,22 @@ class Response:
         self.headers.set("Location", value)
 
     def add_vary(self, header: str) -> None:
-        """Add ``header`` to ``Vary`` (RFC 9110 §12.5.5) unless it is already listed."""
-        current = self.headers.get("Vary")
-        if current is None:
-            self.headers.set("Vary", header)
-            return
-        listed = {name.strip().lower() for name in current.split(",")}
-        if header.lower() not in listed and "*" not in listed:
-            self.headers.set("Vary", f"{current}, {header}")
+        """Add ``header`` to ``Vary`` (RFC 9110 §12.5.5) unless it is listed, or ``*`` is."""
+        vary = self.vary
+        if "*" not in vary:
+            vary.add(header)
+
+    # -- header sets and CORS (tinyweb.header_sets) -----------------------------------------
+
+    vary = header_sets.set_property("Vary")
+    allow = header_sets.set_property("Allow")
+    content_language = header_sets.set_property("Content-Language")
+    access_control_allow_credentials = header_sets.flag_property("Access-Control-Allow-Credentials")
+    access_control_allow_headers = header_sets.set_property("Access-Control-Allow-Headers")
+    access_control_allow_methods = header_sets.set_property("Access-Control-Allow-Methods")
+    access_control_allow_origin = header_sets.text_property("Access-Control-Allow-Origin")
+    access_control_expose_headers = header_sets.set_property("Access-Control-Expose-Headers")
+    access_control_max_age = header_sets.seconds_property("Access-Control-Max-Age")
 
     # -- caching (tinyweb.caching) ---------------------------------------------------------
 
