@@ -42,7 +42,7 @@ MODULE_ORDER = (
     "converters", "errors", "request", "accept", "multipart", "response", "return_values",
     "datastructures", "rendering", "templating", "template_lexer", "template_parser",
     "template_compiler", "template_codegen", "template_runtime", "template_filters", "template_tests",
-    "markup", "config", "sessions", "static", "security", "testing",
+    "template_urlize", "markup", "config", "sessions", "static", "security", "testing",
     "cli", "commands", "reloader", "proxy",
 )  # fmt: skip
 

@@ -58,6 +58,11 @@ class TemplateRuntimeError(TemplateError):
     replaced, an attribute set on what is not a namespace; base of the two below."""
 
 
+class FilterArgumentError(TemplateRuntimeError):
+    """A filter was given an argument it cannot use (Jinja's class of that name):
+    ``urlize(extra_schemes=["javascript"])``, a scheme without its colon."""
+
+
 class UndefinedError(TemplateRuntimeError):
     """An undefined value was used in a way that needs a value (``missing.attr``)."""
 

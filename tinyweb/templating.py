@@ -43,6 +43,7 @@ from .markup import Markup, escape
 from .template_compiler import TemplateSyntaxError, compile_template
 from .template_filters import (
     FILTERS,
+    FilterArgumentError,
     SecurityError,
     StrictUndefined,
     TemplateError,
@@ -55,11 +56,13 @@ from .template_filters import (
 from .template_lexer import Delimiters, check_options
 from .template_runtime import Blocks, Cycler, Joiner, Namespace, runtime_namespace
 from .template_tests import TESTS
+from .template_urlize import do_urlize
 
 __all__ = [
     "DictLoader",
     "Environment",
     "FileSystemLoader",
+    "FilterArgumentError",
     "Markup",
     "SecurityError",
     "StrictUndefined",
@@ -240,6 +243,13 @@ def select_autoescape(
     return autoescape
 
 
+DEFAULT_POLICIES: dict[str, Any] = {
+    "urlize.rel": "noopener",  # words always in a link's rel (nofollow=True adds one)
+    "urlize.target": None,  # a link's target when the filter is given none
+    "urlize.extra_schemes": None,  # schemes linked besides http(s), mailto and www.
+}
+
+
 class Environment:
     """Configuration and cache of compiled templates.
 
@@ -291,7 +301,8 @@ class Environment:
         comment_start_string: str = "{#",
         comment_end_string: str = "#}",
     ) -> None:
-        """Create an environment; ``globals``, ``filters`` and ``tests`` may be extended.
+        """Create an environment; ``globals``, ``filters`` and ``tests`` may be extended,
+        ``policies`` changed (``env.policies["urlize.target"] = "_blank"``).
 
         ``ValueError`` for lexer options Jinja refuses too (``template_lexer.check_options``).
         """
@@ -320,8 +331,10 @@ class Environment:
             "cycler": Cycler,
             "joiner": Joiner,
         }
-        self.filters: dict[str, Callable[..., Any]] = dict(FILTERS)
+        self.filters: dict[str, Callable[..., Any]] = {**FILTERS, "urlize": do_urlize}
         self.tests: dict[str, Callable[..., bool]] = dict(TESTS)
+        # Jinja's policies that tinyweb reads: the urlize filter's defaults.
+        self.policies: dict[str, Any] = dict(DEFAULT_POLICIES)
         self.cache: dict[str, Template] = {}
         self._namespaces: dict[bool, dict[str, Any]] = {}
 
