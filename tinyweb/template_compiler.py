@@ -80,6 +80,7 @@ class Compiler(ExpressionParser):
         # Each compiled `extends` (maybe conditional): where its `_mark = len(_out)` may go.
         self.extends_marks: list[tuple[CodeBuilder, int]] = []
         self.nesting = 0  # depth of if/for bodies in the function being generated
+        self.if_frame: Frame | None = None  # the scope whose `if` is being parsed
 
     def resolve_name(self, name: str) -> str:
         """A variable of the current scope, ``super()`` inside a block, or ``self``."""
@@ -92,6 +93,11 @@ class Compiler(ExpressionParser):
         if name == "self" and not self.frame.binds("self"):  # {{ self.title() }}
             return "_TemplateReference(ctx, blocks)"
         return self.frame.resolve(name)
+
+    def lenient(self) -> bool:
+        """In an ``if``'s condition or bodies (not in a scope opened there: a ``for``, a
+        macro), an unknown filter or test fails only when called, as in Jinja."""
+        return super().lenient() or self.frame is self.if_frame
 
     def new_name(self, prefix: str) -> str:
         """A fresh Python identifier such as ``v12``."""
@@ -200,6 +206,7 @@ class Compiler(ExpressionParser):
             elif token.kind == "variable_begin":
                 expression = self.parse_tuple()
                 self.expect("variable_end")
+                self.check_known_names()
                 if expression not in self.safe_expressions:
                     expression = f"_escape{self.escaping}({expression})"
                 if not self.suppressed():
@@ -246,16 +253,11 @@ class Compiler(ExpressionParser):
             builder.line("pass", self.current.lineno)
         return end
 
-    def end_of_tag(self, tag: str) -> None:
-        """The ``%}`` closing a tag; anything else is an error naming the tag."""
-        if not self.at("block_end"):
-            self.fail(f"expected end of {tag!r} tag, got {self.describe(self.current)}")
-        self.advance()
-
     # -- statements --
 
     def parse_if_tag(self, tag: Token) -> None:
         """``{% if %}...{% elif %}...{% else %}...{% endif %}``."""
+        saved, self.if_frame = self.if_frame, self.frame
         condition = self.parse_tuple(with_condexpr=False)
         self.end_of_tag("if")
         self.emit(f"if {condition}:", tag.lineno)
@@ -271,6 +273,7 @@ class Compiler(ExpressionParser):
                 self.end_of_tag("else")
                 self.emit("else:", self.current.lineno)
                 end = self.parse_nested(self.builder.section(self.builder.indent + 1), ("endif",))
+            self.if_frame = saved
             self.end_of_tag(end)
             return
 

@@ -417,6 +417,16 @@ class Environment:
         return module
 
 
+def _missing(kind: str, name: str) -> Callable[..., Any]:
+    """What a template calls for a filter or test the environment lacks: one used under
+    an ``if`` compiles (template_parser's ``note_unknown``) and fails only here."""
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise TemplateRuntimeError(f"no {kind} named {name!r}")
+
+    return fail
+
+
 @functools.lru_cache(maxsize=16)
 def _shared_environment(**options: Any) -> Environment:
     """The environment of ``Template(source, **options)``: one per set of options."""
@@ -470,10 +480,10 @@ class Template:
             delimiters=environment.delimiters(),
         )
         namespace = dict(environment.namespace(self.autoescape))
-        namespace.update(
-            {local: environment.filters[name] for name, local in compiled.filters.items()}
-        )
-        namespace.update({local: environment.tests[name] for name, local in compiled.tests.items()})
+        for kind, used in (("filter", compiled.filters), ("test", compiled.tests)):
+            functions = environment.filters if kind == "filter" else environment.tests
+            for name, local in used.items():
+                namespace[local] = functions.get(name) or _missing(kind, name)
         namespace["_line_map"] = compiled.line_map
         namespace["_template_name"] = self.name or "<string>"
         filename = self.filename or f"<template {self.name or '<string>'}>"
