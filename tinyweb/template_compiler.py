@@ -61,6 +61,9 @@ class Compiled:
 
 
 _END_TAGS = {"for": ("endfor", "else"), "if": ("endif", "elif", "else")}
+# The runtime names that depend on autoescape, in the order of template_runtime's
+# escaping_names (``_escaping(value)`` returns their values as a tuple in that order).
+_ESCAPING_NAMES = ("_escape", "_markup", "_autoescape", "_eval_context", "_concat")
 
 
 class Compiler(ExpressionParser):
@@ -451,13 +454,17 @@ class Compiler(ExpressionParser):
 
     def parse_autoescape_tag(self, tag: Token) -> None:
         """``{% autoescape false %}...{% endautoescape %}``: escaping switched for the
-        body, a scope. Here the value must be ``true`` or ``false``, not an expression:
-        the switch is made when compiling (the runtime names ending ``_on``/``_off``)."""
+        body, a scope. For ``true`` and ``false`` the switch is made when compiling (the
+        runtime names ending ``_on``/``_off``), so the body costs nothing more; for any
+        other expression when rendering: its truth picks those names for the body's
+        locals (``_escape_e7``, ...; ``_escaping`` in template_runtime)."""
         value = self.parse_expression()
-        if value not in ("True", "False"):
-            self.fail("autoescape takes true or false here, not an expression")
         self.end_of_tag("autoescape")
-        saved, self.escaping = self.escaping, "_on" if value == "True" else "_off"
+        suffix = {"True": "_on", "False": "_off"}.get(value) or self.new_name("_e")
+        if value not in ("True", "False"):
+            names = ", ".join(name + suffix for name in _ESCAPING_NAMES)
+            self.emit(f"{names} = _escaping({value})", tag.lineno)
+        saved, self.escaping = self.escaping, suffix
         try:
             end = self.parse_nested(self.builder, ("endautoescape",), self.open_scope())
         finally:
@@ -498,7 +505,9 @@ class Compiler(ExpressionParser):
         if text is not None:  # no function to compile (a `def` costs ~25 µs of compile())
             self.blocks[name], end = f"_text_block({text!r})", "endblock"
         else:
-            saved_nesting, self.nesting = self.nesting, 0
+            # A block has the template's own escaping, whatever {% autoescape %} is around
+            # it (as in Jinja: it is a function of its own, rendered from other places).
+            saved_state, (self.nesting, self.escaping) = (self.nesting, self.escaping), (0, "")
             head = self.start_function("block", tag.lineno, self.module)
             head.line(f"def {function_name}(ctx, blocks, _level, _out):", tag.lineno)
             self.function.block = name
@@ -508,7 +517,7 @@ class Compiler(ExpressionParser):
             block = self.functions.pop().builder
             if block.is_empty():
                 block.line("pass", tag.lineno)
-            self.nesting = saved_nesting
+            self.nesting, self.escaping = saved_state
         if end and self.at("name") and self.advance().value != name:
             self.fail(f"endblock should close block {name!r}")
         self.end_of_tag(end)

@@ -321,12 +321,17 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         chain[level + 1](ctx, blocks, level + 1, buffer)
         return markup("".join(buffer))
 
+    switched_on = escaping_names(environment, True, "_on")
+    switched_off = escaping_names(environment, False, "_off")
+    choices = (tuple(switched_off.values()), tuple(switched_on.values()))
     namespace = {
         "__builtins__": __builtins__,
         **escaping_names(environment, autoescape, ""),
         # `{% autoescape false %}` in an autoescaped template (and the reverse) uses these
-        **escaping_names(environment, True, "_on"),
-        **escaping_names(environment, False, "_off"),
+        **switched_on,
+        **switched_off,
+        # ... and `{% autoescape expression %}` one set of them, chosen when rendering
+        "_escaping": lambda value: choices[bool(value)],
         "_environment": environment,
         "_undefined": undefined,
         "_lookup": lookup,
