@@ -54,7 +54,14 @@ from .template_filters import (
     pass_eval_context,
 )
 from .template_lexer import Delimiters, check_options
-from .template_runtime import Blocks, Cycler, Joiner, Namespace, runtime_namespace
+from .template_runtime import (
+    Blocks,
+    Cycler,
+    Joiner,
+    Namespace,
+    generate_lorem_ipsum,
+    runtime_namespace,
+)
 from .template_tests import TESTS
 from .template_urlize import do_urlize
 
@@ -330,6 +337,7 @@ class Environment:
             "namespace": Namespace,
             "cycler": Cycler,
             "joiner": Joiner,
+            "lipsum": generate_lorem_ipsum,
         }
         self.filters: dict[str, Callable[..., Any]] = {**FILTERS, "urlize": do_urlize}
         self.tests: dict[str, Callable[..., bool]] = dict(TESTS)
