@@ -43,7 +43,7 @@ MODULE_ORDER = (
     "multipart", "response", "caching", "header_sets", "return_values",
     "datastructures", "rendering", "templating", "template_lexer", "template_parser",
     "template_compiler", "template_codegen", "template_runtime", "template_filters", "template_tests",
-    "markup", "config", "sessions", "static", "security", "testing",
+    "template_urlize", "markup", "config", "sessions", "static", "security", "testing",
     "cli", "commands", "shell", "reloader", "proxy",
 )  # fmt: skip
 

@@ -47,6 +47,7 @@ SEEDS = [
     "{% block title %}t{% endblock %}{{ self.title() }}{% macro m() %}{{ self.title() }}{% endmacro %}",
     "{% for x in items %}{% block b scoped %}{{ x }}{{ loop.index }}{% endblock %}{% include 'nav.html' %}{% endfor %}{% block r required %} {% endblock %}",
     "{% autoescape false %}{{ name ~ a }}{% set q %}<{{ name }}{% endset %}{{ q|upper }}{% endautoescape %}{% autoescape true %}{{ name }}{% endautoescape %}",
+    "{% autoescape a > 1 %}{% macro m(x) %}{{ x ~ name }}{% endmacro %}{% for i in items recursive %}{{ m(i) }}{% endfor %}{% block b %}{{ name }}{% endblock %}{% endautoescape %}",
     "{% for x in items if x recursive %}{{ loop.depth }}{{ loop([x] if x is number else []) }}{% else %}e{% endfor %}",
 ]
 FRAGMENTS = [

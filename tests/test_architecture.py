@@ -39,6 +39,7 @@ FRAMEWORK_HALF = {
     "template_parser",
     "template_filters",
     "template_tests",
+    "template_urlize",
     "markup",
     "multipart",
     "request",
@@ -84,6 +85,7 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "markup": set(),
     "template_filters": {"markup"},
     "template_tests": {"template_filters"},  # Jinja's built-in tests (x is even)
+    "template_urlize": {"markup", "template_filters"},  # the urlize filter (text -> links)
     "template_lexer": {"template_filters"},  # text -> tokens, Jinja's whitespace control
     "template_parser": {"template_filters", "template_lexer"},  # the expression grammar
     "template_codegen": set(),  # lines, scopes and functions the compiler writes Python with
@@ -91,7 +93,7 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "template_runtime": {"markup", "template_filters", "templating"},  # what generated code calls
     "template_compiler": {"markup", "template_codegen", "template_filters", "template_parser"},
     "templating": {"markup", "template_filters", "template_compiler", "template_lexer",
-                   "template_runtime", "template_tests"},
+                   "template_runtime", "template_tests", "template_urlize"},
     "multipart": {"datastructures"},
     "request": {"accept", "caching", "datastructures", "errors", "header_sets", "multipart"},
     "response": {"caching", "datastructures", "errors", "header_sets"},

@@ -2,7 +2,8 @@
 
 ``{% with %}``, ``{% filter %}``, block ``set`` scopes, ``self``, ``cycler``, ``joiner``,
 recursive loops (``loop(children)``, ``loop.depth``), ``scoped`` and ``required`` blocks,
-``loop`` seen by an include, filters marked ``pass_eval_context`` and ``{% autoescape %}``.
+``loop`` seen by an include, filters marked ``pass_eval_context`` and ``{% autoescape %}``
+(of ``true``/``false`` or of any expression, read when rendering).
 
 Flask's documentation shows message flashing with ``{% with messages =
 get_flashed_messages() %}``, and base layouts often repeat a block with ``{{ self.title()
@@ -22,6 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tinyweb.markup import Markup, escape
+from tinyweb.template_compiler import compile_template
 from tinyweb.templating import (
     DictLoader,
     Environment,
@@ -530,6 +532,10 @@ AUTOESCAPE = [
      "{% endautoescape %}", True, ' a="&lt;" a="&lt;"'),
     ("filter_block_inside", '{% autoescape false %}{% filter upper %}{{ x }}{% endfilter %}'
      "{% endautoescape %}", True, "<"),
+    # As in Jinja: a block is a function of its own, rendered from elsewhere too.
+    ("block_inside_keeps_the_templates_setting",
+     "{% autoescape false %}{% block b %}{{ x }}{% endblock %}{{ x }}{% endautoescape %}",
+     True, "&lt;<"),
 ]
 
 
@@ -549,9 +555,41 @@ def test_autoescape_block_leaves_includes_and_parents_their_own_setting() -> Non
     assert child.render(x="<") == "<<&lt;>"
 
 
-def test_autoescape_takes_a_constant_here() -> None:
-    with pytest.raises(TemplateSyntaxError, match="true or false here, not an expression"):
-        render("{% autoescape v %}{{ x }}{% endautoescape %}", v=True)
+def with_expressions(source: str) -> str:
+    """``source`` with ``{% autoescape true %}`` written ``{% autoescape on %}`` (a name)."""
+    return source.replace("autoescape true", "autoescape on").replace(
+        "autoescape false", "autoescape off"
+    )
+
+
+@pytest.mark.parametrize(("source", "autoescape", "expected"), [case[1:] for case in AUTOESCAPE],
+                         ids=[case[0] for case in AUTOESCAPE])  # fmt: skip
+@pytest.mark.parametrize(("on", "off"), [(True, False), ("yes", ""), ([0], None)])
+def test_autoescape_of_an_expression_is_its_truth_when_rendering(
+    source: str, autoescape: bool, expected: str, on: Any, off: Any
+) -> None:
+    assert render(with_expressions(source), autoescape, x="<", on=on, off=off) == expected
+
+
+def test_autoescape_expression_is_read_at_each_render() -> None:
+    template = Environment().from_string(
+        "{% autoescape not raw and 1 + 1 %}{{ x }}{% endautoescape %}|{{ x }}"
+    )
+    assert template.render(x="<", raw=False) == "&lt;|&lt;"
+    assert template.render(x="<", raw=True) == "<|&lt;"
+    assert render("{% autoescape missing %}{{ x }}{% endautoescape %}", x="<") == "<"
+    strict = Environment(undefined="strict").from_string("{% autoescape missing %}{% endautoescape %}")
+    with pytest.raises(UndefinedError):
+        strict.render()
+
+
+def test_autoescape_of_a_literal_is_decided_when_compiling() -> None:
+    # true/false cost nothing when rendering; only an expression picks names then.
+    env = Environment()
+    literal = compile_template("{% autoescape false %}{{ x }}{% endautoescape %}", None, env.filters, env.tests)
+    expression = compile_template("{% autoescape v %}{{ x }}{% endautoescape %}", None, env.filters, env.tests)
+    assert "_escaping(" not in literal.source and "_escape_off(" in literal.source
+    assert "_escaping(" in expression.source
 
 
 def test_runtime_errors_share_jinjas_base_class() -> None:

@@ -1,5 +1,5 @@
 """The Jinja2 filters added after the first set: groupby, slice, wordwrap, filesizeformat,
-xmlattr, attr, forceescape and pprint (tinyweb/template_filters.py).
+xmlattr, attr, forceescape, pprint and random (tinyweb/template_filters.py).
 
 Every expected string was written down from Jinja2 3.1's documented behaviour and checked
 against Jinja 3.1.6 by hand, whitespace and escaping included; this file does not import
@@ -440,3 +440,24 @@ def test_filesizeformat_stays_within_rounding(size: int, binary: bool) -> None:
     assert unit == (f"{prefix.upper()}iB" if binary else f"{prefix}B")
     assert 1.0 <= float(number) and (float(number) <= base or power == 8)  # 1000.1 KiB is fine
     assert abs(float(number) - size / base**power) <= 0.05 + 1e-9
+
+
+# -- random ----------------------------------------------------------------------------
+
+
+def test_random_gives_an_item_of_the_sequence() -> None:
+    assert render("{{ ['only']|random }}|{{ 'a'|random }}") == "only|a"
+    drawn = {render("{{ items|random }}", items=["a", "b", "c"]) for _ in range(200)}
+    assert drawn == {"a", "b", "c"}  # each missed with probability (2/3)**200
+
+
+def test_random_of_an_empty_sequence_is_undefined_as_in_jinja() -> None:
+    assert render("[{{ []|random }}]|{{ ([]|random) is undefined }}|{{ ''|random is undefined }}") == "[]|True|True"
+    strict = Environment(undefined="strict").from_string("{{ []|random }}")
+    with pytest.raises(UndefinedError):
+        strict.render()
+
+
+def test_random_of_what_is_not_a_sequence_is_an_error_as_in_jinja() -> None:
+    with pytest.raises(TypeError):
+        render("{{ 5|random }}")

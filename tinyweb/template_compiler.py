@@ -61,6 +61,9 @@ class Compiled:
 
 
 _END_TAGS = {"for": ("endfor", "else"), "if": ("endif", "elif", "else")}
+# The runtime names that depend on autoescape, in the order of template_runtime's
+# escaping_names (``_escaping(value)`` returns their values as a tuple in that order).
+_ESCAPING_NAMES = ("_escape", "_markup", "_autoescape", "_eval_context", "_concat")
 
 
 class Compiler(ExpressionParser):
@@ -80,6 +83,7 @@ class Compiler(ExpressionParser):
         # Each compiled `extends` (maybe conditional): where its `_mark = len(_out)` may go.
         self.extends_marks: list[tuple[CodeBuilder, int]] = []
         self.nesting = 0  # depth of if/for bodies in the function being generated
+        self.if_frame: Frame | None = None  # the scope whose `if` is being parsed
 
     def resolve_name(self, name: str) -> str:
         """A variable of the current scope, ``super()`` inside a block, or ``self``."""
@@ -92,6 +96,11 @@ class Compiler(ExpressionParser):
         if name == "self" and not self.frame.binds("self"):  # {{ self.title() }}
             return "_TemplateReference(ctx, blocks)"
         return self.frame.resolve(name)
+
+    def lenient(self) -> bool:
+        """In an ``if``'s condition or bodies (not in a scope opened there: a ``for``, a
+        macro), an unknown filter or test fails only when called, as in Jinja."""
+        return super().lenient() or self.frame is self.if_frame
 
     def new_name(self, prefix: str) -> str:
         """A fresh Python identifier such as ``v12``."""
@@ -200,6 +209,7 @@ class Compiler(ExpressionParser):
             elif token.kind == "variable_begin":
                 expression = self.parse_tuple()
                 self.expect("variable_end")
+                self.check_known_names()
                 if expression not in self.safe_expressions:
                     expression = f"_escape{self.escaping}({expression})"
                 if not self.suppressed():
@@ -246,16 +256,11 @@ class Compiler(ExpressionParser):
             builder.line("pass", self.current.lineno)
         return end
 
-    def end_of_tag(self, tag: str) -> None:
-        """The ``%}`` closing a tag; anything else is an error naming the tag."""
-        if not self.at("block_end"):
-            self.fail(f"expected end of {tag!r} tag, got {self.describe(self.current)}")
-        self.advance()
-
     # -- statements --
 
     def parse_if_tag(self, tag: Token) -> None:
         """``{% if %}...{% elif %}...{% else %}...{% endif %}``."""
+        saved, self.if_frame = self.if_frame, self.frame
         condition = self.parse_tuple(with_condexpr=False)
         self.end_of_tag("if")
         self.emit(f"if {condition}:", tag.lineno)
@@ -271,6 +276,7 @@ class Compiler(ExpressionParser):
                 self.end_of_tag("else")
                 self.emit("else:", self.current.lineno)
                 end = self.parse_nested(self.builder.section(self.builder.indent + 1), ("endif",))
+            self.if_frame = saved
             self.end_of_tag(end)
             return
 
@@ -448,13 +454,17 @@ class Compiler(ExpressionParser):
 
     def parse_autoescape_tag(self, tag: Token) -> None:
         """``{% autoescape false %}...{% endautoescape %}``: escaping switched for the
-        body, a scope. Here the value must be ``true`` or ``false``, not an expression:
-        the switch is made when compiling (the runtime names ending ``_on``/``_off``)."""
+        body, a scope. For ``true`` and ``false`` the switch is made when compiling (the
+        runtime names ending ``_on``/``_off``), so the body costs nothing more; for any
+        other expression when rendering: its truth picks those names for the body's
+        locals (``_escape_e7``, ...; ``_escaping`` in template_runtime)."""
         value = self.parse_expression()
-        if value not in ("True", "False"):
-            self.fail("autoescape takes true or false here, not an expression")
         self.end_of_tag("autoescape")
-        saved, self.escaping = self.escaping, "_on" if value == "True" else "_off"
+        suffix = {"True": "_on", "False": "_off"}.get(value) or self.new_name("_e")
+        if value not in ("True", "False"):
+            names = ", ".join(name + suffix for name in _ESCAPING_NAMES)
+            self.emit(f"{names} = _escaping({value})", tag.lineno)
+        saved, self.escaping = self.escaping, suffix
         try:
             end = self.parse_nested(self.builder, ("endautoescape",), self.open_scope())
         finally:
@@ -495,7 +505,9 @@ class Compiler(ExpressionParser):
         if text is not None:  # no function to compile (a `def` costs ~25 µs of compile())
             self.blocks[name], end = f"_text_block({text!r})", "endblock"
         else:
-            saved_nesting, self.nesting = self.nesting, 0
+            # A block has the template's own escaping, whatever {% autoescape %} is around
+            # it (as in Jinja: it is a function of its own, rendered from other places).
+            saved_state, (self.nesting, self.escaping) = (self.nesting, self.escaping), (0, "")
             head = self.start_function("block", tag.lineno, self.module)
             head.line(f"def {function_name}(ctx, blocks, _level, _out):", tag.lineno)
             self.function.block = name
@@ -505,7 +517,7 @@ class Compiler(ExpressionParser):
             block = self.functions.pop().builder
             if block.is_empty():
                 block.line("pass", tag.lineno)
-            self.nesting = saved_nesting
+            self.nesting, self.escaping = saved_state
         if end and self.at("name") and self.advance().value != name:
             self.fail(f"endblock should close block {name!r}")
         self.end_of_tag(end)

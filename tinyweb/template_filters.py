@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import re
 import string
 import textwrap
@@ -56,6 +57,11 @@ class TemplateError(Exception):
 class TemplateRuntimeError(TemplateError):
     """An error while rendering (Jinja's class of that name): a required block nobody
     replaced, an attribute set on what is not a namespace; base of the two below."""
+
+
+class FilterArgumentError(TemplateRuntimeError):
+    """A filter was given an argument it cannot use (Jinja's class of that name):
+    ``urlize(extra_schemes=["javascript"])``, a scheme without its colon."""
 
 
 class UndefinedError(TemplateRuntimeError):
@@ -485,6 +491,15 @@ def pass_environment(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
+@pass_environment
+def do_random(environment: Any, value: abc.Sequence[Any]) -> Any:
+    """A random item; undefined (the environment's kind) when there is none."""
+    try:
+        return random.choice(value)
+    except IndexError:
+        return environment.undefined("No random item, sequence was empty.")
+
+
 class EvalContext(NamedTuple):
     """What a ``pass_eval_context`` filter receives first: the environment, and whether
     the template being rendered autoescapes (Jinja's ``eval_ctx.autoescape``)."""
@@ -708,6 +723,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "abs": abs,
     "first": do_first,
     "last": do_last,
+    "random": do_random,
     "list": list,
     "sort": do_sort,
     "reverse": do_reverse,

@@ -62,10 +62,35 @@ class ExpressionParser:
         self.full_loops: set[str] = set()  # ... of those that need a whole LoopContext
         self.safe_expressions: set[str] = set()  # always text free of characters to escape
         self.escaping = ""  # "_on"/"_off" inside {% autoescape %}: the runtime names to use
+        self.unknown: list[tuple[str, str, int]] = []  # (kind, name, line): to report
 
     def resolve_name(self, name: str) -> str:
         """The Python expression reading template variable ``name`` (the compiler's)."""
         raise NotImplementedError
+
+    def lenient(self) -> bool:
+        """May an unknown filter or test fail only when called (the compiler's ``if``)?"""
+        return False
+
+    def note_unknown(self, kind: str, name: str) -> None:
+        """A filter or test the environment lacks: a syntax error at the end of the tag
+        (``check_known_names``), unless it stands where Jinja 3 defers the error to the
+        call (an ``if``, a conditional expression): ``{% if "md" is filter %}``."""
+        if not self.lenient():
+            self.unknown.append((kind, name, self.current.lineno))
+
+    def check_known_names(self) -> None:
+        """Fail on the first unknown filter or test noted since the last check."""
+        if self.unknown:
+            kind, name, lineno = self.unknown[0]
+            self.fail(f"no {kind} named {name!r}", lineno)
+
+    def end_of_tag(self, tag: str) -> None:
+        """The ``%}`` closing a tag; anything else is an error naming the tag."""
+        if not self.at("block_end"):
+            self.fail(f"expected end of {tag!r} tag, got {self.describe(self.current)}")
+        self.check_known_names()
+        self.advance()
 
     # -- token stream --
 
@@ -185,11 +210,13 @@ class ExpressionParser:
         """``a if condition else b`` (no else: undefined)."""
         if self.lone_operand():
             return self.parse_unary()
+        noted = len(self.unknown)
         expression = self.parse_or()
         while self.skip("name", "if"):
             condition = self.parse_or()
             otherwise = self.parse_condexpr() if self.skip("name", "else") else "_undefined()"
             expression = f"({expression} if {condition} else {otherwise})"
+            del self.unknown[noted:]  # each part runs only if chosen: unknown names may wait
         return expression
 
     def parse_or(self) -> str:
@@ -446,7 +473,7 @@ class ExpressionParser:
             name = self.dotted_name()
             function = self.filters.get(name)
             if function is None:
-                self.fail(f"no filter named {name!r}")
+                self.note_unknown("filter", name)
             local = self.used_filters.setdefault(name, f"_filter{len(self.used_filters)}")
             arguments = self.parse_arguments() if self.at("operator", "(") else ""
             prefix = self.passed_first(function)
@@ -475,15 +502,16 @@ class ExpressionParser:
         negated = self.skip("name", "not")
         name = self.dotted_name()
         if name not in self.tests:
-            self.fail(f"no test named {name!r}")
+            self.note_unknown("test", name)
         local = self.used_tests.setdefault(name, f"_test{len(self.used_tests)}")
+        prefix = self.passed_first(self.tests.get(name))  # `is filter` gets the environment
         if self.at("operator", "("):
             arguments = self.parse_arguments()
         elif self.starts_test_argument():
             arguments = self.parse_postfix(self.parse_primary())
         else:
             arguments = ""
-        test = f"{local}({node}{', ' if arguments else ''}{arguments})"
+        test = f"{local}({prefix}{node}{', ' if arguments else ''}{arguments})"
         return f"(not {test})" if negated else test
 
     def starts_test_argument(self) -> bool:

@@ -5,7 +5,8 @@ Where it fits: ``template_compiler`` writes a module per template that calls sho
 gives those names their meaning, once per environment and autoescape setting, and
 ``templating.Template`` ``exec``s each compiled module in that namespace. Here live the
 objects a template sees at run time: ``loop`` (``LoopContext``), macros (``Macro``),
-``self`` (``TemplateReference``), and the ``namespace``, ``cycler`` and ``joiner`` globals.
+``self`` (``TemplateReference``), and the ``namespace``, ``cycler``, ``joiner`` and
+``lipsum`` globals.
 
 Rules:
 1. Attribute lookup follows Jinja (attribute, then item; item, then attribute), refuses
@@ -20,6 +21,7 @@ Spec: https://jinja.palletsprojects.com/en/3.1.x/templates/ (loop variables, mac
 
 from __future__ import annotations
 
+import random
 import types
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Callable
@@ -237,6 +239,66 @@ class Joiner:
         return ""
 
 
+# The words of the printers' classic placeholder passage ("Lorem ipsum dolor sit amet...").
+_LOREM_WORDS = tuple(
+    sorted(
+        set(
+            """lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor
+            incididunt ut labore et dolore magna aliqua enim ad minim veniam quis nostrud
+            exercitation ullamco laboris nisi aliquip ex ea commodo consequat duis aute irure
+            in reprehenderit voluptate velit esse cillum eu fugiat nulla pariatur excepteur
+            sint occaecat cupidatat non proident sunt culpa qui officia deserunt mollit anim
+            id est laborum""".split()
+        )
+    )
+)
+
+
+def _lorem_paragraph(length: int) -> str:
+    """``length`` placeholder words: a word never twice in a row, sentences of 10 to 19
+    words, a comma every 3 to 7 words within them, a full stop at the end."""
+    words: list[str] = []
+    since_comma = since_stop = 0
+    sentence_length, clause_length = random.randrange(10, 20), random.randrange(3, 8)
+    for _ in range(length):
+        word = random.choice(_LOREM_WORDS)
+        while words and word == words[-1].rstrip(",.").lower():
+            word = random.choice(_LOREM_WORDS)
+        since_comma, since_stop = since_comma + 1, since_stop + 1
+        if since_stop == 1:
+            word = word.capitalize()
+        if since_stop == sentence_length:
+            word += "."
+            since_comma = since_stop = 0
+            sentence_length = random.randrange(10, 20)
+        elif since_comma == clause_length:
+            word += ","
+            since_comma, clause_length = 0, random.randrange(3, 8)
+        words.append(word)
+    return " ".join(words).rstrip(",.") + "."
+
+
+def generate_lorem_ipsum(
+    n: int = 5,
+    html: bool = True,
+    min: int = 20,  # Jinja's keyword names, builtins or not: lipsum(min=5, max=10)
+    max: int = 100,
+) -> str:
+    """``lipsum()``, the global: ``n`` paragraphs of placeholder Latin, each of ``min``
+    to ``max - 1`` words (Python's ``randrange``, as Jinja; ``ValueError`` if none fits),
+    as ``Markup`` ``<p>`` elements on their own lines, or plain text paragraphs separated
+    by a blank line when not ``html``. Jinja's shape, not its word list.
+
+    >>> text = generate_lorem_ipsum(2, html=False, min=3, max=4)
+    >>> [len(paragraph.split()) for paragraph in text.splitlines() if paragraph]
+    [3, 3]
+    """
+    paragraphs = [_lorem_paragraph(random.randrange(min, max)) for _ in range(n)]
+    if not html:
+        return "\n\n".join(paragraphs)
+    return Markup("\n".join(f"<p>{escape_text(paragraph)}</p>" for paragraph in paragraphs))
+
+
 def _set_attribute(target: Any, name: str, value: Any) -> None:
     if not isinstance(target, Namespace) or name.startswith("_"):
         raise TemplateRuntimeError(f"cannot assign attribute {name!r} on a non-namespace object")
@@ -321,12 +383,17 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         chain[level + 1](ctx, blocks, level + 1, buffer)
         return markup("".join(buffer))
 
+    switched_on = escaping_names(environment, True, "_on")
+    switched_off = escaping_names(environment, False, "_off")
+    choices = (tuple(switched_off.values()), tuple(switched_on.values()))
     namespace = {
         "__builtins__": __builtins__,
         **escaping_names(environment, autoescape, ""),
         # `{% autoescape false %}` in an autoescaped template (and the reverse) uses these
-        **escaping_names(environment, True, "_on"),
-        **escaping_names(environment, False, "_off"),
+        **switched_on,
+        **switched_off,
+        # ... and `{% autoescape expression %}` one set of them, chosen when rendering
+        "_escaping": lambda value: choices[bool(value)],
         "_environment": environment,
         "_undefined": undefined,
         "_lookup": lookup,

@@ -2,7 +2,8 @@
 
 Where it fits: ``templating.Environment`` copies ``TESTS`` into ``env.tests`` (users add
 their own there); compiled templates call them directly, ``x is even`` being
-``even(x)``, and ``select``/``reject`` (template_filters) call them by name.
+``even(x)``, and ``select``/``reject`` (template_filters) call them by name. A test
+marked ``pass_environment`` (``filter``, ``test``) receives the environment first.
 
 Rules: every test gives Jinja2's result for the same arguments (the tables in
 tests/test_templating_filters.py are written from Jinja's documentation).
@@ -16,7 +17,7 @@ import numbers
 from collections import abc
 from typing import Any, Callable
 
-from .template_filters import Undefined
+from .template_filters import Undefined, pass_environment
 
 
 def _is_iterable(value: Any) -> bool:
@@ -25,6 +26,18 @@ def _is_iterable(value: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+@pass_environment
+def _is_filter(environment: Any, value: Any) -> bool:
+    """``"markdown" is filter``: has the environment a filter of that name?"""
+    return value in environment.filters
+
+
+@pass_environment
+def _is_test(environment: Any, value: Any) -> bool:
+    """``"loud" is test``: has the environment a test of that name?"""
+    return value in environment.tests
 
 
 TESTS: dict[str, Callable[..., bool]] = {
@@ -56,6 +69,8 @@ TESTS: dict[str, Callable[..., bool]] = {
     "le": lambda value, other: value <= other,
     "gt": lambda value, other: value > other,
     "ge": lambda value, other: value >= other,
+    "filter": _is_filter,
+    "test": _is_test,
 }
 TESTS.update({"==": TESTS["eq"], "!=": TESTS["ne"], "<": TESTS["lt"], "<=": TESTS["le"]})
 TESTS.update({">": TESTS["gt"], ">=": TESTS["ge"], "equalto": TESTS["eq"]})

@@ -43,6 +43,7 @@ from .markup import Markup, escape
 from .template_compiler import TemplateSyntaxError, compile_template
 from .template_filters import (
     FILTERS,
+    FilterArgumentError,
     SecurityError,
     StrictUndefined,
     TemplateError,
@@ -53,13 +54,22 @@ from .template_filters import (
     pass_eval_context,
 )
 from .template_lexer import Delimiters, check_options
-from .template_runtime import Blocks, Cycler, Joiner, Namespace, runtime_namespace
+from .template_runtime import (
+    Blocks,
+    Cycler,
+    Joiner,
+    Namespace,
+    generate_lorem_ipsum,
+    runtime_namespace,
+)
 from .template_tests import TESTS
+from .template_urlize import do_urlize
 
 __all__ = [
     "DictLoader",
     "Environment",
     "FileSystemLoader",
+    "FilterArgumentError",
     "Markup",
     "SecurityError",
     "StrictUndefined",
@@ -240,6 +250,13 @@ def select_autoescape(
     return autoescape
 
 
+DEFAULT_POLICIES: dict[str, Any] = {
+    "urlize.rel": "noopener",  # words always in a link's rel (nofollow=True adds one)
+    "urlize.target": None,  # a link's target when the filter is given none
+    "urlize.extra_schemes": None,  # schemes linked besides http(s), mailto and www.
+}
+
+
 class Environment:
     """Configuration and cache of compiled templates.
 
@@ -291,7 +308,8 @@ class Environment:
         comment_start_string: str = "{#",
         comment_end_string: str = "#}",
     ) -> None:
-        """Create an environment; ``globals``, ``filters`` and ``tests`` may be extended.
+        """Create an environment; ``globals``, ``filters`` and ``tests`` may be extended,
+        ``policies`` changed (``env.policies["urlize.target"] = "_blank"``).
 
         ``ValueError`` for lexer options Jinja refuses too (``template_lexer.check_options``).
         """
@@ -319,9 +337,12 @@ class Environment:
             "namespace": Namespace,
             "cycler": Cycler,
             "joiner": Joiner,
+            "lipsum": generate_lorem_ipsum,
         }
-        self.filters: dict[str, Callable[..., Any]] = dict(FILTERS)
+        self.filters: dict[str, Callable[..., Any]] = {**FILTERS, "urlize": do_urlize}
         self.tests: dict[str, Callable[..., bool]] = dict(TESTS)
+        # Jinja's policies that tinyweb reads: the urlize filter's defaults.
+        self.policies: dict[str, Any] = dict(DEFAULT_POLICIES)
         self.cache: dict[str, Template] = {}
         self._namespaces: dict[bool, dict[str, Any]] = {}
 
@@ -404,6 +425,16 @@ class Environment:
         return module
 
 
+def _missing(kind: str, name: str) -> Callable[..., Any]:
+    """What a template calls for a filter or test the environment lacks: one used under
+    an ``if`` compiles (template_parser's ``note_unknown``) and fails only here."""
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise TemplateRuntimeError(f"no {kind} named {name!r}")
+
+    return fail
+
+
 @functools.lru_cache(maxsize=16)
 def _shared_environment(**options: Any) -> Environment:
     """The environment of ``Template(source, **options)``: one per set of options."""
@@ -457,10 +488,10 @@ class Template:
             delimiters=environment.delimiters(),
         )
         namespace = dict(environment.namespace(self.autoescape))
-        namespace.update(
-            {local: environment.filters[name] for name, local in compiled.filters.items()}
-        )
-        namespace.update({local: environment.tests[name] for name, local in compiled.tests.items()})
+        for kind, used in (("filter", compiled.filters), ("test", compiled.tests)):
+            functions = environment.filters if kind == "filter" else environment.tests
+            for name, local in used.items():
+                namespace[local] = functions.get(name) or _missing(kind, name)
         namespace["_line_map"] = compiled.line_map
         namespace["_template_name"] = self.name or "<string>"
         filename = self.filename or f"<template {self.name or '<string>'}>"
