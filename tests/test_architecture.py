@@ -65,6 +65,7 @@ FRAMEWORK_HALF = {
     "views",
     "signals",
     "coroutines",
+    "json_provider",
 }
 
 # module -> the tinyweb modules it may import (ARCHITECTURE.md, "Modules").
@@ -101,6 +102,7 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "context": {"signals"},  # appcontext_pushed/popped
     "signals": {"coroutines"},  # Signal, Namespace and Flask's ten signals: anything may send
     "coroutines": set(),  # async views: run_coroutine, ensure_sync
+    "json_provider": {"app", "context", "response"},  # app.json, jsonify (app: annotations only)
     "header_sets": {"datastructures"},  # Vary, Allow and the CORS fields as sets and values
     "security": set(),
     "config": set(),

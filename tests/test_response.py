@@ -20,13 +20,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tinyweb.datastructures import Headers
+from tinyweb.json_provider import jsonify
 from tinyweb.request import parse_cookie_header
 from tinyweb.response import (
     Response,
     dump_cookie,
     http_date,
     json_dumps,
-    jsonify,
     quote_cookie_value,
     redirect,
 )

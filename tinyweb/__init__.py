@@ -35,9 +35,10 @@ from tinyweb.context import (
     stream_with_context,
 )
 from tinyweb.errors import HTTPError, abort
+from tinyweb.json_provider import jsonify
 from tinyweb.rendering import get_template_attribute, render_template, render_template_string
 from tinyweb.request import Request
-from tinyweb.response import Response, jsonify, redirect
+from tinyweb.response import Response, redirect
 from tinyweb.signals import (
     appcontext_popped,
     appcontext_pushed,

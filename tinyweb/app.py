@@ -59,6 +59,7 @@ from tinyweb.context import (
 )
 from tinyweb.coroutines import async_to_sync, ensure_sync, run_coroutine
 from tinyweb.errors import HTTPError, InternalServerError, RequestRedirect
+from tinyweb.json_provider import DefaultJSONProvider, JSONProvider
 from tinyweb.rendering import AppTemplates
 from tinyweb.request import Request
 from tinyweb.response import Response
@@ -116,6 +117,8 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
     request_class: type[Request] = Request
     response_class: type[Response] = Response
     default_config: dict[str, Any] = APP_DEFAULT_CONFIG
+    # app.json, made in __init__: how jsonify, dict returns and get_json do JSON.
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
 
     def __init__(
         self,
@@ -138,6 +141,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         self.instance_path = instance_path
         config_root = instance_path if instance_relative_config else self.root_path
         self.config = Config(config_root, with_debug_flag(self.default_config))
+        self.json: JSONProvider = self.json_provider_class(self)
         self.router = Router()
         self.build_only_router = Router()  # rules that repeat a routed one, for url_for
         self.url_map = URLMap((self.router, self.build_only_router))  # Flask's name, a view
@@ -559,7 +563,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
 
         Example: ``return {"error": "missing name"}, 400, {"X-Reason": "validation"}``.
         """
-        return to_response(response_value, self.response_class)
+        return to_response(response_value, self.response_class, self.json)
 
     # -- errors ----------------------------------------------------------------------------
 
@@ -669,6 +673,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
             max_form_parts=config["MAX_FORM_PARTS"],
             max_form_memory_size=config["MAX_FORM_MEMORY_SIZE"],
         )
+        current.json_module = self.json  # get_json parses with app.json.loads
         return RequestContext(self, current)
 
     def test_request_context(self, path: str = "/", **options: Any) -> RequestContext:

@@ -371,6 +371,9 @@ class Request:
     routing_exception: Exception | None = None
     _cached_data: bytes | None = None
     _cached_json: dict[bool, Any] | None = None
+    # What get_json parses with: the json module, or the app's provider (app.json), which
+    # the app sets on each request it makes.
+    json_module: Any = json
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.url!r} [{self.method}]>"
@@ -697,7 +700,7 @@ class Request:
         if not (force or self.is_json):
             return None if silent else self.on_json_loading_failed(None)
         try:
-            value = json.loads(self.get_data(cache=cache).decode("utf-8"))
+            value = self.json_module.loads(self.get_data(cache=cache).decode("utf-8"))
         except ValueError as error:  # UnicodeDecodeError is a ValueError too
             if not silent:
                 return self.on_json_loading_failed(error)

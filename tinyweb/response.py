@@ -2,8 +2,9 @@
 
 Where it fits: a view returns a ``Response`` (or something ``App.make_response`` turns into
 one); the app then *calls* it with ``(environ, start_response)``, because a ``Response`` is a
-WSGI application (PEP 3333), as in Starlette and Werkzeug. ``redirect`` and ``jsonify``
-build common responses; ``json_dumps`` is the JSON encoder Flask 3.1 uses by default. This
+WSGI application (PEP 3333), as in Starlette and Werkzeug. ``redirect`` builds a common
+response; ``json_dumps`` is the JSON encoder Flask 3.1 uses by default, without an app
+(``jsonify`` and ``app.json`` are in ``json_provider``, which knows the app). This
 module imports ``datastructures`` (``Headers``), ``errors`` (to give ``HTTPError`` its
 response class), ``caching`` (``cache_control``, ETags) and ``header_sets`` (``vary``,
 ``allow``, the CORS fields), and knows nothing about apps.
@@ -42,7 +43,7 @@ from . import caching, header_sets
 from .datastructures import Headers, HeadersSource, header_field
 from .errors import HTTPError
 
-__all__ = ["Response", "http_date", "json_dumps", "jsonify", "redirect"]
+__all__ = ["Response", "http_date", "json_default", "json_dumps", "redirect"]
 
 StartResponse = Callable[..., Any]
 Body = Union[str, bytes, bytearray, Iterable[bytes], Iterable[str], None]
@@ -274,8 +275,9 @@ def _samesite_value(samesite: str) -> str:
 # -- JSON ------------------------------------------------------------------------------------
 
 
-def _json_default(value: Any) -> Any:
-    """What Flask 3.1's default JSON provider does with types ``json`` cannot encode."""
+def json_default(value: Any) -> Any:
+    """What Flask 3.1's default JSON provider does with types ``json`` cannot encode
+    (``DefaultJSONProvider.default``): a ``TypeError`` for the others."""
     if isinstance(value, datetime.date):
         return http_date(value)
     # A Decimal, UUID or dataclass instance can only exist if its module was imported, so
@@ -302,7 +304,7 @@ def json_dumps(value: Any, **options: Any) -> str:
     """
     if not options:
         return _JSON_ENCODER.encode(value)
-    options.setdefault("default", _json_default)
+    options.setdefault("default", json_default)
     options.setdefault("sort_keys", True)
     options.setdefault("ensure_ascii", True)
     options.setdefault("separators", (",", ":"))
@@ -312,28 +314,8 @@ def json_dumps(value: Any, **options: Any) -> str:
 # One encoder, built once: json.dumps() with any non-default option builds a new
 # JSONEncoder on every call, which costs as much as encoding a small dict.
 _JSON_ENCODER = json.JSONEncoder(
-    default=_json_default, sort_keys=True, ensure_ascii=True, separators=(",", ":")
+    default=json_default, sort_keys=True, ensure_ascii=True, separators=(",", ":")
 )
-
-
-def jsonify(*args: Any, **kwargs: Any) -> Response:
-    """A JSON response, as Flask's ``jsonify``: one argument, several (a list) or keywords.
-
-    ::
-
-        return jsonify(id=7, name="tea")          # {"id":7,"name":"tea"}
-        return jsonify([1, 2, 3])
-    """
-    if args and kwargs:
-        raise TypeError("jsonify() takes either positional or keyword arguments, not both")
-    value: Any
-    if len(args) == 1:
-        value = args[0]
-    elif args:
-        value = list(args)
-    else:
-        value = kwargs or None  # Flask: jsonify() with nothing is "null"
-    return Response(json_dumps(value) + "\n", mimetype="application/json")
 
 
 # -- the response ----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ HeaderSource = Union[dict[str, Any], list[tuple[str, Any]], Any]
 _TUPLE_SHAPES = "(body, status), (body, headers) or (body, status, headers)"
 
 
-def to_response(value: Any, response_class: type[Response]) -> Response:
+def to_response(value: Any, response_class: type[Response], json_provider: Any = None) -> Response:
     """Turn anything a view (or error handler, or hook) returns into a ``Response``.
 
     ==============================  ===================================================
@@ -37,7 +37,8 @@ def to_response(value: Any, response_class: type[Response]) -> Response:
     ==============================  ===================================================
     ``str``                         that text, ``text/html; charset=utf-8``
     ``bytes`` / ``bytearray``       those bytes, ``text/html`` unless headers say else
-    ``dict`` or ``list``            JSON (``json_dumps``), ``application/json``
+    ``dict`` or ``list``            JSON: ``json_provider.response_for(value)`` (the
+                                    app's ``app.json``), else ``json_dumps``
     a ``Response``                  itself
     an ``HTTPError``                its error page, status and headers (or the
                                     response it carries, from ``abort(response)``)
@@ -63,7 +64,7 @@ def to_response(value: Any, response_class: type[Response]) -> Response:
             f"The view function for {_endpoint()!r} did not return a valid "
             "response: it returned None, or ended without a return statement."
         )
-    response = _from_body(value, response_class)
+    response = _from_body(value, response_class, json_provider)
     if status is not None:
         response.status = status
     if headers:
@@ -71,13 +72,15 @@ def to_response(value: Any, response_class: type[Response]) -> Response:
     return response
 
 
-def _from_body(body: Any, response_class: type[Response]) -> Response:
+def _from_body(body: Any, response_class: type[Response], json_provider: Any = None) -> Response:
     """The untupled part of ``to_response``'s table."""
     if isinstance(body, (str, bytes, bytearray)):
         return response_class(body)
     if isinstance(body, Response):
         return body
     if isinstance(body, (dict, list)):
+        if json_provider is not None:
+            return json_provider.response_for(body)  # type: ignore[no-any-return]
         return response_class(json_dumps(body) + "\n", mimetype="application/json")
     if isinstance(body, HTTPError):
         if body.response is not None:  # abort(response): that response, unchanged
