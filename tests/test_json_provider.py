@@ -134,7 +134,8 @@ def test_a_whole_provider_may_replace_app_json() -> None:
         return jsonify(request.get_json())
 
     response = app.test_client().post("/echo", json={"a": "b"})
-    assert response.text == '{"PARSED BY": "PROVIDER", "TEXT": "{\\"A\\":\\"B\\"}"}'
+    # the client encoded the body with UpperProvider.dumps too
+    assert response.text == '{"PARSED BY": "PROVIDER", "TEXT": "{\\"A\\": \\"B\\"}"}'
     buffer = io.StringIO()
     app.json.dump([1], buffer)
     assert buffer.getvalue() == "[1]"
@@ -260,3 +261,21 @@ def test_a_subclass_that_writes_response_gets_dict_returns_too() -> None:
     client = app.test_client()
     assert client.get("/dict").get_json() == {"data": {"a": 1}}
     assert client.get("/jsonify").get_json() == {"data": {"b": 2}}
+
+
+def test_the_test_client_encodes_json_with_the_apps_provider() -> None:
+    class Tag:
+        pass
+
+    class TagProvider(DefaultJSONProvider):
+        @staticmethod
+        def default(value: Any) -> Any:
+            return "a tag" if isinstance(value, Tag) else DefaultJSONProvider.default(value)
+
+    app = make_app()
+    app.json = TagProvider(app)
+    app.route("/", methods=["POST"])(lambda: {"got": request.get_json(), "type": request.mimetype})
+    response = app.test_client().post("/", json={"tag": Tag()})
+    assert response.get_json() == {"got": {"tag": "a tag"}, "type": "application/json"}
+    with pytest.raises(TypeError, match="either data= or json="):
+        app.test_client().post("/", json={}, data="x")

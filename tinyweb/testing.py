@@ -457,11 +457,16 @@ class Client:
         """Send one request (and follow redirects if asked); return the final response.
 
         For an ``App``, the default ``base_url`` is ``app.test_base_url()`` (its
-        ``SERVER_NAME``, ``APPLICATION_ROOT`` and ``PREFERRED_URL_SCHEME``, as in Flask).
+        ``SERVER_NAME``, ``APPLICATION_ROOT`` and ``PREFERRED_URL_SCHEME``, as in Flask),
+        and ``json=`` is serialized by ``app.json.dumps``.
         """
         test_base_url = getattr(self.application, "test_base_url", None)
         if base_url is None and test_base_url is not None:
             base_url = test_base_url()
+        provider = getattr(self.application, "json", None)  # an App's JSON provider
+        if json is not None and data is None and hasattr(provider, "dumps"):
+            data, json = provider.dumps(json), None  # (Flask's client uses app.json too)
+            content_type = content_type or "application/json"
         environ = build_environ(
             path, method, base_url=base_url, query_string=query_string, data=data,
             json=json, headers=headers, content_type=content_type,
