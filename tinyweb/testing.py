@@ -463,7 +463,7 @@ class Client:
         test_base_url = getattr(self.application, "test_base_url", None)
         if base_url is None and test_base_url is not None:
             base_url = test_base_url()
-        provider = getattr(self.application, "json", None)  # an App's JSON provider
+        provider: Any = getattr(self.application, "json", None)  # an App's JSON provider
         if json is not None and data is None and hasattr(provider, "dumps"):
             data, json = provider.dumps(json), None  # (Flask's client uses app.json too)
             content_type = content_type or "application/json"
