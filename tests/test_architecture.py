@@ -121,7 +121,7 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "cli": SERVER_HALF | FRAMEWORK_HALF | {"reloader", "__init__"},  # __init__: --version
     "reloader": set(),
     "logs": set(),  # app.logger's one shared default handler (imported lazily by app)
-    "views": {"context", "errors"},  # View, MethodView: class-based views (as_view)
+    "views": {"context", "coroutines", "errors"},  # View, MethodView: class-based views (as_view)
 }
 
 # Modules that may be imported lazily only (inside a function), never at module level.

@@ -296,3 +296,83 @@ def test_an_async_view_through_the_real_server() -> None:
                 assert (response.status, response.read()) == (200, b"served")
             finally:
                 connection.close()
+
+
+def test_the_threads_current_event_loop_is_left_alone() -> None:
+    # asyncio.run would make its loop current and then set None: a harness's loop, set
+    # but not running, would be lost after one async request. Found by review.
+    app = make_app()
+
+    @app.route("/")
+    async def index() -> str:
+        return "ok"
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        assert app.test_client().get("/").text == "ok"
+        assert asyncio.get_event_loop_policy().get_event_loop() is loop
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+def test_what_a_view_leaves_running_is_finished_as_asyncio_run_does() -> None:
+    app = make_app()
+    finished: list[str] = []
+
+    async def forever() -> None:
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            finished.append("task cancelled")
+
+    async def numbers() -> Any:
+        try:
+            yield 1
+            yield 2
+        finally:
+            finished.append("generator closed")
+
+    @app.route("/")
+    async def index() -> str:
+        asyncio.get_running_loop().create_task(forever())
+        generator = numbers()
+        first = await generator.__anext__()  # left open
+        in_thread = await asyncio.get_running_loop().run_in_executor(None, lambda: "pool")
+        return f"{first} {in_thread}"
+
+    before = set(threading.enumerate())
+    assert app.test_client().get("/").text == "1 pool"
+    assert sorted(finished) == ["generator closed", "task cancelled"]
+    assert [t for t in threading.enumerate() if t not in before and t.is_alive()] == []
+
+
+def test_an_async_method_view_behind_a_decorator_is_run_before_the_decorator_sees_it() -> None:
+    # Flask runs the async method inside dispatch_request, so class decorators get the
+    # value, not a coroutine. Found by review.
+    from tinyweb import make_response
+
+    def add_header(view: Any) -> Any:
+        def wrapped(**kwargs: Any) -> Any:
+            response = make_response(view(**kwargs))
+            response.headers["X-Decorated"] = "1"
+            return response
+
+        return wrapped
+
+    class Items(MethodView):
+        decorators = (add_header,)
+
+        async def get(self) -> Any:
+            await asyncio.sleep(0)
+            return {"ok": True}
+
+    app = make_app()
+    app.add_url_rule("/items", view_func=Items.as_view("items"))
+    response = app.test_client().get("/items")
+    assert (response.status_code, response.headers["X-Decorated"], response.get_json()) == (
+        200,
+        "1",
+        {"ok": True},
+    )

@@ -659,3 +659,11 @@ def test_an_unquoted_etag_set_by_hand_still_matches() -> None:
     response = Response(b"x", headers={"ETag": "v1"})
     response.make_conditional(build_environ(headers={"If-None-Match": '"v1"'}))
     assert response.status_code == 304
+
+
+def test_a_date_past_datetimes_range_once_in_utc_reads_as_none() -> None:
+    # 31 Dec 9999 23:59:59 -0100 is year 10000 in UTC: no datetime; found by review.
+    from tinyweb.caching import http_datetime
+
+    assert http_datetime("Fri, 31 Dec 9999 23:59:59 -0100") is None
+    assert http_datetime("Fri, 31 Dec 9999 23:59:59 GMT") is not None

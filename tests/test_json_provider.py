@@ -279,3 +279,32 @@ def test_the_test_client_encodes_json_with_the_apps_provider() -> None:
     assert response.get_json() == {"got": {"tag": "a tag"}, "type": "application/json"}
     with pytest.raises(TypeError, match="either data= or json="):
         app.test_client().post("/", json={}, data="x")
+
+
+def test_a_subclass_that_writes_dumps_gets_every_response() -> None:
+    # Flask's response() calls self.dumps: overriding dumps (for another JSON library)
+    # changes jsonify and dict returns too. Found by review.
+    class ShoutingProvider(DefaultJSONProvider):
+        def dumps(self, obj: Any, **kwargs: Any) -> str:
+            return super().dumps(obj, **kwargs).upper()
+
+    app = make_app()
+    app.json = ShoutingProvider(app)
+    app.add_url_rule("/dict", "dict", lambda: {"a": "b"})
+    app.add_url_rule("/jsonify", "jsonify", lambda: jsonify(a="b"))
+    client = app.test_client()
+    assert client.get("/dict").text == '{"A":"B"}\n'
+    assert client.get("/jsonify").text == '{"A":"B"}\n'
+    app.json.compact = False
+    assert client.get("/dict").text == '{\n  "A": "B"\n}\n'
+
+
+def test_an_option_set_on_the_class_takes_effect_as_in_flask(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = make_app()
+    app.add_url_rule("/", "index", lambda: {"b": 1, "a": 2})
+    client = app.test_client()
+    assert client.get("/").text == '{"a":2,"b":1}\n'
+    monkeypatch.setattr(DefaultJSONProvider, "sort_keys", False)
+    assert client.get("/").text == '{"b":1,"a":2}\n'

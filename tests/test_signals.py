@@ -173,6 +173,53 @@ def test_connect_via_holds_its_receiver_strongly() -> None:
     assert [result for _, result in signal.send()] == ["still here"]
 
 
+class Cyclic:
+    """A receiver in a reference cycle: only the cyclic garbage collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+    def __call__(self, sender: Any, **extra: Any) -> int:
+        return 1
+
+
+def test_a_collection_while_sending_does_not_break_the_send() -> None:
+    # A weak receiver that the collector frees dies in the middle of whatever allocates
+    # at that moment, a send's snapshot included. Found by review: the weakref callback
+    # used to change the dict being copied ("dictionary changed size during iteration").
+    signal = Signal()
+    keep = [lambda sender, **extra: None for _ in range(200)]
+    for receiver in keep:
+        signal.connect(receiver, weak=False)
+    errors = 0
+    threshold = gc.get_threshold()
+    gc.set_threshold(50)
+    try:
+        for _ in range(3000):
+            signal.connect(Cyclic())
+            try:
+                signal.send("x")
+                signal.has_receivers_for("x")
+            except RuntimeError:
+                errors += 1
+    finally:
+        gc.set_threshold(*threshold)
+    gc.collect()
+    signal.send("x")
+    assert errors == 0
+    assert len(signal.receivers) == len(keep)
+
+
+def test_blinkers_async_wrapper_keyword_is_accepted_and_not_passed_on() -> None:
+    signal = Signal()
+
+    def receiver(sender: Any) -> str:
+        return "called"
+
+    signal.connect(receiver)
+    assert signal.send("x", _async_wrapper=lambda function: function) == [(receiver, "called")]
+
+
 def test_a_weak_receiver_is_disconnected_when_collected() -> None:
     signal = Signal()
 
@@ -246,8 +293,8 @@ def test_the_connections_of_a_dead_sender_are_dropped() -> None:
     signal.connect(receiver, sender)
     del sender
     gc.collect()
-    assert not signal.receivers  # its only sender died
     assert signal.send(Sender()) == []
+    assert not signal.receivers  # its only sender died: cleaned up by that send
     assert calls == []
 
 

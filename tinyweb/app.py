@@ -57,7 +57,7 @@ from tinyweb.context import (
     current_request_context,
     has_request_context,
 )
-from tinyweb.coroutines import async_to_sync, ensure_sync, run_coroutine
+from tinyweb.coroutines import async_to_sync, ensure_sync, resolve, run_coroutine
 from tinyweb.errors import HTTPError, InternalServerError, RequestRedirect
 from tinyweb.json_provider import DefaultJSONProvider, JSONProvider
 from tinyweb.rendering import AppTemplates
@@ -450,7 +450,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
             return None
         for scope in self._scopes():
             for function in self.before_request_funcs.get(scope, ()):
-                response_value = _sync(function())
+                response_value = resolve(function())
                 if response_value is not None:
                     return response_value
         return None
@@ -508,11 +508,11 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         """Run ``after_this_request`` functions and ``after_request`` hooks; save the session."""
         context = current_request_context()
         for function in context.after_request_functions:
-            response = _sync(function(response))
+            response = resolve(function(response))
         if self.after_request_funcs:
             for scope in reversed(self._scopes()):
                 for function in reversed(self.after_request_funcs.get(scope, ())):
-                    response = _sync(function(response))
+                    response = resolve(function(response))
         # The session opens on first use. A request that never touched it and sent no
         # cookie has no session to save or refresh, so it skips the machinery entirely.
         if context.session_opened or "HTTP_COOKIE" in context.request.environ:
@@ -580,7 +580,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
             return exception  # a routing redirect or abort(response): never handled (Flask)
         handler = self._find_error_handler(exception)
         if handler is not None:
-            return _sync(handler(exception))
+            return resolve(handler(exception))
         if isinstance(exception, HTTPError) and not self.config["TRAP_HTTP_EXCEPTIONS"]:
             return exception
         raise exception
@@ -605,7 +605,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         server_error = InternalServerError(original_exception=exception)
         handler = self._find_error_handler(server_error)
         if handler is not None:
-            response_value = _sync(handler(server_error))
+            response_value = resolve(handler(server_error))
             return self.finalize_request(response_value, from_error_handler=True)
         if self.debug:
             page = traceback_page(exception, self.response_class)
@@ -717,7 +717,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         given = dict(context)
         for scope in self._scopes() if has_request_context() else (None,):
             for processor in self.template_context_processors.get(scope, ()):
-                context.update(_sync(processor()))
+                context.update(resolve(processor()))
         context.update(given)
 
     # -- running ---------------------------------------------------------------------------
@@ -791,20 +791,12 @@ def make_response(*args: Any) -> Response:
 # -- small helpers ---------------------------------------------------------------------------
 
 
-def _sync(value: Any) -> Any:
-    """``value``, or what it returns when run if it is a coroutine: an ``async def`` hook,
-    handler or context processor (``tinyweb.coroutines``)."""
-    if type(value) is CoroutineType:
-        return run_coroutine(value)
-    return value
-
-
 def _call_all(functions: list[Callable[[Any], Any]], argument: Any) -> None:
     """Call every function with ``argument``; re-raise the first error after all ran."""
     first_error: BaseException | None = None
     for function in functions:
         try:
-            _sync(function(argument))
+            resolve(function(argument))
         except Exception as error:
             if first_error is None:
                 first_error = error

@@ -410,9 +410,15 @@ def parse_http_date(value: str | None) -> int | None:
 
 
 def http_datetime(value: str | None) -> datetime | None:
-    """An HTTP-date as an aware UTC ``datetime``, or ``None`` when absent or invalid."""
+    """An HTTP-date as an aware UTC ``datetime``, or ``None`` when absent or invalid (or
+    out of ``datetime``'s range once in UTC: 31 Dec 9999 23:59:59 -0100)."""
     seconds = parse_http_date(value)
-    return None if seconds is None else datetime.fromtimestamp(seconds, timezone.utc)
+    if seconds is None:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def precondition_status(environ: Mapping[str, Any], etag: str | None, modified: int | None) -> int:

@@ -11,9 +11,11 @@ and context processors, where Flask calls ``app.ensure_sync``, and for signal re
 What this gives, as in Flask: ``await`` works inside a view (``asyncio.gather`` of several
 HTTP calls or queries runs them concurrently), while the request still holds its worker
 thread until the view returns. It is not an ASGI server: one slow async view still
-occupies one worker, and the event loop is made and closed for every call (about 0.1 ms).
+occupies one worker, and the event loop is made and closed for every call (about 0.15 ms
+on the test machine, where ``asyncio.run`` takes 0.22 ms).
 
-How: ``asyncio.run`` in the calling thread. The coroutine sees the request's context
+How: a new event loop in the calling thread, closed as ``asyncio.run`` closes its own
+but never made the thread's current loop. The coroutine sees the request's context
 (asyncio copies the context variables into the task), so ``request``, ``g`` and
 ``session`` work; a context variable *set* inside it does not leak out, as with any task.
 
@@ -34,23 +36,63 @@ from collections.abc import Coroutine
 from types import CoroutineType
 from typing import Any, Callable
 
-__all__ = ["async_to_sync", "ensure_sync", "run_coroutine"]
+__all__ = ["async_to_sync", "ensure_sync", "resolve", "run_coroutine"]
 
 
 def run_coroutine(coroutine: Coroutine[Any, Any, Any]) -> Any:
-    """Run ``coroutine`` to completion in a new event loop and return its result."""
+    """Run ``coroutine`` to completion in a new event loop and return its result.
+
+    As ``asyncio.run``, but the thread's current event loop (one a test harness set and
+    is not running) is left as it was: the new loop is never made current.
+    """
     import asyncio
 
     try:
         asyncio.get_running_loop()
-    except RuntimeError:  # the usual case: a WSGI worker thread has no loop
-        return asyncio.run(coroutine)
-    coroutine.close()
-    raise RuntimeError(
-        f"cannot run {getattr(coroutine, '__qualname__', coroutine)!r} to completion: this "
-        "thread already runs an event loop. tinyweb runs async views for a synchronous "
-        "(WSGI) caller; call the app from a thread without a running loop"
-    )
+    except RuntimeError:  # the usual case: a WSGI worker thread runs no loop
+        pass
+    else:
+        coroutine.close()
+        raise RuntimeError(
+            f"cannot run {getattr(coroutine, '__qualname__', coroutine)!r} to completion: "
+            "this thread already runs an event loop. tinyweb runs async views for a "
+            "synchronous (WSGI) caller; call the app from a thread without a running loop"
+        )
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        _close(loop)
+
+
+def _close(loop: Any) -> None:
+    """What ``asyncio.run`` does once its coroutine is done: cancel the tasks it left
+    running, finish async generators and the default executor, close the loop."""
+    import asyncio
+
+    try:
+        leftover = asyncio.all_tasks(loop)
+        if leftover:
+            for task in leftover:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*leftover, return_exceptions=True))
+        # Each pass costs a turn of the loop (a third of the whole), so it is skipped when
+        # there is nothing to finish. The loop's own record says so; a Python whose loop
+        # does not keep it under these names gets both passes, as asyncio.run does.
+        if getattr(loop, "_asyncgens", True):
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        if getattr(loop, "_default_executor", True) is not None:
+            loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
+
+
+def resolve(value: Any) -> Any:
+    """``value``, or its result when it is a coroutine (what an ``async def`` view, hook,
+    handler or class-based view method returned), run by ``run_coroutine``."""
+    if type(value) is CoroutineType:
+        return run_coroutine(value)
+    return value
 
 
 def async_to_sync(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,10 +101,7 @@ def async_to_sync(function: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(function)
     def run_to_completion(*args: Any, **kwargs: Any) -> Any:
-        result = function(*args, **kwargs)
-        if type(result) is CoroutineType:
-            return run_coroutine(result)
-        return result
+        return resolve(function(*args, **kwargs))
 
     return run_to_completion
 

@@ -22,8 +22,8 @@ or a subclass changes what it can encode (``default``) or which library it uses:
     app.json = OrderProvider(app)
 
 How it stays fast: ``json.dumps`` with any option builds a new ``JSONEncoder`` per call,
-which costs as much as encoding a small dict; the default provider keeps one encoder
-per output style and makes them again only when one of its options is set.
+which costs as much as encoding a small dict; the default provider keeps the encoders it
+made, one per output style and set of options.
 
 Rules:
 - The output is Flask 3.1's byte for byte: ``response()`` (what ``jsonify`` uses) is
@@ -38,7 +38,7 @@ Spec: https://flask.palletsprojects.com/en/3.1.x/api/#flask.json.provider.JSONPr
 from __future__ import annotations
 
 import json
-from typing import IO, TYPE_CHECKING, Any, Callable
+from typing import IO, TYPE_CHECKING, Any, Callable, ClassVar
 
 from tinyweb.context import current_app, has_app_context
 from tinyweb.response import Response, json_default, json_dumps
@@ -101,22 +101,32 @@ class DefaultJSONProvider(JSONProvider):
     compact: bool | None = None
     mimetype: str = "application/json"
 
+    # Set for a subclass that writes its own dumps: responses then go through it.
+    _custom_dumps: ClassVar[bool] = False
+
     def __init__(self, app: App) -> None:
         """Serve ``app``; the encoders are made on first use."""
         super().__init__(app)
-        self._encoders: dict[str, json.JSONEncoder] = {}
+        # (style, default, ensure_ascii, sort_keys) -> the encoder made for them
+        self._encoders: dict[tuple[Any, ...], json.JSONEncoder] = {}
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        """Set an attribute; setting an encoding option forgets the encoders made."""
-        object.__setattr__(self, name, value)
-        if name in ("default", "ensure_ascii", "sort_keys"):
-            self._encoders = {}
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass that writes its own ``response`` gets it for dict returns too; one
+        that writes its own ``dumps`` gets it for every response, as in Flask."""
+        super().__init_subclass__(**kwargs)
+        if "response" in cls.__dict__ and "response_for" not in cls.__dict__:
+            cls.response_for = JSONProvider.response_for  # type: ignore[method-assign]
+        cls._custom_dumps = cls.dumps is not DefaultJSONProvider.dumps
 
     def _encoder(self, style: str) -> json.JSONEncoder:
-        """The encoder for ``style``: ``plain`` (json.dumps's spaces), ``compact`` or
-        ``indented``, made with the current options and kept."""
-        encoder = self._encoders.get(style)
+        """The encoder for ``style`` (``plain``: json.dumps's spaces, ``compact`` or
+        ``indented``) and the current options, made once and kept: the options are read
+        at every call, so setting one, on the instance or the class, takes effect."""
+        key = (style, self.default, self.ensure_ascii, self.sort_keys)
+        encoder = self._encoders.get(key)
         if encoder is None:
+            if len(self._encoders) >= 16:  # options changed back and forth: start over
+                self._encoders = {}
             encoder = json.JSONEncoder(
                 default=self.default,
                 ensure_ascii=self.ensure_ascii,
@@ -124,7 +134,7 @@ class DefaultJSONProvider(JSONProvider):
                 indent=2 if style == "indented" else None,
                 separators=(",", ":") if style == "compact" else None,
             )
-            self._encoders[style] = encoder
+            self._encoders[key] = encoder
         return encoder
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
@@ -141,12 +151,6 @@ class DefaultJSONProvider(JSONProvider):
         """``json.loads(s, **kwargs)``."""
         return json.loads(s, **kwargs)
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """A subclass that writes its own ``response`` gets it for dict returns too."""
-        super().__init_subclass__(**kwargs)
-        if "response" in cls.__dict__ and "response_for" not in cls.__dict__:
-            cls.response_for = JSONProvider.response_for  # type: ignore[method-assign]
-
     def response(self, *args: Any, **kwargs: Any) -> Response:
         """A JSON response (see ``JSONProvider.response``), compact unless ``compact``
         is False or None in debug mode, with a final newline and ``mimetype``."""
@@ -162,9 +166,12 @@ class DefaultJSONProvider(JSONProvider):
         app = self._app
         if compact is None:
             compact = not app.config["DEBUG"]
-        style = "compact" if compact else "indented"
-        encoder = self._encoders.get(style) or self._encoder(style)
-        return app.response_class(encoder.encode(value) + "\n", mimetype=self.mimetype)
+        if self._custom_dumps:
+            options = {"separators": (",", ":")} if compact else {"indent": 2}
+            text = self.dumps(value, **options)
+        else:
+            text = self._encoder("compact" if compact else "indented").encode(value)
+        return app.response_class(text + "\n", mimetype=self.mimetype)
 
 
 def _one_value(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

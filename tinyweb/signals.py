@@ -24,7 +24,8 @@ How it works:
    and ``(id(function), id(instance))`` for a bound method, which is a new object at
    every attribute access.
 3. ``weak=True`` (the default, as in Blinker) holds the receiver by a weak reference:
-   when it is garbage collected it is disconnected. A receiver defined inside a
+   when it is garbage collected it is disconnected (its entry goes at the next
+   ``connect``, ``send`` or ``disconnect``). A receiver defined inside a
    function must be connected with ``weak=False``, or it vanishes when the function
    returns. A receiver that cannot be weakly referenced (a builtin) is held strongly.
    A sender that can be is watched too: when it dies its connections are dropped, so a
@@ -128,19 +129,25 @@ class Signal:
         self._senders: dict[Hashable, set[Hashable]] = {}
         # sender id -> a weak reference that drops the sender's connections when it dies
         self._watched_senders: dict[Hashable, Any] = {}
+        # What died, noted by weakref callbacks and cleaned up at the next connect, send
+        # or disconnect: a callback runs inside the garbage collector, which may start
+        # while this signal's dicts are being copied, so it must not change them.
+        self._dead_receivers: list[Any] = []
+        self._dead_senders: list[Hashable] = []
         self.is_muted = False
 
     def connect(self, receiver: Receiver, sender: Any = ANY, weak: bool = True) -> Receiver:
         """Call ``receiver(sender, **kwargs)`` whenever ``sender`` (default: anyone)
         sends this signal; returns ``receiver``. Connecting again for another sender
         adds that sender; ``weak`` is explained in the module docstring (point 3)."""
+        self._clean_up()
         receiver_id = make_id(receiver)
-        reference = _weak_reference(receiver, self._receiver_died) if weak else None
+        reference = _weak_reference(receiver, self._dead_receivers.append) if weak else None
         self.receivers[receiver_id] = receiver if reference is None else reference
         sender_id = ANY if sender is ANY else make_id(sender)
         self._senders.setdefault(receiver_id, set()).add(sender_id)
         if sender is not ANY and sender_id not in self._watched_senders:
-            watch = _weak_reference(sender, lambda _dead: self._sender_died(sender_id))
+            watch = _weak_reference(sender, lambda _dead: self._dead_senders.append(sender_id))
             if watch is not None:
                 self._watched_senders[sender_id] = watch
         return receiver
@@ -175,10 +182,13 @@ class Signal:
         finally:
             self.is_muted = False
 
-    def send(self, sender: Any = None, /, **kwargs: Any) -> list[tuple[Callable[..., Any], Any]]:
+    def send(
+        self, sender: Any = None, /, *, _async_wrapper: Any = None, **kwargs: Any
+    ) -> list[tuple[Callable[..., Any], Any]]:
         """Call every receiver connected to ``sender`` or to ``ANY`` with
         ``(sender, **kwargs)``; return ``[(receiver, its return value), ...]`` (an
-        ``async def`` receiver's coroutine is run, and its result returned)."""
+        ``async def`` receiver's coroutine is run, and its result returned, so Blinker's
+        ``_async_wrapper`` is accepted and not needed)."""
         if self.is_muted or not self.receivers:
             return []
         results = []
@@ -191,17 +201,18 @@ class Signal:
 
     def has_receivers_for(self, sender: Any) -> bool:
         """Whether anything listens to ``sender`` (or to ``ANY``); weak receivers that
-        died but were not cleaned up yet still count (``receivers_for`` is exact)."""
+        died since the last send may still count (``receivers_for`` is exact)."""
+        self._clean_up()
         sender_id = ANY if sender is ANY else make_id(sender)
-        return any(
-            ANY in senders or sender_id in senders for senders in list(self._senders.values())
-        )
+        return any(ANY in senders or sender_id in senders for senders in self._senders.values())
 
     def receivers_for(self, sender: Any) -> Iterator[Callable[..., Any]]:
         """The live receivers that a ``send(sender)`` would call, in connection order."""
+        self._clean_up()
         sender_id = ANY if sender is ANY else make_id(sender)
-        # A snapshot: a receiver may connect or disconnect while it is being called.
-        for receiver_id, senders in list(self._senders.items()):
+        # A copy: a receiver may connect or disconnect while it is being called (and
+        # dict.copy allocates nothing that could start the garbage collector midway).
+        for receiver_id, senders in self._senders.copy().items():
             if ANY not in senders and sender_id not in senders:
                 continue
             receiver = self.receivers.get(receiver_id)
@@ -213,6 +224,7 @@ class Signal:
     def disconnect(self, receiver: Callable[..., Any], sender: Any = ANY) -> None:
         """Stop calling ``receiver`` for ``sender``; for every sender when ``sender`` is
         ``ANY`` (the default). A receiver that is not connected is ignored."""
+        self._clean_up()
         receiver_id = make_id(receiver)
         senders = self._senders.get(receiver_id)
         if senders is None:
@@ -229,21 +241,23 @@ class Signal:
         self.receivers.pop(receiver_id, None)
         self._senders.pop(receiver_id, None)
 
-    def _receiver_died(self, reference: Any) -> None:
-        """A weakly held receiver was garbage collected: drop its entry, unless a new
-        receiver took its id since (then the stored reference is another one)."""
-        for receiver_id, stored in list(self.receivers.items()):
-            if stored is reference:
-                self._forget(receiver_id)
-
-    def _sender_died(self, sender_id: Hashable) -> None:
-        """A watched sender was garbage collected: nobody listens to it any more."""
-        self._watched_senders.pop(sender_id, None)
-        for receiver_id, senders in list(self._senders.items()):
-            if sender_id in senders:
-                senders.discard(sender_id)
-                if not senders:
+    def _clean_up(self) -> None:
+        """Drop what the weakref callbacks noted as dead: a receiver's entry (unless a new
+        receiver took its id since: then the stored reference is another one), and a
+        sender's connections (nobody listens to it any more)."""
+        while self._dead_receivers:
+            reference = self._dead_receivers.pop()
+            for receiver_id, stored in self.receivers.copy().items():
+                if stored is reference:
                     self._forget(receiver_id)
+        while self._dead_senders:
+            sender_id = self._dead_senders.pop()
+            self._watched_senders.pop(sender_id, None)
+            for receiver_id, senders in self._senders.copy().items():
+                if sender_id in senders:
+                    senders.discard(sender_id)
+                    if not senders:
+                        self._forget(receiver_id)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} at {id(self):#x}>"

@@ -34,6 +34,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, Callable, ClassVar, Optional
 
 from tinyweb.context import request
+from tinyweb.coroutines import resolve
 from tinyweb.errors import MethodNotAllowed
 
 # The lowercase names MethodView looks for: one function per HTTP method (RFC 9110 §9).
@@ -83,13 +84,13 @@ class View:
 
             def view(**kwargs: Any) -> Any:
                 instance = view.view_class(*class_args, **class_kwargs)  # type: ignore[attr-defined]
-                return instance.dispatch_request(**kwargs)
+                return resolve(instance.dispatch_request(**kwargs))
 
         else:
             shared = cls(*class_args, **class_kwargs)
 
             def view(**kwargs: Any) -> Any:
-                return shared.dispatch_request(**kwargs)
+                return resolve(shared.dispatch_request(**kwargs))
 
         if cls.decorators:
             # Decorators that copy the name (functools.wraps) must see the endpoint's.
@@ -145,7 +146,7 @@ class MethodView(View):
             handler = getattr(self, "get", None)
         if handler is None:
             raise MethodNotAllowed(self._implemented_methods())
-        return handler(**kwargs)
+        return resolve(handler(**kwargs))  # an async def method is run here, as in Flask
 
     def _implemented_methods(self) -> set[str]:
         """The Allow set: the methods this class has a function for (HEAD with GET), and
