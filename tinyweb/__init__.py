@@ -35,7 +35,13 @@ from tinyweb.context import (
     stream_with_context,
 )
 from tinyweb.errors import HTTPError, abort
-from tinyweb.rendering import get_template_attribute, render_template, render_template_string
+from tinyweb.rendering import (
+    get_template_attribute,
+    render_template,
+    render_template_string,
+    stream_template,
+    stream_template_string,
+)
 from tinyweb.request import Request
 from tinyweb.response import Response, jsonify, redirect
 from tinyweb.signals import (
@@ -94,6 +100,8 @@ __all__: list[str] = [
     "send_from_directory",
     "serve",
     "session",
+    "stream_template",
+    "stream_template_string",
     "stream_with_context",
     "template_rendered",
     "url_for",
