@@ -361,7 +361,6 @@ def _missing_features() -> dict[str, bool]:
     return {
         "host matching": "host_matching" not in source,
         "app.json providers": "json_provider_class" not in source,
-        "stream_template": "def stream_template" not in source,
     }
 
 

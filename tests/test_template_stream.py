@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import doctest
 import io
 import random
 import sys
@@ -232,3 +233,10 @@ def test_dump_writes_text_or_encoded_bytes_or_a_file(tmp_path: Path) -> None:
     assert (tmp_path / "out.txt").read_bytes() == "é1".encode()
     Template("é").stream().dump(tmp_path / "ascii.txt", encoding="ascii", errors="replace")
     assert (tmp_path / "ascii.txt").read_bytes() == b"?"
+
+
+def test_the_streaming_examples_of_templates_md_run() -> None:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "templates.md").read_text("utf-8")
+    section = page.split("## Streaming: `generate` and `stream`")[1].split("\n## ")[0]
+    test = doctest.DocTestParser().get_doctest(section, {"Template": Template}, "templates.md", None, 0)
+    assert test.examples and doctest.DocTestRunner().run(test).failed == 0

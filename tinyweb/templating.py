@@ -8,7 +8,7 @@ goes through them: ``template_lexer`` (text to tokens, whitespace control),
 ``template_parser`` (expressions), ``template_compiler`` (statements, Python source, with
 ``template_codegen``), ``template_runtime`` (what the generated code calls: attribute
 lookup, loops, macros, blocks), ``template_filters`` and ``markup`` (filters, tests and
-escaping).
+escaping); ``template_stream`` compiles the generator variant ``Template.generate`` runs.
 
 Rules:
 1. Templates are trusted code written by the application's authors. This is not a
