@@ -49,12 +49,12 @@ if TYPE_CHECKING:  # (templating imports this module: only the type checker need
 
 __all__ = ["StreamCompiler", "TemplateStream", "compile_stream", "stream_namespace"]
 
-# Statements the compiler writes around the output list of root or a block, and what
-# the generator variant writes instead (same arguments, the output list is unused).
+# Calls the compiler writes to render into the output list of root or a block, and the
+# generator helpers that take their place (same arguments; the output list is unused).
 _DELEGATED = {
-    "_include(": "yield from _stream_include(",
-    "_block(": "yield from _stream_block(",
-    "_required(": "yield from _stream_required(",
+    "_include(": "_stream_include(",
+    "_block(": "_stream_block(",
+    "_required(": "_stream_required(",
 }
 # Whole lines ``Compiler.compile`` writes for ``{% extends %}``.
 _EXTENDS_LINES = {
@@ -95,16 +95,16 @@ class StreamCompiler(Compiler):
 
     def emit(self, text: str, lineno: int) -> None:
         """Write one statement; a block or include call that would fill the output list
-        delegates to the generator helper instead."""
+        delegates to its generator helper instead (``yield from``)."""
         if self.streaming():
             guard = _GUARD if text.startswith(_GUARD) else ""
             call = text[len(guard) :]
-            for start, delegated in _DELEGATED.items():
+            for start, helper in _DELEGATED.items():
                 if call.startswith(start):
-                    call = delegated + call[len(start) :]
+                    call = helper + call[len(start) :]
                     if not guard and self.after_extends():  # an include: rule 4
-                        call = f"yield from _unless_extended(_parent, {call[11:]})"
-                    text = guard + call
+                        call = f"_unless_extended(_parent, {call})"
+                    text = f"{guard}yield from {call}"
                     break
         super().emit(text, lineno)
 
