@@ -35,6 +35,7 @@ FRAMEWORK_HALF = {
     "template_compiler",
     "template_codegen",
     "template_runtime",
+    "template_stream",
     "template_lexer",
     "template_parser",
     "template_filters",
@@ -93,8 +94,11 @@ IMPORT_TABLE: dict[str, set[str]] = {
     # template_runtime imports templating only for the type checker (Environment, Template).
     "template_runtime": {"markup", "template_filters", "templating"},  # what generated code calls
     "template_compiler": {"markup", "template_codegen", "template_filters", "template_parser"},
+    # template_stream imports templating only for the type checker (Environment, Template).
+    "template_stream": {"template_compiler", "template_filters", "template_parser",
+                        "template_runtime", "templating"},  # Template.generate's variant
     "templating": {"markup", "template_filters", "template_compiler", "template_lexer",
-                   "template_runtime", "template_tests", "template_urlize"},
+                   "template_runtime", "template_stream", "template_tests", "template_urlize"},
     "multipart": {"datastructures"},
     "request": {"accept", "caching", "datastructures", "errors", "header_sets", "multipart"},
     "response": {"caching", "datastructures", "errors", "header_sets"},

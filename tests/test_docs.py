@@ -360,7 +360,6 @@ def _missing_features() -> dict[str, bool]:
     source = _package_source()
     return {
         "host matching": "host_matching" not in source,
-        "stream_template": "def stream_template" not in source,
     }
 
 

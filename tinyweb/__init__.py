@@ -36,7 +36,13 @@ from tinyweb.context import (
 )
 from tinyweb.errors import HTTPError, abort
 from tinyweb.json_provider import jsonify
-from tinyweb.rendering import get_template_attribute, render_template, render_template_string
+from tinyweb.rendering import (
+    get_template_attribute,
+    render_template,
+    render_template_string,
+    stream_template,
+    stream_template_string,
+)
 from tinyweb.request import Request
 from tinyweb.response import Response, redirect
 from tinyweb.signals import (
@@ -95,6 +101,8 @@ __all__: list[str] = [
     "send_from_directory",
     "serve",
     "session",
+    "stream_template",
+    "stream_template_string",
     "stream_with_context",
     "template_rendered",
     "url_for",

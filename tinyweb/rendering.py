@@ -6,7 +6,9 @@ Where it fits: the template engine (``tinyweb.templating``) knows nothing about 
 requests; this module is the bridge. It gives every template the globals a Flask template
 expects (``request``, ``session``, ``g``, ``config``, ``url_for``,
 ``get_flashed_messages``) and runs the app's
-context processors before each render.
+context processors before each render. ``stream_template`` renders piece by piece for a
+streamed response (``Template.generate``), with the request's context kept while the
+server iterates it.
 
 Rules:
 - The engine is imported on first render, not when the app is imported, so an API that
@@ -20,9 +22,17 @@ Rules:
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Callable, cast
 
-from tinyweb.context import current_app, g, request, session
+from tinyweb.context import (
+    current_app,
+    g,
+    has_request_context,
+    request,
+    session,
+    stream_with_context,
+)
 from tinyweb.scaffold import Function, registering
 from tinyweb.signals import before_render_template, template_rendered
 
@@ -90,6 +100,45 @@ def _render(app: App, template: Template, context: dict[str, Any]) -> str:
     if template_rendered.receivers:
         template_rendered.send(app, template=template, context=context)
     return rendered
+
+
+def stream_template(template_name: str, **context: Any) -> Iterator[str]:
+    """Render ``templates/<template_name>`` piece by piece: an iterator of ``str`` that a
+    view returns as a streamed response (Flask's ``stream_template``).
+
+    The context processors run and ``before_render_template`` is sent now;
+    ``template_rendered`` once the last piece was generated. In a request the iterator
+    keeps the request's context (``stream_with_context``), so the template may use
+    ``request``, ``session`` and ``url_for`` while the server sends it.
+
+    Example: ``return stream_template("report.html", rows=query_rows())``.
+    """
+    app = current_app._get_current_object()
+    return _stream(app, app.template_environment.get_template(template_name), context)
+
+
+def stream_template_string(source: str, **context: Any) -> Iterator[str]:
+    """``stream_template`` for a template given as a string.
+
+    Example: ``return stream_template_string("{% for row in rows %}{{ row }}{% endfor %}",
+    rows=rows)``.
+    """
+    app = current_app._get_current_object()
+    return _stream(app, app.template_environment.from_string(source), context)
+
+
+def _stream(app: App, template: Template, context: dict[str, Any]) -> Iterator[str]:
+    """``_render``, generated: the second signal is sent after the last piece."""
+    app.update_template_context(context)
+    if before_render_template.receivers:
+        before_render_template.send(app, template=template, context=context)
+
+    def generate() -> Iterator[str]:
+        yield from template.generate(context)
+        if template_rendered.receivers:
+            template_rendered.send(app, template=template, context=context)
+
+    return stream_with_context(generate()) if has_request_context() else generate()
 
 
 def get_template_attribute(template_name: str, attribute: str) -> Any:

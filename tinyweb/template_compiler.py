@@ -185,9 +185,9 @@ class Compiler(ExpressionParser):
             # so there is nothing to take back and no "did it run?" flag to test.
             root.builder.line("_render_parent(_parent, ctx, blocks, _out)", 1)
         elif self.extends_marks:
-            root.frame.prologue.line("_parent = None", 1)
-            for mark, lineno in self.extends_marks:
-                mark.line("_mark = len(_out)", lineno)
+            root.frame.prologue.line("_parent = _mark = None", 1)
+            for mark, lineno in self.extends_marks:  # a second one to run is an error
+                mark.line("_mark = _extended(_mark, len(_out))", lineno)
             take_back = "del _out[_mark:]; _render_parent(_parent, ctx, blocks, _out)"
             root.builder.line(f"if _parent is not None: {take_back}", 1)
         elif root.builder.is_empty():

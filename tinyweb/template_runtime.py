@@ -413,6 +413,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_import": environment._import,
         "_set_attribute": _set_attribute,
         "_render_parent": _render_parent,
+        "_extended": _extended,
         "_TemplateReference": lambda ctx, blocks: TemplateReference(ctx, blocks, markup),
     }
     return namespace
@@ -437,8 +438,9 @@ class TemplateReference:
 
         def render() -> str:
             out: list[str] = []
-            function(self._ctx, self._blocks, 0, out)
-            return self._markup("".join(out))
+            # A streamed template's blocks (template_stream) return their pieces instead.
+            pieces = function(self._ctx, self._blocks, 0, out)
+            return self._markup("".join(out if pieces is None else pieces))
 
         return render
 
@@ -473,3 +475,11 @@ def _render_parent(parent: Template, ctx: dict[str, Any], blocks: Blocks, out: l
     for name, function in parent.blocks.items():
         blocks.setdefault(name, []).append(function)
     parent.root(ctx, blocks, out)
+
+
+def _extended(mark: int | None, position: int) -> int:
+    """Where a conditional ``{% extends %}`` ran in the output (what follows is taken
+    back); a template extended twice is an error, as in Jinja."""
+    if mark is not None:
+        raise TemplateRuntimeError("extended multiple times")
+    return position

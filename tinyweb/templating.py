@@ -8,7 +8,7 @@ goes through them: ``template_lexer`` (text to tokens, whitespace control),
 ``template_parser`` (expressions), ``template_compiler`` (statements, Python source, with
 ``template_codegen``), ``template_runtime`` (what the generated code calls: attribute
 lookup, loops, macros, blocks), ``template_filters`` and ``markup`` (filters, tests and
-escaping).
+escaping); ``template_stream`` compiles the generator variant ``Template.generate`` runs.
 
 Rules:
 1. Templates are trusted code written by the application's authors. This is not a
@@ -36,7 +36,7 @@ import linecache
 import os
 import types
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Callable
 
 from .markup import Markup, escape
@@ -62,6 +62,7 @@ from .template_runtime import (
     generate_lorem_ipsum,
     runtime_namespace,
 )
+from .template_stream import TemplateStream, compile_stream, stream_namespace
 from .template_tests import TESTS
 from .template_urlize import do_urlize
 
@@ -77,6 +78,7 @@ __all__ = [
     "TemplateError",
     "TemplateNotFound",
     "TemplateRuntimeError",
+    "TemplateStream",
     "TemplateSyntaxError",
     "Undefined",
     "UndefinedError",
@@ -344,7 +346,7 @@ class Environment:
         # Jinja's policies that tinyweb reads: the urlize filter's defaults.
         self.policies: dict[str, Any] = dict(DEFAULT_POLICIES)
         self.cache: dict[str, Template] = {}
-        self._namespaces: dict[bool, dict[str, Any]] = {}
+        self._namespaces: dict[tuple[bool, bool], dict[str, Any]] = {}
 
     def get_template(self, name: str | Template) -> Template:
         """The compiled template ``name`` (cached; recompiled when its source changed)."""
@@ -381,27 +383,46 @@ class Environment:
             return bool(self.autoescape(name))
         return bool(self.autoescape)
 
-    def namespace(self, autoescape: bool) -> dict[str, Any]:
-        """The runtime names for generated code (built once per autoescape setting)."""
-        if autoescape not in self._namespaces:
-            self._namespaces[autoescape] = runtime_namespace(self, autoescape)
-        return self._namespaces[autoescape]
+    def namespace(self, autoescape: bool, stream: bool = False) -> dict[str, Any]:
+        """The runtime names for generated code (built once per autoescape setting), or
+        for the generator variant of ``Template.generate`` (``stream``)."""
+        key = (autoescape, stream)
+        if key not in self._namespaces:
+            make = stream_namespace if stream else runtime_namespace
+            self._namespaces[key] = make(self, autoescape)
+        return self._namespaces[key]
+
+    def _included(self, name: Any, ignore_missing: bool) -> Template | None:
+        """The first template of ``name`` (a name or a list) that exists (``{% include %}``)."""
+        names = name if isinstance(name, (list, tuple)) else [name]
+        for candidate in names:
+            try:
+                return self.get_template(candidate)
+            except TemplateNotFound:
+                continue
+        if not ignore_missing:
+            raise TemplateNotFound(", ".join(map(str, names)))
+        return None
 
     def _include(
         self, name: Any, ctx: dict[str, Any] | None, out: list[str], ignore_missing: bool
     ) -> None:
         """Render the template(s) ``name`` into ``out`` with a copy of the context."""
-        names = name if isinstance(name, (list, tuple)) else [name]
-        for candidate in names:
-            try:
-                template = self.get_template(candidate)
-            except TemplateNotFound:
-                continue
+        template = self._included(name, ignore_missing)
+        if template is not None:
             context = dict(self.globals) if ctx is None else dict(ctx)
             template.root(context, template.new_blocks(), out)
-            return
-        if not ignore_missing:
-            raise TemplateNotFound(", ".join(map(str, names)))
+
+    def _stream_include(
+        self, name: Any, ctx: dict[str, Any] | None, out: None, ignore_missing: bool
+    ) -> Iterator[str]:
+        """``_include`` for a streamed template: yield the included template's pieces."""
+        template = self._included(name, ignore_missing)
+        if template is not None:
+            context = dict(self.globals) if ctx is None else dict(ctx)
+            root, blocks = template.streaming_functions()
+            chain = {block: [function] for block, function in blocks.items()}
+            yield from root(context, chain, None) or ()
 
     def _import(self, name: Any, ctx: dict[str, Any] | None) -> types.SimpleNamespace:
         """Run template ``name`` for its top-level macros and sets (``{% import %}``)."""
@@ -473,10 +494,15 @@ class Template:
         self._module: types.SimpleNamespace | None = None  # exports, made on first use
         self.autoescape = environment.select_autoescape(name)
         self.root, self.blocks = self._compile(source)
+        # The generator variant, compiled when first streamed (template_stream, rule 1).
+        self._source = source
+        self._streaming: tuple[Callable[..., Any], dict[str, Callable[..., Any]]] | None = None
 
-    def _compile(self, source: str) -> tuple[Callable[..., None], dict[str, Callable[..., None]]]:
+    def _compile(
+        self, source: str, stream: bool = False
+    ) -> tuple[Callable[..., Any], dict[str, Callable[..., Any]]]:
         environment = self.environment
-        compiled = compile_template(
+        compiled = (compile_stream if stream else compile_template)(
             source,
             self.name,
             environment.filters,
@@ -487,7 +513,7 @@ class Template:
             newline_sequence=environment.newline_sequence,
             delimiters=environment.delimiters(),
         )
-        namespace = dict(environment.namespace(self.autoescape))
+        namespace = dict(environment.namespace(self.autoescape, stream))
         for kind, used in (("filter", compiled.filters), ("test", compiled.tests)):
             functions = environment.filters if kind == "filter" else environment.tests
             for name, local in used.items():
@@ -544,6 +570,38 @@ class Template:
             # The same exception, its cause and context kept; only the traceback changes.
             raise _rewrite_traceback(error)  # noqa: B904
         return "".join(out)
+
+    def streaming_functions(self) -> tuple[Callable[..., Any], dict[str, Callable[..., Any]]]:
+        """``root`` and the blocks of the template's generator variant (template_stream),
+        compiled the first time they are asked for."""
+        if self._streaming is None:
+            self._streaming = self._compile(self._source, stream=True)
+        return self._streaming
+
+    def generate(self, *args: Any, **kwargs: Any) -> Iterator[str]:
+        """Render piece by piece: an iterator of ``str`` whose first piece is produced
+        before the rest of the template runs (Jinja's ``generate``). Joined, the pieces
+        are ``render``'s text; an error is raised by the iteration that reaches it, its
+        traceback pointing at template lines as ``render``'s does.
+
+        >>> list(Template("<ul>{% for x in 'ab' %}<li>{{ x }}{% endfor %}</ul>").generate())
+        ['<ul>', '<li>', 'a', '<li>', 'b', '</ul>']
+        """
+        ctx = {**self.environment.globals, **dict(*args, **kwargs)}
+        try:
+            root, blocks = self.streaming_functions()
+            chain = {name: [function] for name, function in blocks.items()}
+            yield from root(ctx, chain, None) or ()
+        except Exception as error:
+            raise _rewrite_traceback(error)  # noqa: B904 (as in render)
+
+    def stream(self, *args: Any, **kwargs: Any) -> TemplateStream:
+        """``generate``'s pieces as a ``TemplateStream`` (buffering, ``dump`` to a file).
+
+        >>> "".join(Template("Hi {{ name }}!").stream(name="Ann"))
+        'Hi Ann!'
+        """
+        return TemplateStream(self.generate(*args, **kwargs))
 
     def __repr__(self) -> str:
         return f"<Template {self.name or '<string>'!r}>"

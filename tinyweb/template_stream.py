@@ -1,0 +1,278 @@
+"""Streaming templates: a second compilation in which the template yields its text.
+
+Where it fits: ``templating.Template.generate`` (and ``stream``, which wraps it in a
+``TemplateStream``) asks, the first time a template is streamed, for this variant of its
+module: ``compile_stream`` runs ``template_compiler``'s ``Compiler`` with the few changes
+of ``StreamCompiler``, and ``stream_namespace`` gives the generated code generator
+versions of the runtime helpers that render blocks, includes and parents.
+
+In the variant, ``root`` and the block functions are generators: ``{{ user.name }}`` at
+the top level becomes ``yield _escape(...)`` instead of ``_append(_escape(...))``, and a
+block, an include or the parent template is delegated with ``yield from``, so the first
+piece of a page is available before the rest is evaluated (Jinja's ``generate``)::
+
+    def root(ctx, blocks, _out):
+        [v1] = _lookup(ctx, 'users')
+        yield '<ul>'
+        yield from _stream_block('items', ctx, blocks, _out)
+
+Rules:
+1. ``render`` pays nothing: the variant is compiled only when a template is first
+   streamed (a parent or an included template when the streaming reaches it).
+2. The text is ``render``'s, piece for piece joined (tests/test_template_stream.py checks
+   it over the template fuzz seeds): the parser, scopes and escaping are the compiler's
+   own; only where output goes changes.
+3. Text needed as a value is still collected in a list, as in ``render`` and in Jinja:
+   macro and call-block bodies, ``{% filter %}`` and ``{% set %}`` blocks, recursive loops,
+   ``super()`` and ``self.name()``.
+4. After a conditional ``{% extends %}`` ran, the child's own output is dropped, as
+   ``render`` takes it back: each later top-level piece is still evaluated (its errors
+   and side effects are ``render``'s) but yielded only while there is no parent.
+
+Spec: https://jinja.palletsprojects.com/en/3.1.x/api/#jinja2.Template.generate and
+``TemplateStream`` on the same page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any, Callable
+
+from .template_compiler import Compiled, Compiler
+from .template_filters import TemplateRuntimeError, UndefinedError
+from .template_parser import tokenize
+from .template_runtime import Blocks
+
+if TYPE_CHECKING:  # (templating imports this module: only the type checker needs these)
+    from .templating import Environment, Template
+
+__all__ = ["StreamCompiler", "TemplateStream", "compile_stream", "stream_namespace"]
+
+# Calls the compiler writes to render into the output list of root or a block, and the
+# generator helpers that take their place (same arguments; the output list is unused).
+_DELEGATED = {
+    "_include(": "_stream_include(",
+    "_block(": "_stream_block(",
+    "_required(": "_stream_required(",
+}
+# Whole lines ``Compiler.compile`` writes for ``{% extends %}``.
+_EXTENDS_LINES = {
+    "_render_parent(_parent, ctx, blocks, _out)": "yield from _stream_parent(_parent, ctx, blocks)",
+    "if _parent is not None: del _out[_mark:]; _render_parent(_parent, ctx, blocks, _out)": (
+        "if _parent is not None: yield from _stream_parent(_parent, ctx, blocks)"
+    ),
+    "_mark = _extended(_mark, len(_out))": "_mark = _extended(_mark, 0)",
+}
+_GUARD = "if _parent is None: "  # the compiler's guard of a block call after an extends
+
+
+class StreamCompiler(Compiler):
+    """``Compiler`` writing generators: output of ``root`` and blocks is yielded."""
+
+    def streaming(self) -> bool:
+        """Does output here go to the page (``root`` or a block), not to a list?"""
+        return bool(self.functions) and self.function.buffer == "_out"
+
+    def after_extends(self) -> bool:
+        """In ``root``, after an ``{% extends %}`` (a conditional one, or nothing would
+        be output here): output is yielded only if no parent was loaded (rule 4)."""
+        return self.function.kind == "root" and bool(self.extends_marks)
+
+    def flush(self) -> None:
+        """Write the queued output as ``yield`` statements, one per piece."""
+        if not self.pending or not self.streaming():
+            super().flush()
+            return
+        pieces, self.pending = self.pending, []
+        builder = self.function.builder
+        for piece, lineno in pieces:
+            if self.after_extends():
+                builder.line(f"_piece = {piece}", lineno)
+                builder.line("if _parent is None: yield _piece", lineno)
+            else:
+                builder.line(f"yield {piece}", lineno)
+
+    def emit(self, text: str, lineno: int) -> None:
+        """Write one statement; a block or include call that would fill the output list
+        delegates to its generator helper instead (``yield from``)."""
+        if self.streaming():
+            guard = _GUARD if text.startswith(_GUARD) else ""
+            call = text[len(guard) :]
+            for start, helper in _DELEGATED.items():
+                if call.startswith(start):
+                    call = helper + call[len(start) :]
+                    if not guard and self.after_extends():  # an include: rule 4
+                        call = f"_unless_extended(_parent, {call})"
+                    text = f"{guard}yield from {call}"
+                    break
+        super().emit(text, lineno)
+
+    def compile(self) -> Compiled:
+        """The module, with the ``{% extends %}`` lines delegating to the parent."""
+        compiled = super().compile()
+        lines = []
+        for line in compiled.source.splitlines():
+            statement = line.lstrip()
+            if statement in _EXTENDS_LINES:
+                line = line[: len(line) - len(statement)] + _EXTENDS_LINES[statement]
+            lines.append(line)
+        source = "\n".join(lines) + "\n"
+        return Compiled(source, compiled.line_map, compiled.filters, compiled.tests)
+
+
+def compile_stream(
+    source: str, name: str | None, filters: dict[str, Any], tests: dict[str, Any], **options: Any
+) -> Compiled:
+    """Compile template text into the generator variant (``compile_template``'s
+    arguments).
+
+    >>> compiled = compile_stream("Hi {{ user }}!", None, {}, {})
+    >>> "yield 'Hi '" in compiled.source
+    True
+    """
+    return StreamCompiler(tokenize(source, name, **options), name, filters, tests).compile()
+
+
+def _generate(
+    function: Callable[..., Any], ctx: dict[str, Any], blocks: Blocks, *rest: Any
+) -> Iterator[str]:
+    """The pieces of a generated ``root`` or block function (one with no output at all
+    compiles to a plain function, which returns None)."""
+    return function(ctx, blocks, *rest, None) or iter(())
+
+
+def stream_namespace(environment: Environment, autoescape: bool) -> dict[str, Any]:
+    """The runtime names of the generator variant: ``runtime_namespace``'s, with blocks,
+    includes and parents rendered by generators."""
+    namespace = dict(environment.namespace(autoescape))
+    markup: Callable[[str], str] = namespace["_markup"]
+
+    def stream_block(name: str, ctx: dict[str, Any], blocks: Blocks, out: Any) -> Iterator[str]:
+        yield from _generate(blocks[name][0], ctx, blocks, 0)
+
+    def stream_required(name: str, ctx: dict[str, Any], blocks: Blocks, out: Any) -> Iterator[str]:
+        if len(blocks[name]) <= 1:  # (template_runtime's _render_required)
+            raise TemplateRuntimeError(f"required block {name!r} not found")
+        yield from stream_block(name, ctx, blocks, out)
+
+    def block_into(name: str, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:
+        out.extend(stream_block(name, ctx, blocks, out))  # a block inside {% filter %}...
+
+    def required_into(name: str, ctx: dict[str, Any], blocks: Blocks, out: list[str]) -> None:
+        out.extend(stream_required(name, ctx, blocks, out))
+
+    def render_super(ctx: dict[str, Any], blocks: Blocks, name: str, level: int) -> Any:
+        chain = blocks[name]
+        if level + 1 >= len(chain):
+            raise UndefinedError(f"there is no parent block called {name!r}")
+        return markup("".join(_generate(chain[level + 1], ctx, blocks, level + 1)))
+
+    def text_block(text: str) -> Callable[..., Iterator[str]]:
+        def render_text(ctx: dict[str, Any], blocks: Blocks, level: int, out: Any) -> Iterator[str]:
+            yield text
+
+        return render_text
+
+    def stream_parent(parent: Template, ctx: dict[str, Any], blocks: Blocks) -> Iterator[str]:
+        root, parent_blocks = parent.streaming_functions()
+        for name, function in parent_blocks.items():
+            blocks.setdefault(name, []).append(function)
+        yield from _generate(root, ctx, blocks)
+
+    namespace.update(
+        _stream_block=stream_block,
+        _stream_required=stream_required,
+        _stream_include=environment._stream_include,
+        _stream_parent=stream_parent,
+        _block=block_into,
+        _required=required_into,
+        _super=render_super,
+        _text_block=text_block,
+        _unless_extended=_unless_extended,
+    )
+    return namespace
+
+
+def _unless_extended(parent: Template | None, pieces: Iterable[str]) -> Iterator[str]:
+    """``pieces`` (an include's), all computed, yielded only when ``parent`` is None."""
+    for piece in pieces:
+        if parent is None:
+            yield piece
+
+
+class TemplateStream:
+    """The pieces of a streamed template, as Jinja's ``TemplateStream``: iterate it for
+    ``str`` pieces, ``dump`` it to a file; ``enable_buffering`` joins pieces in groups.
+
+    >>> from tinyweb.templating import Template
+    >>> stream = Template("{% for x in 'abc' %}{{ x }}{% endfor %}").stream()
+    >>> stream.enable_buffering(size=2)
+    >>> list(stream)
+    ['ab', 'c']
+    """
+
+    def __init__(self, pieces: Iterator[str]) -> None:
+        """Stream ``pieces`` (a ``Template.generate`` iterator), unbuffered."""
+        self._pieces = pieces
+        self.buffered = False
+        self._next: Callable[[], str] = self._pieces.__next__
+
+    def disable_buffering(self) -> None:
+        """Give each piece as soon as the template produced it (the default)."""
+        self.buffered = False
+        self._next = self._pieces.__next__
+
+    def enable_buffering(self, size: int = 5) -> None:
+        """Give ``size`` non-empty pieces at a time, joined (fewer writes to a socket).
+
+        ``ValueError`` when ``size`` is below 2, as in Jinja.
+        """
+        if size <= 1:
+            raise ValueError("buffer size too small")
+        self.buffered = True
+        self._next = self._buffered(size).__next__
+
+    def _buffered(self, size: int) -> Iterator[str]:
+        group: list[str] = []
+        count = 0
+        for piece in self._pieces:
+            group.append(piece)
+            count += 1 if piece else 0
+            if count >= size:
+                yield "".join(group)
+                group, count = [], 0
+        if count:
+            yield "".join(group)
+
+    def dump(
+        self,
+        fp: str | os.PathLike[str] | IO[Any],
+        encoding: str | None = None,
+        errors: str = "strict",
+    ) -> None:
+        """Write the whole stream to ``fp``: a file name (written as ``encoding``, UTF-8
+        by default) or an open file, written ``str`` or, with an ``encoding``, bytes.
+
+        >>> import io
+        >>> from tinyweb.templating import Template
+        >>> buffer = io.StringIO()
+        >>> Template("Hi {{ name }}").stream(name="Ann").dump(buffer)
+        >>> buffer.getvalue()
+        'Hi Ann'
+        """
+        if isinstance(fp, (str, os.PathLike)):
+            with open(fp, "wb") as file:
+                self.dump(file, encoding or "utf-8", errors)
+            return
+        pieces: Iterable[Any] = self
+        if encoding is not None:
+            pieces = (piece.encode(encoding, errors) for piece in self)
+        for piece in pieces:
+            fp.write(piece)
+
+    def __iter__(self) -> TemplateStream:
+        return self
+
+    def __next__(self) -> str:
+        return self._next()
