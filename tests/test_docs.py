@@ -359,7 +359,6 @@ def _missing_features() -> dict[str, bool]:
     """Feature -> is it still missing? (the page lists each under "Not available yet")."""
     source = _package_source()
     return {
-        "host matching": "host_matching" not in source,
         "app.json providers": "json_provider_class" not in source,
         "stream_template": "def stream_template" not in source,
     }

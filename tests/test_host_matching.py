@@ -6,9 +6,11 @@ input, and a round-trip property: url_for of a subdomain rule routes back to its
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from docs_snippets import markdown_python_blocks, run_snippet, same_output
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -371,3 +373,18 @@ def test_url_for_of_a_subdomain_rule_routes_back_to_its_values(user: str, post: 
         url = url_for("post", user=user, post=post)
     response = app.test_client().get(url)
     assert response.get_data(as_text=True) == f"post post={post} user={user}"
+
+
+def test_routing_md_host_snippets_run_and_print_what_the_page_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = (Path(__file__).parent.parent / "docs" / "routing.md").read_text("utf-8")
+    section = text[text.index("## Hosts and subdomains") : text.index("## Introspection")]
+    offset = text[: text.index("## Hosts and subdomains")].count("\n")
+    snippets = list(markdown_python_blocks("\n" * offset + section, "docs/routing.md"))
+    assert len(snippets) == 2 and all(snippet.output for snippet in snippets)
+    namespace: dict[str, Any] = {"__name__": "docs_snippet"}
+    for snippet in snippets:
+        printed = run_snippet(snippet, namespace)
+        assert same_output(printed, snippet.output or ""), f"{snippet.name} printed\n{printed}"
