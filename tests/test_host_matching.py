@@ -199,9 +199,7 @@ def test_static_route_goes_on_static_host(tmp_path: Any) -> None:
         assert url_for("static", filename="site.css") == "/static/site.css"
 
 
-@pytest.mark.parametrize(
-    "options", [{"host_matching": True}, {"static_host": "cdn.test"}]
-)
+@pytest.mark.parametrize("options", [{"host_matching": True}, {"static_host": "cdn.test"}])
 def test_static_host_and_host_matching_go_together(options: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="static_host"):
         App(__name__, **options)
@@ -388,3 +386,21 @@ def test_routing_md_host_snippets_run_and_print_what_the_page_shows(
     for snippet in snippets:
         printed = run_snippet(snippet, namespace)
         assert same_output(printed, snippet.output or ""), f"{snippet.name} printed\n{printed}"
+
+
+def test_url_for_says_which_host_value_is_missing() -> None:
+    app = subdomain_app()
+    with app.test_request_context("/"), pytest.raises(BuildError, match="needs values for user"):
+        url_for("profile")
+    with app.test_request_context("/"), pytest.raises(BuildError, match="no rule"):
+        url_for("nothing")
+
+
+def test_url_for_refuses_host_values_that_would_route_back_differently() -> None:
+    app = App(__name__, static_folder=None, host_matching=True)
+    app.add_url_rule("/", "pair", show("pair"), host="<a>-<b>.example.com")
+    with app.test_request_context("/", base_url="http://example.com/"):
+        assert url_for("pair", a="x", b="y") == "http://x-y.example.com/"
+        with pytest.raises(BuildError, match="route back"):
+            url_for("pair", a="x", b="y-z")
+    assert fetch(app, "x-y.example.com") == (200, "pair a=x b=y")

@@ -33,7 +33,14 @@ import re
 from collections.abc import Mapping
 from typing import Any, Optional, Protocol
 
-from .converters import BaseConverter, RuleError, Specificity, Variable, parse_segment
+from .converters import (
+    BaseConverter,
+    RuleError,
+    Specificity,
+    Variable,
+    parse_rule,
+    parse_segment,
+)
 from .errors import BadRequest, MethodNotAllowed, NotFound
 from .routing import BuildError, Router, Rule
 
@@ -93,15 +100,21 @@ class DomainPattern:
 
     def build(self, values: Mapping[str, Any]) -> str:
         """The domain for ``values``; BuildError if a value would not route back."""
-        pieces = []
+        pieces: list[str] = []
+        texts: dict[str, str] = {}  # variable name -> its text
         for part in self.segment.parts:
             if isinstance(part, Variable):
-                part = self._build_variable(part, values[part.name])
-            pieces.append(part)
+                texts[part.name] = self._build_variable(part, values[part.name])
+                pieces.append(texts[part.name])
+            else:
+                pieces.append(part)
         built = "".join(pieces)
         pattern = self.segment.pattern
-        if pattern is not None and pattern.convert(built.lower()) is None:
-            raise BuildError(f"{built!r} would not match the host pattern {self.text!r}")
+        if pattern is not None and pattern.regex is not None:
+            # "<a>.<b>.example.com" with a="x.y", b="z" would match back as a="x", b="y.z".
+            found = pattern.regex.fullmatch(built.lower())
+            if found is None or any(found[name] != text.lower() for name, text in texts.items()):
+                raise BuildError(f"{built!r} would not route back to {texts} in {self.text!r}")
         return built
 
     def _build_variable(self, variable: Variable, value: Any) -> str:
@@ -126,9 +139,10 @@ class DomainRouter(Router):
 
     def add(self, rule: str, endpoint: Any, *args: Any, **options: Any) -> Rule:
         """``Router.add``; the rule's variables may not repeat the domain's."""
-        shared = set(self.domain.names) & set(re.findall(r"<(?:[^<>]*:)?(\w+)>", rule))
+        _, names = parse_rule(rule, self.converters, {})  # RuleError for a bad rule
+        shared = sorted(set(self.domain.names) & set(names))
         if shared:
-            raise RuleError(f"rule {rule!r} repeats the host's variable {sorted(shared)[0]!r}")
+            raise RuleError(f"rule {rule!r} repeats the host's variable {shared[0]!r}")
         new_rule = super().add(rule, endpoint, *args, **options)
         assert isinstance(new_rule, DomainRule)
         if self.host_matching:
@@ -296,9 +310,15 @@ class HostRoutes:
         """
         first_error: Optional[BuildError] = None
         for router in (self.default_router, *self._by_text.values()):
+            if not router.has_endpoint(endpoint):
+                continue
             domain = getattr(router, "domain", None)
             names = domain.names if domain is not None else ()
-            if not all(name in values for name in names):
+            missing = [name for name in names if name not in values]
+            if missing:
+                text = domain.text if domain is not None else ""
+                needs = f"endpoint {endpoint!r} needs values for {', '.join(missing)}"
+                first_error = first_error or BuildError(f"{needs} (host {text!r})")
                 continue
             path_values = {key: value for key, value in values.items() if key not in names}
             try:

@@ -640,6 +640,10 @@ class Router:
         node.add_rule(rule, methods)
         return node
 
+    def has_endpoint(self, endpoint: Any) -> bool:
+        """Whether a rule has ``endpoint`` (``host_routing`` asks before building)."""
+        return endpoint in self._by_endpoint
+
     def __iter__(self) -> Iterator[Rule]:
         """The rules in registration order (for a ``routes`` command)."""
         return iter(list(self._rules))
