@@ -404,3 +404,14 @@ def test_url_for_refuses_host_values_that_would_route_back_differently() -> None
         with pytest.raises(BuildError, match="route back"):
             url_for("pair", a="x", b="y-z")
     assert fetch(app, "x-y.example.com") == (200, "pair a=x b=y")
+
+
+def test_test_client_and_request_context_take_a_subdomain() -> None:
+    app = subdomain_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.com"
+    assert app.test_client().get("/", subdomain="carol").text == "profile user=carol"
+    with app.test_request_context("/posts/3", subdomain="dan") as context:
+        assert context.request.view_args == {"user": "dan", "post": 3}
+        assert url_for("post", user="dan", post=4) == "/posts/4"
+    with pytest.raises(ValueError, match="subdomain"):
+        app.test_client().get("/", subdomain="x", base_url="http://example.com/")

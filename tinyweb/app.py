@@ -711,22 +711,24 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
 
         The URL is matched, so ``request.endpoint`` and ``view_args`` are set. The default
         ``base_url`` comes from ``SERVER_NAME`` (else ``localhost``), ``APPLICATION_ROOT``
-        and ``PREFERRED_URL_SCHEME``, as in Flask::
+        and ``PREFERRED_URL_SCHEME``, as in Flask; ``subdomain="api"`` puts ``api.``
+        in front of the host::
 
             with app.test_request_context("/users/7?page=2", method="POST", json={"a": 1}):
                 assert request.args["page"] == "2"
         """
         from tinyweb.testing import build_environ
 
-        options.setdefault("base_url", self.test_base_url())
+        options.setdefault("base_url", self.test_base_url(options.pop("subdomain", None)))
         context = self.request_context(build_environ(path, **options))
         self.match_request(context.request)
         return context
 
-    def test_base_url(self) -> str:
+    def test_base_url(self, subdomain: str | None = None) -> str:
         """The URL test requests are made under: ``http://localhost/`` unless the config
-        names a server, a root or a scheme."""
+        names a server, a root or a scheme (or ``subdomain`` is given)."""
         host, root = self.config["SERVER_NAME"] or "localhost", self.config["APPLICATION_ROOT"]
+        host = f"{subdomain}.{host}" if subdomain else host
         return f"{self.config['PREFERRED_URL_SCHEME']}://{host}/{root.lstrip('/')}"
 
     def test_client(self, use_cookies: bool = True) -> Any:
