@@ -216,6 +216,10 @@ class HostRoutes:
         self.routers.append(router)
         return router
 
+    def domain_routers(self) -> list[DomainRouter]:
+        """The routers of the domains, in the order they were named."""
+        return list(self._by_text.values())
+
     def match_request(
         self, host: str, scheme: str, server_name: Optional[str], path: str, method: str, query: str
     ) -> tuple[Any, dict[str, Any]]:
