@@ -429,3 +429,14 @@ def test_url_for_of_a_host_rule_routes_back_or_refuses(first: str, second: str) 
             assert "-" in first + second  # only a dash inside a value can shift the split
             return
     assert app.test_client().get(url).text == f"pair a={first} b={second}"
+
+
+def test_url_for_prefers_the_rule_on_the_current_host() -> None:
+    app = App(__name__, static_folder=None, host_matching=True)
+    view = show("index")
+    app.add_url_rule("/", "index", view, host="a.test")
+    app.add_url_rule("/", "index", view, host="b.test")
+    with app.test_request_context("/", base_url="http://b.test/"):
+        assert url_for("index") == "/"
+    with app.test_request_context("/", base_url="http://c.test/"):
+        assert url_for("index") == "http://a.test/"  # none is current: the first

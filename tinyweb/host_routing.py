@@ -305,33 +305,50 @@ class HostRoutes:
         return found
 
     def build(
-        self, endpoint: Any, values: Mapping[str, Any], method: Optional[str]
+        self,
+        endpoint: Any,
+        values: Mapping[str, Any],
+        method: Optional[str],
+        current_host: Optional[str] = None,
     ) -> tuple[Optional[str], str]:
         """The domain (None: the rule has none) and the path for ``endpoint``.
 
         The app's router first, then the domains in the order they were named; the first
-        that has a rule for the endpoint and every value it needs builds. Raises BuildError.
+        that has a rule for the endpoint and every value it needs builds. With host
+        matching, a rule on ``current_host`` is preferred (as Werkzeug does), so that an
+        endpoint registered on several hosts stays on the current one. Raises BuildError.
         """
         first_error: Optional[BuildError] = None
+        first_built: Optional[tuple[Optional[str], str]] = None
         for router in (self.default_router, *self._by_text.values()):
             if not router.has_endpoint(endpoint):
                 continue
-            domain = getattr(router, "domain", None)
-            names = domain.names if domain is not None else ()
-            missing = [name for name in names if name not in values]
-            if missing:
-                text = domain.text if domain is not None else ""
-                needs = f"endpoint {endpoint!r} needs values for {', '.join(missing)}"
-                first_error = first_error or BuildError(f"{needs} (host {text!r})")
-                continue
-            path_values = {key: value for key, value in values.items() if key not in names}
             try:
-                path = router.build(endpoint, path_values, method)
+                built = self._build_with(router, endpoint, values, method)
             except BuildError as error:
                 first_error = first_error or error
                 continue
-            return (None if domain is None else domain.build(values)), path
+            if not self.host_matching or current_host is None or built[0] == current_host:
+                return built
+            first_built = first_built or built
+        if first_built is not None:
+            return first_built
         raise first_error or BuildError(f"no rule has the endpoint {endpoint!r}")
+
+    def _build_with(
+        self, router: Router, endpoint: Any, values: Mapping[str, Any], method: Optional[str]
+    ) -> tuple[Optional[str], str]:
+        """``build`` with one router: its domain's values apart, the rest for the path."""
+        domain = getattr(router, "domain", None)
+        if domain is None:
+            return None, router.build(endpoint, values, method)
+        missing = [name for name in domain.names if name not in values]
+        if missing:
+            needs = f"endpoint {endpoint!r} needs values for {', '.join(missing)}"
+            raise BuildError(f"{needs} (host {domain.text!r})")
+        path_values = {key: value for key, value in values.items() if key not in domain.names}
+        path = router.build(endpoint, path_values, method)
+        return domain.build(values), path
 
 
 def rule_domain(

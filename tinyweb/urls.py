@@ -156,11 +156,11 @@ class AppURLs:
             self.inject_url_defaults(endpoint, values)
         values = {name: value for name, value in values.items() if value is not None}
         try:
-            domain, path = self._build_path(endpoint, values, method)
+            domain, path = self._build_path(endpoint, values, method, host)
         except BuildError:
             if _method is not None or method is None:
                 raise
-            domain, path = self._build_path(endpoint, values, None)  # no rule for this method
+            domain, path = self._build_path(endpoint, values, None, host)  # no rule for method
         if self.host_routes is not None:
             current_host = host if has_request_context() else None
             server_name = self.config["SERVER_NAME"]
@@ -192,13 +192,13 @@ class AppURLs:
                 function(endpoint, values)
 
     def _build_path(
-        self, endpoint: str, values: dict[str, Any], method: str | None
+        self, endpoint: str, values: dict[str, Any], method: str | None, host: str
     ) -> tuple[str | None, str]:
         """The rule's domain (None if it has none) and the path; the routers build, and a
-        build-only rule is the fallback (see add_url_rule)."""
+        build-only rule is the fallback (see add_url_rule). ``host`` is the current one."""
         try:
             if self.host_routes is not None:
-                return self.host_routes.build(endpoint, values, method)
+                return self.host_routes.build(endpoint, values, method, host.lower())
             return None, str(self.router.build(endpoint, values, method=method))
         except BuildError as error:
             if not len(self.build_only_router):
