@@ -440,3 +440,9 @@ def test_url_for_prefers_the_rule_on_the_current_host() -> None:
         assert url_for("index") == "/"
     with app.test_request_context("/", base_url="http://c.test/"):
         assert url_for("index") == "http://a.test/"  # none is current: the first
+
+
+def test_is_endpoint_expecting_counts_the_domains_variables() -> None:
+    app = subdomain_app()
+    assert app.url_map.is_endpoint_expecting("post", "user", "post")
+    assert not app.url_map.is_endpoint_expecting("index", "user")

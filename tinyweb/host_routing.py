@@ -145,6 +145,7 @@ class DomainRouter(Router):
             raise RuleError(f"rule {rule!r} repeats the host's variable {shared[0]!r}")
         new_rule = super().add(rule, endpoint, *args, **options)
         assert isinstance(new_rule, DomainRule)
+        new_rule.domain_arguments = self.domain.names
         if self.host_matching:
             new_rule.host = self.domain.text
         else:
@@ -153,15 +154,17 @@ class DomainRouter(Router):
 
 
 class DomainRule(Rule):
-    """A ``Rule`` of a ``DomainRouter``: ``subdomain`` or ``host`` is its domain's text."""
+    """A ``Rule`` of a ``DomainRouter``: ``subdomain`` or ``host`` is its domain's text,
+    ``domain_arguments`` the names of its variables (``arguments`` are the path's)."""
 
-    __slots__ = ("host", "subdomain")
+    __slots__ = ("domain_arguments", "host", "subdomain")
 
     def __init__(self, *fields: Any) -> None:
         """``Rule``'s fields; the router sets the domain."""
         super().__init__(*fields)
         self.subdomain: str = ""
         self.host: Optional[str] = None
+        self.domain_arguments: tuple[str, ...] = ()
 
 
 class MapSettings(Protocol):

@@ -75,9 +75,13 @@ class URLMap:
                     yield rule
 
     def is_endpoint_expecting(self, endpoint: str, *arguments: str) -> bool:
-        """True if a rule of ``endpoint`` takes all of ``arguments`` (False if unknown)."""
+        """True if a rule of ``endpoint`` takes all of ``arguments`` (False if unknown);
+        a subdomain's or host's variables count, as in Werkzeug."""
         wanted = set(arguments)
-        return any(wanted.issubset(rule.arguments) for rule in self.iter_rules(endpoint))
+        return any(
+            wanted.issubset((*rule.arguments, *getattr(rule, "domain_arguments", ())))
+            for rule in self.iter_rules(endpoint)
+        )
 
 
 class ConverterRegistry(MutableMapping[str, "type[BaseConverter]"]):
