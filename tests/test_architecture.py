@@ -52,6 +52,7 @@ FRAMEWORK_HALF = {
     "return_values",
     "rendering",
     "urls",
+    "host_routing",
     "blueprints",
     "scaffold",
     "commands",
@@ -112,7 +113,8 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "config": set(),
     "app": FRAMEWORK_HALF | {"server", "reloader"},  # both only lazily, inside App.run()
     "return_values": {"context", "errors", "response"},  # the make_response conventions (app helper)
-    "urls": {"context", "converters", "routing", "scaffold", "config"},  # url_for and url_defaults (app helper)
+    "urls": {"context", "converters", "host_routing", "routing", "scaffold", "config"},  # url_for and url_defaults (app helper)
+    "host_routing": {"converters", "errors", "routing"},  # subdomain= and host= rules
     "rendering": FRAMEWORK_HALF,  # render_template: the app <-> template engine bridge
     "blueprints": FRAMEWORK_HALF,
     "scaffold": FRAMEWORK_HALF,  # what App and Blueprint share (registration)

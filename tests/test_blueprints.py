@@ -112,7 +112,6 @@ def test_one_blueprint_registered_twice_under_two_names() -> None:
     [
         (lambda: Blueprint("", __name__), "non-empty"),
         (lambda: Blueprint("a.b", __name__), "may not contain a dot"),
-        (lambda: Blueprint("a", __name__, subdomain="api"), "subdomain"),
         (lambda: Blueprint("a", __name__).add_url_rule("/", "x.y", lambda: ""), "dot"),
     ],
 )

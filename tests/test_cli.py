@@ -158,6 +158,30 @@ def test_routes_prints_a_table(project: Path, capsys: pytest.CaptureFixture[str]
     assert lines[3].split() == ["item", "GET,", "POST", "/items/<int:id>"]
 
 
+def test_routes_shows_subdomains_and_hosts(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "domains.py").write_text(
+        "from tinyweb.app import App\n"
+        "app = App('t')\n"
+        "app.add_url_rule('/', 'index', lambda: 'x')\n"
+        "app.add_url_rule('/', 'profile', lambda user: 'x', subdomain='<user>')\n"
+        "hosts = App('h', static_folder=None, host_matching=True)\n"
+        "hosts.add_url_rule('/', 'home', lambda: 'x', host='example.com')\n"
+    )
+    assert cli.main(["routes", "domains:app"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Endpoint", "Methods", "Rule", "Subdomain"]
+    assert [line.split() for line in lines[2:]] == [
+        ["index", "GET", "/"], ["profile", "GET", "/", "<user>"],
+        ["static", "GET", "/static/<path:filename>"],
+    ]  # fmt: skip
+    assert cli.main(["routes", "domains:hosts"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Endpoint", "Methods", "Rule", "Host"]
+    assert lines[2].split() == ["home", "GET", "/", "example.com"]
+
+
 def test_routes_refuses_a_non_tinyweb_app(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["routes", "cliproject:plain_wsgi"]) == 2
     assert "needs a tinyweb App" in capsys.readouterr().err

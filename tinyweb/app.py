@@ -59,6 +59,7 @@ from tinyweb.context import (
 )
 from tinyweb.coroutines import async_to_sync, ensure_sync, resolve, run_coroutine
 from tinyweb.errors import HTTPError, InternalServerError, RequestRedirect
+from tinyweb.host_routing import HostRoutes, rule_domain
 from tinyweb.json_provider import DefaultJSONProvider, JSONProvider
 from tinyweb.rendering import AppTemplates
 from tinyweb.request import Request
@@ -126,14 +127,16 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         static_url_path: str | None = None,
         static_folder: str | os.PathLike[str] | None = "static",
         static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
         template_folder: str | os.PathLike[str] | None = "templates",
         instance_path: str | None = None,
         instance_relative_config: bool = False,
         root_path: str | None = None,
     ) -> None:
         super().__init__(import_name, static_folder, static_url_path, template_folder, root_path)
-        if static_host is not None:
-            raise ValueError("static_host needs host matching, which tinyweb does not do")
+        if self.has_static_folder and bool(static_host) != host_matching:
+            raise ValueError("static_host is needed with host_matching=True, and only then")
         if instance_path is None:
             instance_path = find_instance_path(import_name, self.name)
         elif not os.path.isabs(instance_path):
@@ -144,7 +147,14 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         self.json: JSONProvider = self.json_provider_class(self)
         self.router = Router()
         self.build_only_router = Router()  # rules that repeat a routed one, for url_for
-        self.url_map = URLMap((self.router, self.build_only_router))  # Flask's name, a view
+        routers = [self.router, self.build_only_router]
+        self.url_map = URLMap(routers, bool(host_matching))  # Flask's name, a view
+        self.subdomain_matching = bool(subdomain_matching)
+        # Rules with a subdomain or host (tinyweb.host_routing); None while there are none
+        # and the host does not matter, so that matching is the router's alone.
+        self.host_routes: HostRoutes | None = None
+        if host_matching or subdomain_matching:
+            self.host_routes = HostRoutes(self.router, routers, self.url_map, subdomain_matching)
         self.blueprints: dict[str, Blueprint] = {}
         self.teardown_appcontext_funcs: list[Callable[[Any], Any]] = []
         # Per endpoint: values given to the view when the URL does not have them.
@@ -156,7 +166,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         self._cli: Any = None
         if self.has_static_folder:
             rule = f"{self.static_url_path}/<path:filename>"
-            self.add_url_rule(rule, "static", self.send_static_file)
+            self.add_url_rule(rule, "static", self.send_static_file, host=static_host)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
@@ -258,6 +268,8 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         strict_slashes: bool | None = None,
         defaults: dict[str, Any] | None = None,
         provide_automatic_options: bool | None = None,
+        subdomain: str | None = None,
+        host: str | None = None,
     ) -> None:
         """Map ``rule`` to ``endpoint`` (and the endpoint to ``view_func``).
 
@@ -267,6 +279,8 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         automatically. ``strict_slashes`` defaults to ``app.url_map.strict_slashes``
         (True). A rule without a view is allowed: it exists for ``url_for``.
         ``defaults`` are view arguments the URL does not carry (kept per endpoint).
+        ``subdomain`` (``"api"``, ``"<user>"``) or, with ``host_matching``, ``host``
+        (``"<user>.example.com"``) names the rule's domain (``tinyweb.host_routing``).
 
         Example: ``app.add_url_rule("/", "index", index)``.
         """
@@ -282,11 +296,12 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
             )
         if strict_slashes is None:
             strict_slashes = self.url_map.strict_slashes
+        router = self._router_for(subdomain, host)
         try:
             routed = RoutedEndpoint(endpoint)
-            routed.url_rule = self.router.add(rule, routed, methods, strict_slashes, automatic)
+            routed.url_rule = router.add(rule, routed, methods, strict_slashes, automatic)
         except RuleError as error:
-            if view_func is not None or "already registered" not in str(error):
+            if view_func is not None or router is not self.router or "already" not in str(error):
                 raise
             # Flask's tutorial names a blueprint's "/" again as "index", without a view:
             # that rule can never match first, so it exists for url_for only.
@@ -296,11 +311,21 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         if defaults:
             self.endpoint_defaults.setdefault(endpoint, {}).update(defaults)
 
+    def _router_for(self, subdomain: str | None, host: str | None) -> Router:
+        """The router of a rule's domain (tinyweb.host_routing): the app's if it has none."""
+        domain = rule_domain(subdomain, host, self.url_map.host_matching)
+        if domain is None:
+            return self.router
+        if self.host_routes is None:
+            routers = self.url_map.routers
+            self.host_routes = HostRoutes(self.router, routers, self.url_map, False)
+        return self.host_routes.router_for(domain)
+
     def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
         """Add a blueprint's views, hooks, templates and static files to the app.
 
-        ``options`` override the blueprint's ``url_prefix``, ``url_defaults`` and
-        ``name`` (to register one blueprint twice under two names).
+        ``options`` override the blueprint's ``url_prefix``, ``subdomain``,
+        ``url_defaults`` and ``name`` (to register one blueprint twice under two names).
 
         Example: ``app.register_blueprint(auth.bp, url_prefix="/auth")``.
         """
@@ -423,9 +448,19 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         by ``dispatch_request``, so ``before_request`` hooks still run, as in Flask.
         """
         try:
-            endpoint, current.view_args = self.router.match(
-                current.path, current.method, current.environ.get("QUERY_STRING", "")
-            )
+            if self.host_routes is None:
+                endpoint, current.view_args = self.router.match(
+                    current.path, current.method, current.environ.get("QUERY_STRING", "")
+                )
+            else:  # an app with hosts or subdomains (tinyweb.host_routing)
+                endpoint, current.view_args = self.host_routes.match_request(
+                    current.host,
+                    current.scheme,
+                    self.config["SERVER_NAME"],
+                    current.path,
+                    current.method,
+                    current.environ.get("QUERY_STRING", ""),
+                )
         except HTTPError as routing_error:
             current.routing_exception = self._with_script_root(routing_error, current)
             return
@@ -681,22 +716,24 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
 
         The URL is matched, so ``request.endpoint`` and ``view_args`` are set. The default
         ``base_url`` comes from ``SERVER_NAME`` (else ``localhost``), ``APPLICATION_ROOT``
-        and ``PREFERRED_URL_SCHEME``, as in Flask::
+        and ``PREFERRED_URL_SCHEME``, as in Flask; ``subdomain="api"`` puts ``api.``
+        in front of the host::
 
             with app.test_request_context("/users/7?page=2", method="POST", json={"a": 1}):
                 assert request.args["page"] == "2"
         """
         from tinyweb.testing import build_environ
 
-        options.setdefault("base_url", self.test_base_url())
+        options.setdefault("base_url", self.test_base_url(options.pop("subdomain", None)))
         context = self.request_context(build_environ(path, **options))
         self.match_request(context.request)
         return context
 
-    def test_base_url(self) -> str:
+    def test_base_url(self, subdomain: str | None = None) -> str:
         """The URL test requests are made under: ``http://localhost/`` unless the config
-        names a server, a root or a scheme."""
+        names a server, a root or a scheme (or ``subdomain`` is given)."""
         host, root = self.config["SERVER_NAME"] or "localhost", self.config["APPLICATION_ROOT"]
+        host = f"{subdomain}.{host}" if subdomain else host
         return f"{self.config['PREFERRED_URL_SCHEME']}://{host}/{root.lstrip('/')}"
 
     def test_client(self, use_cookies: bool = True) -> Any:

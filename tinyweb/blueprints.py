@@ -59,6 +59,7 @@ class BlueprintSetupState:
     url_prefix: str | None
     url_defaults: Mapping[str, Any]
     first_registration: bool
+    subdomain: str | None = None
 
     def add_url_rule(
         self,
@@ -67,7 +68,8 @@ class BlueprintSetupState:
         view_func: ViewFunction | None = None,
         **options: Any,
     ) -> None:
-        """Add ``rule`` to the app, with the prefix joined and the endpoint namespaced."""
+        """Add ``rule`` to the app, with the prefix joined and the endpoint namespaced;
+        the rule's own ``subdomain`` wins over the blueprint's."""
         if self.url_prefix is not None:
             prefix = self.url_prefix.rstrip("/")
             rule = f"{prefix}/{rule.lstrip('/')}" if rule else self.url_prefix
@@ -76,6 +78,7 @@ class BlueprintSetupState:
                 raise ValueError(f"add_url_rule({rule!r}) needs an endpoint or a view function")
             endpoint = view_func.__name__
         defaults = {**self.url_defaults, **(options.pop("defaults", None) or {})}
+        options.setdefault("subdomain", self.subdomain)
         self.app.add_url_rule(
             rule, f"{self.name}.{endpoint}", view_func, defaults=defaults or None, **options
         )
@@ -86,8 +89,8 @@ class Blueprint(Scaffold):
 
     ``import_name`` locates the blueprint's folder (for ``template_folder`` and
     ``static_folder``, which are relative to it). ``url_prefix`` is prepended to every
-    rule; ``url_defaults`` are passed to every view. ``subdomain`` is refused: tinyweb
-    does not match hosts.
+    rule; ``url_defaults`` are passed to every view. ``subdomain`` is the subdomain of
+    every rule that names none (``tinyweb.host_routing``).
 
     Example::
 
@@ -115,11 +118,10 @@ class Blueprint(Scaffold):
             raise ValueError("a blueprint needs a non-empty name")
         if "." in name:
             raise ValueError(f"blueprint name {name!r} may not contain a dot '.'")
-        if subdomain is not None:
-            raise ValueError("subdomain blueprints are not supported: tinyweb does not match hosts")
         super().__init__(import_name, static_folder, static_url_path, template_folder, root_path)
         self.name = name
         self.url_prefix = url_prefix
+        self.subdomain = subdomain
         self.url_values_defaults: dict[str, Any] = dict(url_defaults or {})
         self.deferred_functions: list[DeferredSetup] = []
         self._blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
@@ -152,6 +154,8 @@ class Blueprint(Scaffold):
         strict_slashes: bool | None = None,
         defaults: dict[str, Any] | None = None,
         provide_automatic_options: bool | None = None,
+        subdomain: str | None = None,
+        host: str | None = None,
     ) -> None:
         """Like ``App.add_url_rule``; the rule gets the prefix and the endpoint the name."""
         if endpoint and "." in endpoint:
@@ -159,7 +163,9 @@ class Blueprint(Scaffold):
         if view_func is not None and "." in getattr(view_func, "__name__", ""):
             raise ValueError(f"view function name {view_func.__name__!r} may not contain a dot")
         options = {"methods": methods, "strict_slashes": strict_slashes, "defaults": defaults,
-                   "provide_automatic_options": provide_automatic_options}  # fmt: skip
+                   "provide_automatic_options": provide_automatic_options, "host": host}  # fmt: skip
+        if subdomain is not None:  # else the blueprint's subdomain applies
+            options["subdomain"] = subdomain
         self.record(lambda state: state.add_url_rule(rule, endpoint, view_func, **options))
 
     def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
@@ -174,7 +180,7 @@ class Blueprint(Scaffold):
     def register(self, app: App, options: dict[str, Any]) -> None:
         """Called by ``app.register_blueprint``: replay every record on ``app``.
 
-        ``options`` may override ``url_prefix``, ``url_defaults`` and ``name``;
+        ``options`` may override ``url_prefix``, ``subdomain``, ``url_defaults`` and ``name``;
         ``name_prefix`` is set for nested blueprints.
         """
         own_name = options.get("name", self.name)
@@ -232,14 +238,27 @@ class Blueprint(Scaffold):
         if url_prefix is None:
             url_prefix = self.url_prefix
         url_defaults = {**self.url_values_defaults, **options.get("url_defaults", {})}
-        return BlueprintSetupState(self, app, name, url_prefix, url_defaults, first_registration)
+        subdomain = options.get("subdomain")
+        if subdomain is None:
+            subdomain = self.subdomain
+        return BlueprintSetupState(
+            self, app, name, url_prefix, url_defaults, first_registration, subdomain
+        )
 
     @staticmethod
     def _nested_options(
         state: BlueprintSetupState, child: Blueprint, options: dict[str, Any]
     ) -> dict[str, Any]:
-        """A nested blueprint's options: the parent's name as prefix, prefixes joined."""
+        """A nested blueprint's options: the parent's name as prefix, prefixes joined,
+        subdomains joined too (``"child.parent"``, as Flask 3.1)."""
         nested = {**options, "name_prefix": state.name}
+        child_subdomain = options.get("subdomain")
+        if child_subdomain is None:
+            child_subdomain = child.subdomain
+        if state.subdomain is not None and child_subdomain is not None:
+            nested["subdomain"] = f"{child_subdomain}.{state.subdomain}"
+        elif state.subdomain is not None:
+            nested["subdomain"] = state.subdomain
         child_prefix = options.get("url_prefix", child.url_prefix)
         if state.url_prefix is not None and child_prefix is not None:
             nested["url_prefix"] = state.url_prefix.rstrip("/") + "/" + child_prefix.lstrip("/")

@@ -445,17 +445,26 @@ def run_command(application: Callable[..., Any], arguments: argparse.Namespace) 
 
 
 def show_routes(application: Any) -> int:
-    """Print a table of endpoints, methods and rules (HEAD and OPTIONS left out)."""
+    """Print a table of endpoints, methods and rules (HEAD and OPTIONS left out), with
+    a Subdomain or Host column when a rule has one (as Flask's)."""
     router = getattr(application, "router", None)
     if router is None:
         print("error: `routes` needs a tinyweb App; this is another WSGI app", file=sys.stderr)
         return 2
-    rows = [
-        (str(rule.endpoint), ", ".join(sorted(rule.methods - {"HEAD", "OPTIONS"})), rule.rule)
-        for rule in sorted(router, key=lambda rule: (str(rule.endpoint), rule.rule))
-    ]
-    header = ("Endpoint", "Methods", "Rule")
-    widths = [max(len(row[index]) for row in [header, *rows]) for index in range(3)]
+    rules = list(router)
+    if getattr(application, "host_routes", None) is not None:
+        rules += [rule for domain in application.host_routes.domain_routers() for rule in domain]
+    host_matching = application.url_map.host_matching
+    rows: list[tuple[str, ...]] = [
+        (str(rule.endpoint), ", ".join(sorted(rule.methods - {"HEAD", "OPTIONS"})), rule.rule,
+         (rule.host if host_matching else rule.subdomain) or "")
+        for rule in sorted(rules, key=lambda rule: (str(rule.endpoint), rule.rule))
+    ]  # fmt: skip
+    header: tuple[str, ...] = ("Endpoint", "Methods", "Rule")
+    if any(row[3] for row in rows):
+        header += ("Host" if host_matching else "Subdomain",)
+    rows = [row[: len(header)] for row in rows]
+    widths = [max(len(row[index]) for row in [header, *rows]) for index in range(len(header))]
     for row in [header, tuple("-" * width for width in widths), *rows]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     return 0

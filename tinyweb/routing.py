@@ -98,6 +98,9 @@ class Rule:
         "segments",
         "strict_slashes",
     )
+    # Werkzeug's names for a rule's domain; rules with one are host_routing.DomainRule.
+    subdomain: str = ""
+    host: Optional[str] = None
 
     def __init__(
         self,
@@ -542,6 +545,7 @@ class Router:
         self._by_endpoint: dict[Any, list[Rule]] = {}
         self._segment_cache: dict[str, Segment] = {}
         self._method_sets: dict[Any, _Methods] = {}
+        self.rule_class: type[Rule] = Rule  # host_routing's routers make DomainRules
 
     def register_converter(self, name: str, converter_class: type[BaseConverter]) -> None:
         """Make ``<name:...>`` available in rules added from now on.
@@ -584,7 +588,7 @@ class Router:
         """
         interned = self._interned_methods(methods, rule, bool(automatic_options))
         segments, arguments = parse_rule(rule, self.converters, self._segment_cache)
-        new_rule = Rule(
+        new_rule = self.rule_class(
             rule,
             endpoint,
             interned.shown,
@@ -635,6 +639,10 @@ class Router:
             node.check(rule)
         node.add_rule(rule, methods)
         return node
+
+    def has_endpoint(self, endpoint: Any) -> bool:
+        """Whether a rule has ``endpoint`` (``host_routing`` asks before building)."""
+        return endpoint in self._by_endpoint
 
     def __iter__(self) -> Iterator[Rule]:
         """The rules in registration order (for a ``routes`` command)."""

@@ -453,16 +453,19 @@ class Client:
         base_url: str | None = None,
         environ_base: Mapping[str, Any] | None = None,
         auth: tuple[str, str] | None = None,
+        subdomain: str | None = None,
     ) -> TestResponse:
         """Send one request (and follow redirects if asked); return the final response.
 
-        For an ``App``, the default ``base_url`` is ``app.test_base_url()`` (its
+        For an ``App``, the default ``base_url`` is ``app.test_base_url(subdomain)`` (its
         ``SERVER_NAME``, ``APPLICATION_ROOT`` and ``PREFERRED_URL_SCHEME``, as in Flask),
         and ``json=`` is serialized by ``app.json.dumps``.
         """
         test_base_url = getattr(self.application, "test_base_url", None)
+        if subdomain is not None and (base_url is not None or test_base_url is None):
+            raise ValueError("subdomain= needs an App and no base_url")
         if base_url is None and test_base_url is not None:
-            base_url = test_base_url()
+            base_url = test_base_url(subdomain)
         provider: Any = getattr(self.application, "json", None)  # an App's JSON provider
         if json is not None and data is None and hasattr(provider, "dumps"):
             data, json = provider.dumps(json), None  # (Flask's client uses app.json too)

@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from tinyweb.context import current_request_context, has_request_context
 from tinyweb.converters import BaseConverter
+from tinyweb.host_routing import HostRoutes
 from tinyweb.routing import BuildError, Router, Rule
 from tinyweb.scaffold import HookTable
 
@@ -42,6 +43,8 @@ class URLMap:
     - ``strict_slashes``: the default of ``add_url_rule(strict_slashes=...)`` for rules
       added after it is set (Werkzeug's map default; True).
     - ``iter_rules(endpoint=None)`` and ``is_endpoint_expecting(endpoint, *arguments)``.
+    - ``host_matching`` (set it with ``App(host_matching=True)``) and
+      ``default_subdomain`` (``""``), the subdomain of the rules that name none.
 
     Example::
 
@@ -49,11 +52,14 @@ class URLMap:
         [rule.rule for rule in app.url_map.iter_rules()]
     """
 
-    def __init__(self, routers: tuple[Router, ...]) -> None:
-        """A view of ``routers`` (the app's router, then its build-only router)."""
+    def __init__(self, routers: list[Router], host_matching: bool = False) -> None:
+        """A view of ``routers`` (the app's router, its build-only router, then one per
+        host or subdomain, ``tinyweb.host_routing``)."""
         self.routers = routers
         self.converters = ConverterRegistry(routers)
         self.strict_slashes = True
+        self.host_matching = host_matching  # rules match whole hosts (App(host_matching=))
+        self.default_subdomain = ""  # the subdomain of rules that name none
 
     def __repr__(self) -> str:
         return f"<URLMap of {sum(len(router) for router in self.routers)} rules>"
@@ -69,15 +75,19 @@ class URLMap:
                     yield rule
 
     def is_endpoint_expecting(self, endpoint: str, *arguments: str) -> bool:
-        """True if a rule of ``endpoint`` takes all of ``arguments`` (False if unknown)."""
+        """True if a rule of ``endpoint`` takes all of ``arguments`` (False if unknown);
+        a subdomain's or host's variables count, as in Werkzeug."""
         wanted = set(arguments)
-        return any(wanted.issubset(rule.arguments) for rule in self.iter_rules(endpoint))
+        return any(
+            wanted.issubset((*rule.arguments, *getattr(rule, "domain_arguments", ())))
+            for rule in self.iter_rules(endpoint)
+        )
 
 
 class ConverterRegistry(MutableMapping[str, "type[BaseConverter]"]):
     """``url_map.converters``: reading is the router's table; setting registers a class."""
 
-    def __init__(self, routers: tuple[Router, ...]) -> None:
+    def __init__(self, routers: list[Router]) -> None:
         """A view of the converter tables of ``routers`` (kept identical)."""
         self._routers = routers
 
@@ -107,6 +117,7 @@ class AppURLs:
     config: Config
     router: Router
     build_only_router: Router  # rules that repeat a routed one (see App.add_url_rule)
+    host_routes: HostRoutes | None  # rules with a subdomain or host (tinyweb.host_routing)
     url_default_functions: HookTable
 
     def url_for(
@@ -149,11 +160,19 @@ class AppURLs:
             self.inject_url_defaults(endpoint, values)
         values = {name: value for name, value in values.items() if value is not None}
         try:
-            path = self._build_path(endpoint, values, method)
+            domain, path = self._build_path(endpoint, values, method, host)
         except BuildError:
             if _method is not None or method is None:
                 raise
-            path = self._build_path(endpoint, values, None)  # no rule for this method
+            domain, path = self._build_path(endpoint, values, None, host)  # no rule for method
+        if self.host_routes is not None:
+            current_host = host if has_request_context() else None
+            server_name = self.config["SERVER_NAME"]
+            rule_host, elsewhere = self.host_routes.url_host(
+                domain, current_host, scheme, server_name
+            )
+            host = host if rule_host is None else rule_host
+            external = external or elsewhere  # another host: the URL names it (Werkzeug)
         url: str = script_root.rstrip("/") + path
         if external:
             url = f"{scheme}://{host}{url}"
@@ -176,16 +195,21 @@ class AppURLs:
             for function in self.url_default_functions.get(scope, ()):
                 function(endpoint, values)
 
-    def _build_path(self, endpoint: str, values: dict[str, Any], method: str | None) -> str:
-        """The router builds the path; a build-only rule is the fallback (see add_url_rule)."""
+    def _build_path(
+        self, endpoint: str, values: dict[str, Any], method: str | None, host: str
+    ) -> tuple[str | None, str]:
+        """The rule's domain (None if it has none) and the path; the routers build, and a
+        build-only rule is the fallback (see add_url_rule). ``host`` is the current one."""
         try:
-            return str(self.router.build(endpoint, values, method=method))
+            if self.host_routes is not None:
+                return self.host_routes.build(endpoint, values, method, host.lower())
+            return None, str(self.router.build(endpoint, values, method=method))
         except BuildError as error:
             if not len(self.build_only_router):
                 raise
             routed_error = error
         try:
-            return str(self.build_only_router.build(endpoint, values, method=method))
+            return None, str(self.build_only_router.build(endpoint, values, method=method))
         except BuildError:
             raise routed_error from None
 
