@@ -297,8 +297,15 @@ class SegmentPattern:
 
         A ValueError from ``to_python`` means "no match": the search moves on.
         """
-        if self.regex is None:
-            pieces = [(self.variables[0], text)]
+        if self.regex is None:  # one converter, the whole segment: the common case
+            variable = self.variables[0]
+            converter = variable.converter
+            if not converter.match(text):
+                return None
+            try:
+                return [(variable.name, converter.to_python(text))]
+            except ValueError:
+                return None
         else:
             found = self.regex.fullmatch(text)
             if found is None:

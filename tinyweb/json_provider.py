@@ -22,8 +22,8 @@ or a subclass changes what it can encode (``default``) or which library it uses:
     app.json = OrderProvider(app)
 
 How it stays fast: ``json.dumps`` with any option builds a new ``JSONEncoder`` per call,
-which costs as much as encoding a small dict; the default provider keeps the encoders it
-made, one per output style and set of options.
+which costs as much as encoding a small dict; the default provider keeps one encoder per
+output style, made again when an option is set on it.
 
 Rules:
 - The output is Flask 3.1's byte for byte: ``response()`` (what ``jsonify`` uses) is
@@ -107,26 +107,30 @@ class DefaultJSONProvider(JSONProvider):
     def __init__(self, app: App) -> None:
         """Serve ``app``; the encoders are made on first use."""
         super().__init__(app)
-        # (style, default, ensure_ascii, sort_keys) -> the encoder made for them
-        self._encoders: dict[tuple[Any, ...], json.JSONEncoder] = {}
+        self._encoders: dict[str, json.JSONEncoder] = {}  # by output style
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Set an attribute; setting an encoding option forgets the encoders made."""
+        object.__setattr__(self, name, value)
+        if name in ("default", "ensure_ascii", "sort_keys"):
+            self._encoders = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A subclass that writes its own ``response`` gets it for dict returns too; one
         that writes its own ``dumps`` gets it for every response, as in Flask."""
         super().__init_subclass__(**kwargs)
         if "response" in cls.__dict__ and "response_for" not in cls.__dict__:
-            cls.response_for = JSONProvider.response_for  # type: ignore[method-assign]
+            cls.response_for = JSONProvider.response_for
         cls._custom_dumps = cls.dumps is not DefaultJSONProvider.dumps
 
     def _encoder(self, style: str) -> json.JSONEncoder:
         """The encoder for ``style`` (``plain``: json.dumps's spaces, ``compact`` or
-        ``indented``) and the current options, made once and kept: the options are read
-        at every call, so setting one, on the instance or the class, takes effect."""
-        key = (style, self.default, self.ensure_ascii, self.sort_keys)
-        encoder = self._encoders.get(key)
+        ``indented``), made with the options on first use and kept until one of them is
+        set on this provider (``app.json.sort_keys = False``). Options are per instance,
+        as Flask's docs set them: changing the class later is not seen by a provider
+        that already made its encoders."""
+        encoder = self._encoders.get(style)
         if encoder is None:
-            if len(self._encoders) >= 16:  # options changed back and forth: start over
-                self._encoders = {}
             encoder = json.JSONEncoder(
                 default=self.default,
                 ensure_ascii=self.ensure_ascii,
@@ -134,7 +138,7 @@ class DefaultJSONProvider(JSONProvider):
                 indent=2 if style == "indented" else None,
                 separators=(",", ":") if style == "compact" else None,
             )
-            self._encoders[key] = encoder
+            self._encoders[style] = encoder
         return encoder
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
@@ -156,22 +160,23 @@ class DefaultJSONProvider(JSONProvider):
         is False or None in debug mode, with a final newline and ``mimetype``."""
         return self._respond(_one_value(args, kwargs))
 
-    def response_for(self, value: Any) -> Response:
-        """``response(value)``, without packing arguments (see ``JSONProvider``)."""
-        return self._respond(value)
-
     def _respond(self, value: Any) -> Response:
-        """The JSON response of one value (once per JSON response: kept flat)."""
+        """The JSON response of one value: ``response(value)`` without packing arguments
+        (``response_for``; once per JSON response, so kept flat)."""
         compact = self.compact
         app = self._app
         if compact is None:
             compact = not app.config["DEBUG"]
+        style = "compact" if compact else "indented"
         if self._custom_dumps:
             options = {"separators": (",", ":")} if compact else {"indent": 2}
             text = self.dumps(value, **options)
         else:
-            text = self._encoder("compact" if compact else "indented").encode(value)
+            encoder = self._encoders.get(style) or self._encoder(style)
+            text = encoder.encode(value)
         return app.response_class(text + "\n", mimetype=self.mimetype)
+
+    response_for = _respond
 
 
 def _one_value(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
