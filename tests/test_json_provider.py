@@ -308,3 +308,23 @@ def test_options_are_per_provider_and_the_class_gives_their_defaults(
     app = make_app()
     app.add_url_rule("/", "index", lambda: {"b": 1, "a": 2})
     assert app.test_client().get("/").text == '{"b":1,"a":2}\n'
+
+
+@pytest.mark.parametrize(
+    "value", ["plain text é", float("nan"), 1e400, {1: "int key"}, [1.5, -0.0], ("a", "tuple")]
+)
+def test_the_providers_encoders_write_what_json_dumps_writes(value: Any) -> None:
+    provider = make_app().json
+    expected = json.dumps(value, sort_keys=True, separators=(",", ":"))
+    assert provider.response(value).get_data(as_text=True) == expected + "\n"
+    assert provider.dumps(value) == json.dumps(value, sort_keys=True)
+
+
+def test_a_circular_value_is_the_same_error_as_json_dumps_every_time() -> None:
+    provider = make_app().json
+    circular: list[Any] = []
+    circular.append(circular)
+    for _ in range(2):  # no marker left behind by the first failure
+        with pytest.raises(ValueError, match="Circular reference detected"):
+            provider.response(circular)
+    assert provider.response([[], []]).get_data() == b"[[],[]]\n"  # shared, not circular
