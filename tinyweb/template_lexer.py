@@ -382,12 +382,30 @@ class _Lexer:
         return self.error(f"unexpected character {self.source[position]!r}", position)
 
 
+# A backslash and the ASCII character after it (pairs are taken left to right, so two
+# backslashes are one pair); _escape() doubles the backslash of a pair the codec does not
+# know. (Before a non-ASCII character the backslash meets backslashreplace's escape
+# and decodes as it does in Jinja, without a warning.)
+_ESCAPE_PAIR = re.compile(r"\\([\x00-\x7f])")
+_KNOWN_ESCAPES = frozenset("\\'\"abfnrtv01234567xuUN\n")
+
+
+def _escape(pair: re.Match[str]) -> str:
+    """A known escape as it is; an unknown one with its backslash doubled."""
+    return pair.group() if pair.group(1) in _KNOWN_ESCAPES else "\\" + pair.group()
+
+
 def _literal_value(kind: str, text: str, lineno: int, name: str | None) -> Any:
     """The value of a string, integer or float literal, as Jinja's lexer decodes it."""
     try:
         if kind == "string":
-            # Jinja decodes backslash escapes with Python's unicode-escape codec.
-            return text[1:-1].encode("ascii", "backslashreplace").decode("unicode-escape")
+            # Jinja decodes backslash escapes with Python's unicode-escape codec, which
+            # keeps an unknown escape ('\.') as it is but warns (DeprecationWarning):
+            # doubling that backslash first gives the same text without the warning.
+            body = text[1:-1]
+            if "\\" in body:
+                body = _ESCAPE_PAIR.sub(_escape, body)
+            return body.encode("ascii", "backslashreplace").decode("unicode-escape")
         if kind == "integer":
             return int(text.replace("_", ""), 0)
         if kind == "float":
