@@ -66,7 +66,14 @@ from tinyweb.request import Request
 from tinyweb.response import Response
 from tinyweb.return_values import to_response, traceback_page
 from tinyweb.routing import AutomaticOptions, Router, Rule, RuleError
-from tinyweb.scaffold import ErrorHandler, Scaffold, ViewFunction, find_instance_path, rule_methods
+from tinyweb.scaffold import (
+    ErrorHandler,
+    Scaffold,
+    ViewFunction,
+    endpoint_scopes,
+    find_instance_path,
+    rule_methods,
+)
 from tinyweb.shell import AppShell
 from tinyweb.signals import (
     appcontext_tearing_down,
@@ -317,8 +324,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         if domain is None:
             return self.router
         if self.host_routes is None:
-            routers = self.url_map.routers
-            self.host_routes = HostRoutes(self.router, routers, self.url_map, False)
+            self.host_routes = HostRoutes(self.router, self.url_map.routers, self.url_map, False)
         return self.host_routes.router_for(domain)
 
     def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
@@ -581,11 +587,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
 
     def _scopes(self) -> tuple[str | None, ...]:
         """The hook scopes of the current request: the app, then enclosing blueprints."""
-        endpoint = current_request_context().request.endpoint
-        if not endpoint or "." not in endpoint:
-            return (None,)
-        parts = endpoint.split(".")[:-1]
-        return (None, *(".".join(parts[: index + 1]) for index in range(len(parts))))
+        return endpoint_scopes(current_request_context().request.endpoint)
 
     # -- the return-value conventions ------------------------------------------------------
 

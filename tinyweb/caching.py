@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any, Callable, NamedTuple, Optional, Protocol, Union
 
-from .datastructures import Headers
+from .datastructures import Headers, quote_header_value, unquote_header_value
 from .errors import RangeNotSatisfiable
 
 __all__ = [
@@ -56,11 +56,9 @@ __all__ = [
 # RFC 9110 §5.6.2  token = 1*tchar;  §5.6.4  quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _QUOTED_STRING = r'"(?:[^"\\]|\\.)*"'
-_QUOTED_PAIR = re.compile(r"\\(.)")
 # cache-directive = token [ "=" ( token / quoted-string ) ], between OWS (SP / HTAB) and a
 # comma. The value may also be a bare run of anything but a comma: tolerated, kept as is.
 _DIRECTIVE = re.compile(rf"[ \t]*({_TOKEN})[ \t]*(?:=[ \t]*({_QUOTED_STRING}|[^,]*))?[ \t]*(?:,|$)")
-_IS_TOKEN = re.compile(_TOKEN)
 _DELTA_SECONDS = re.compile(r"[0-9]+")  # RFC 9111 §1.2.2: 1*DIGIT
 
 
@@ -84,15 +82,9 @@ def parse_cache_control(value: str | None) -> dict[str, str | None]:
         position = match.end()
         name, argument = match.group(1).lower(), match.group(2)
         if argument is not None:
-            argument = _unquote(argument.strip(" \t"))
+            argument = unquote_header_value(argument.strip(" \t"))
         directives.setdefault(name, argument)  # RFC 9111 §4.2.1: the first one counts
     return directives
-
-
-def _unquote(text: str) -> str:
-    if len(text) >= 2 and text[0] == text[-1] == '"':
-        return _QUOTED_PAIR.sub(r"\1", text[1:-1])
-    return text
 
 
 def format_cache_control(directives: Mapping[str, str | None]) -> str:
@@ -101,16 +93,10 @@ def format_cache_control(directives: Mapping[str, str | None]) -> str:
     >>> format_cache_control({"public": None, "max-age": "60", "private": "Set-Cookie, X"})
     'public, max-age=60, private="Set-Cookie, X"'
     """
-    parts = []
-    for name, argument in directives.items():
-        if argument is None:
-            parts.append(name)
-        elif _IS_TOKEN.fullmatch(argument):
-            parts.append(f"{name}={argument}")
-        else:
-            escaped = argument.replace("\\", "\\\\").replace('"', '\\"')
-            parts.append(f'{name}="{escaped}"')
-    return ", ".join(parts)
+    return ", ".join(
+        name if argument is None else f"{name}={quote_header_value(argument)}"
+        for name, argument in directives.items()
+    )
 
 
 Kind = Union[type, None]  # bool: a flag; int: delta-seconds; None: a string (or True)

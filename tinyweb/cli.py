@@ -53,6 +53,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, Callable, NoReturn
 
+from tinyweb.commands import BUILT_IN_COMMANDS
 from tinyweb.config import DEBUG_ENVIRONMENT_VARIABLE as DEBUG_VARIABLE
 from tinyweb.config import debug_flag
 
@@ -179,9 +180,6 @@ def _best_app(module: Any) -> Any:
             return factory()
     found = f"{len(apps)} App instances" if apps else "no app, application or create_app"
     raise NoAppError(f"module {module.__name__!r}: found {found}; name one as module:name")
-
-
-BUILT_IN_COMMANDS = ("run", "routes", "shell")
 
 
 def _thread_count(text: str) -> int:

@@ -561,18 +561,26 @@ def parse_list_header(value: str, separator: str = ",") -> list[str]:
             continue
         current.append(character)
     items.append("".join(current))
-    return [_unquote(item.strip()) for item in items if item.strip()]
+    return [unquote_header_value(item.strip()) for item in items if item.strip()]
 
 
-def _unquote(text: str) -> str:
+def unquote_header_value(text: str) -> str:
     """``"a \\"b\\""`` -> ``a "b"`` (RFC 9110 §5.6.4); other text unchanged."""
     if len(text) >= 2 and text[0] == text[-1] == '"':
         return re.sub(r"\\(.)", r"\1", text[1:-1])
     return text
 
 
-# RFC 9110 §5.6.2: an auth-scheme is a token.
+# RFC 9110 §5.6.2: token = 1*tchar (an auth-scheme, a directive name, a list item...).
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def quote_header_value(text: str) -> str:
+    """A token as it is, anything else as a quoted string (RFC 9110 §5.6.4): the
+    inverse of ``unquote_header_value``."""
+    if _TOKEN.fullmatch(text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class Authorization:
@@ -672,7 +680,7 @@ def _auth_parameters(text: str) -> dict[str, str | None]:
     parameters: dict[str, str | None] = {}
     for item in parse_list_header(text):
         key, equals, item_value = item.partition("=")
-        parameters[key.strip()] = _unquote(item_value.strip()) if equals else None
+        parameters[key.strip()] = unquote_header_value(item_value.strip()) if equals else None
     return parameters
 
 
@@ -683,4 +691,6 @@ __all__ = [
     "ImmutableMultiDict",
     "MultiDict",
     "parse_list_header",
+    "quote_header_value",
+    "unquote_header_value",
 ]

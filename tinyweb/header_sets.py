@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Iterator, MutableSet
 from typing import Any, Callable, Optional, Protocol, SupportsIndex, TypeVar, Union
 
-from .datastructures import Headers, parse_list_header
+from .datastructures import Headers, parse_list_header, quote_header_value
 
 __all__ = [
     "HeaderSet",
@@ -45,8 +45,6 @@ __all__ = [
 HeaderSetType = TypeVar("HeaderSetType", bound="HeaderSet")
 SetValue = Union[str, Iterable[str], None]  # what a set property accepts
 
-# RFC 9110 §5.6.2  token = 1*tchar
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # RFC 9111 §1.2.2  delta-seconds = 1*DIGIT (ASCII digits only: int() would take " 1" or "١")
 _DELTA_SECONDS = re.compile(r"[0-9]{1,19}")
 
@@ -77,13 +75,6 @@ def _unique(items: Iterable[str]) -> list[str]:
             seen.add(key)
             kept.append(item)
     return kept
-
-
-def _quoted(item: str) -> str:
-    """A token as it is, anything else as a quoted string (RFC 9110 §5.6.4)."""
-    if _TOKEN.fullmatch(item):
-        return item
-    return '"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class HeaderSet(MutableSet[str]):
@@ -215,7 +206,7 @@ class HeaderSet(MutableSet[str]):
 
     def to_header(self) -> str:
         """The header value: the items joined by ``", "``, quoted where needed."""
-        return ", ".join(_quoted(item) for item in self._items)
+        return ", ".join(quote_header_value(item) for item in self._items)
 
     def __str__(self) -> str:
         return self.to_header()

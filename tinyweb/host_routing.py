@@ -139,7 +139,8 @@ class DomainRouter(Router):
 
     def add(self, rule: str, endpoint: Any, *args: Any, **options: Any) -> Rule:
         """``Router.add``; the rule's variables may not repeat the domain's."""
-        _, names = parse_rule(rule, self.converters, {})  # RuleError for a bad rule
+        # RuleError for a bad rule; the parse is cached, so Router.add does not repeat it
+        _, names = parse_rule(rule, self.converters, self._segment_cache)
         shared = sorted(set(self.domain.names) & set(names))
         if shared:
             raise RuleError(f"rule {rule!r} repeats the host's variable {shared[0]!r}")

@@ -91,15 +91,25 @@ def render_template_string(source: str, **context: Any) -> str:
 
 
 def _render(app: App, template: Template, context: dict[str, Any]) -> str:
-    """Render with the app's context processors, between the two template signals (a
-    ``before_render_template`` receiver may still change ``context``)."""
+    """Render with the app's context processors, between the two template signals."""
+    _before_render(app, template, context)
+    rendered = str(template.render(**context))
+    _after_render(app, template, context)
+    return rendered
+
+
+def _before_render(app: App, template: Template, context: dict[str, Any]) -> None:
+    """Add the context processors' values, then send ``before_render_template`` (its
+    receivers may still change ``context``)."""
     app.update_template_context(context)
     if before_render_template.receivers:
         before_render_template.send(app, template=template, context=context)
-    rendered = str(template.render(**context))
+
+
+def _after_render(app: App, template: Template, context: dict[str, Any]) -> None:
+    """Send ``template_rendered``."""
     if template_rendered.receivers:
         template_rendered.send(app, template=template, context=context)
-    return rendered
 
 
 def stream_template(template_name: str, **context: Any) -> Iterator[str]:
@@ -129,14 +139,11 @@ def stream_template_string(source: str, **context: Any) -> Iterator[str]:
 
 def _stream(app: App, template: Template, context: dict[str, Any]) -> Iterator[str]:
     """``_render``, generated: the second signal is sent after the last piece."""
-    app.update_template_context(context)
-    if before_render_template.receivers:
-        before_render_template.send(app, template=template, context=context)
+    _before_render(app, template, context)
 
     def generate() -> Iterator[str]:
         yield from template.generate(context)
-        if template_rendered.receivers:
-            template_rendered.send(app, template=template, context=context)
+        _after_render(app, template, context)
 
     return stream_with_context(generate()) if has_request_context() else generate()
 

@@ -604,7 +604,7 @@ class Request:
         """``If-Unmodified-Since`` as an aware UTC datetime; None when absent or invalid."""
         return http_datetime(self.environ.get("HTTP_IF_UNMODIFIED_SINCE"))
 
-    @property
+    @cached_property
     def accept_charsets(self) -> CharsetAccept:
         """The ``Accept-Charset`` header: ``request.accept_charsets.best_match(["utf-8"])``."""
         return parse_accept_header(self.headers.get("Accept-Charset"), CharsetAccept)

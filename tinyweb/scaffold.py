@@ -390,6 +390,15 @@ def exception_class_and_code(
     return code_or_exception, None
 
 
+def endpoint_scopes(endpoint: str | None) -> tuple[str | None, ...]:
+    """The hook scopes of an endpoint: the app (None), then the blueprints around it,
+    outermost first (``"admin.users.list"`` → None, ``"admin"``, ``"admin.users"``)."""
+    if not endpoint or "." not in endpoint:
+        return (None,)
+    parts = endpoint.split(".")[:-1]
+    return (None, *(".".join(parts[: index + 1]) for index in range(len(parts))))
+
+
 def rule_methods(
     rule: str,
     view_func: ViewFunction | None,

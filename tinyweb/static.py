@@ -50,6 +50,7 @@ from tinyweb.caching import (
     ByteRange,  # noqa: F401  (importable from here, as before caching.py existed)
     parse_range,  # noqa: F401
     precondition_status,
+    quote_etag,
     requested_range,
 )
 from tinyweb.datastructures import Headers
@@ -289,9 +290,7 @@ def _entity_tag(etag: bool | str, source: _Source) -> str | None:
     if isinstance(etag, str):
         if etag.startswith(('"', 'W/"')):
             return etag
-        if '"' in etag:
-            raise ValueError("an ETag cannot contain a double quote (RFC 9110 §8.8.3)")
-        return f'"{etag}"'
+        return quote_etag(etag)
     if not etag or source.path is None or source.mtime is None:
         return None
     checksum = zlib.adler32(os.fsencode(source.path)) & 0xFFFFFFFF

@@ -111,12 +111,15 @@ def encode_multipart(pairs: list[tuple[str, Any]]) -> tuple[bytes, str]:
     return body.getvalue(), f"multipart/form-data; boundary={boundary}"
 
 
-def _encode_body(data: Any, json: Any, content_type: str | None) -> tuple[bytes | None, str | None]:
-    """The request body and its Content-Type from ``data=`` or ``json=``."""
+def _encode_body(
+    data: Any, json: Any, content_type: str | None, dumps: Callable[[Any], str] = json_dumps
+) -> tuple[bytes | None, str | None]:
+    """The request body and its Content-Type from ``data=`` or ``json=`` (serialized by
+    ``dumps``: an app's ``app.json.dumps`` when the test client has one)."""
     if json is not None:
         if data is not None:
             raise TypeError("Pass either data= or json=, not both")
-        return json_dumps(json).encode("utf-8"), content_type or "application/json"
+        return dumps(json).encode("utf-8"), content_type or "application/json"
     if data is None:
         return None, content_type
     if isinstance(data, str):
@@ -170,13 +173,15 @@ def build_environ(
     environ_overrides: Mapping[str, Any] | None = None,
     environ_base: Mapping[str, Any] | None = None,
     auth: tuple[str, str] | None = None,
+    dumps: Callable[[Any], str] = json_dumps,
 ) -> dict[str, Any]:
     """A complete WSGI environ for one request (what the test client sends).
 
     ``path`` may carry a query (``"/search?q=tea"``) or be a full URL; ``base_url``
     (default ``http://localhost/``) gives the scheme, host and mount point. ``data`` is
     bytes, text, or a dict (urlencoded; multipart when a value is a file or a
-    ``(file, filename[, content_type])`` tuple); ``json`` is serialized as JSON.
+    ``(file, filename[, content_type])`` tuple); ``json`` is serialized as JSON, by
+    ``dumps`` (the test client passes its app's ``app.json.dumps``).
     ``environ_base`` is applied before the request's own keys, ``environ_overrides`` after;
     ``auth=(user, password)`` sends HTTP Basic credentials (RFC 7617)::
 
@@ -184,7 +189,7 @@ def build_environ(
         environ = build_environ("/upload", "POST", data={"doc": (io.BytesIO(b"x"), "a.txt")})
     """
     target = _RequestTarget.parse(path, base_url, query_string)
-    body, body_type = _encode_body(data, json, content_type)
+    body, body_type = _encode_body(data, json, content_type, dumps)
     # Defaults a test may change through environ_base (as Flask's client does).
     environ: dict[str, Any] = {
         "REMOTE_ADDR": "127.0.0.1",
@@ -467,13 +472,12 @@ class Client:
         if base_url is None and test_base_url is not None:
             base_url = test_base_url(subdomain)
         provider: Any = getattr(self.application, "json", None)  # an App's JSON provider
-        if json is not None and data is None and hasattr(provider, "dumps"):
-            data, json = provider.dumps(json), None  # (Flask's client uses app.json too)
-            content_type = content_type or "application/json"
+        dumps = provider.dumps if hasattr(provider, "dumps") else json_dumps  # (as Flask)
         environ = build_environ(
             path, method, base_url=base_url, query_string=query_string, data=data,
             json=json, headers=headers, content_type=content_type,
             environ_overrides=environ_overrides, environ_base=environ_base, auth=auth,
+            dumps=dumps,
         )  # fmt: skip
         response = self._send(environ)
         history: list[TestResponse] = []

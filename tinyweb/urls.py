@@ -27,7 +27,7 @@ from tinyweb.context import current_request_context, has_request_context
 from tinyweb.converters import BaseConverter
 from tinyweb.host_routing import HostRoutes
 from tinyweb.routing import BuildError, Router, Rule
-from tinyweb.scaffold import HookTable
+from tinyweb.scaffold import HookTable, endpoint_scopes
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     from tinyweb.config import Config
@@ -142,7 +142,8 @@ class AppURLs:
 
         Example: ``url_for("user", user_id=7, tab="posts")`` → ``"/users/7?tab=posts"``.
         """
-        if has_request_context():
+        in_request = has_request_context()
+        if in_request:
             current = current_request_context().request
             if endpoint.startswith("."):
                 blueprint = current.blueprint
@@ -166,7 +167,7 @@ class AppURLs:
                 raise
             domain, path = self._build_path(endpoint, values, None, host)  # no rule for method
         if self.host_routes is not None:
-            current_host = host if has_request_context() else None
+            current_host = host if in_request else None
             server_name = self.config["SERVER_NAME"]
             rule_host, elsewhere = self.host_routes.url_host(
                 domain, current_host, scheme, server_name
@@ -186,12 +187,7 @@ class AppURLs:
         The app's run for every endpoint, then those of the blueprints around ``endpoint``,
         outermost first (for ``"admin.users.list"``: app, ``admin``, ``admin.users``).
         """
-        scopes: list[str | None] = [None]
-        blueprint = endpoint.rpartition(".")[0]
-        if blueprint:
-            parts = blueprint.split(".")
-            scopes += [".".join(parts[: index + 1]) for index in range(len(parts))]
-        for scope in scopes:
+        for scope in endpoint_scopes(endpoint):
             for function in self.url_default_functions.get(scope, ()):
                 function(endpoint, values)
 
