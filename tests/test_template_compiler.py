@@ -210,3 +210,12 @@ def test_simple_tags_lex_as_the_general_lexer(source: str) -> None:
 @given(st.lists(TAGS, max_size=4).map("".join))
 def test_any_text_lexes_as_the_general_lexer(source: str) -> None:
     assert tokens_or_error(source) == general_tokens(source)
+
+
+def test_autoescape_expression_unpacks_the_runtime_names_in_their_order():
+    # `{% autoescape expr %}` assigns `_escape_e1, _markup_e1, ... = _escaping(expr)`:
+    # the compiler's list of names must be template_runtime's, in the same order.
+    from tinyweb.template_compiler import _ESCAPING_NAMES
+    from tinyweb.template_runtime import escaping_names
+
+    assert tuple(escaping_names(Environment(), True, "")) == _ESCAPING_NAMES

@@ -167,6 +167,25 @@ class Compiler(ExpressionParser):
             function.builder.line(f"    {piece},", lineno)
         function.builder.line("))", pieces[-1][1])
 
+    # -- where rendered templates go (template_stream.StreamCompiler yields them) --
+
+    def render_call(self, helper: str, arguments: str, lineno: int, guarded: bool) -> None:
+        """Write a call of the runtime ``helper`` (``_block``, ``_required``, ``_include``)
+        that renders into this function's output; ``guarded``: only while no parent
+        template was loaded (a block after a conditional ``extends``)."""
+        self.emit(("if _parent is None: " if guarded else "") + f"{helper}({arguments})", lineno)
+
+    def mark_extended(self) -> str:
+        """The statement saying an ``extends`` ran (``_extended`` fails on a second one)
+        and where the output the parent replaces starts."""
+        return "_mark = _extended(_mark, len(_out))"
+
+    def render_parent(self, take_back: bool) -> str:
+        """The statement ending ``root`` that renders the parent template; ``take_back``:
+        first drop the output since ``_mark`` (after a conditional ``extends``)."""
+        render = "_render_parent(_parent, ctx, blocks, _out)"
+        return f"del _out[_mark:]; {render}" if take_back else render
+
     # -- the template --
 
     def compile(self) -> Compiled:
@@ -183,13 +202,12 @@ class Compiler(ExpressionParser):
         if len(self.extends_marks) == 1 and self.extends_always:
             # The common case, one unconditional extends: nothing after it is output,
             # so there is nothing to take back and no "did it run?" flag to test.
-            root.builder.line("_render_parent(_parent, ctx, blocks, _out)", 1)
+            root.builder.line(self.render_parent(take_back=False), 1)
         elif self.extends_marks:
             root.frame.prologue.line("_parent = _mark = None", 1)
             for mark, lineno in self.extends_marks:  # a second one to run is an error
-                mark.line("_mark = _extended(_mark, len(_out))", lineno)
-            take_back = "del _out[_mark:]; _render_parent(_parent, ctx, blocks, _out)"
-            root.builder.line(f"if _parent is not None: {take_back}", 1)
+                mark.line(self.mark_extended(), lineno)
+            root.builder.line(f"if _parent is not None: {self.render_parent(True)}", 1)
         elif root.builder.is_empty():
             root.builder.line("pass", 1)
         entries = ", ".join(f"{name!r}: {function}" for name, function in self.blocks.items())
@@ -496,11 +514,10 @@ class Compiler(ExpressionParser):
         function_name = self.blocks[name] = self.new_name("block_")
         context = self.context_with_locals() if scoped else "ctx"  # scoped: sees the loop
         render = "_required" if required else "_block"  # required: a child must replace it
-        call = f"{render}({name!r}, {context}, blocks, {self.function.buffer})"
-        if self.extends_marks and self.function.kind == "root" and not self.suppressed():
-            self.emit(f"if _parent is None: {call}", tag.lineno)
-        elif not self.suppressed():
-            self.emit(call, tag.lineno)
+        if not self.suppressed():  # after an extends in root: only if it did not run
+            arguments = f"{name!r}, {context}, blocks, {self.function.buffer}"
+            guarded = bool(self.extends_marks) and self.function.kind == "root"
+            self.render_call(render, arguments, tag.lineno, guarded)
         text = self.required_body(name) if required else self.text_only_body("endblock")
         if text is not None:  # no function to compile (a `def` costs ~25 µs of compile())
             self.blocks[name], end = f"_text_block({text!r})", "endblock"
@@ -541,8 +558,8 @@ class Compiler(ExpressionParser):
         context = self.parse_context_clause(default=True)
         self.end_of_tag("include")
         if not self.suppressed():
-            buffer = self.function.buffer
-            self.emit(f"_include({template}, {context}, {buffer}, {ignore_missing})", tag.lineno)
+            arguments = f"{template}, {context}, {self.function.buffer}, {ignore_missing}"
+            self.render_call("_include", arguments, tag.lineno, guarded=False)
 
     def parse_context_clause(self, default: bool) -> str:
         """``with context`` / ``without context`` as the context expression to pass."""

@@ -49,23 +49,6 @@ if TYPE_CHECKING:  # (templating imports this module: only the type checker need
 
 __all__ = ["StreamCompiler", "TemplateStream", "compile_stream", "stream_namespace"]
 
-# Calls the compiler writes to render into the output list of root or a block, and the
-# generator helpers that take their place (same arguments; the output list is unused).
-_DELEGATED = {
-    "_include(": "_stream_include(",
-    "_block(": "_stream_block(",
-    "_required(": "_stream_required(",
-}
-# Whole lines ``Compiler.compile`` writes for ``{% extends %}``.
-_EXTENDS_LINES = {
-    "_render_parent(_parent, ctx, blocks, _out)": "yield from _stream_parent(_parent, ctx, blocks)",
-    "if _parent is not None: del _out[_mark:]; _render_parent(_parent, ctx, blocks, _out)": (
-        "if _parent is not None: yield from _stream_parent(_parent, ctx, blocks)"
-    ),
-    "_mark = _extended(_mark, len(_out))": "_mark = _extended(_mark, 0)",
-}
-_GUARD = "if _parent is None: "  # the compiler's guard of a block call after an extends
-
 
 class StreamCompiler(Compiler):
     """``Compiler`` writing generators: output of ``root`` and blocks is yielded."""
@@ -93,32 +76,27 @@ class StreamCompiler(Compiler):
             else:
                 builder.line(f"yield {piece}", lineno)
 
-    def emit(self, text: str, lineno: int) -> None:
-        """Write one statement; a block or include call that would fill the output list
-        delegates to its generator helper instead (``yield from``)."""
-        if self.streaming():
-            guard = _GUARD if text.startswith(_GUARD) else ""
-            call = text[len(guard) :]
-            for start, helper in _DELEGATED.items():
-                if call.startswith(start):
-                    call = helper + call[len(start) :]
-                    if not guard and self.after_extends():  # an include: rule 4
-                        call = f"_unless_extended(_parent, {call})"
-                    text = f"{guard}yield from {call}"
-                    break
-        super().emit(text, lineno)
+    def render_call(self, helper: str, arguments: str, lineno: int, guarded: bool) -> None:
+        """A block or include of ``root`` or a block is delegated to its generator helper
+        (``_stream_block``...: same arguments, the output list unused) with ``yield from``;
+        elsewhere (a macro, a ``{% set %}`` block) it still fills a list."""
+        if not self.streaming():
+            super().render_call(helper, arguments, lineno, guarded)
+            return
+        call = f"_stream{helper}({arguments})"
+        if not guarded and self.after_extends():  # an include after an extends: rule 4
+            call = f"_unless_extended(_parent, {call})"
+        self.emit(
+            f"if _parent is None: yield from {call}" if guarded else f"yield from {call}", lineno
+        )
 
-    def compile(self) -> Compiled:
-        """The module, with the ``{% extends %}`` lines delegating to the parent."""
-        compiled = super().compile()
-        lines = []
-        for line in compiled.source.splitlines():
-            statement = line.lstrip()
-            if statement in _EXTENDS_LINES:
-                line = line[: len(line) - len(statement)] + _EXTENDS_LINES[statement]
-            lines.append(line)
-        source = "\n".join(lines) + "\n"
-        return Compiled(source, compiled.line_map, compiled.filters, compiled.tests)
+    def mark_extended(self) -> str:
+        """As ``Compiler``'s, with no output list to mark: yielded text is never taken back."""
+        return "_mark = _extended(_mark, 0)"
+
+    def render_parent(self, take_back: bool) -> str:
+        """Yield the parent's pieces (the child's own were yielded only with no parent)."""
+        return "yield from _stream_parent(_parent, ctx, blocks)"
 
 
 def compile_stream(

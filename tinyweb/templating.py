@@ -420,9 +420,7 @@ class Environment:
         template = self._included(name, ignore_missing)
         if template is not None:
             context = dict(self.globals) if ctx is None else dict(ctx)
-            root, blocks = template.streaming_functions()
-            chain = {block: [function] for block, function in blocks.items()}
-            yield from root(context, chain, None) or ()
+            yield from template.stream_root(context)
 
     def _import(self, name: Any, ctx: dict[str, Any] | None) -> types.SimpleNamespace:
         """Run template ``name`` for its top-level macros and sets (``{% import %}``)."""
@@ -578,6 +576,12 @@ class Template:
             self._streaming = self._compile(self._source, stream=True)
         return self._streaming
 
+    def stream_root(self, ctx: dict[str, Any]) -> Iterator[str]:
+        """The pieces of the generator variant's ``root`` run with ``ctx`` and a fresh
+        block chain (``generate``, and a streamed ``{% include %}``)."""
+        root, blocks = self.streaming_functions()
+        return root(ctx, {name: [function] for name, function in blocks.items()}, None) or iter(())
+
     def generate(self, *args: Any, **kwargs: Any) -> Iterator[str]:
         """Render piece by piece: an iterator of ``str`` whose first piece is produced
         before the rest of the template runs (Jinja's ``generate``). Joined, the pieces
@@ -589,9 +593,7 @@ class Template:
         """
         ctx = {**self.environment.globals, **dict(*args, **kwargs)}
         try:
-            root, blocks = self.streaming_functions()
-            chain = {name: [function] for name, function in blocks.items()}
-            yield from root(ctx, chain, None) or ()
+            yield from self.stream_root(ctx)
         except Exception as error:
             raise _rewrite_traceback(error)  # noqa: B904 (as in render)
 
