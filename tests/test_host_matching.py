@@ -323,6 +323,30 @@ def test_url_for_outside_a_request_uses_server_name() -> None:
         assert url_for("index") == "http://example.com:8080/"
 
 
+def test_url_for_outside_a_request_keeps_the_server_names_port() -> None:
+    """Werkzeug binds SERVER_NAME as it is outside a request, lowercased: ``:80`` stays."""
+    app = subdomain_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = "Example.COM:80"
+    with app.app_context():
+        assert url_for("api") == "http://api.example.com:80/"
+
+
+def test_url_for_drops_the_default_port_of_the_requests_scheme_not_of_scheme() -> None:
+    app = subdomain_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.com:80"
+    with app.test_request_context("/", base_url="http://example.com/"):
+        assert url_for("index", _external=True, _scheme="https") == "https://example.com/"
+        assert url_for("api", _external=True, _scheme="https") == "https://api.example.com/"
+
+
+def test_url_for_without_subdomain_matching_builds_on_server_name() -> None:
+    app = subdomain_app()
+    app.config["SERVER_NAME"] = "example.com"
+    with app.test_request_context("/", base_url="http://other.org/"):
+        assert url_for("index", _external=True) == "http://example.com/"
+        assert url_for("api") == "http://api.example.com/"
+
+
 def test_url_for_without_subdomain_matching_puts_subdomains_before_the_request_host() -> None:
     app = subdomain_app()
     with app.test_request_context("/", base_url="http://localhost:5000/"):

@@ -240,23 +240,22 @@ class HostRoutes:
         return self.match(domain, default_domain, path, method, query)
 
     def url_host(
-        self, domain: Optional[str], current_host: Optional[str], scheme: str, server_name: str
-    ) -> tuple[Optional[str], bool]:
-        """The host of a URL for a rule with ``domain`` (None: the current host), and
-        whether it is another host than the current one, so that the URL must name it.
+        self, domain: Optional[str], current_host: Optional[str], server_host: Optional[str]
+    ) -> tuple[str, bool]:
+        """The host of a URL for a rule with ``domain`` (None: it has none), and whether
+        it is another host than the current one, so that the URL must name it.
 
-        ``current_host`` is the request's host (None outside a request); ``server_name``
-        the ``SERVER_NAME`` setting, needed outside a request.
+        ``current_host`` is the request's host (``Request.host``; None outside a request);
+        ``server_host`` is ``SERVER_NAME`` as URLs name it (lowercased; in a request
+        without its scheme's default port), None if unset: outside a request it is set.
         """
-        if server_name:
-            server_name = normalize_server_name(server_name, scheme)
         default_subdomain = self.settings.default_subdomain
         current_domain: Optional[str] = default_subdomain
         if current_host is not None:
             try:
                 current_domain = request_domain(
                     current_host,
-                    server_name or None,
+                    server_host,
                     self.host_matching,
                     self.subdomain_matching,
                     default_subdomain,
@@ -264,9 +263,14 @@ class HostRoutes:
             except BadRequest:
                 current_domain = None  # a malformed Host: every URL names its host
         elif self.host_matching:
-            current_domain = server_name
-        base_host = server_name or current_host or ""
-        return url_host(domain, current_domain, base_host, self.host_matching, default_subdomain)
+            current_domain = server_host
+        base_host = server_host or current_host or ""
+        rule_host, elsewhere = url_host(
+            domain, current_domain, base_host, self.host_matching, default_subdomain
+        )
+        if rule_host is None:  # a rule without a host, under host matching: the current one
+            rule_host = current_host if current_host is not None else base_host
+        return rule_host, elsewhere
 
     def match(
         self, domain: Optional[str], default_domain: str, path: str, method: str, query: str = ""
