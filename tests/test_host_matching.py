@@ -470,3 +470,59 @@ def test_is_endpoint_expecting_counts_the_domains_variables() -> None:
     app = subdomain_app()
     assert app.url_map.is_endpoint_expecting("post", "user", "post")
     assert not app.url_map.is_endpoint_expecting("index", "user")
+
+
+def test_rules_declare_their_domain_and_its_variables() -> None:
+    app = subdomain_app()
+    rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
+    assert (rules["index"].subdomain, rules["index"].host, rules["index"].domain_arguments) == (
+        "",
+        None,
+        (),
+    )
+    assert (rules["post"].subdomain, rules["post"].domain_arguments) == ("<user>", ("user",))
+    assert rules["post"].arguments == ("post",)  # the path's variables only
+
+
+def count_domain_readings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record each host that ``host_routing.request_domain`` is asked about."""
+    from tinyweb import host_routing
+
+    hosts: list[str] = []
+    original = host_routing.request_domain
+
+    def counting(host: str, *rest: Any) -> Any:
+        hosts.append(host)
+        return original(host, *rest)
+
+    monkeypatch.setattr(host_routing, "request_domain", counting)
+    return hosts
+
+
+def test_the_requests_domain_is_worked_out_once_per_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = subdomain_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.com"
+    hosts = count_domain_readings(monkeypatch)
+    with app.test_request_context("/", base_url="http://bob.example.com/"):
+        urls = [url_for("index"), url_for("profile", user="bob"), url_for("api")]
+    assert urls == ["http://example.com/", "/", "http://api.example.com/"]
+    assert hosts == ["bob.example.com"]  # routing read it; url_for reused it
+
+
+def test_a_changed_server_name_is_not_answered_from_the_old_reading() -> None:
+    app = subdomain_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.com"
+    with app.test_request_context("/", base_url="http://bob.example.com/"):
+        assert url_for("profile", user="bob") == "/"
+        app.config["SERVER_NAME"] = "bob.example.com"  # the request is now on the bare name
+        assert url_for("index") == "/"
+
+
+def test_url_for_on_a_malformed_host_names_every_host() -> None:
+    app = subdomain_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.com"
+    with app.test_request_context("/", base_url="http://a b/"):
+        assert url_for("index") == "http://example.com/"
+        assert url_for("index") == "http://example.com/"  # asked again, same answer

@@ -460,12 +460,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
                 )
             else:  # an app with hosts or subdomains (tinyweb.host_routing)
                 endpoint, current.view_args = self.host_routes.match_request(
-                    current.host,
-                    current.scheme,
-                    self.config["SERVER_NAME"],
-                    current.path,
-                    current.method,
-                    current.environ.get("QUERY_STRING", ""),
+                    current, self.config["SERVER_NAME"]
                 )
         except HTTPError as routing_error:
             current.routing_exception = self._with_script_root(routing_error, current)

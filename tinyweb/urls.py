@@ -80,7 +80,7 @@ class URLMap:
         a subdomain's or host's variables count, as in Werkzeug."""
         wanted = set(arguments)
         return any(
-            wanted.issubset((*rule.arguments, *getattr(rule, "domain_arguments", ())))
+            wanted.issubset((*rule.arguments, *rule.domain_arguments))
             for rule in self.iter_rules(endpoint)
         )
 
@@ -219,9 +219,7 @@ class AppURLs:
         server_host = self._server_host(current)
         if self.host_routes is None:
             return server_host or current.host, False
-        return self.host_routes.url_host(
-            domain, None if current is None else current.host, server_host
-        )
+        return self.host_routes.url_host(domain, current, server_host)
 
     def _server_host(self, current: Any) -> str | None:
         """``SERVER_NAME`` as a URL's host (None if unset): lowercased and, inside the
