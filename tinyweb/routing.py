@@ -188,14 +188,15 @@ class Rule:
 class AutomaticOptions(NamedTuple):
     """The endpoint ``match`` returns for an ``OPTIONS`` request no rule registered.
 
-    The app answers it with an empty 200 and ``Allow: ", ".join(endpoint.allowed)``
-    (RFC 9110 §9.3.7). ``rule`` and ``values`` are the first rule the path matched under
-    another method, and its values: the request's endpoint and view arguments, so that a
-    blueprint's hooks run for a CORS preflight, as in Flask::
+    The app answers it with an empty 200 whose ``Allow`` is ``endpoint.allowed``
+    (RFC 9110 §9.3.7), written as every ``Allow`` is (``header_sets.HeaderSet``).
+    ``rule`` and ``values`` are the first rule the path matched under another method,
+    and its values: the request's endpoint and view arguments, so that a blueprint's
+    hooks run for a CORS preflight, as in Flask::
 
         endpoint, params = router.match("/users", "OPTIONS")
         if isinstance(endpoint, AutomaticOptions):
-            headers = [("Allow", ", ".join(endpoint.allowed))]
+            headers = [("Allow", HeaderSet(endpoint.allowed).to_header())]
     """
 
     allowed: tuple[str, ...]
