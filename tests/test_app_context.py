@@ -179,6 +179,7 @@ URL_FOR_CASES: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
     ("index", {"_anchor": "top part"}, {}, "/#top%20part"),
     ("user", {"user_id": 1, "_external": True}, {}, "http://localhost/users/1"),
     ("index", {"_external": True, "_scheme": "https"}, {}, "https://localhost/"),
+    ("index", {"_scheme": "https"}, {}, "https://localhost/"),  # a scheme makes it external
     (
         "index",
         {"_external": True},
@@ -236,7 +237,7 @@ def test_url_for_errors() -> None:
         with pytest.raises(BuildError):
             url_for("user")  # a missing value
         with pytest.raises(ValueError, match="_external"):
-            url_for("index", _scheme="https")
+            url_for("index", _scheme="https", _external=False)
 
 
 def test_url_for_outside_a_request_needs_server_name() -> None:

@@ -137,9 +137,10 @@ class AppURLs:
         Inside a request the URL is relative to ``SCRIPT_NAME`` (the app may be mounted
         under a prefix); outside one, ``SERVER_NAME`` must be configured and the URL is
         absolute. ``_external=True`` adds scheme and host (``SERVER_NAME`` if it is set,
-        else the request's), ``_scheme`` picks the scheme (needs ``_external``),
-        ``_anchor`` adds ``#fragment``, ``_method`` picks among rules of the same endpoint
-        (default: in a request, a rule for its method if the endpoint has one, as in Flask).
+        else the request's), ``_scheme`` picks the scheme (and makes the URL external; a
+        ValueError with ``_external=False``), ``_anchor`` adds ``#fragment``, ``_method``
+        picks among rules of the same endpoint (default: in a request, a rule for its
+        method if the endpoint has one, as in Flask).
 
         Example: ``url_for("user", user_id=7, tab="posts")`` → ``"/users/7?tab=posts"``.
         """
@@ -150,13 +151,15 @@ class AppURLs:
                 blueprint = current.blueprint
                 endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
             script_root, scheme = current.script_root, current.scheme
-            external, method = bool(_external), _method or current.method
+            # A scheme of its own makes the URL external unless told otherwise (Flask).
+            external = _scheme is not None if _external is None else bool(_external)
+            method = _method or current.method
         else:
             script_root, scheme = self._url_parts_outside_request()
             external, method = True if _external is None else _external, _method
         if _scheme is not None:
             if not external:
-                raise ValueError("url_for(_scheme=...) needs _external=True")
+                raise ValueError("url_for(_scheme=...) cannot be combined with _external=False")
             scheme = _scheme
         if self.url_default_functions:
             self.inject_url_defaults(endpoint, values)
