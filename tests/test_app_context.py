@@ -179,6 +179,7 @@ URL_FOR_CASES: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
     ("index", {"_anchor": "top part"}, {}, "/#top%20part"),
     ("user", {"user_id": 1, "_external": True}, {}, "http://localhost/users/1"),
     ("index", {"_external": True, "_scheme": "https"}, {}, "https://localhost/"),
+    ("index", {"_scheme": "https"}, {}, "https://localhost/"),  # a scheme makes it external
     (
         "index",
         {"_external": True},
@@ -236,7 +237,7 @@ def test_url_for_errors() -> None:
         with pytest.raises(BuildError):
             url_for("user")  # a missing value
         with pytest.raises(ValueError, match="_external"):
-            url_for("index", _scheme="https")
+            url_for("index", _scheme="https", _external=False)
 
 
 def test_url_for_outside_a_request_needs_server_name() -> None:
@@ -247,6 +248,54 @@ def test_url_for_outside_a_request_needs_server_name() -> None:
         app.config.update(SERVER_NAME="example.org", PREFERRED_URL_SCHEME="https")
         assert url_for("user", user_id=3) == "https://example.org/users/3"
         assert url_for("user", user_id=3, _external=False) == "/users/3"
+
+
+# (SERVER_NAME, the request's base URL, url_for arguments, expected URL); Flask 3.1's
+# answers for an app without host or subdomain rules.
+SERVER_NAME_CASES: list[tuple[str | None, str, dict[str, Any], str]] = [
+    # External URLs name SERVER_NAME, whatever host the request came to.
+    ("example.com", "http://other.org/", {"_external": True}, "http://example.com/"),
+    ("example.com", "https://other.org/", {"_external": True}, "https://example.com/"),
+    ("example.com", "http://other.org/", {"_external": True, "_scheme": "https"},
+     "https://example.com/"),
+    ("example.com:8080", "http://example.com/", {"_external": True},
+     "http://example.com:8080/"),
+    # The request's script root stays; SERVER_NAME is lowercased.
+    ("EXAMPLE.com", "http://other.org/root/", {"_external": True},
+     "http://example.com/root/"),
+    # The default port of the request's scheme is dropped, not that of _scheme.
+    ("example.com:80", "http://other.org/", {"_external": True, "_scheme": "https"},
+     "https://example.com/"),
+    ("example.com:80", "https://other.org/", {"_external": True}, "https://example.com:80/"),
+    ("example.com:443", "https://other.org/", {"_external": True}, "https://example.com/"),
+    ("example.com:443", "http://other.org/", {"_external": True}, "http://example.com:443/"),
+    # Relative URLs are relative; without SERVER_NAME the request's host is the host.
+    ("example.com", "http://other.org/", {}, "/"),
+    (None, "http://other.org:8080/", {"_external": True}, "http://other.org:8080/"),
+]
+
+
+@pytest.mark.parametrize(("server_name", "base_url", "values", "expected"), SERVER_NAME_CASES)
+def test_url_for_external_inside_a_request_uses_server_name(
+    server_name: str | None, base_url: str, values: dict[str, Any], expected: str
+) -> None:
+    app = new_app(SERVER_NAME=server_name)
+    with app.test_request_context("/", base_url=base_url):
+        assert url_for("index", **values) == expected
+
+
+def test_server_name_does_not_restrict_which_hosts_are_served() -> None:
+    """Flask 3.1: without subdomain_matching, a request to another host is routed."""
+    app = new_app(SERVER_NAME="example.com")
+    app.add_url_rule("/here", "here", lambda: url_for("here", _external=True))
+    response = app.test_client().get("/here", headers={"Host": "other.org"})
+    assert (response.status_code, response.text) == (200, "http://example.com/here")
+
+
+def test_url_for_outside_a_request_lowercases_server_name_and_keeps_its_port() -> None:
+    app = new_app(SERVER_NAME="Example.COM:80")
+    with app.app_context():
+        assert url_for("index") == "http://example.com:80/"
 
 
 def test_with_client_preserves_the_last_request_context() -> None:

@@ -601,6 +601,35 @@ def test_make_conditional_keeps_an_existing_date() -> None:
     assert response.headers.getlist("Date") == ["Wed, 01 May 2024 12:00:00 GMT"]
 
 
+def test_make_conditional_dates_the_response_now_with_the_one_http_date_writer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tinyweb import caching
+
+    monkeypatch.setattr(caching.time, "time", lambda: 784111777.9)
+    response = Response(b"x").make_conditional(build_environ())
+    assert response.headers["Date"] == "Sun, 06 Nov 1994 08:49:37 GMT"
+    assert caching.http_date is http_date  # tinyweb.response re-exports it
+
+
+def test_a_conditional_response_without_dates_to_read_does_not_import_email_utils() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, tinyweb\n"
+        "response = tinyweb.Response(b'x')\n"
+        "response.set_etag('v1')\n"
+        "environ = {'REQUEST_METHOD': 'GET', 'HTTP_IF_NONE_MATCH': '\"v1\"'}\n"
+        "response.make_conditional(environ)\n"
+        "assert response.status_code == 304 and 'Date' in response.headers\n"
+        "print('email.utils' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
 def test_range_not_satisfiable_is_raised_for_the_app_to_render() -> None:
     response = Response(BODY)
     with pytest.raises(RangeNotSatisfiable):

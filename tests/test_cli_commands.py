@@ -201,18 +201,33 @@ def test_python_m_tinyweb_app_command(project: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("flags", "reload"),
+    ("environment", "argv", "reload"),
     [
-        ([], False),
-        (["--reload"], True),
-        (["--debug"], True),  # debug implies the reloader, as `flask run --debug`
-        (["--debug", "--no-reload"], False),
-        (["--no-reload"], False),
+        (None, ["run", "x:app"], False),
+        (None, ["run", "x:app", "--reload"], True),
+        (None, ["run", "x:app", "--debug"], True),  # debug implies the reloader (flask run)
+        (None, ["--debug", "run", "x:app"], True),  # the group's --debug too
+        (None, ["run", "x:app", "--debug", "--no-reload"], False),
+        (None, ["run", "x:app", "--no-reload"], False),
+        (None, ["--debug", "run", "x:app", "--no-debug"], False),  # run's own wins
+        (None, ["--no-debug", "run", "x:app", "--debug"], True),
+        ("1", ["run", "x:app"], True),  # TINYWEB_DEBUG, unless a flag says otherwise
+        ("1", ["--no-debug", "run", "x:app"], False),
+        ("0", ["run", "x:app", "--reload"], True),
     ],
 )
-def test_debug_implies_the_reloader(flags: list[str], reload: bool) -> None:
-    arguments = cli.build_parser().parse_args(["run", "x:app", *flags])
-    assert cli._wants_reloader(arguments) is reload
+def test_debug_implies_the_reloader(
+    environment: str | None, argv: list[str], reload: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TINYWEB_DEBUG", environment or "")  # restored after the test
+    if environment is None:
+        monkeypatch.delenv("TINYWEB_DEBUG")
+    served: list[str] = []  # how main served: under the reloader or in this process
+    monkeypatch.setattr(cli, "_run_with_reloader", lambda *_: served.append("reloader") or 0)
+    monkeypatch.setattr(cli, "_load", lambda *_: "app")
+    monkeypatch.setattr(cli, "run_command", lambda *_: served.append("directly") or 0)
+    assert cli.main(argv) == 0
+    assert served == ["reloader" if reload else "directly"]
 
 
 def test_run_reload_hands_over_to_the_reloader_without_importing_the_app(

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from tinyweb.app import App
 from tinyweb.context import request
+from tinyweb.errors import MethodNotAllowed
 from tinyweb.header_sets import HeaderSet, RequestHeaderSet
 from tinyweb.request import Request
 from tinyweb.response import Response
@@ -541,3 +542,42 @@ def test_the_documented_header_set_examples_run() -> None:
     for snippet in snippets:
         printed = run_snippet(snippet, {"__name__": "docs_snippet"})
         assert snippet.output is None or same_output(printed, snippet.output), printed
+
+
+# -- Allow: one way to write it ----------------------------------------------------------------
+
+
+def wsgi_answer(app: App, method: str, path: str) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Status, header list (in order) and body of one request, as a server would see them."""
+    seen: list[Any] = []
+    chunks = app(build_environ(path, method=method), lambda *arguments: seen.extend(arguments))
+    return seen[0], seen[1], b"".join(chunks)
+
+
+def test_the_bytes_of_a_405_and_of_the_automatic_options_answer_are_pinned() -> None:
+    app = App(__name__, static_folder=None)
+    app.add_url_rule("/thing", "thing", lambda: "body", methods=["GET", "POST"])
+    status, headers, body = wsgi_answer(app, "DELETE", "/thing")
+    assert status == "405 METHOD NOT ALLOWED"
+    assert headers == [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Allow", "GET, HEAD, OPTIONS, POST"),
+        ("Content-Length", str(len(body))),
+    ]
+    assert wsgi_answer(app, "OPTIONS", "/thing") == (
+        "200 OK",
+        [
+            ("Allow", "GET, HEAD, OPTIONS, POST"),
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", "0"),
+        ],
+        b"",
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.from_regex(r"[A-Z]{1,12}", fullmatch=True), max_size=8))
+def test_a_405_writes_allow_as_header_sets_does(methods: list[str]) -> None:
+    """errors.py may not import header_sets; for methods (tokens) both write the same."""
+    written = dict(MethodNotAllowed(methods).get_headers()).get("Allow")
+    assert written == HeaderSet(sorted(set(methods))).to_header()

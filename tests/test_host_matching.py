@@ -323,6 +323,30 @@ def test_url_for_outside_a_request_uses_server_name() -> None:
         assert url_for("index") == "http://example.com:8080/"
 
 
+def test_url_for_outside_a_request_keeps_the_server_names_port() -> None:
+    """Werkzeug binds SERVER_NAME as it is outside a request, lowercased: ``:80`` stays."""
+    app = subdomain_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = "Example.COM:80"
+    with app.app_context():
+        assert url_for("api") == "http://api.example.com:80/"
+
+
+def test_url_for_drops_the_default_port_of_the_requests_scheme_not_of_scheme() -> None:
+    app = subdomain_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.com:80"
+    with app.test_request_context("/", base_url="http://example.com/"):
+        assert url_for("index", _external=True, _scheme="https") == "https://example.com/"
+        assert url_for("api", _external=True, _scheme="https") == "https://api.example.com/"
+
+
+def test_url_for_without_subdomain_matching_builds_on_server_name() -> None:
+    app = subdomain_app()
+    app.config["SERVER_NAME"] = "example.com"
+    with app.test_request_context("/", base_url="http://other.org/"):
+        assert url_for("index", _external=True) == "http://example.com/"
+        assert url_for("api") == "http://api.example.com/"
+
+
 def test_url_for_without_subdomain_matching_puts_subdomains_before_the_request_host() -> None:
     app = subdomain_app()
     with app.test_request_context("/", base_url="http://localhost:5000/"):
@@ -446,3 +470,59 @@ def test_is_endpoint_expecting_counts_the_domains_variables() -> None:
     app = subdomain_app()
     assert app.url_map.is_endpoint_expecting("post", "user", "post")
     assert not app.url_map.is_endpoint_expecting("index", "user")
+
+
+def test_rules_declare_their_domain_and_its_variables() -> None:
+    app = subdomain_app()
+    rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
+    assert (rules["index"].subdomain, rules["index"].host, rules["index"].domain_arguments) == (
+        "",
+        None,
+        (),
+    )
+    assert (rules["post"].subdomain, rules["post"].domain_arguments) == ("<user>", ("user",))
+    assert rules["post"].arguments == ("post",)  # the path's variables only
+
+
+def count_domain_readings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record each host that ``host_routing.request_domain`` is asked about."""
+    from tinyweb import host_routing
+
+    hosts: list[str] = []
+    original = host_routing.request_domain
+
+    def counting(host: str, *rest: Any) -> Any:
+        hosts.append(host)
+        return original(host, *rest)
+
+    monkeypatch.setattr(host_routing, "request_domain", counting)
+    return hosts
+
+
+def test_the_requests_domain_is_worked_out_once_per_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = subdomain_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.com"
+    hosts = count_domain_readings(monkeypatch)
+    with app.test_request_context("/", base_url="http://bob.example.com/"):
+        urls = [url_for("index"), url_for("profile", user="bob"), url_for("api")]
+    assert urls == ["http://example.com/", "/", "http://api.example.com/"]
+    assert hosts == ["bob.example.com"]  # routing read it; url_for reused it
+
+
+def test_a_changed_server_name_is_not_answered_from_the_old_reading() -> None:
+    app = subdomain_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.com"
+    with app.test_request_context("/", base_url="http://bob.example.com/"):
+        assert url_for("profile", user="bob") == "/"
+        app.config["SERVER_NAME"] = "bob.example.com"  # the request is now on the bare name
+        assert url_for("index") == "/"
+
+
+def test_url_for_on_a_malformed_host_names_every_host() -> None:
+    app = subdomain_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.com"
+    with app.test_request_context("/", base_url="http://a b/"):
+        assert url_for("index") == "http://example.com/"
+        assert url_for("index") == "http://example.com/"  # asked again, same answer

@@ -59,6 +59,7 @@ from tinyweb.context import (
 )
 from tinyweb.coroutines import async_to_sync, ensure_sync, resolve, run_coroutine
 from tinyweb.errors import HTTPError, InternalServerError, RequestRedirect
+from tinyweb.header_sets import HeaderSet
 from tinyweb.host_routing import HostRoutes, rule_domain
 from tinyweb.json_provider import DefaultJSONProvider, JSONProvider
 from tinyweb.rendering import AppTemplates
@@ -460,12 +461,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
                 )
             else:  # an app with hosts or subdomains (tinyweb.host_routing)
                 endpoint, current.view_args = self.host_routes.match_request(
-                    current.host,
-                    current.scheme,
-                    self.config["SERVER_NAME"],
-                    current.path,
-                    current.method,
-                    current.environ.get("QUERY_STRING", ""),
+                    current, self.config["SERVER_NAME"]
                 )
         except HTTPError as routing_error:
             current.routing_exception = self._with_script_root(routing_error, current)
@@ -522,7 +518,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         """The automatic answer to OPTIONS: an empty 200 with the ``Allow`` header."""
         automatic = current_request_context().request.automatic_options
         allowed = automatic.allowed if automatic is not None else ("OPTIONS",)
-        return self.response_class("", headers={"Allow": ", ".join(allowed)})
+        return self.response_class("", headers={"Allow": HeaderSet(allowed).to_header()})
 
     def finalize_request(
         self, response_value: ResponseValue, from_error_handler: bool = False

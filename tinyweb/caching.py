@@ -1,9 +1,10 @@
-"""HTTP caching: ``Cache-Control`` directives, entity tags and conditional requests.
+"""HTTP caching: ``Cache-Control`` directives, entity tags, HTTP-dates and conditional requests.
 
 Where it fits: ``Response.cache_control``, ``set_etag``, ``get_etag``, ``add_etag`` and
 ``make_conditional`` are thin methods over this module, as are ``Request.cache_control``
 and ``Request.if_none_match`` and friends; :func:`tinyweb.static.send_file` evaluates its
-conditional headers and byte ranges with the same functions. This module imports only
+conditional headers and byte ranges with the same functions. Every HTTP-date the
+framework writes comes from ``http_date`` (``tinyweb.response`` re-exports it). This module imports only
 ``datastructures`` and ``errors``: it knows headers and environs, not apps or responses.
 
 Rules:
@@ -29,7 +30,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Callable, NamedTuple, Optional, Protocol, Union
 
 from .datastructures import Headers, quote_header_value, unquote_header_value
@@ -42,6 +43,7 @@ __all__ = [
     "RequestCacheControl",
     "ResponseCacheControl",
     "generate_etag",
+    "http_date",
     "make_conditional",
     "parse_cache_control",
     "parse_etags",
@@ -379,6 +381,33 @@ def etag_matches(header: str, etag: str | None, weak: bool) -> bool:
 
 # -- dates and preconditions (RFC 9110 §13) -----------------------------------------------------
 
+# The framework half's one writer of HTTP-dates (response.py re-exports it); the server half
+# has its own (http11.http_date), as the halves share no module.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def http_date(moment: datetime | date | float) -> str:
+    """An IMF-fixdate (RFC 9110 §5.6.7) from a timestamp, datetime or date.
+
+    English names whatever the locale; naive datetimes and plain dates are taken as UTC::
+
+        >>> http_date(0)
+        'Thu, 01 Jan 1970 00:00:00 GMT'
+    """
+    if isinstance(moment, datetime):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc)
+        parts = moment.timetuple()
+    elif isinstance(moment, date):
+        parts = moment.timetuple()
+    else:
+        parts = time.gmtime(moment)
+    return (
+        f"{_WEEKDAYS[parts.tm_wday]}, {parts.tm_mday:02d} {_MONTHS[parts.tm_mon - 1]} "
+        f"{parts.tm_year:04d} {parts.tm_hour:02d}:{parts.tm_min:02d}:{parts.tm_sec:02d} GMT"
+    )
+
 
 def parse_http_date(value: str | None) -> int | None:
     """Seconds since the epoch for an HTTP-date, or ``None`` when absent or invalid."""
@@ -555,9 +584,7 @@ def make_conditional(
         return
     headers = response.headers
     if "Date" not in headers:
-        import email.utils
-
-        headers.set("Date", email.utils.formatdate(time.time(), usegmt=True))
+        headers.set("Date", http_date(time.time()))
     if accept_ranges:
         headers.set("Accept-Ranges", "bytes" if accept_ranges is True else accept_ranges)
     opaque, weak = unquote_etag(headers.get("ETag"))  # headers["ETag"] = "v1" works too

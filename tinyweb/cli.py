@@ -299,7 +299,7 @@ def _main(argv: list[str]) -> int:
         return run_parsed(application, arguments)
     if arguments.command == "run":
         _set_debug_flag(arguments.debug)
-        if _wants_reloader(arguments):
+        if _wants_reloader(arguments.reload):
             return _run_with_reloader(parser, arguments)
     application = _load(parser, arguments.target or arguments.app)
     if arguments.command == "routes":
@@ -382,17 +382,14 @@ def _app_for_custom_command(target: str | None, words: list[str]) -> Any:
         return None
 
 
-def _debug_mode(arguments: argparse.Namespace) -> bool:
-    """``run``'s ``--debug``/``--no-debug``, else the group's, else ``TINYWEB_DEBUG``."""
-    for given in (getattr(arguments, "debug", None), arguments.group_debug, debug_flag()):
-        if given is not None:
-            return bool(given)
-    return False
+def _wants_reloader(reload: bool | None) -> bool:
+    """``--reload``/``--no-reload``, else debug mode (as ``flask run --debug``).
 
-
-def _wants_reloader(arguments: argparse.Namespace) -> bool:
-    """``--reload``, or debug mode without ``--no-reload`` (as ``flask run --debug``)."""
-    return _debug_mode(arguments) if arguments.reload is None else bool(arguments.reload)
+    Debug mode is ``debug_flag()``: by the time ``run`` asks, ``_set_debug_flag`` has
+    written the group's ``--debug`` and then ``run``'s own into ``TINYWEB_DEBUG``, so the
+    variable is the one answer (the last one given wins, an unset one means off).
+    """
+    return bool(debug_flag()) if reload is None else reload
 
 
 def _run_with_reloader(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int:

@@ -290,6 +290,10 @@ class MethodNotAllowed(HTTPError):
 
     def get_headers(self) -> list[tuple[str, str]]:
         """Content-Type and ``Allow`` (RFC 9110 §15.5.6: a 405 MUST carry Allow)."""
+        # Every other Allow is written by header_sets.HeaderSet.to_header, which this
+        # module may not import (it imports nothing of tinyweb). Methods are tokens (RFC
+        # 9110 §9.1), which that writer joins with ", " unquoted, as this line does; a test
+        # (test_header_sets.py) pins that both write the same bytes.
         return [*super().get_headers(), ("Allow", ", ".join(self.valid_methods))]
 
 

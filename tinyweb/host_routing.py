@@ -14,10 +14,10 @@ Rules (Flask 3.1 over Werkzeug 3.1):
   belong to the map's ``default_subdomain`` (``""``), or under ``host_matching`` to the
   empty host, which no real request has: there, every rule needs a ``host``.
 - The request's domain is read from its host, lowercased, without the scheme's default
-  port (``Request.host``). With ``host_matching`` it is the host itself. With
-  ``subdomain_matching`` and ``SERVER_NAME`` it is the labels before ``SERVER_NAME``
-  (``api.example.com`` -> ``api``), and a host outside ``SERVER_NAME`` reaches no rule
-  (404). Otherwise it is the ``default_subdomain``: subdomain rules are then for
+  port (``Request.host``), once per request (it is kept on the request for ``url_for``).
+  With ``host_matching`` it is the host itself. With ``subdomain_matching`` and
+  ``SERVER_NAME`` it is the labels before ``SERVER_NAME`` (``api.example.com`` ->
+  ``api``), and a host outside ``SERVER_NAME`` reaches no rule (404). Otherwise it is the ``default_subdomain``: subdomain rules are then for
   ``url_for`` only, and ``SERVER_NAME`` restricts nothing (Flask 3.1).
 - A static domain is tried before a pattern, and patterns in the order path segments
   use (``converters.Specificity``); the first domain whose router matches wins, a 405
@@ -47,7 +47,6 @@ from .routing import BuildError, Router, Rule
 __all__ = [
     "DomainPattern",
     "DomainRouter",
-    "DomainRule",
     "HostRoutes",
     "normalize_server_name",
     "request_domain",
@@ -135,7 +134,6 @@ class DomainRouter(Router):
         super().__init__()
         self.domain = domain
         self.host_matching = host_matching
-        self.rule_class = DomainRule
 
     def add(self, rule: str, endpoint: Any, *args: Any, **options: Any) -> Rule:
         """``Router.add``; the rule's variables may not repeat the domain's."""
@@ -145,7 +143,6 @@ class DomainRouter(Router):
         if shared:
             raise RuleError(f"rule {rule!r} repeats the host's variable {shared[0]!r}")
         new_rule = super().add(rule, endpoint, *args, **options)
-        assert isinstance(new_rule, DomainRule)
         new_rule.domain_arguments = self.domain.names
         if self.host_matching:
             new_rule.host = self.domain.text
@@ -154,18 +151,21 @@ class DomainRouter(Router):
         return new_rule
 
 
-class DomainRule(Rule):
-    """A ``Rule`` of a ``DomainRouter``: ``subdomain`` or ``host`` is its domain's text,
-    ``domain_arguments`` the names of its variables (``arguments`` are the path's)."""
+class RoutedRequest(Protocol):
+    """What ``HostRoutes`` reads of a request (``tinyweb.request.Request``)."""
 
-    __slots__ = ("domain_arguments", "host", "subdomain")
+    environ: dict[str, Any]
+    path: str
+    method: str
+    host_domain: Optional[tuple[Optional[str], Optional[str]]]  # HostRoutes.domain_of's
 
-    def __init__(self, *fields: Any) -> None:
-        """``Rule``'s fields; the router sets the domain."""
-        super().__init__(*fields)
-        self.subdomain: str = ""
-        self.host: Optional[str] = None
-        self.domain_arguments: tuple[str, ...] = ()
+    @property
+    def host(self) -> str:
+        """The ``Host``, without the scheme's default port."""
+
+    @property
+    def scheme(self) -> str:
+        """``"http"`` or ``"https"``."""
 
 
 class MapSettings(Protocol):
@@ -225,48 +225,65 @@ class HostRoutes:
         return list(self._by_text.values())
 
     def match_request(
-        self, host: str, scheme: str, server_name: Optional[str], path: str, method: str, query: str
+        self, current: RoutedRequest, server_name: Optional[str]
     ) -> tuple[Any, dict[str, Any]]:
-        """The endpoint and values for a request to ``host`` (``Request.host``);
-        ``server_name`` is the ``SERVER_NAME`` setting. Raises as ``Router.match`` does."""
-        domain = request_domain(
-            host,
-            normalize_server_name(server_name, scheme) if server_name else None,
-            self.host_matching,
-            self.subdomain_matching,
-            self.settings.default_subdomain,
-        )
+        """The endpoint and values for the request ``current``; ``server_name`` is the
+        ``SERVER_NAME`` setting. Raises as ``Router.match`` does."""
+        server_host = normalize_server_name(server_name, current.scheme) if server_name else None
         default_domain = "" if self.host_matching else self.settings.default_subdomain
-        return self.match(domain, default_domain, path, method, query)
+        return self.match(
+            self.domain_of(current, server_host),
+            default_domain,
+            current.path,
+            current.method,
+            current.environ.get("QUERY_STRING", ""),
+        )
+
+    def domain_of(self, current: RoutedRequest, server_host: Optional[str]) -> Optional[str]:
+        """The domain the request ``current`` asks for (``request_domain``), worked out
+        once per request: routing needs it, then every ``url_for`` call. It is kept on the
+        request (``Request.host_domain``) with the ``server_host`` it was read against
+        (``SERVER_NAME``, normalized), so that a changed setting is not answered from an old
+        reading. BadRequest for a malformed host (not kept: it is raised each time)."""
+        known = current.host_domain
+        if known is None or known[0] != server_host:
+            domain = request_domain(
+                current.host,
+                server_host,
+                self.host_matching,
+                self.subdomain_matching,
+                self.settings.default_subdomain,
+            )
+            known = current.host_domain = (server_host, domain)
+        return known[1]
 
     def url_host(
-        self, domain: Optional[str], current_host: Optional[str], scheme: str, server_name: str
-    ) -> tuple[Optional[str], bool]:
-        """The host of a URL for a rule with ``domain`` (None: the current host), and
-        whether it is another host than the current one, so that the URL must name it.
+        self, domain: Optional[str], current: Optional[RoutedRequest], server_host: Optional[str]
+    ) -> tuple[str, bool]:
+        """The host of a URL for a rule with ``domain`` (None: it has none), and whether
+        it is another host than the current one, so that the URL must name it.
 
-        ``current_host`` is the request's host (None outside a request); ``server_name``
-        the ``SERVER_NAME`` setting, needed outside a request.
+        ``current`` is the request (None outside one); ``server_host`` is ``SERVER_NAME``
+        as URLs name it (lowercased; in a request without its scheme's default port), None
+        if unset: outside a request it is set.
         """
-        if server_name:
-            server_name = normalize_server_name(server_name, scheme)
         default_subdomain = self.settings.default_subdomain
+        current_host = None if current is None else current.host
         current_domain: Optional[str] = default_subdomain
-        if current_host is not None:
+        if current is not None:
             try:
-                current_domain = request_domain(
-                    current_host,
-                    server_name or None,
-                    self.host_matching,
-                    self.subdomain_matching,
-                    default_subdomain,
-                )
+                current_domain = self.domain_of(current, server_host)
             except BadRequest:
                 current_domain = None  # a malformed Host: every URL names its host
         elif self.host_matching:
-            current_domain = server_name
-        base_host = server_name or current_host or ""
-        return url_host(domain, current_domain, base_host, self.host_matching, default_subdomain)
+            current_domain = server_host
+        base_host = server_host or current_host or ""
+        rule_host, elsewhere = url_host(
+            domain, current_domain, base_host, self.host_matching, default_subdomain
+        )
+        if rule_host is None:  # a rule without a host, under host matching: the current one
+            rule_host = current_host if current_host is not None else base_host
+        return rule_host, elsewhere
 
     def match(
         self, domain: Optional[str], default_domain: str, path: str, method: str, query: str = ""
@@ -343,9 +360,9 @@ class HostRoutes:
         self, router: Router, endpoint: Any, values: Mapping[str, Any], method: Optional[str]
     ) -> tuple[Optional[str], str]:
         """``build`` with one router: its domain's values apart, the rest for the path."""
-        domain = getattr(router, "domain", None)
-        if domain is None:
+        if not isinstance(router, DomainRouter):  # the app's router: rules without a domain
             return None, router.build(endpoint, values, method)
+        domain = router.domain
         missing = [name for name in domain.names if name not in values]
         if missing:
             needs = f"endpoint {endpoint!r} needs values for {', '.join(missing)}"

@@ -369,6 +369,10 @@ class Request:
     view_args: dict[str, Any] | None = None
     endpoint: str | None = None
     routing_exception: Exception | None = None
+    # An app that routes on hosts keeps here the domain the host asks for, with the
+    # SERVER_NAME it was read against (tinyweb.host_routing.HostRoutes.domain_of), so that
+    # url_for does not work it out again on every call.
+    host_domain: tuple[str | None, str | None] | None = None
     _cached_data: bytes | None = None
     _cached_json: dict[bool, Any] | None = None
     # What get_json parses with: the json module, or the app's provider (app.json), which

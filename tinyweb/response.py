@@ -40,6 +40,7 @@ from typing import Any, Callable, ClassVar, Union
 from urllib.parse import quote
 
 from . import caching, header_sets
+from .caching import http_date
 from .datastructures import Headers, HeadersSource, header_field
 from .errors import HTTPError
 
@@ -123,34 +124,6 @@ def _status_line(status: int | str) -> tuple[int, str]:
     if "\r" in text or "\n" in text or "\0" in text:
         raise ValueError("The status line must not contain CR, LF or NUL")
     return code, text
-
-
-# -- dates -----------------------------------------------------------------------------------
-
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def http_date(moment: datetime.datetime | datetime.date | float) -> str:
-    """An IMF-fixdate (RFC 9110 §5.6.7) from a timestamp, datetime or date.
-
-    Naive datetimes and plain dates are taken as UTC::
-
-        >>> http_date(0)
-        'Thu, 01 Jan 1970 00:00:00 GMT'
-    """
-    if isinstance(moment, datetime.datetime):
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(datetime.timezone.utc)
-        parts = moment.timetuple()
-    elif isinstance(moment, datetime.date):
-        parts = moment.timetuple()
-    else:
-        parts = time.gmtime(moment)
-    return (
-        f"{_WEEKDAYS[parts.tm_wday]}, {parts.tm_mday:02d} {_MONTHS[parts.tm_mon - 1]} "
-        f"{parts.tm_year:04d} {parts.tm_hour:02d}:{parts.tm_min:02d}:{parts.tm_sec:02d} GMT"
-    )
 
 
 # -- cookies ---------------------------------------------------------------------------------

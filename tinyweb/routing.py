@@ -78,8 +78,10 @@ class Rule:
 
     ``methods`` holds the registered methods plus ``HEAD`` when ``GET`` is present
     (``OPTIONS`` is answered for every path automatically, so it is not listed);
-    ``explicit_methods`` holds only the registered ones. Treat a rule as read-only: the
-    router indexes rules by these fields. ::
+    ``explicit_methods`` holds only the registered ones. ``subdomain`` (``""``), ``host``
+    (None) and ``domain_arguments`` (``()``, the domain's variables) name a rule's domain,
+    as ``tinyweb.host_routing`` sets them. Treat a rule as read-only: the router indexes
+    rules by these fields. ::
 
         for rule in router:
             print(rule.rule, rule.endpoint, sorted(rule.methods), rule.arguments)
@@ -91,16 +93,16 @@ class Rule:
     # Equality, hashing and repr are the ones the dataclass had.
     __slots__ = (
         "arguments",
+        "domain_arguments",
         "endpoint",
         "explicit_methods",
+        "host",
         "methods",
         "rule",
         "segments",
         "strict_slashes",
+        "subdomain",
     )
-    # Werkzeug's names for a rule's domain; rules with one are host_routing.DomainRule.
-    subdomain: str = ""
-    host: Optional[str] = None
 
     def __init__(
         self,
@@ -119,6 +121,11 @@ class Rule:
         self.arguments = arguments
         self.explicit_methods = explicit_methods
         self.segments = segments
+        # The rule's domain, in Werkzeug's names: set by the router of a subdomain or host
+        # (tinyweb.host_routing.DomainRouter); ``arguments`` are the path's variables only.
+        self.subdomain = ""
+        self.host: Optional[str] = None
+        self.domain_arguments: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.rule  # {{ request.url_rule }} shows "/users/<int:id>", as in Werkzeug
@@ -181,14 +188,15 @@ class Rule:
 class AutomaticOptions(NamedTuple):
     """The endpoint ``match`` returns for an ``OPTIONS`` request no rule registered.
 
-    The app answers it with an empty 200 and ``Allow: ", ".join(endpoint.allowed)``
-    (RFC 9110 §9.3.7). ``rule`` and ``values`` are the first rule the path matched under
-    another method, and its values: the request's endpoint and view arguments, so that a
-    blueprint's hooks run for a CORS preflight, as in Flask::
+    The app answers it with an empty 200 whose ``Allow`` is ``endpoint.allowed``
+    (RFC 9110 §9.3.7), written as every ``Allow`` is (``header_sets.HeaderSet``).
+    ``rule`` and ``values`` are the first rule the path matched under another method,
+    and its values: the request's endpoint and view arguments, so that a blueprint's
+    hooks run for a CORS preflight, as in Flask::
 
         endpoint, params = router.match("/users", "OPTIONS")
         if isinstance(endpoint, AutomaticOptions):
-            headers = [("Allow", ", ".join(endpoint.allowed))]
+            headers = [("Allow", HeaderSet(endpoint.allowed).to_header())]
     """
 
     allowed: tuple[str, ...]
@@ -545,7 +553,6 @@ class Router:
         self._by_endpoint: dict[Any, list[Rule]] = {}
         self._segment_cache: dict[str, Segment] = {}
         self._method_sets: dict[Any, _Methods] = {}
-        self.rule_class: type[Rule] = Rule  # host_routing's routers make DomainRules
 
     def register_converter(self, name: str, converter_class: type[BaseConverter]) -> None:
         """Make ``<name:...>`` available in rules added from now on.
@@ -588,7 +595,7 @@ class Router:
         """
         interned = self._interned_methods(methods, rule, bool(automatic_options))
         segments, arguments = parse_rule(rule, self.converters, self._segment_cache)
-        new_rule = self.rule_class(
+        new_rule = Rule(
             rule,
             endpoint,
             interned.shown,

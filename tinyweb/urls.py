@@ -9,8 +9,9 @@ pipeline; the module-level ``url_for`` in ``tinyweb.app`` calls it on ``current_
 
 Rules:
 - Inside a request a URL is relative to the app's mount point (``SCRIPT_NAME``) and uses
-  the request's host and scheme; outside one, ``SERVER_NAME``, ``APPLICATION_ROOT`` and
-  ``PREFERRED_URL_SCHEME`` say where the app lives, and the URL is absolute.
+  the request's scheme; an external one names ``SERVER_NAME`` when it is set, else the
+  request's host (Flask 3.1). Outside a request, ``SERVER_NAME``, ``APPLICATION_ROOT``
+  and ``PREFERRED_URL_SCHEME`` say where the app lives, and the URL is absolute.
 - ``url_defaults`` functions (``Scaffold.url_defaults``) may add values before the build,
   in Flask's scope order; ``None`` values are dropped after them.
 - ``app.url_map`` is a view of the app's routers shaped like the part of Werkzeug's
@@ -25,7 +26,7 @@ from urllib.parse import quote
 
 from tinyweb.context import current_request_context, has_request_context
 from tinyweb.converters import BaseConverter
-from tinyweb.host_routing import HostRoutes
+from tinyweb.host_routing import HostRoutes, normalize_server_name
 from tinyweb.routing import BuildError, Router, Rule
 from tinyweb.scaffold import HookTable, endpoint_scopes
 
@@ -79,7 +80,7 @@ class URLMap:
         a subdomain's or host's variables count, as in Werkzeug."""
         wanted = set(arguments)
         return any(
-            wanted.issubset((*rule.arguments, *getattr(rule, "domain_arguments", ())))
+            wanted.issubset((*rule.arguments, *rule.domain_arguments))
             for rule in self.iter_rules(endpoint)
         )
 
@@ -135,48 +136,45 @@ class AppURLs:
         Values the rule does not use go to the query string; ``None`` values are dropped.
         Inside a request the URL is relative to ``SCRIPT_NAME`` (the app may be mounted
         under a prefix); outside one, ``SERVER_NAME`` must be configured and the URL is
-        absolute. ``_external=True`` adds scheme and host, ``_scheme`` picks the scheme
-        (needs ``_external``), ``_anchor`` adds ``#fragment``, ``_method`` picks among
-        rules of the same endpoint (default: in a request, a rule for its method if the
-        endpoint has one, as in Flask).
+        absolute. ``_external=True`` adds scheme and host (``SERVER_NAME`` if it is set,
+        else the request's), ``_scheme`` picks the scheme (and makes the URL external; a
+        ValueError with ``_external=False``), ``_anchor`` adds ``#fragment``, ``_method``
+        picks among rules of the same endpoint (default: in a request, a rule for its
+        method if the endpoint has one, as in Flask).
 
         Example: ``url_for("user", user_id=7, tab="posts")`` → ``"/users/7?tab=posts"``.
         """
-        in_request = has_request_context()
-        if in_request:
+        current: Any = None  # the request, if url_for is called inside one
+        if has_request_context():
             current = current_request_context().request
             if endpoint.startswith("."):
                 blueprint = current.blueprint
                 endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
-            script_root, host, scheme = current.script_root, current.host, current.scheme
-            external, method = bool(_external), _method or current.method
+            script_root, scheme = current.script_root, current.scheme
+            # A scheme of its own makes the URL external unless told otherwise (Flask).
+            external = _scheme is not None if _external is None else bool(_external)
+            method = _method or current.method
         else:
-            script_root, host, scheme = self._url_parts_outside_request()
+            script_root, scheme = self._url_parts_outside_request()
             external, method = True if _external is None else _external, _method
         if _scheme is not None:
             if not external:
-                raise ValueError("url_for(_scheme=...) needs _external=True")
+                raise ValueError("url_for(_scheme=...) cannot be combined with _external=False")
             scheme = _scheme
         if self.url_default_functions:
             self.inject_url_defaults(endpoint, values)
         values = {name: value for name, value in values.items() if value is not None}
         try:
-            domain, path = self._build_path(endpoint, values, method, host)
+            domain, path = self._build_path(endpoint, values, method, current)
         except BuildError:
             if _method is not None or method is None:
                 raise
-            domain, path = self._build_path(endpoint, values, None, host)  # no rule for method
-        if self.host_routes is not None:
-            current_host = host if in_request else None
-            server_name = self.config["SERVER_NAME"]
-            rule_host, elsewhere = self.host_routes.url_host(
-                domain, current_host, scheme, server_name
-            )
-            host = host if rule_host is None else rule_host
-            external = external or elsewhere  # another host: the URL names it (Werkzeug)
+            domain, path = self._build_path(endpoint, values, None, current)  # no rule for method
         url: str = script_root.rstrip("/") + path
-        if external:
-            url = f"{scheme}://{host}{url}"
+        if external or self.host_routes is not None:
+            host, elsewhere = self._url_host(domain, current)
+            if external or elsewhere:  # another host: the URL names it (Werkzeug)
+                url = f"{scheme}://{host}{url}"
         if _anchor is not None:
             url += "#" + quote(_anchor, safe="%!#$&'()*+,/:;=?@")
         return url
@@ -192,13 +190,17 @@ class AppURLs:
                 function(endpoint, values)
 
     def _build_path(
-        self, endpoint: str, values: dict[str, Any], method: str | None, host: str
+        self, endpoint: str, values: dict[str, Any], method: str | None, current: Any
     ) -> tuple[str | None, str]:
         """The rule's domain (None if it has none) and the path; the routers build, and a
-        build-only rule is the fallback (see add_url_rule). ``host`` is the current one."""
+        build-only rule is the fallback (see add_url_rule). ``current`` is the request (None
+        outside one): with host matching, a rule on its host is preferred."""
         try:
             if self.host_routes is not None:
-                return self.host_routes.build(endpoint, values, method, host.lower())
+                current_host = self._server_host(None) if current is None else current.host
+                return self.host_routes.build(
+                    endpoint, values, method, (current_host or "").lower()
+                )
             return None, str(self.router.build(endpoint, values, method=method))
         except BuildError as error:
             if not len(self.build_only_router):
@@ -209,17 +211,36 @@ class AppURLs:
         except BuildError:
             raise routed_error from None
 
-    def _url_parts_outside_request(self) -> tuple[str, str, str]:
-        """(script root, host, scheme) from config, for url_for outside a request."""
-        server_name = self.config["SERVER_NAME"]
+    def _url_host(self, domain: str | None, current: Any) -> tuple[str, bool]:
+        """The host of a URL for a rule with ``domain`` (None: it has none), and whether
+        it is another host than the request's (then even a relative URL must name it).
+
+        ``SERVER_NAME`` when it is set, else the request's host, as Flask 3.1: an app
+        behind several names still builds its external URLs on the one it is configured
+        with. A rule's subdomain goes in front; a ``host`` rule names its own.
+        """
+        server_host = self._server_host(current)
+        if self.host_routes is None:
+            return server_host or current.host, False
+        return self.host_routes.url_host(domain, current, server_host)
+
+    def _server_host(self, current: Any) -> str | None:
+        """``SERVER_NAME`` as a URL's host (None if unset): lowercased and, inside the
+        request ``current``, without its scheme's default port, as Werkzeug binds it."""
+        server_name: str | None = self.config["SERVER_NAME"]
         if not server_name:
+            return None
+        if current is None:
+            return server_name.lower()
+        return normalize_server_name(server_name, current.scheme)
+
+    def _url_parts_outside_request(self) -> tuple[str, str]:
+        """(script root, scheme) from config, for url_for outside a request, which needs
+        ``SERVER_NAME`` (RuntimeError)."""
+        if not self.config["SERVER_NAME"]:
             raise RuntimeError(
                 "url_for() outside a request needs app.config['SERVER_NAME'] (for example "
                 "'example.com'), so it knows which host to build the URL for; or call it "
                 "inside `with app.test_request_context():`."
             )
-        return (
-            self.config["APPLICATION_ROOT"] or "/",
-            server_name,
-            self.config["PREFERRED_URL_SCHEME"],
-        )
+        return self.config["APPLICATION_ROOT"] or "/", self.config["PREFERRED_URL_SCHEME"]
