@@ -328,3 +328,25 @@ def test_a_circular_value_is_the_same_error_as_json_dumps_every_time() -> None:
         with pytest.raises(ValueError, match="Circular reference detected"):
             provider.response(circular)
     assert provider.response([[], []]).get_data() == b"[[],[]]\n"  # shared, not circular
+
+
+def test_module_dump_and_load_use_files_and_the_current_apps_provider() -> None:
+    # flask.json.dump / flask.json.load: the module functions on a file.
+    from tinyweb.json_provider import dump, load
+
+    buffer = io.StringIO()
+    dump({"b": 1, "a": datetime.date(2026, 11, 24)}, buffer)  # no app: the default options
+    assert buffer.getvalue() == '{"b": 1, "a": "Tue, 24 Nov 2026 00:00:00 GMT"}'
+    assert load(io.StringIO('{"x": [1, 2]}')) == {"x": [1, 2]}
+
+    class Shouting(DefaultJSONProvider):
+        def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+            return {"loaded": super().loads(s, **kwargs)}
+
+    app = App(__name__)
+    app.json = Shouting(app)
+    with app.app_context():
+        buffer = io.StringIO()
+        dump({"b": 1, "a": 2}, buffer)
+        assert buffer.getvalue() == '{"a": 2, "b": 1}'  # the app's provider: sorted keys
+        assert load(io.BytesIO(b'{"x": 1}')) == {"loaded": {"x": 1}}

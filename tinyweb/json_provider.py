@@ -46,7 +46,7 @@ from tinyweb.response import Response, json_default, json_dumps
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     from tinyweb.app import App
 
-__all__ = ["DefaultJSONProvider", "JSONProvider", "dumps", "jsonify", "loads"]
+__all__ = ["DefaultJSONProvider", "JSONProvider", "dump", "dumps", "jsonify", "load", "loads"]
 
 
 class JSONProvider:
@@ -227,6 +227,16 @@ def loads(s: str | bytes, **kwargs: Any) -> Any:
     if has_app_context():
         return current_app.json.loads(s, **kwargs)
     return json.loads(s, **kwargs)
+
+
+def dump(obj: Any, fp: IO[str], **kwargs: Any) -> None:
+    """Write ``obj`` as JSON to the text file ``fp``: ``dumps``'s text (``flask.json.dump``)."""
+    fp.write(dumps(obj, **kwargs))
+
+
+def load(fp: IO[Any], **kwargs: Any) -> Any:
+    """The value of the JSON read from ``fp`` (text or bytes): ``loads`` of its content."""
+    return loads(fp.read(), **kwargs)
 
 
 def jsonify(*args: Any, **kwargs: Any) -> Response:
