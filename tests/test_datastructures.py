@@ -403,3 +403,32 @@ def test_authorization_parsing_never_raises(text: str) -> None:
     for header in (text, "Basic " + text, "Digest " + text, "Bearer " + text):
         auth = Authorization.from_header(header)
         assert auth is None or auth.type == auth.type.lower()
+
+
+# -- CallbackDict (Werkzeug's: a dict that reports every change) ---------------------------
+
+
+def test_callback_dict_calls_on_update_after_each_change_and_not_for_reads() -> None:
+    from tinyweb.datastructures import CallbackDict
+
+    seen: list[dict[str, int]] = []
+    data = CallbackDict({"a": 1}, lambda changed: seen.append(dict(changed)))
+    assert data["a"] == 1 and data.get("b") is None and list(data) == ["a"] and seen == []
+    data["b"] = 2
+    del data["a"]
+    data.update(c=3)
+    data |= {"d": 4}
+    assert data.setdefault("b", 9) == 2  # present: no change, no call
+    assert data.setdefault("e", 5) == 5
+    assert data.pop("absent", None) is None  # nothing removed: no call
+    assert data.pop("e") == 5
+    assert data.popitem() == ("d", 4)
+    data.clear()
+    assert seen == [
+        {"a": 1, "b": 2}, {"b": 2}, {"b": 2, "c": 3}, {"b": 2, "c": 3, "d": 4},
+        {"b": 2, "c": 3, "d": 4, "e": 5}, {"b": 2, "c": 3, "d": 4}, {"b": 2, "c": 3}, {},
+    ]  # fmt: skip
+    assert repr(CallbackDict({"x": 1})) == "<CallbackDict {'x': 1}>"
+    with pytest.raises(KeyError):
+        CallbackDict().pop("missing")
+    CallbackDict()["no callback"] = 1  # on_update=None: changes are simply made

@@ -139,12 +139,18 @@ def test_page_snippets_run_and_print_what_the_page_shows(page: str, isolated: No
             )
 
 
-def test_app_md_snippets_that_show_output_print_it(isolated: None) -> None:
-    # app.md also holds fragments (a factory's body, "..."); the snippets followed by
-    # their output are whole programs, each run on its own.
-    snippets = [s for s in markdown_python_blocks((DOCS / "app.md").read_text("utf-8"),
-                                                  "docs/app.md") if s.output is not None]  # fmt: skip
-    assert len(snippets) >= 3
+SELF_CONTAINED_OUTPUT_PAGES = sorted(
+    path.name for path in DOCS.glob("*.md") if path.name not in PAGES_WITH_SNIPPETS
+)
+
+
+@pytest.mark.parametrize("page", SELF_CONTAINED_OUTPUT_PAGES)
+def test_snippets_that_show_output_print_it(page: str, isolated: None) -> None:
+    # The other pages also hold fragments (a factory's body, "..."); the snippets followed
+    # by their output are whole programs, each run on its own.
+    snippets = [s for s in markdown_python_blocks((DOCS / page).read_text("utf-8"),
+                                                  f"docs/{page}") if s.output is not None]  # fmt: skip
+    assert page != "app.md" or len(snippets) >= 3
     for snippet in snippets:
         printed = run_snippet(snippet, {"__name__": "docs_snippet"})
         assert same_output(printed, snippet.output or ""), f"{snippet.name} printed\n{printed}"

@@ -779,3 +779,63 @@ def test_flashes_render_in_a_template() -> None:
         "<p class=message>plain</p><p class=warning>careful</p>"
         "<p class=success><b>done</b></p><p class=error>broken</p>4"
     )
+
+
+# -- SessionMixin: what a custom session class builds on (Flask's) ---------------------------
+
+
+def test_session_mixin_gives_permanent_and_flasks_defaults() -> None:
+    from tinyweb.sessions import SessionMixin
+
+    class Plain(dict, SessionMixin):  # type: ignore[type-arg,misc]
+        pass
+
+    plain = Plain()
+    assert (plain.new, plain.modified, plain.accessed, plain.permanent) == (False, True, False, False)
+    plain.permanent = 1  # type: ignore[assignment]
+    assert plain == {"_permanent": True} and plain.permanent is True
+    assert isinstance(SecureCookieSession(), SessionMixin)
+
+
+def test_a_custom_interface_with_a_callback_dict_session_is_saved_when_changed() -> None:
+    from tinyweb.datastructures import CallbackDict
+    from tinyweb.sessions import SessionInterface, SessionMixin
+
+    store: dict[str, dict[str, Any]] = {"s1": {"n": 1}}
+
+    class ServerSide(CallbackDict, SessionMixin):  # type: ignore[type-arg,misc]
+        def __init__(self, initial: Any = None, sid: str = "") -> None:
+            def changed(session: ServerSide) -> None:
+                session.modified = True
+
+            super().__init__(initial, changed)
+            self.sid, self.modified = sid, False
+
+    class StoreInterface(SessionInterface):
+        def open_session(self, app: Any, request: Any) -> ServerSide:
+            sid = request.cookies.get("sid", "new")
+            return ServerSide(store.get(sid, {}), sid)
+
+        def save_session(self, app: Any, session: Any, response: Any) -> None:
+            if self.should_set_cookie(app, session):
+                store[session.sid] = dict(session)
+                response.set_cookie("sid", session.sid)
+
+    app = App(__name__)
+    app.session_interface = StoreInterface()
+
+    @app.route("/read")
+    def read() -> str:
+        return str(session["n"])
+
+    @app.route("/bump")
+    def bump() -> str:
+        session["n"] = session.get("n", 0) + 1
+        return "ok"
+
+    client = Client(app)
+    client.set_cookie("sid", "s1")
+    assert client.get("/read").text == "1"
+    assert "set-cookie" not in client.get("/read").headers  # read only: not saved
+    assert client.get("/bump").headers["Set-Cookie"].startswith("sid=s1")
+    assert store["s1"] == {"n": 2}

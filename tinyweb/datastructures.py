@@ -219,6 +219,82 @@ class MultiDict(MutableMapping[K, V]):
         raise KeyError(key)
 
 
+_NO_DEFAULT: Any = object()
+
+
+class CallbackDict(dict[K, V]):
+    """A dict that calls ``on_update(self)`` after every change (Werkzeug's), never after
+    a read: what a custom session class builds on to know it must be saved::
+
+        >>> seen = []
+        >>> data = CallbackDict({"a": 1}, seen.append)
+        >>> data["b"] = 2
+        >>> len(seen), data.pop("missing", None), len(seen)  # nothing removed: no call
+        (1, None, 1)
+    """
+
+    def __init__(
+        self,
+        initial: Mapping[K, V] | Iterable[tuple[K, V]] | None = None,
+        on_update: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Hold ``initial`` (no call for it) and report later changes to ``on_update``."""
+        super().__init__(initial or ())
+        self.on_update = on_update
+
+    def _changed(self) -> None:
+        if self.on_update is not None:
+            self.on_update(self)
+
+    def __setitem__(self, key: K, value: V) -> None:
+        super().__setitem__(key, value)
+        self._changed()
+
+    def __delitem__(self, key: K) -> None:
+        super().__delitem__(key)
+        self._changed()
+
+    def __ior__(self, other: Any) -> CallbackDict[K, V]:  # type: ignore[override,misc]
+        super().update(other)
+        self._changed()
+        return self
+
+    def update(self, *mappings: Any, **values: Any) -> None:
+        """Like ``dict.update``, then one call."""
+        super().update(*mappings, **values)
+        self._changed()
+
+    def clear(self) -> None:
+        """Remove everything, then one call."""
+        super().clear()
+        self._changed()
+
+    def setdefault(self, key: K, default: Any = None) -> V:
+        """Like ``dict.setdefault``; a call only if ``key`` was added."""
+        added = key not in self
+        value = super().setdefault(key, default)
+        if added:
+            self._changed()
+        return value
+
+    def pop(self, key: K, default: Any = _NO_DEFAULT) -> Any:
+        """Like ``dict.pop``; a call only if ``key`` was there."""
+        present = key in self
+        value = super().pop(key) if default is _NO_DEFAULT else super().pop(key, default)
+        if present:
+            self._changed()
+        return value
+
+    def popitem(self) -> tuple[K, V]:
+        """Like ``dict.popitem``, then one call."""
+        item = super().popitem()
+        self._changed()
+        return item
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {super().__repr__()}>"
+
+
 class ImmutableMultiDict(MultiDict[K, V]):
     """A ``MultiDict`` that refuses changes: ``request.args``, ``form``, ``cookies``.
 
@@ -686,6 +762,7 @@ def _auth_parameters(text: str) -> dict[str, str | None]:
 
 __all__ = [
     "Authorization",
+    "CallbackDict",
     "FileStorage",
     "Headers",
     "ImmutableMultiDict",

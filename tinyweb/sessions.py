@@ -57,7 +57,7 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from typing import Any, NoReturn
 
 from tinyweb.config import DEFAULT_CONFIG
@@ -71,6 +71,7 @@ __all__ = [
     "SecureCookieSession",
     "SecureCookieSessionInterface",
     "SessionInterface",
+    "SessionMixin",
     "SessionSerializer",
     "flash",
     "get_flashed_messages",
@@ -302,7 +303,28 @@ class SessionSerializer:
 # -- the session object ----------------------------------------------------------------------
 
 
-class SecureCookieSession(dict[str, Any]):
+class SessionMixin(MutableMapping[str, Any]):
+    """What every session has (Flask's ``SessionMixin``): ``permanent``, stored under
+    ``"_permanent"``, and the flags the interface reads. A custom session class mixes it
+    in; its defaults (``modified`` True: always saved) suit a class that tracks nothing,
+    and a class that tracks changes sets the flags itself (``CallbackDict``'s
+    ``on_update``; ``SecureCookieSession`` does)."""
+
+    new = False  # the request brought no session
+    modified = True  # the data changed: save it
+    accessed = False  # the data was read: the response varies with the cookie
+
+    @property
+    def permanent(self) -> bool:
+        """Whether the cookie outlives the browser session."""
+        return bool(self.get("_permanent", False))
+
+    @permanent.setter
+    def permanent(self, value: bool) -> None:
+        self["_permanent"] = bool(value)
+
+
+class SecureCookieSession(dict[str, Any], SessionMixin):
     """The session: a dict that records whether it was read (``accessed``) or changed.
 
     ``modified`` is set by every write through the dict's own methods that changes the
