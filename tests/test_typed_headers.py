@@ -23,9 +23,9 @@ from tinyweb.testing import build_environ
 from tinyweb.typed_headers import (
     COEP,
     COOP,
-    CallbackDict,
     ContentSecurityPolicy,
     WWWAuthenticate,
+    _CallbackDict,
     parse_parameters,
 )
 
@@ -43,7 +43,9 @@ DATE_ATTRIBUTES = [("date", "Date"), ("expires", "Expires"), ("last_modified", "
 
 
 @pytest.mark.parametrize(("attribute", "header"), DATE_ATTRIBUTES)
-def test_a_date_property_reads_an_http_date_as_an_aware_datetime(attribute: str, header: str) -> None:
+def test_a_date_property_reads_an_http_date_as_an_aware_datetime(
+    attribute: str, header: str
+) -> None:
     response = Response("x", headers={header: "Sun, 06 Nov 1994 08:49:37 GMT"})
     assert getattr(response, attribute) == datetime(1994, 11, 6, 8, 49, 37, tzinfo=UTC)
     for malformed in ("garbage", "0", ""):
@@ -323,7 +325,10 @@ def test_response_www_authenticate_takes_one_challenge_a_list_a_string_or_none()
     assert response.headers["WWW-Authenticate"] == "Bearer realm=api"
     assigned.error = "invalid_token"  # an assigned challenge stays attached
     assert response.headers["WWW-Authenticate"] == "Bearer realm=api, error=invalid_token"
-    response.www_authenticate = [WWWAuthenticate("basic", {"realm": "a b"}), WWWAuthenticate("bearer")]
+    response.www_authenticate = [
+        WWWAuthenticate("basic", {"realm": "a b"}),
+        WWWAuthenticate("bearer"),
+    ]
     assert response.headers.getlist("WWW-Authenticate") == ['Basic realm="a b"', "Bearer"]
     assert response.www_authenticate.realm == "a b"  # the first challenge
     response.www_authenticate = 'Basic realm="x"'
@@ -372,7 +377,9 @@ def test_mimetype_params_writes_every_change_back_into_content_type() -> None:
 
 def test_a_callback_dict_reports_every_change() -> None:
     seen: list[dict[str, str]] = []
-    values: CallbackDict[str] = CallbackDict({"a": "1"}, lambda changed: seen.append(dict(changed)))
+    values: _CallbackDict[str] = _CallbackDict(
+        {"a": "1"}, lambda changed: seen.append(dict(changed))
+    )
     values["b"] = "2"
     del values["a"]
     values.update(c="3")
@@ -390,7 +397,7 @@ def test_the_request_reads_single_fields_from_the_environ() -> None:
             "Content-Encoding": "gzip",
             "Content-MD5": "Q2hlY2sgSW50ZWdyaXR5IQ==",
             "Max-Forwards": "10",
-            "Pragma": "no-cache, x=\"a b\"",
+            "Pragma": 'no-cache, x="a b"',
         }
     )
     environ["REMOTE_USER"] = "ada"

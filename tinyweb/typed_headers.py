@@ -36,7 +36,6 @@ from .header_sets import RequestHeaderSet, text_property
 __all__ = [
     "COEP",
     "COOP",
-    "CallbackDict",
     "ContentSecurityPolicy",
     "WWWAuthenticate",
     "parse_parameters",
@@ -71,7 +70,7 @@ class COEP(enum.Enum):
     REQUIRE_CORP = "require-corp"
 
 
-class CallbackDict(MutableMapping[str, V]):
+class _CallbackDict(MutableMapping[str, V]):
     """A dict that calls ``on_update(self)`` after every change (rule 2).
 
     ``response.mimetype_params`` is one: ``response.mimetype_params["charset"] = "latin-1"``
@@ -108,7 +107,7 @@ class CallbackDict(MutableMapping[str, V]):
         return len(self._items)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self._items!r}>"
+        return f"<{type(self).__name__.lstrip('_')} {self._items!r}>"
 
 
 # -- Content-Type parameters (RFC 9110 §5.6.6) -------------------------------------------------
@@ -166,7 +165,7 @@ def _csp_directive(name: str) -> Any:
     return property(read, write, delete, f"The ``{name}`` directive, or None.")
 
 
-class ContentSecurityPolicy(CallbackDict[str]):
+class ContentSecurityPolicy(_CallbackDict[str]):
     """The directives of a ``Content-Security-Policy`` header: ``name -> value``.
 
     Read as attributes too (``csp.default_src``, dashes as underscores). A directive
@@ -260,12 +259,12 @@ class WWWAuthenticate:
         object.__setattr__(self, "_on_update", None)
         object.__setattr__(self, "_type", auth_type.lower())
         object.__setattr__(self, "_token", token)
-        object.__setattr__(self, "_parameters", CallbackDict(values, self._changed))
+        object.__setattr__(self, "_parameters", _CallbackDict(values, self._changed))
 
     _on_update: Optional[Callable[[WWWAuthenticate], None]]
     _type: str
     _token: Optional[str]
-    _parameters: CallbackDict[Optional[str]]
+    _parameters: _CallbackDict[Optional[str]]
 
     def _changed(self, *_: Any) -> None:
         if self._on_update is not None:
@@ -299,7 +298,7 @@ class WWWAuthenticate:
 
     @parameters.setter
     def parameters(self, value: Mapping[str, str | None]) -> None:
-        object.__setattr__(self, "_parameters", CallbackDict(value, self._changed))
+        object.__setattr__(self, "_parameters", _CallbackDict(value, self._changed))
         self._changed()
 
     @property
@@ -596,14 +595,14 @@ def www_authenticate_property() -> Any:
 def mimetype_params_property() -> Any:
     """The response's ``mimetype_params``: Content-Type's parameters, writing back."""
 
-    def read(self: _HasHeaders) -> CallbackDict[str]:
+    def read(self: _HasHeaders) -> _CallbackDict[str]:
         content_type = self.headers.get("Content-Type", "")
         mimetype = content_type.partition(";")[0].strip(" \t")
 
-        def update(parameters: CallbackDict[str]) -> None:
+        def update(parameters: _CallbackDict[str]) -> None:
             _store(self.headers, "Content-Type", _format_parameters(mimetype, parameters))
 
-        return CallbackDict(parse_parameters(content_type), update)
+        return _CallbackDict(parse_parameters(content_type), update)
 
     def delete(self: _HasHeaders) -> None:
         raise AttributeError("mimetype_params cannot be deleted; clear() it")
