@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from docs_snippets import markdown_python_blocks, run_snippet, same_output
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tinyweb.datastructures import parse_dict_header
 from tinyweb.header_sets import RequestHeaderSet
@@ -431,3 +433,35 @@ def test_the_documented_single_field_examples_run() -> None:
     for snippet in snippets:
         printed = run_snippet(snippet, {"__name__": "docs_snippet"})
         assert snippet.output is None or same_output(printed, snippet.output), printed
+
+
+# -- reading never raises (module rule 1) ---------------------------------------------------------
+
+_HEADER_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=40)
+_RESPONSE_READS = {
+    "Date": "date", "Expires": "expires", "Last-Modified": "last_modified", "Age": "age",
+    "Retry-After": "retry_after", "Content-Range": "content_range",
+    "Content-Security-Policy": "content_security_policy",
+    "Cross-Origin-Opener-Policy": "cross_origin_opener_policy",
+    "WWW-Authenticate": "www_authenticate", "Content-Type": "mimetype_params",
+}  # fmt: skip
+_REQUEST_READS = {
+    "HTTP_DATE": "date", "HTTP_IF_RANGE": "if_range", "HTTP_RANGE": "range",
+    "HTTP_MAX_FORWARDS": "max_forwards", "HTTP_PRAGMA": "pragma",
+}  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(_RESPONSE_READS)), _HEADER_TEXT)
+def test_reading_any_response_header_text_never_raises(header: str, text: str) -> None:
+    response = Response("x")
+    response.headers.set(header, text)
+    getattr(response, _RESPONSE_READS[header])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(_REQUEST_READS)), _HEADER_TEXT)
+def test_reading_any_request_header_text_never_raises(key: str, text: str) -> None:
+    request = Request(build_environ())
+    request.environ[key] = text
+    getattr(request, _REQUEST_READS[key])
