@@ -47,6 +47,8 @@ FRAMEWORK_HALF = {
     "response",
     "caching",
     "header_sets",
+    "ranges",
+    "typed_headers",
     "context",
     "app",
     "return_values",
@@ -101,14 +103,18 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "templating": {"markup", "template_filters", "template_compiler", "template_lexer",
                    "template_runtime", "template_stream", "template_tests", "template_urlize"},
     "multipart": {"datastructures"},
-    "request": {"accept", "caching", "datastructures", "errors", "header_sets", "multipart"},
-    "response": {"caching", "datastructures", "errors", "header_sets"},
+    "request": {"accept", "caching", "datastructures", "errors", "header_sets", "multipart",
+                "typed_headers"},
+    "response": {"caching", "datastructures", "errors", "header_sets", "typed_headers"},
     "caching": {"datastructures", "errors"},  # Cache-Control, ETags, conditional requests
     "context": {"signals"},  # appcontext_pushed/popped
     "signals": {"coroutines"},  # Signal, Namespace and Flask's ten signals: anything may send
     "coroutines": set(),  # async views: run_coroutine, ensure_sync
     "json_provider": {"app", "context", "response"},  # app.json, jsonify (app: annotations only)
     "header_sets": {"datastructures"},  # Vary, Allow and the CORS fields as sets and values
+    "ranges": {"caching"},  # Range, If-Range and Content-Range as objects
+    # Single fields as values: dates, ages, policies, WWW-Authenticate, Content-Type params
+    "typed_headers": {"caching", "datastructures", "header_sets", "ranges"},
     "security": set(),
     "config": set(),
     "app": FRAMEWORK_HALF | {"server", "reloader"},  # both only lazily, inside App.run()

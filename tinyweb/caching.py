@@ -42,12 +42,14 @@ __all__ = [
     "ETags",
     "RequestCacheControl",
     "ResponseCacheControl",
+    "byte_range_of",
     "generate_etag",
     "http_date",
     "make_conditional",
     "parse_cache_control",
     "parse_etags",
     "parse_range",
+    "parse_range_specs",
     "quote_etag",
     "unquote_etag",
 ]
@@ -492,7 +494,54 @@ class ByteRange(NamedTuple):
 # ASCII digits only (int() would take "+1", " 1" or "١"); at most 19 digits (fits an off_t).
 _INT_RANGE = re.compile(r"([0-9]{1,19})-([0-9]{0,19})")
 _SUFFIX_RANGE = re.compile(r"-([0-9]{1,19})")
-_RANGE_UNIT = re.compile(r"[Bb][Yy][Tt][Ee][Ss]=")
+_RANGE_UNIT = re.compile(_TOKEN)  # range-unit = token (RFC 9110 §14.1)
+
+# One range-spec: ``(first, last)``, both inclusive, ``last`` None for "to the end"; a
+# suffix-range is ``(None, suffix_length)``.
+RangeSpec = tuple[Optional[int], Optional[int]]
+
+
+def parse_range_specs(value: str | None) -> tuple[str, list[RangeSpec]] | None:
+    """The unit (lower-cased) and range-specs of a ``Range`` value, or ``None`` if invalid.
+
+    This is the one reader of the ``Range`` grammar (RFC 9110 §14.1.1): ``send_file``'s
+    :func:`parse_range` and ``Request.range`` both start here. Empty list elements are
+    dropped (§5.6.1); one spec that is not a range makes the whole value invalid.
+
+    >>> parse_range_specs("bytes=0-499, -500, 9500-")
+    ('bytes', [(0, 499), (None, 500), (9500, None)])
+    """
+    unit, equals, text = (value or "").partition("=")
+    unit = unit.strip(" \t").lower()
+    if not equals or not _RANGE_UNIT.fullmatch(unit):
+        return None
+    specs: list[RangeSpec] = []
+    for spec in text.split(","):
+        spec = spec.strip(" \t")
+        suffix, span = _SUFFIX_RANGE.fullmatch(spec), _INT_RANGE.fullmatch(spec)
+        if suffix is not None:
+            specs.append((None, int(suffix.group(1))))
+        elif span is not None:
+            first, last = int(span.group(1)), int(span.group(2)) if span.group(2) else None
+            if last is not None and last < first:
+                return None  # invalid, not unsatisfiable (RFC 9110 §14.1.1)
+            specs.append((first, last))
+        elif spec:
+            return None
+    return (unit, specs) if specs else None
+
+
+def byte_range_of(spec: RangeSpec, size: int) -> ByteRange | None:
+    """The bytes ``spec`` selects in ``size`` bytes, or ``None`` when it selects none
+    (RFC 9110 §14.1.1: a suffix longer than the representation selects all of it)."""
+    first, last = spec
+    if first is None:
+        if not last or not size:  # "-0", or an empty representation
+            return None
+        return ByteRange(max(0, size - last), size, size)
+    if first >= size:
+        return None
+    return ByteRange(first, size if last is None else min(last, size - 1) + 1, size)
 
 
 def parse_range(value: str | None, size: int) -> ByteRange | None:
@@ -505,29 +554,13 @@ def parse_range(value: str | None, size: int) -> ByteRange | None:
     >>> parse_range("bytes=-500", 1000)
     ByteRange(start=500, stop=1000, size=1000)
     """
-    if not value or not _RANGE_UNIT.match(value):
+    parsed = parse_range_specs(value)
+    if parsed is None or parsed[0] != "bytes" or len(parsed[1]) != 1:
         return None
-    specs = [spec.strip(" \t") for spec in value[len("bytes=") :].split(",")]
-    specs = [spec for spec in specs if spec]  # RFC 9110 §5.6.1: empty list elements
-    if len(specs) != 1:
-        return None
-    spec = specs[0]
-    suffix = _SUFFIX_RANGE.fullmatch(spec)
-    if suffix is not None:
-        length = int(suffix.group(1))
-        if length == 0 or size == 0:
-            raise RangeNotSatisfiable(length=size)
-        return ByteRange(max(0, size - length), size, size)
-    span = _INT_RANGE.fullmatch(spec)
-    if span is None:
-        return None
-    first = int(span.group(1))
-    last = int(span.group(2)) if span.group(2) else size - 1
-    if span.group(2) and last < first:
-        return None  # invalid, not unsatisfiable (RFC 9110 §14.1.1)
-    if first >= size:
+    byte_range = byte_range_of(parsed[1][0], size)
+    if byte_range is None:
         raise RangeNotSatisfiable(length=size)
-    return ByteRange(first, min(last, size - 1) + 1, size)
+    return byte_range
 
 
 def requested_range(

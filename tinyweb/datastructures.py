@@ -708,7 +708,7 @@ class Authorization:
             username, _, password = decoded.partition(":")  # RFC 7617 §2: no ":" in a user-id
             return cls(scheme, {"username": username, "password": password})
         if "=" in rest.rstrip("="):  # a "=" that is not token68 padding: parameters
-            return cls(scheme, _auth_parameters(rest))
+            return cls(scheme, parse_dict_header(rest))
         return cls(scheme, token=rest)
 
     @property
@@ -751,8 +751,13 @@ class Authorization:
         return f"<{type(self).__name__} {self.type}>"
 
 
-def _auth_parameters(text: str) -> dict[str, str | None]:
-    """``realm="x", nc=1`` -> ``{"realm": "x", "nc": "1"}``; a bare key maps to None."""
+def parse_dict_header(text: str) -> dict[str, str | None]:
+    """The ``key=value`` items of a comma-separated header, values unquoted; a bare key
+    maps to None (``Authorization`` and ``WWW-Authenticate`` parameters)::
+
+        >>> parse_dict_header('realm="a, b", nc=1, stale')
+        {'realm': 'a, b', 'nc': '1', 'stale': None}
+    """
     parameters: dict[str, str | None] = {}
     for item in parse_list_header(text):
         key, equals, item_value = item.partition("=")
@@ -767,6 +772,7 @@ __all__ = [
     "Headers",
     "ImmutableMultiDict",
     "MultiDict",
+    "parse_dict_header",
     "parse_list_header",
     "quote_header_value",
     "unquote_header_value",

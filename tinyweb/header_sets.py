@@ -252,14 +252,19 @@ _DOCS = {
 }
 
 
-def _property(name: str, read: Callable[[Any], Any], write: Callable[[Any, Any], None]) -> Any:
+def _property(
+    name: str,
+    read: Callable[[Any], Any],
+    write: Callable[[Any, Any], None],
+    doc: str | None = None,
+) -> Any:
     """A property over header ``name``; ``del`` removes the header."""
 
     def delete(self: _HasHeaders) -> None:
         self.headers.remove(name)
 
-    read.__doc__ = _DOCS[name]  # what help() and docs/api.md show for the attribute
-    return property(read, write, delete, _DOCS[name])
+    read.__doc__ = doc = doc or _DOCS[name]  # what help() and docs/api.md show
+    return property(read, write, delete, doc)
 
 
 def set_property(name: str) -> Any:
@@ -282,8 +287,11 @@ def set_property(name: str) -> Any:
     return _property(name, read, write)
 
 
-def text_property(name: str) -> Any:
-    """A response attribute holding header ``name`` as a string; ``None`` removes it."""
+def text_property(name: str, doc: str | None = None) -> Any:
+    """A response attribute holding header ``name`` as a string; ``None`` removes it.
+
+    ``doc`` is its docstring (``tinyweb.typed_headers`` passes its own).
+    """
 
     def read(self: _HasHeaders) -> Optional[str]:
         return self.headers.get(name)
@@ -294,7 +302,7 @@ def text_property(name: str) -> Any:
         else:
             self.headers.set(name, value)
 
-    return _property(name, read, write)
+    return _property(name, read, write, doc)
 
 
 def flag_property(name: str) -> Any:

@@ -4,8 +4,9 @@ Where it fits: ``App.wsgi_app`` wraps each environ in a ``Request`` and publishe
 ``request`` context-local; views read ``request.args``, ``request.form``, ``request.json``
 and so on. It imports ``datastructures`` (containers), ``errors`` (``BadRequest``,
 ``RequestEntityTooLarge``, ``UnsupportedMediaType``), ``accept`` (the ``Accept`` headers),
-``caching`` (the ``If-*`` headers), ``header_sets`` (the CORS preflight's header set) and,
-lazily, ``multipart``.
+``caching`` (the ``If-*`` headers), ``header_sets`` (the CORS preflight's header set),
+``typed_headers`` (``date``, ``range``, ``pragma`` and other single fields) and, lazily,
+``multipart``.
 
 Rules:
 
@@ -50,6 +51,7 @@ from .datastructures import (
 )
 from .errors import BadRequest, BadRequestKeyError, RequestEntityTooLarge, UnsupportedMediaType
 from .header_sets import RequestHeaderSet
+from .typed_headers import parse_parameters, request_property
 
 V = TypeVar("V")
 
@@ -209,23 +211,6 @@ def parse_cookie_header(header: str) -> ImmutableMultiDict[str, str]:
             name, value = match.group("name", "value")
             cookies.append((_wsgi_text(name), _cookie_value(value or "")))
     return RequestDataDict(cookies)
-
-
-# -- content-type parameters -----------------------------------------------------------------
-
-# RFC 9110 §5.6.6: parameters = *( OWS ";" OWS [ parameter ] ), value a token or quoted-string.
-_PARAMETER = re.compile(r';[ \t]*([^\s;=]+)[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"|[^;]*)')
-
-
-def _parameters(header_value: str) -> dict[str, str]:
-    """The ``name=value`` parameters after the first ``;`` (names lower-cased)."""
-    parameters: dict[str, str] = {}
-    for match in _PARAMETER.finditer(header_value):
-        value = match.group(2).strip(" \t")
-        if len(value) >= 2 and value[0] == value[-1] == '"':
-            value = re.sub(r"\\(.)", r"\1", value[1:-1])
-        parameters.setdefault(match.group(1).lower(), value)
-    return parameters
 
 
 # -- the body stream (rule 4) ----------------------------------------------------------------
@@ -533,7 +518,7 @@ class Request:
     @cached_property
     def mimetype_params(self) -> dict[str, str]:
         """The content type's parameters: ``{"charset": "utf-8"}``."""
-        return _parameters(self.content_type or "")
+        return parse_parameters(self.content_type or "")
 
     @cached_property
     def content_length(self) -> int | None:
@@ -636,6 +621,17 @@ class Request:
         """A CORS preflight's ``Access-Control-Request-Headers``, read-only (empty if absent)."""
         value = self.environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
         return RequestHeaderSet.parse(value)
+
+    # -- single fields as values (tinyweb.typed_headers, tinyweb.ranges) ------------------
+
+    date = request_property("date")
+    content_encoding = request_property("content_encoding")
+    content_md5 = request_property("content_md5")
+    if_range = request_property("if_range")
+    range = request_property("range")
+    max_forwards = request_property("max_forwards")
+    pragma = request_property("pragma")
+    remote_user = request_property("remote_user")
 
     # -- the body ----------------------------------------------------------------------
 

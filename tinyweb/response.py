@@ -6,8 +6,9 @@ WSGI application (PEP 3333), as in Starlette and Werkzeug. ``redirect`` builds a
 response; ``json_dumps`` is the JSON encoder Flask 3.1 uses by default, without an app
 (``jsonify`` and ``app.json`` are in ``json_provider``, which knows the app). This
 module imports ``datastructures`` (``Headers``), ``errors`` (to give ``HTTPError`` its
-response class), ``caching`` (``cache_control``, ETags) and ``header_sets`` (``vary``,
-``allow``, the CORS fields), and knows nothing about apps.
+response class), ``caching`` (``cache_control``, ETags), ``header_sets`` (``vary``,
+``allow``, the CORS fields) and ``typed_headers`` (``date``, ``age``, ``content_range``,
+policies, ``www_authenticate``), and knows nothing about apps.
 
 Rules:
 
@@ -39,7 +40,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Callable, ClassVar, Union
 from urllib.parse import quote
 
-from . import caching, header_sets
+from . import caching, header_sets, typed_headers
 from .caching import http_date
 from .datastructures import Headers, HeadersSource, header_field
 from .errors import HTTPError
@@ -558,6 +559,31 @@ class Response:
     access_control_allow_origin = header_sets.text_property("Access-Control-Allow-Origin")
     access_control_expose_headers = header_sets.set_property("Access-Control-Expose-Headers")
     access_control_max_age = header_sets.seconds_property("Access-Control-Max-Age")
+
+    # -- single fields as values (tinyweb.typed_headers) -------------------------------------
+
+    date = typed_headers.date_property("Date")
+    expires = typed_headers.date_property("Expires")
+    last_modified = typed_headers.date_property("Last-Modified")
+    age = typed_headers.age_property()
+    retry_after = typed_headers.retry_after_property()
+    content_encoding = typed_headers.header_text("Content-Encoding")
+    content_location = typed_headers.header_text("Content-Location")
+    content_md5 = typed_headers.header_text("Content-MD5")
+    accept_ranges = typed_headers.header_text("Accept-Ranges")
+    content_range = typed_headers.content_range_property()
+    content_security_policy = typed_headers.csp_property("Content-Security-Policy")
+    content_security_policy_report_only = typed_headers.csp_property(
+        "Content-Security-Policy-Report-Only"
+    )
+    cross_origin_embedder_policy = typed_headers.policy_property(
+        "Cross-Origin-Embedder-Policy", typed_headers.COEP
+    )
+    cross_origin_opener_policy = typed_headers.policy_property(
+        "Cross-Origin-Opener-Policy", typed_headers.COOP
+    )
+    www_authenticate = typed_headers.www_authenticate_property()
+    mimetype_params = typed_headers.mimetype_params_property()
 
     # -- caching (tinyweb.caching) ---------------------------------------------------------
 
