@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Optional, Protocol, TypeVar, Union
 
 from . import ranges
 from .caching import http_date, http_datetime
-from .datastructures import Headers, parse_dict_header, quote_header_value
+from .datastructures import CallbackDict, Headers, parse_dict_header, quote_header_value
 from .header_sets import RequestHeaderSet, text_property
 
 __all__ = [
@@ -41,7 +41,6 @@ __all__ = [
     "parse_parameters",
 ]
 
-V = TypeVar("V")
 # RFC 9110 §5.6.2 token; RFC 9111 §1.2.2 delta-seconds = 1*DIGIT (ASCII digits only)
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _DELTA_SECONDS = re.compile(r"[0-9]{1,19}")
@@ -68,46 +67,6 @@ class COEP(enum.Enum):
 
     UNSAFE_NONE = "unsafe-none"
     REQUIRE_CORP = "require-corp"
-
-
-class _CallbackDict(MutableMapping[str, V]):
-    """A dict that calls ``on_update(self)`` after every change (rule 2).
-
-    ``response.mimetype_params`` is one: ``response.mimetype_params["charset"] = "latin-1"``
-    rewrites ``Content-Type``.
-    """
-
-    def __init__(
-        self,
-        initial: Mapping[str, V] | None = None,
-        on_update: Callable[[Any], None] | None = None,
-    ) -> None:
-        self._items: dict[str, V] = dict(initial or {})
-        self.on_update = on_update
-
-    def _changed(self) -> None:
-        if self.on_update is not None:
-            self.on_update(self)
-
-    def __getitem__(self, key: str) -> V:
-        return self._items[key]
-
-    def __setitem__(self, key: str, value: V) -> None:
-        self._items[key] = value
-        self._changed()
-
-    def __delitem__(self, key: str) -> None:
-        del self._items[key]
-        self._changed()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__.lstrip('_')} {self._items!r}>"
 
 
 # -- Content-Type parameters (RFC 9110 §5.6.6) -------------------------------------------------
@@ -147,6 +106,15 @@ def _format_parameters(value: str, parameters: Mapping[str, Optional[str]]) -> s
 _DIRECTIVE_NAME = re.compile(r"[A-Za-z0-9-]+")  # directive-name = 1*( ALPHA / DIGIT / "-" )
 
 
+def _directive(name: str, value: Any) -> tuple[str, str]:
+    """``(name, value)`` if they make a directive; else ``ValueError`` (header injection)."""
+    if not isinstance(name, str) or not _DIRECTIVE_NAME.fullmatch(name):
+        raise ValueError(f"Not a CSP directive name: {name!r}")
+    if not isinstance(value, str) or ";" in value or "," in value:
+        raise ValueError(f"A CSP directive value is a string without ';' or ',': {value!r}")
+    return name, value
+
+
 def _csp_directive(name: str) -> Any:
     """An attribute for directive ``name``: its value or None; None removes it."""
 
@@ -165,7 +133,7 @@ def _csp_directive(name: str) -> Any:
     return property(read, write, delete, f"The ``{name}`` directive, or None.")
 
 
-class ContentSecurityPolicy(_CallbackDict[str]):
+class ContentSecurityPolicy(CallbackDict[str, str]):
     """The directives of a ``Content-Security-Policy`` header: ``name -> value``.
 
     Read as attributes too (``csp.default_src``, dashes as underscores). A directive
@@ -192,11 +160,19 @@ class ContentSecurityPolicy(_CallbackDict[str]):
         return cls(directives, on_update)
 
     def __setitem__(self, name: str, value: str) -> None:
-        if not _DIRECTIVE_NAME.fullmatch(name):
-            raise ValueError(f"Not a CSP directive name: {name!r}")
-        if not isinstance(value, str) or ";" in value or "," in value:
-            raise ValueError(f"A CSP directive value is a string without ';' or ',': {value!r}")
-        super().__setitem__(name, value)
+        super().__setitem__(*_directive(name, value))
+
+    def update(self, *mappings: Any, **values: Any) -> None:
+        """Like ``dict.update``; every directive is checked first."""
+        super().update(dict(_directive(*item) for item in dict(*mappings, **values).items()))
+
+    def setdefault(self, name: str, default: Any = "") -> str:
+        """Like ``dict.setdefault``; the directive is checked first."""
+        return super().setdefault(*_directive(name, default))
+
+    def __ior__(self, other: Any) -> ContentSecurityPolicy:  # type: ignore[override,misc]
+        self.update(other)
+        return self
 
     def to_header(self) -> str:
         """The header value: ``name value`` pairs joined by ``"; "``."""
@@ -259,12 +235,12 @@ class WWWAuthenticate:
         object.__setattr__(self, "_on_update", None)
         object.__setattr__(self, "_type", auth_type.lower())
         object.__setattr__(self, "_token", token)
-        object.__setattr__(self, "_parameters", _CallbackDict(values, self._changed))
+        object.__setattr__(self, "_parameters", CallbackDict(values, self._changed))
 
     _on_update: Optional[Callable[[WWWAuthenticate], None]]
     _type: str
     _token: Optional[str]
-    _parameters: _CallbackDict[Optional[str]]
+    _parameters: CallbackDict[str, Optional[str]]
 
     def _changed(self, *_: Any) -> None:
         if self._on_update is not None:
@@ -298,7 +274,7 @@ class WWWAuthenticate:
 
     @parameters.setter
     def parameters(self, value: Mapping[str, str | None]) -> None:
-        object.__setattr__(self, "_parameters", _CallbackDict(value, self._changed))
+        object.__setattr__(self, "_parameters", CallbackDict(value, self._changed))
         self._changed()
 
     @property
@@ -595,14 +571,14 @@ def www_authenticate_property() -> Any:
 def mimetype_params_property() -> Any:
     """The response's ``mimetype_params``: Content-Type's parameters, writing back."""
 
-    def read(self: _HasHeaders) -> _CallbackDict[str]:
+    def read(self: _HasHeaders) -> CallbackDict[str, str]:
         content_type = self.headers.get("Content-Type", "")
         mimetype = content_type.partition(";")[0].strip(" \t")
 
-        def update(parameters: _CallbackDict[str]) -> None:
+        def update(parameters: CallbackDict[str, str]) -> None:
             _store(self.headers, "Content-Type", _format_parameters(mimetype, parameters))
 
-        return _CallbackDict(parse_parameters(content_type), update)
+        return CallbackDict(parse_parameters(content_type), update)
 
     def delete(self: _HasHeaders) -> None:
         raise AttributeError("mimetype_params cannot be deleted; clear() it")
