@@ -167,3 +167,94 @@ def test_auto_find_instance_path_gives_the_instance_path_when_none_is_given(
     assert given.instance_path == str(tmp_path / "given")  # an explicit one wins
     here = os.path.dirname(os.path.abspath(__file__))  # a module: instance/ beside it
     assert App(__name__).auto_find_instance_path() == os.path.join(here, "instance")
+
+
+# -- the template environment: Flask's names ----------------------------------------------------
+
+
+def template_app(tmp_path: Any, **options: Any) -> App:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.html").write_text("<p>{{ text }}</p>")
+    (tmp_path / "templates" / "page.svg").write_text("<text>{{ text }}</text>")
+    (tmp_path / "templates" / "mail.txt").write_text("{{ text }}")
+    return App(__name__, root_path=str(tmp_path), **options)
+
+
+def test_select_jinja_autoescape_follows_flask_list(tmp_path: Any) -> None:
+    app = template_app(tmp_path)
+    assert [app.select_jinja_autoescape(name) for name in (None, "a.html", "a.htm")] == [
+        True,
+        True,
+        True,
+    ]
+    assert app.select_jinja_autoescape("a.xhtml") and app.select_jinja_autoescape("a.svg")
+    assert not app.select_jinja_autoescape("mail.txt")
+    with app.app_context():
+        environment = app.jinja_env
+        assert environment.get_template("page.svg").render(text="<b>") == "<text>&lt;b&gt;</text>"
+        assert environment.get_template("mail.txt").render(text="<b>") == "<b>"
+
+
+def test_select_jinja_autoescape_override_decides(tmp_path: Any) -> None:
+    class NoEscapeApp(App):
+        def select_jinja_autoescape(self, filename: str | None) -> bool:
+            return False
+
+    app = NoEscapeApp(__name__, root_path=str(template_app(tmp_path).root_path))
+    template = app.jinja_env.get_template("page.html")
+    assert template.render(text="<b>") == "<p><b></p>"
+
+
+def test_jinja_environment_is_the_class_create_jinja_environment_uses(tmp_path: Any) -> None:
+    from tinyweb.templating import Environment
+
+    class MarkedEnvironment(Environment):
+        pass
+
+    class MarkedApp(App):
+        jinja_environment = MarkedEnvironment
+
+    assert App.jinja_environment is Environment
+    assert type(template_app(tmp_path).jinja_env) is Environment
+    assert type(MarkedApp(__name__).jinja_env) is MarkedEnvironment
+
+
+def test_create_jinja_environment_override_builds_the_environment(tmp_path: Any) -> None:
+    class ShoutingApp(App):
+        def create_jinja_environment(self) -> Any:
+            environment = super().create_jinja_environment()
+            environment.filters["shout"] = lambda text: text.upper() + "!"
+            return environment
+
+    app = ShoutingApp(__name__)
+    assert app.jinja_env.from_string("{{ 'hi'|shout }}").render() == "HI!"
+    assert app.create_template_environment() is not app.jinja_env  # a new one each call
+
+
+def test_jinja_loader_is_the_template_folder_loader(tmp_path: Any) -> None:
+    from tinyweb.blueprints import Blueprint
+
+    app = template_app(tmp_path)
+    assert app.jinja_loader is not None
+    assert app.jinja_loader.searchpath == [str(tmp_path / "templates")]  # type: ignore[attr-defined]
+    assert app.jinja_loader is app.jinja_loader  # made once
+    assert App(__name__, template_folder=None).jinja_loader is None
+    blueprint = Blueprint("admin", __name__, root_path=str(tmp_path), template_folder="admin")
+    assert blueprint.jinja_loader.searchpath == [str(tmp_path / "admin")]  # type: ignore[union-attr]
+    assert Blueprint("plain", __name__).jinja_loader is None
+
+
+def test_create_global_jinja_loader_searches_the_app_then_its_blueprints(
+    tmp_path: Any,
+) -> None:
+    from tinyweb.blueprints import Blueprint
+
+    app = template_app(tmp_path)
+    (tmp_path / "admin").mkdir()
+    (tmp_path / "admin" / "panel.html").write_text("panel")
+    app.register_blueprint(
+        Blueprint("admin", __name__, root_path=str(tmp_path), template_folder="admin")
+    )
+    loader = app.create_global_jinja_loader()
+    assert loader.searchpath == [str(tmp_path / "templates"), str(tmp_path / "admin")]
+    assert app.jinja_env.get_template("panel.html").render() == "panel"

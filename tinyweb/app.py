@@ -75,6 +75,7 @@ from tinyweb.scaffold import (
     ViewFunction,
     endpoint_scopes,
     find_instance_path,
+    max_age_setting,
     rule_methods,
 )
 from tinyweb.shell import AppShell
@@ -384,12 +385,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
         None (the default) sends ``Cache-Control: no-cache``: browsers revalidate with the
         ETag and get a cheap 304. A ``timedelta`` is accepted too.
         """
-        value = self.config["SEND_FILE_MAX_AGE_DEFAULT"]
-        if value is None:
-            return None
-        if isinstance(value, timedelta):
-            return int(value.total_seconds())
-        return int(value)
+        return max_age_setting(self.config["SEND_FILE_MAX_AGE_DEFAULT"])
 
     def open_instance_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"

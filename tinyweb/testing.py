@@ -490,6 +490,23 @@ class Client:
         response.history = tuple(history)
         return response
 
+    def resolve_redirect(self, response: TestResponse, buffered: bool = False) -> TestResponse:
+        """Follow one redirect: request ``response``'s ``Location`` as ``open`` does with
+        ``follow_redirects=True``, and return the new response (Werkzeug's method).
+
+        The new request repeats the previous one's headers (not its cookies, which come
+        from the jar); a 307 or 308 keeps the method and body, any other redirect becomes
+        a GET (a HEAD stays HEAD). ``buffered`` is accepted for Werkzeug's signature: the
+        client always reads the whole body. Example::
+
+            response = client.post("/login", data=form)
+            assert client.resolve_redirect(response).request.path == "/welcome"
+        """
+        headers = Headers(response.request.headers.items())
+        for name in ("Cookie", "Host", "Content-Length"):
+            headers.remove(name)
+        return self._send(self._redirect_environ(response, headers, None, None))
+
     def _send(self, environ: dict[str, Any]) -> TestResponse:
         """Run the app once: cookies in, context protocol, cookies out."""
         self._pop_preserved_contexts()
@@ -577,6 +594,10 @@ class Client:
     def options(self, path: str = "/", **options: Any) -> TestResponse:
         """``open(path, "OPTIONS", ...)``."""
         return self.open(path, "OPTIONS", **options)
+
+    def trace(self, path: str = "/", **options: Any) -> TestResponse:
+        """``open(path, "TRACE", ...)``."""
+        return self.open(path, "TRACE", **options)
 
     # -- cookies -----------------------------------------------------------------------
 
