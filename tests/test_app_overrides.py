@@ -189,6 +189,7 @@ def test_select_jinja_autoescape_follows_flask_list(tmp_path: Any) -> None:
     ]
     assert app.select_jinja_autoescape("a.xhtml") and app.select_jinja_autoescape("a.svg")
     assert not app.select_jinja_autoescape("mail.txt")
+    assert app.select_jinja_autoescape("PAGE.HTML")  # case-insensitive (safer than Flask)
     with app.app_context():
         environment = app.jinja_env
         assert environment.get_template("page.svg").render(text="<b>") == "<text>&lt;b&gt;</text>"

@@ -223,8 +223,12 @@ class AppTemplates:
     def select_jinja_autoescape(self, filename: str | None) -> bool:
         """Whether a template is autoescaped: a string template (no name) and the
         ``.html``, ``.htm``, ``.xml``, ``.xhtml`` and ``.svg`` files are; a ``.txt``
-        e-mail is not. Override it to change the rule (Flask's name and list)."""
-        return filename is None or filename.endswith(AUTOESCAPED_EXTENSIONS)
+        e-mail is not. Override it to change the rule (Flask's name and list).
+
+        Unlike Flask, the extension is compared case-insensitively (``PAGE.HTML`` is
+        escaped too), as tinyweb's engine always did: escaping is the safe side.
+        """
+        return filename is None or filename.lower().endswith(AUTOESCAPED_EXTENSIONS)
 
     def template_filter(self, name: str | None = None) -> Callable[[Function], Function]:
         """Decorator: a template filter, ``{{ value|name }}`` (default: the function's name).
