@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tinyweb import redirect, request
 from tinyweb.app import App
 
@@ -56,3 +58,33 @@ def _set_cookie_then_redirect() -> object:
     response = redirect("/show")
     response.set_cookie("flavour", "oat")
     return response
+
+
+def test_run_wsgi_app_returns_body_status_headers_and_keeps_cookies() -> None:
+    from tinyweb.testing import build_environ
+
+    app = App(__name__)
+    app.add_url_rule("/set", "set", lambda: _set_cookie_then_redirect())
+    client = app.test_client()
+    body, status, headers = client.run_wsgi_app(build_environ("/set"))
+    assert status == "302 FOUND" and headers["Location"] == "/show"
+    assert b"Redirecting" in b"".join(body)
+    assert client.get_cookie("flavour").decoded_value == "oat"  # type: ignore[union-attr]
+
+
+def test_every_request_goes_through_run_wsgi_app() -> None:
+    from tinyweb.testing import Client
+
+    seen: list[str] = []
+
+    class RecordingClient(Client):
+        def run_wsgi_app(self, environ: dict[str, Any], buffered: bool = False) -> Any:
+            seen.append(environ["PATH_INFO"])
+            return super().run_wsgi_app(environ, buffered)
+
+    app = App(__name__)
+    app.add_url_rule("/set", "set", lambda: _set_cookie_then_redirect())
+    app.add_url_rule("/show", "show", lambda: request.headers.get("Cookie", ""))
+    app.test_client_class = RecordingClient
+    response = app.test_client().get("/set", follow_redirects=True)
+    assert response.text == "flavour=oat" and seen == ["/set", "/show"]
