@@ -162,7 +162,7 @@ def get_template_attribute(template_name: str, attribute: str) -> Any:
     return getattr(template.module, attribute)
 
 
-class EngineEnvironment:
+class _EngineEnvironment:
     """The default ``App.jinja_environment``: ``templating.Environment``, imported when it
     is first read, so that importing ``tinyweb`` does not load the template engine."""
 
@@ -181,7 +181,7 @@ class AppTemplates:
 
     jinja_options: dict[str, Any] = {}  # noqa: RUF012 (an app may replace it, as in Flask)
     # The class create_jinja_environment instantiates: templating.Environment, read lazily.
-    jinja_environment: type[Environment] = cast("type[Environment]", EngineEnvironment())
+    jinja_environment: type[Environment] = cast("type[Environment]", _EngineEnvironment())
     root_path: str
     template_folder: str | None
     _template_environment: Environment | None
