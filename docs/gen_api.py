@@ -38,7 +38,7 @@ API_PATH = ROOT / "docs" / "api.md"
 
 # The reading order of the package (docs/how-it-works.md), then anything not listed here.
 MODULE_ORDER = (
-    "http11", "http11_grammar", "gateway", "server", "app", "urls", "scaffold", "blueprints", "views",
+    "http11", "http11_grammar", "gateway", "server", "app", "app_errors", "urls", "scaffold", "blueprints", "views",
     "context", "signals", "coroutines", "routing", "converters", "host_routing", "errors", "request",
     "accept", "multipart", "response", "caching", "header_sets", "typed_headers", "ranges", "json_provider", "return_values",
     "datastructures", "rendering", "templating", "template_lexer", "template_parser",

@@ -51,6 +51,7 @@ FRAMEWORK_HALF = {
     "typed_headers",
     "context",
     "app",
+    "app_errors",
     "return_values",
     "rendering",
     "urls",
@@ -118,6 +119,9 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "security": set(),
     "config": set(),
     "app": FRAMEWORK_HALF | {"server", "reloader"},  # both only lazily, inside App.run()
+    # handle_user_exception & co., app.aborter, tinyweb.abort/redirect (an App mixin)
+    "app_errors": {"context", "coroutines", "errors", "response", "return_values", "scaffold",
+                   "signals", "app", "request"},  # app, request: annotations only
     "return_values": {"context", "errors", "response"},  # the make_response conventions (app helper)
     "urls": {"context", "converters", "host_routing", "routing", "scaffold", "config"},  # url_for and url_defaults (app helper)
     "host_routing": {"converters", "errors", "routing"},  # subdomain= and host= rules

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from tinyweb.app import App, make_response, url_for
+from tinyweb.app_errors import abort, redirect
 from tinyweb.config import Config
 from tinyweb.context import (
     after_this_request,
@@ -34,7 +35,7 @@ from tinyweb.context import (
     session,
     stream_with_context,
 )
-from tinyweb.errors import HTTPError, abort
+from tinyweb.errors import HTTPError
 from tinyweb.json_provider import jsonify
 from tinyweb.rendering import (
     get_template_attribute,
@@ -44,7 +45,7 @@ from tinyweb.rendering import (
     stream_template_string,
 )
 from tinyweb.request import Request
-from tinyweb.response import Response, redirect
+from tinyweb.response import Response
 from tinyweb.signals import (
     appcontext_popped,
     appcontext_pushed,

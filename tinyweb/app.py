@@ -23,8 +23,9 @@ describes tinyweb too)::
       do_teardown_request        teardown_request hooks, all of them, even if one raises
 
 Registration (``route``, hooks, ``errorhandler``, static and resource files) is shared with
-``Blueprint`` and lives in ``tinyweb.scaffold``; ``url_for`` lives in ``tinyweb.urls`` and
-the template side in ``tinyweb.rendering`` (both mixins of ``App``). Hooks and handlers are stored per *scope*:
+``Blueprint`` and lives in ``tinyweb.scaffold``; ``url_for`` lives in ``tinyweb.urls``, the
+template side in ``tinyweb.rendering`` and the error steps (``handle_user_exception`` and
+the methods it calls) in ``tinyweb.app_errors`` (all mixins of ``App``). Hooks and handlers are stored per *scope*:
 ``None`` for the app, a blueprint's dotted name for the blueprint (``tinyweb.blueprints``
 copies them there on registration); a request's scopes come from its endpoint name
 (``admin.users.edit`` → app, ``admin``, ``admin.users``).
@@ -49,36 +50,37 @@ from datetime import timedelta
 from types import CoroutineType
 from typing import IO, TYPE_CHECKING, Any, Callable, TypeVar
 
+from tinyweb.app_errors import AppErrors
 from tinyweb.config import DEFAULT_CONFIG, Config, with_debug_flag
 from tinyweb.context import (
     AppContext,
+    AppGlobals,
     RequestContext,
     current_app,
     current_request_context,
     has_request_context,
 )
 from tinyweb.coroutines import async_to_sync, ensure_sync, resolve, run_coroutine
-from tinyweb.errors import HTTPError, InternalServerError, RequestRedirect
+from tinyweb.errors import HTTPError, RequestRedirect
 from tinyweb.header_sets import HeaderSet
 from tinyweb.host_routing import HostRoutes, rule_domain
 from tinyweb.json_provider import DefaultJSONProvider, JSONProvider
 from tinyweb.rendering import AppTemplates
 from tinyweb.request import Request
 from tinyweb.response import Response
-from tinyweb.return_values import to_response, traceback_page
+from tinyweb.return_values import to_response
 from tinyweb.routing import AutomaticOptions, Router, Rule, RuleError
 from tinyweb.scaffold import (
-    ErrorHandler,
     Scaffold,
     ViewFunction,
     endpoint_scopes,
     find_instance_path,
+    max_age_setting,
     rule_methods,
 )
 from tinyweb.shell import AppShell
 from tinyweb.signals import (
     appcontext_tearing_down,
-    got_request_exception,
     request_finished,
     request_started,
     request_tearing_down,
@@ -91,6 +93,7 @@ if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     from tinyweb.blueprints import Blueprint
     from tinyweb.commands import CliRunner, CommandGroup
     from tinyweb.templating import Environment
+    from tinyweb.testing import Client
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -101,7 +104,7 @@ Function = TypeVar("Function", bound=Callable[..., Any])
 APP_DEFAULT_CONFIG: dict[str, Any] = {**DEFAULT_CONFIG, "SEND_FILE_MAX_AGE_DEFAULT": None}
 
 
-class App(Scaffold, AppTemplates, AppURLs, AppShell):
+class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
     """A WSGI application with routes, hooks, error handlers, config and templates.
 
     Example::
@@ -120,7 +123,9 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
     (default: ``instance/`` next to the package); with ``instance_relative_config``,
     ``config.from_pyfile`` reads from it. The template methods (``jinja_env``,
     ``template_filter``, ``jinja_options``, ...) come from ``rendering.AppTemplates``, and
-    ``shell_context_processor``/``make_shell_context`` from ``shell.AppShell``.
+    ``shell_context_processor``/``make_shell_context`` from ``shell.AppShell``; the error
+    handling (``handle_user_exception``, ``handle_http_exception``, ``aborter``,
+    ``redirect``...) from ``app_errors.AppErrors``.
     """
 
     request_class: type[Request] = Request
@@ -128,6 +133,11 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
     default_config: dict[str, Any] = APP_DEFAULT_CONFIG
     # app.json, made in __init__: how jsonify, dict returns and get_json do JSON.
     json_provider_class: type[JSONProvider] = DefaultJSONProvider
+    config_class: type[Config] = Config  # what make_config builds app.config with
+    app_ctx_globals_class: type[AppGlobals] = AppGlobals  # the class of g, one per context
+    # What test_client() and test_cli_runner() build (None: tinyweb's Client, CliRunner).
+    test_client_class: type[Client] | None = None
+    test_cli_runner_class: type[CliRunner] | None = None
 
     def __init__(
         self,
@@ -146,12 +156,12 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         if self.has_static_folder and bool(static_host) != host_matching:
             raise ValueError("static_host is needed with host_matching=True, and only then")
         if instance_path is None:
-            instance_path = find_instance_path(import_name, self.name)
+            instance_path = self.auto_find_instance_path()
         elif not os.path.isabs(instance_path):
             raise ValueError(f"instance_path must be absolute, not {instance_path!r}")
         self.instance_path = instance_path
-        config_root = instance_path if instance_relative_config else self.root_path
-        self.config = Config(config_root, with_debug_flag(self.default_config))
+        self.config = self.make_config(instance_relative_config)
+        self.aborter = self.make_aborter()  # what tinyweb.abort calls (app_errors)
         self.json: JSONProvider = self.json_provider_class(self)
         self.router = Router()
         self.build_only_router = Router()  # rules that repeat a routed one, for url_for
@@ -164,6 +174,8 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         if host_matching or subdomain_matching:
             self.host_routes = HostRoutes(self.router, routers, self.url_map, subdomain_matching)
         self.blueprints: dict[str, Blueprint] = {}
+        # url_for's BuildError goes through these (urls.AppURLs.handle_url_build_error).
+        self.url_build_error_handlers: list[Callable[[Exception, str, dict[str, Any]], Any]] = []
         self.teardown_appcontext_funcs: list[Callable[[Any], Any]] = []
         # Per endpoint: values given to the view when the URL does not have them.
         self.endpoint_defaults: dict[str, dict[str, Any]] = {}
@@ -265,6 +277,17 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
             self._logger = logger
         return self._logger
 
+    def make_config(self, instance_relative: bool = False) -> Config:
+        """Build ``app.config`` (``__init__`` calls it): a ``config_class`` of the defaults,
+        relative to ``instance_path`` if ``instance_relative`` is true, else ``root_path``."""
+        root = self.instance_path if instance_relative else self.root_path
+        return self.config_class(root, with_debug_flag(self.default_config))
+
+    def auto_find_instance_path(self) -> str:
+        """The instance folder when none is given: ``instance/`` next to the package, or
+        ``<prefix>/var/<name>-instance`` for an installed one (``__init__`` calls it)."""
+        return find_instance_path(self.import_name, self.name)
+
     # -- registering views, blueprints and files ------------------------------------------
 
     def add_url_rule(
@@ -362,12 +385,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         None (the default) sends ``Cache-Control: no-cache``: browsers revalidate with the
         ETag and get a cheap 304. A ``timedelta`` is accepted too.
         """
-        value = self.config["SEND_FILE_MAX_AGE_DEFAULT"]
-        if value is None:
-            return None
-        if isinstance(value, timedelta):
-            return int(value.total_seconds())
-        return int(value)
+        return max_age_setting(self.config["SEND_FILE_MAX_AGE_DEFAULT"])
 
     def open_instance_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
@@ -395,11 +413,12 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
             self._cli = CommandGroup(self.name)
         return self._cli  # type: ignore[no-any-return]
 
-    def test_cli_runner(self) -> CliRunner:
-        """A runner for the app's commands: ``runner.invoke(args=["init-db"]).output``."""
+    def test_cli_runner(self, **options: Any) -> CliRunner:
+        """A runner for the app's commands: ``runner.invoke(args=["init-db"]).output``; a
+        ``test_cli_runner_class`` (default ``tinyweb.commands.CliRunner``) of the app."""
         from tinyweb.commands import CliRunner
 
-        return CliRunner(self)
+        return (self.test_cli_runner_class or CliRunner)(self, **options)
 
     # -- the request pipeline --------------------------------------------------------------
 
@@ -433,6 +452,8 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
             if preserve is not None:
                 preserve(context)
             else:
+                if error is not None and self.should_ignore_error(error):
+                    error = None
                 context.pop(error)
 
     def full_dispatch_request(self) -> Response:
@@ -496,7 +517,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         """Call the matched view with the URL's values (or raise the routing error)."""
         current = current_request_context().request
         if current.routing_exception is not None:
-            raise current.routing_exception
+            self.raise_routing_exception(current)
         if current.automatic_options is not None:
             return self.make_default_options_response()
         view = self.view_functions.get(current.endpoint)
@@ -600,79 +621,6 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
 
     # -- errors ----------------------------------------------------------------------------
 
-    def handle_user_exception(self, exception: Exception) -> ResponseValue:
-        """An exception from a hook or view: its handler's response, or the HTTP error.
-
-        An ``HTTPError`` without a handler becomes its own error page (unless
-        ``TRAP_HTTP_EXCEPTIONS`` is set, to debug where an abort comes from); any other
-        exception without a handler is re-raised, to become a 500 in ``handle_exception``.
-        """
-        if isinstance(exception, RequestRedirect) or (
-            isinstance(exception, HTTPError) and exception.response is not None
-        ):
-            return exception  # a routing redirect or abort(response): never handled (Flask)
-        handler = self._find_error_handler(exception)
-        if handler is not None:
-            return resolve(handler(exception))
-        if isinstance(exception, HTTPError) and not self.config["TRAP_HTTP_EXCEPTIONS"]:
-            return exception
-        raise exception
-
-    def handle_exception(self, exception: Exception) -> Response:
-        """An unhandled exception: re-raise (testing) or log it and answer 500.
-
-        ``PROPAGATE_EXCEPTIONS`` (default: follow ``TESTING``) re-raises, so a test sees
-        the real traceback. Otherwise the 500 handler, if any, gets an
-        ``InternalServerError`` carrying ``original_exception``; in debug mode, without a
-        handler, the page shows the escaped traceback. The ``got_request_exception``
-        signal is sent first, in both cases.
-        """
-        if got_request_exception.receivers:
-            got_request_exception.send(self, exception=exception)
-        propagate = self.config["PROPAGATE_EXCEPTIONS"]
-        if propagate is None:
-            propagate = self.testing
-        if propagate:
-            raise exception
-        self.log_exception(exception)
-        server_error = InternalServerError(original_exception=exception)
-        handler = self._find_error_handler(server_error)
-        if handler is not None:
-            response_value = resolve(handler(server_error))
-            return self.finalize_request(response_value, from_error_handler=True)
-        if self.debug:
-            page = traceback_page(exception, self.response_class)
-            return self.finalize_request(page, from_error_handler=True)
-        return self.finalize_request(server_error, from_error_handler=True)
-
-    def log_exception(self, exception: BaseException) -> None:
-        """Log an unhandled exception with its traceback to ``app.logger``."""
-        current = current_request_context().request
-        self.logger.error(
-            "Exception on %s [%s]",
-            current.path,
-            current.method,
-            exc_info=(type(exception), exception, exception.__traceback__),
-        )
-
-    def _find_error_handler(self, exception: BaseException) -> ErrorHandler | None:
-        """The registered handler for this exception: by status code first (blueprint
-        scopes before the app), then by the most specific class in the exception's MRO
-        (blueprint scopes before the app). Flask's order: an app's 404 handler wins over a
-        blueprint's handler for ``Exception``."""
-        code = exception.code if isinstance(exception, HTTPError) else None
-        scopes = [self.error_handler_spec.get(scope) for scope in reversed(self._scopes())]
-        for key in (code, None) if code is not None else (None,):
-            for by_code in scopes:
-                by_class = by_code.get(key) if by_code else None
-                if not by_class:
-                    continue
-                for exception_class in type(exception).__mro__:
-                    handler = by_class.get(exception_class)
-                    if handler is not None:
-                        return handler
-        return None
-
     def _with_script_root(self, routing_error: HTTPError, current: Request) -> HTTPError:
         """A redirect from the router is relative to the app: prefix ``SCRIPT_NAME``."""
         if isinstance(routing_error, RequestRedirect) and current.script_root:
@@ -734,14 +682,15 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell):
         host = f"{subdomain}.{host}" if subdomain else host
         return f"{self.config['PREFERRED_URL_SCHEME']}://{host}/{root.lstrip('/')}"
 
-    def test_client(self, use_cookies: bool = True) -> Any:
-        """A test client for this app (``tinyweb.testing.Client``).
+    def test_client(self, use_cookies: bool = True, **options: Any) -> Client:
+        """A test client for this app: a ``test_client_class`` (default
+        ``tinyweb.testing.Client``) given the app, ``use_cookies`` and ``options``.
 
         Example: ``assert app.test_client().get("/").status_code == 200``.
         """
         from tinyweb.testing import Client
 
-        return Client(self, use_cookies=use_cookies)
+        return (self.test_client_class or Client)(self, use_cookies=use_cookies, **options)
 
     # -- templates -------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from tinyweb.scaffold import Scaffold, ViewFunction, exception_class_and_code, registering
@@ -60,6 +60,8 @@ class BlueprintSetupState:
     url_defaults: Mapping[str, Any]
     first_registration: bool
     subdomain: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)  # register_blueprint's
+    name_prefix: str = ""  # the enclosing blueprint's dotted name, "" at the top
 
     def add_url_rule(
         self,
@@ -141,9 +143,21 @@ class Blueprint(Scaffold):
             )
 
     def record(self, function: DeferredSetup) -> None:
-        """Call ``function(state)`` on each registration (the building block of the rest)."""
+        """Call ``function(state)`` on each registration (the building block of the rest).
+
+        ``state`` is a ``BlueprintSetupState`` (``make_setup_state``): the app, the full
+        name, the prefix, the options given to ``register_blueprint``.
+        """
         self._check_setup_finished("record")
         self.deferred_functions.append(function)
+
+    def record_once(self, function: DeferredSetup) -> None:
+        """``record``, on the first registration on an app only: for app-wide set-up that
+        must not repeat when the blueprint is registered again under another name.
+
+        Example: ``bp.record_once(lambda state: state.app.config.setdefault("PER_PAGE", 20))``.
+        """
+        self.record(_once(function))
 
     def add_url_rule(
         self,
@@ -196,7 +210,7 @@ class Blueprint(Scaffold):
         first_registration = not any(bp is self for bp in app.blueprints.values())
         app.blueprints[name] = self
         self._got_registered_once = True
-        state = self._setup_state(app, options, name, first_registration)
+        state = self.make_setup_state(app, options, first_registration)
         if self.has_static_folder:
             # Added without a view, then given one: without a url_prefix the rule repeats
             # the app's /static rule, and is then for url_for only (the app's files win,
@@ -231,9 +245,13 @@ class Blueprint(Scaffold):
         else:
             app.cli.add_group(self.cli, self.name if cli_group is BLUEPRINT_NAME else cli_group)
 
-    def _setup_state(
-        self, app: App, options: dict[str, Any], name: str, first_registration: bool
+    def make_setup_state(
+        self, app: App, options: dict[str, Any], first_registration: bool = False
     ) -> BlueprintSetupState:
+        """The ``BlueprintSetupState`` of one registration, which ``record`` functions
+        receive; override it to hand them a subclass."""
+        name_prefix = options.get("name_prefix", "")
+        name = f"{name_prefix}.{options.get('name', self.name)}".lstrip(".")
         url_prefix = options.get("url_prefix")
         if url_prefix is None:
             url_prefix = self.url_prefix
@@ -242,8 +260,9 @@ class Blueprint(Scaffold):
         if subdomain is None:
             subdomain = self.subdomain
         return BlueprintSetupState(
-            self, app, name, url_prefix, url_defaults, first_registration, subdomain
-        )
+            self, app, name, url_prefix, url_defaults, first_registration, subdomain,
+            options, name_prefix,
+        )  # fmt: skip
 
     @staticmethod
     def _nested_options(
@@ -290,7 +309,7 @@ class Blueprint(Scaffold):
         def setup(state: BlueprintSetupState) -> None:
             getattr(state.app, table_name).setdefault(None, []).append(function)
 
-        self.record(_once(setup))
+        self.record_once(setup)
         return function
 
     def before_app_request(self, function: Function) -> Function:
@@ -331,8 +350,8 @@ class Blueprint(Scaffold):
         exception_class_and_code(code_or_exception)  # a bad argument fails here, not later
 
         def decorator(function: Function) -> Function:
-            self.record(
-                _once(lambda state: state.app.register_error_handler(code_or_exception, function))
+            self.record_once(
+                lambda state: state.app.register_error_handler(code_or_exception, function)
             )
             return function
 

@@ -49,6 +49,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "PREFERRED_URL_SCHEME": "http",
     "TEMPLATES_AUTO_RELOAD": None,
     "TRAP_HTTP_EXCEPTIONS": False,
+    # None: trap a missing request key (BadRequestKeyError) in debug mode only (Flask).
+    "TRAP_BAD_REQUEST_ERRORS": None,
     # Sessions (tinyweb.sessions reads them; SameSite is Lax here, None in Flask).
     "SESSION_COOKIE_NAME": "session",
     "SESSION_COOKIE_DOMAIN": None,

@@ -120,7 +120,8 @@ class AppContext:
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.g = AppGlobals()
+        # App.app_ctx_globals_class (Flask's name); a duck-typed app gets AppGlobals.
+        self.g = getattr(app, "app_ctx_globals_class", AppGlobals)()
         self._tokens: list[Token[AppContext]] = []
 
     def push(self) -> None:

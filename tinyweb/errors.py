@@ -29,6 +29,7 @@ from typing import Any, Callable, ClassVar, NoReturn, Optional
 
 __all__ = [
     "HTTP_ERRORS",
+    "Aborter",
     "BadGateway",
     "BadRequest",
     "BadRequestKeyError",
@@ -556,7 +557,48 @@ def _error_classes() -> dict[int, type[HTTPError]]:
 HTTP_ERRORS: dict[int, type[HTTPError]] = _error_classes()
 
 
-def abort(status: Any, description: Optional[str] = None) -> NoReturn:
+class Aborter:
+    """Raises the ``HTTPError`` of a status code: ``app.aborter``, and ``abort`` behind it.
+
+    ``mapping`` (default: ``HTTP_ERRORS``) says which class each code raises; ``extra``
+    adds or replaces codes, so an app can give ``abort(418)`` its own class::
+
+        class Teapot(HTTPError):
+            code, name = 418, "I'm a teapot"
+
+        aborter = Aborter(extra={418: Teapot})
+        aborter(418)              # raises Teapot
+
+    Calling it is ``abort``'s contract: ``aborter(status, description=None, **options)``,
+    where ``options`` go to the class (``valid_methods`` for 405); a ``Response`` instead
+    of a status is raised as it is. An unknown code is a ``LookupError``.
+    """
+
+    def __init__(
+        self,
+        mapping: Optional[dict[int, type[HTTPError]]] = None,
+        extra: Optional[dict[int, type[HTTPError]]] = None,
+    ) -> None:
+        self.mapping = dict(HTTP_ERRORS if mapping is None else mapping)
+        if extra:
+            self.mapping.update(extra)
+
+    def __call__(self, status: Any, description: Optional[str] = None, **options: Any) -> NoReturn:
+        response_class = HTTPError.response_class
+        if isinstance(response_class, type) and isinstance(status, response_class):
+            raise HTTPError(description=description, response=status)
+        try:
+            error_class = self.mapping[status]
+        except (KeyError, TypeError):
+            raise LookupError(f"no HTTP error is defined for status {status!r}") from None
+        # By keyword: some classes take another argument first (MethodNotAllowed, 416).
+        raise error_class(description=description, **options)
+
+
+_DEFAULT_ABORTER = Aborter()
+
+
+def abort(status: Any, description: Optional[str] = None, **options: Any) -> NoReturn:
     """Raise the ``HTTPError`` for ``status``; ``LookupError`` if no class has that code.
 
     ::
@@ -567,14 +609,8 @@ def abort(status: Any, description: Optional[str] = None) -> NoReturn:
         abort(Response("I'm a teapot", 418))   # sends exactly this response
 
     ``status`` may be a ``Response``: the raised ``HTTPError`` carries it, and rendering the
-    error sends that response unchanged (Werkzeug's ``abort(response)``).
+    error sends that response unchanged (Werkzeug's ``abort(response)``). ``options`` go
+    to the error class (``abort(405, valid_methods=["GET"])``). This is the app-less
+    ``abort``; ``tinyweb.abort`` goes through the current app's ``aborter`` (Flask 3.1).
     """
-    response_class = HTTPError.response_class
-    if isinstance(response_class, type) and isinstance(status, response_class):
-        raise HTTPError(description=description, response=status)
-    try:
-        error_class = HTTP_ERRORS[status]
-    except (KeyError, TypeError):
-        raise LookupError(f"no HTTP error is defined for status {status!r}") from None
-    # By keyword: some classes take another argument first (MethodNotAllowed, 416).
-    raise error_class(description=description)
+    _DEFAULT_ABORTER(status, description, **options)

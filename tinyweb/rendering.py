@@ -38,29 +38,32 @@ from tinyweb.signals import before_render_template, template_rendered
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     from tinyweb.app import App
-    from tinyweb.templating import Environment, Template
+    from tinyweb.templating import Environment, FileSystemLoader, Template
+
+# The file names select_jinja_autoescape escapes (Flask's list).
+AUTOESCAPED_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
 
 
 def create_environment(app: App) -> Environment:
-    """A template ``Environment`` loading from the app's template folder, with its globals.
+    """An ``app.jinja_environment`` loading with ``app.create_global_jinja_loader()``,
+    autoescaping as ``app.select_jinja_autoescape`` says, with the app's globals.
 
     Templates reload when their file changes if ``TEMPLATES_AUTO_RELOAD`` is true, or is
     None (the default) while ``DEBUG`` is on. ``app.jinja_options`` are passed on as
     keywords (Flask's ``jinja_options``): they may set any ``Environment`` option,
-    ``loader`` and ``auto_reload`` included.
+    ``loader``, ``autoescape`` and ``auto_reload`` included.
     """
     from tinyweb.app import url_for
     from tinyweb.sessions import get_flashed_messages
-    from tinyweb.templating import Environment, FileSystemLoader
 
-    folder = os.path.join(app.root_path, app.template_folder or "templates")
     auto_reload = app.config["TEMPLATES_AUTO_RELOAD"]
     options: dict[str, Any] = {
-        "loader": FileSystemLoader(folder),
+        "loader": app.create_global_jinja_loader(),
+        "autoescape": app.select_jinja_autoescape,
         "auto_reload": app.debug if auto_reload is None else bool(auto_reload),
         **app.jinja_options,
     }
-    environment = Environment(**options)
+    environment = app.jinja_environment(**options)
     environment.globals.update(
         url_for=url_for,
         get_flashed_messages=get_flashed_messages,
@@ -159,6 +162,16 @@ def get_template_attribute(template_name: str, attribute: str) -> Any:
     return getattr(template.module, attribute)
 
 
+class _EngineEnvironment:
+    """The default ``App.jinja_environment``: ``templating.Environment``, imported when it
+    is first read, so that importing ``tinyweb`` does not load the template engine."""
+
+    def __get__(self, instance: object, owner: type | None = None) -> type[Environment]:
+        from tinyweb.templating import Environment
+
+        return Environment
+
+
 class AppTemplates:
     """The template side of ``App``: its ``Environment`` and what registers into it.
 
@@ -167,6 +180,10 @@ class AppTemplates:
     """
 
     jinja_options: dict[str, Any] = {}  # noqa: RUF012 (an app may replace it, as in Flask)
+    # The class create_jinja_environment instantiates: templating.Environment, read lazily.
+    jinja_environment: type[Environment] = cast("type[Environment]", _EngineEnvironment())
+    root_path: str
+    template_folder: str | None
     _template_environment: Environment | None
     _template_folders: list[str]
 
@@ -184,10 +201,34 @@ class AppTemplates:
     jinja_env = template_environment
 
     def create_template_environment(self) -> Environment:
-        """Build the template environment (override to customise it)."""
+        """Build the template environment (override this, or Flask's
+        ``create_jinja_environment``, to customise it)."""
+        return self.create_jinja_environment()
+
+    def create_jinja_environment(self) -> Environment:
+        """Build the template environment: ``create_environment`` (``jinja_environment``,
+        ``jinja_options``, ``create_global_jinja_loader``, ``select_jinja_autoescape``)."""
         environment = create_environment(cast("App", self))  # the mixin is only App's
         _extend_search_path(environment, self._template_folders)
         return environment
+
+    def create_global_jinja_loader(self) -> FileSystemLoader:
+        """The environment's loader: the app's template folder (``templates/`` by default,
+        relative to ``root_path``), then each registered blueprint's, in order."""
+        from tinyweb.templating import FileSystemLoader
+
+        folder = os.path.join(self.root_path, self.template_folder or "templates")
+        return FileSystemLoader([folder, *self._template_folders])
+
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        """Whether a template is autoescaped: a string template (no name) and the
+        ``.html``, ``.htm``, ``.xml``, ``.xhtml`` and ``.svg`` files are; a ``.txt``
+        e-mail is not. Override it to change the rule (Flask's name and list).
+
+        Unlike Flask, the extension is compared case-insensitively (``PAGE.HTML`` is
+        escaped too), as tinyweb's engine always did: escaping is the safe side.
+        """
+        return filename is None or filename.lower().endswith(AUTOESCAPED_EXTENSIONS)
 
     def template_filter(self, name: str | None = None) -> Callable[[Function], Function]:
         """Decorator: a template filter, ``{{ value|name }}`` (default: the function's name).

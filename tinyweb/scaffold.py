@@ -22,6 +22,8 @@ import os
 import sys
 import sysconfig
 from collections.abc import Iterable
+from datetime import timedelta
+from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 from tinyweb.context import current_app
@@ -29,6 +31,7 @@ from tinyweb.errors import HTTP_ERRORS, HTTPError
 
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     from tinyweb.response import Response
+    from tinyweb.templating import BaseLoader
 
 Function = TypeVar("Function", bound=Callable[..., Any])
 ViewFunction = Callable[..., Any]
@@ -120,8 +123,28 @@ class Scaffold:
             raise RuntimeError("static_folder must be set to serve static files")
         from tinyweb.static import send_from_directory
 
-        max_age = current_app.get_send_file_max_age(filename)
+        max_age = self.get_send_file_max_age(filename)
         return send_from_directory(self.static_folder, filename, max_age=max_age)
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """Cache lifetime of this blueprint's static files (``send_static_file`` asks):
+        the current app's ``SEND_FILE_MAX_AGE_DEFAULT`` in seconds (None: ``no-cache``).
+
+        Override it to cache some files longer. As in Flask, a blueprint reads the setting
+        itself: an app's own override does not apply to its blueprints' files.
+        """
+        return max_age_setting(current_app.config["SEND_FILE_MAX_AGE_DEFAULT"])
+
+    @cached_property
+    def jinja_loader(self) -> BaseLoader | None:
+        """A loader of ``template_folder`` (relative to ``root_path``), or None without one
+        (Flask's name). The app's environment searches the app's folder, then each
+        registered blueprint's (``App.create_global_jinja_loader``)."""
+        if self.template_folder is None:
+            return None
+        from tinyweb.templating import FileSystemLoader  # the engine loads on first use
+
+        return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
 
     def open_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = None
@@ -316,6 +339,16 @@ class Scaffold:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def max_age_setting(value: timedelta | int | None) -> int | None:
+    """``SEND_FILE_MAX_AGE_DEFAULT`` in seconds: None stays None (``no-cache``), a
+    ``timedelta`` is converted."""
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        return int(value.total_seconds())
+    return int(value)
 
 
 def root_path_of(import_name: str) -> str:

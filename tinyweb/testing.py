@@ -490,21 +490,48 @@ class Client:
         response.history = tuple(history)
         return response
 
+    def resolve_redirect(self, response: TestResponse, buffered: bool = False) -> TestResponse:
+        """Follow one redirect: request ``response``'s ``Location`` as ``open`` does with
+        ``follow_redirects=True``, and return the new response (Werkzeug's method).
+
+        The new request repeats the previous one's headers (not its cookies, which come
+        from the jar); a 307 or 308 keeps the method and body, any other redirect becomes
+        a GET (a HEAD stays HEAD). ``buffered`` is accepted for Werkzeug's signature: the
+        client always reads the whole body. Example::
+
+            response = client.post("/login", data=form)
+            assert client.resolve_redirect(response).request.path == "/welcome"
+        """
+        headers = Headers(response.request.headers.items())
+        for name in ("Cookie", "Host", "Content-Length"):
+            headers.remove(name)
+        return self._send(self._redirect_environ(response, headers, None, None))
+
     def _send(self, environ: dict[str, Any]) -> TestResponse:
         """Run the app once: cookies in, context protocol, cookies out."""
         self._pop_preserved_contexts()
-        self._add_cookies(environ)
         if self._preserving:
             environ[PRESERVE_CONTEXT_KEY] = self._preserved.append
         body_input = environ["wsgi.input"]
         body = body_input.getvalue() if isinstance(body_input, io.BytesIO) else b""
-        status, headers, data = run_wsgi_app(self.application, environ)
-        if environ["REQUEST_METHOD"] == "HEAD":
-            data = b""  # what a server puts on the wire (RFC 9110 §9.3.2)
+        chunks, status, headers = self.run_wsgi_app(environ)
+        data = b"" if environ["REQUEST_METHOD"] == "HEAD" else b"".join(chunks)  # RFC 9110 §9.3.2
         request_environ = dict(environ, **{"wsgi.input": io.BytesIO(body)})
-        response = TestResponse(data, status, headers, Request(request_environ))
-        self._store_cookies(environ, response)
-        return response
+        return TestResponse(data, status, headers.to_wsgi_list(), Request(request_environ))
+
+    def run_wsgi_app(
+        self, environ: dict[str, Any], buffered: bool = False
+    ) -> tuple[list[bytes], str, Headers]:
+        """Run the app on ``environ`` with the jar's cookies, and keep the cookies it sets:
+        Werkzeug's ``(body, status, headers)``. Every request of ``open`` goes through it,
+        so a subclass may wrap them all. The body is read whole (a one-item list), so
+        ``buffered``, accepted for Werkzeug's signature, changes nothing.
+        """
+        self._add_cookies(environ)
+        status, header_list, body = run_wsgi_app(self.application, environ)  # the module's
+        headers = Headers(header_list)
+        self._store_cookies(environ, headers.getlist("Set-Cookie"))
+        return [body], status, headers
 
     def _redirect_environ(
         self,
@@ -578,6 +605,10 @@ class Client:
         """``open(path, "OPTIONS", ...)``."""
         return self.open(path, "OPTIONS", **options)
 
+    def trace(self, path: str = "/", **options: Any) -> TestResponse:
+        """``open(path, "TRACE", ...)``."""
+        return self.open(path, "TRACE", **options)
+
     # -- cookies -----------------------------------------------------------------------
 
     def _jar(self) -> dict[tuple[str, str, str], Cookie]:
@@ -601,12 +632,12 @@ class Client:
             existing = environ.get("HTTP_COOKIE")
             environ["HTTP_COOKIE"] = f"{existing}; {sent}" if existing else sent
 
-    def _store_cookies(self, environ: dict[str, Any], response: Response) -> None:
+    def _store_cookies(self, environ: dict[str, Any], set_cookie_headers: list[str]) -> None:
         if self.cookies is None:
             return
         host = environ["SERVER_NAME"].lower()
         path = environ["SCRIPT_NAME"] + environ["PATH_INFO"]
-        for header in response.headers.getlist("Set-Cookie"):
+        for header in set_cookie_headers:
             cookie, deleted = parse_set_cookie(header, host, path)
             key = (cookie.domain, cookie.path, cookie.key)
             if deleted:
@@ -662,7 +693,7 @@ class Client:
         response = app.response_class()
         with context:
             interface.save_session(app, session, response)
-        self._store_cookies(context.request.environ, response)
+        self._store_cookies(context.request.environ, response.headers.getlist("Set-Cookie"))
 
     # -- context preservation (rule 4) -------------------------------------------------
 

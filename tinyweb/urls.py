@@ -14,6 +14,8 @@ Rules:
   and ``PREFERRED_URL_SCHEME`` say where the app lives, and the URL is absolute.
 - ``url_defaults`` functions (``Scaffold.url_defaults``) may add values before the build,
   in Flask's scope order; ``None`` values are dropped after them.
+- When no rule builds, the ``BuildError`` goes through ``handle_url_build_error`` (and
+  ``app.url_build_error_handlers``) before it reaches the caller, as in Flask.
 - ``app.url_map`` is a view of the app's routers shaped like the part of Werkzeug's
   ``Map`` that Flask apps use (``URLMap``), not a second store of rules.
 """
@@ -21,7 +23,7 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote
 
 from tinyweb.context import current_request_context, has_request_context
@@ -120,6 +122,7 @@ class AppURLs:
     build_only_router: Router  # rules that repeat a routed one (see App.add_url_rule)
     host_routes: HostRoutes | None  # rules with a subdomain or host (tinyweb.host_routing)
     url_default_functions: HookTable
+    url_build_error_handlers: list[Callable[[Exception, str, dict[str, Any]], Any]]
 
     def url_for(
         self,
@@ -163,13 +166,13 @@ class AppURLs:
             scheme = _scheme
         if self.url_default_functions:
             self.inject_url_defaults(endpoint, values)
+        given = values  # what a url_build_error handler sees, as in Flask
         values = {name: value for name, value in values.items() if value is not None}
         try:
-            domain, path = self._build_path(endpoint, values, method, current)
-        except BuildError:
-            if _method is not None or method is None:
-                raise
-            domain, path = self._build_path(endpoint, values, None, current)  # no rule for method
+            domain, path = self._build_path_for_method(endpoint, values, method, _method, current)
+        except BuildError as error:
+            given.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
+            return self.handle_url_build_error(error, endpoint, given)
         url: str = script_root.rstrip("/") + path
         if external or self.host_routes is not None:
             host, elsewhere = self._url_host(domain, current)
@@ -178,6 +181,33 @@ class AppURLs:
         if _anchor is not None:
             url += "#" + quote(_anchor, safe="%!#$&'()*+,/:;=?@")
         return url
+
+    def handle_url_build_error(
+        self, error: BuildError, endpoint: str, values: dict[str, Any]
+    ) -> str:
+        """What ``url_for`` does when no rule builds: ask each of
+        ``app.url_build_error_handlers`` in turn, ``handler(error, endpoint, values)``;
+        the first that returns something other than None gives the URL. A handler may
+        raise a ``BuildError`` of its own, which the next handlers (and the caller) see.
+        Without an answer the error is raised. ``values`` hold ``url_for``'s ``_anchor``,
+        ``_method``, ``_scheme`` and ``_external`` too.
+
+        Example: send unknown endpoints to another app::
+
+            def to_legacy_app(error, endpoint, values):
+                return legacy_app.url_for(endpoint) if endpoint.startswith("old.") else None
+
+            app.url_build_error_handlers.append(to_legacy_app)
+        """
+        for handler in self.url_build_error_handlers:
+            try:
+                url = handler(error, endpoint, values)
+            except BuildError as handler_error:
+                error = handler_error
+            else:
+                if url is not None:
+                    return str(url)
+        raise error
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
         """Let the ``url_defaults`` functions add to ``values`` (``url_for`` calls this).
@@ -188,6 +218,23 @@ class AppURLs:
         for scope in endpoint_scopes(endpoint):
             for function in self.url_default_functions.get(scope, ()):
                 function(endpoint, values)
+
+    def _build_path_for_method(
+        self,
+        endpoint: str,
+        values: dict[str, Any],
+        method: str | None,
+        asked_method: str | None,
+        current: Any,
+    ) -> tuple[str | None, str]:
+        """``_build_path`` for ``method``; when the request's method (not one given as
+        ``_method``) has no rule, any rule of the endpoint will do (Flask)."""
+        try:
+            return self._build_path(endpoint, values, method, current)
+        except BuildError:
+            if asked_method is not None or method is None:
+                raise
+            return self._build_path(endpoint, values, None, current)
 
     def _build_path(
         self, endpoint: str, values: dict[str, Any], method: str | None, current: Any
