@@ -88,3 +88,23 @@ def test_every_request_goes_through_run_wsgi_app() -> None:
     app.test_client_class = RecordingClient
     response = app.test_client().get("/set", follow_redirects=True)
     assert response.text == "flavour=oat" and seen == ["/set", "/show"]
+
+
+def test_client_environ_base_is_every_requests_default_and_a_call_overrides_it() -> None:
+    # Flask's client.environ_base: REMOTE_ADDR and HTTP_USER_AGENT to start with.
+    app = App(__name__)
+
+    @app.route("/who")
+    def who() -> str:
+        return f"{request.remote_addr} {request.headers['User-Agent']}"
+
+    @app.route("/away")
+    def away() -> Any:
+        return app.redirect("/who")
+
+    client = app.test_client()
+    assert client.environ_base == {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "tinyweb-test-client"}
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    assert client.get("/who").text == "203.0.113.9 tinyweb-test-client"
+    assert client.get("/away", follow_redirects=True).text == "203.0.113.9 tinyweb-test-client"
+    assert client.get("/who", environ_base={"HTTP_USER_AGENT": "probe"}).text == "203.0.113.9 probe"

@@ -440,6 +440,12 @@ class Client:
         self.cookies: dict[tuple[str, str, str], Cookie] | None = {} if use_cookies else None
         self._preserving = False
         self._preserved: list[Any] = []
+        # Every request's environ starts with these (Flask's client.environ_base); a call's
+        # own environ_base goes on top.
+        self.environ_base: dict[str, Any] = {
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_USER_AGENT": "tinyweb-test-client",
+        }
 
     # -- requests ----------------------------------------------------------------------
 
@@ -471,6 +477,7 @@ class Client:
             raise ValueError("subdomain= needs an App and no base_url")
         if base_url is None and test_base_url is not None:
             base_url = test_base_url(subdomain)
+        environ_base = {**self.environ_base, **(environ_base or {})}
         provider: Any = getattr(self.application, "json", None)  # an App's JSON provider
         dumps = provider.dumps if hasattr(provider, "dumps") else json_dumps  # (as Flask)
         environ = build_environ(
