@@ -259,3 +259,10 @@ def test_create_global_jinja_loader_searches_the_app_then_its_blueprints(
     loader = app.create_global_jinja_loader()
     assert loader.searchpath == [str(tmp_path / "templates"), str(tmp_path / "admin")]
     assert app.jinja_env.get_template("panel.html").render() == "panel"
+
+
+def test_app_extensions_is_a_dict_per_app_for_extension_state() -> None:
+    # Flask's app.extensions: where an extension keeps its state, by the extension's name.
+    first, second = App("first"), App("second")
+    first.extensions["cache"] = {"size": 3}
+    assert first.extensions == {"cache": {"size": 3}} and second.extensions == {}

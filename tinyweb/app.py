@@ -174,6 +174,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
         if host_matching or subdomain_matching:
             self.host_routes = HostRoutes(self.router, routers, self.url_map, subdomain_matching)
         self.blueprints: dict[str, Blueprint] = {}
+        self.extensions: dict[str, Any] = {}  # an extension's state, by its name (as Flask)
         # url_for's BuildError goes through these (urls.AppURLs.handle_url_build_error).
         self.url_build_error_handlers: list[Callable[[Exception, str, dict[str, Any]], Any]] = []
         self.teardown_appcontext_funcs: list[Callable[[Any], Any]] = []
