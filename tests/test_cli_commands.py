@@ -556,3 +556,17 @@ def test_a_groups_function_runs_with_its_options_before_the_command() -> None:
     calls.clear()
     assert runner.invoke(args="database").exit_code == 2  # no command: usage error, not run
     assert calls == []
+
+
+def test_isolated_filesystem_runs_in_a_fresh_directory_removed_afterwards(tmp_path: Any) -> None:
+    # Click's CliRunner.isolated_filesystem, which Flask's test runner has.
+    runner = App(__name__).test_cli_runner()
+    before = os.getcwd()
+    with runner.isolated_filesystem() as place:
+        assert os.getcwd() == os.path.realpath(place) and os.listdir(place) == []
+        with open("made.txt", "w") as file:
+            file.write("x")
+    assert os.getcwd() == before and not os.path.exists(place)
+    with runner.isolated_filesystem(temp_dir=tmp_path) as place:  # kept: the caller's place
+        assert os.path.dirname(place) == str(tmp_path)
+    assert os.path.isdir(place) and os.getcwd() == before

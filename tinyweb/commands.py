@@ -43,7 +43,7 @@ import re
 import shlex
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Callable, Union
 
@@ -478,6 +478,28 @@ class CliRunner:
 
     def __init__(self, app: Any) -> None:
         self.app = app
+
+    @contextlib.contextmanager
+    def isolated_filesystem(self, temp_dir: Any = None) -> Iterator[str]:
+        """Run the block in a new empty directory, the current one meanwhile (Click's):
+        removed afterwards, unless it was made inside ``temp_dir``::
+
+            with runner.isolated_filesystem():
+                runner.invoke(args=["export", "out.csv"])   # writes ./out.csv there
+        """
+        import os
+        import shutil
+        import tempfile
+
+        previous = os.getcwd()
+        place = tempfile.mkdtemp(dir=temp_dir)
+        os.chdir(place)
+        try:
+            yield place
+        finally:
+            os.chdir(previous)
+            if temp_dir is None:
+                shutil.rmtree(place, ignore_errors=True)
 
     def invoke(
         self, cli: Any = None, args: Sequence[str] | str | None = None, input: str | None = None
