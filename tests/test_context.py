@@ -268,3 +268,23 @@ def test_nested_pushes_restore_each_previous_request(paths: list[str]) -> None:
         assert request.path == paths[index]
         contexts[index].pop()
     assert not has_request_context()
+
+
+def test_request_context_match_request_routes_its_request_as_flask() -> None:
+    from tinyweb.app import App
+    from tinyweb.context import RequestContext
+    from tinyweb.testing import build_environ
+
+    app = App(__name__)
+
+    @app.route("/users/<int:user_id>")
+    def user(user_id: int) -> str:
+        return str(user_id)
+
+    context = RequestContext(app, app.request_class(build_environ("/users/7")))
+    assert context.request.url_rule is None
+    context.match_request()
+    assert (str(context.request.url_rule), context.request.view_args) == ("/users/<int:user_id>", {"user_id": 7})
+    missing = RequestContext(app, app.request_class(build_environ("/nowhere")))
+    missing.match_request()  # no exception here: it waits in routing_exception, as Flask
+    assert missing.request.routing_exception is not None and missing.request.routing_exception.code == 404

@@ -194,6 +194,11 @@ class RequestContext:
         """Whether anything has used the session during this request."""
         return self._session is not None
 
+    def match_request(self) -> None:
+        """Route the request: its ``url_rule`` and ``view_args``, or the routing error it
+        will raise in ``routing_exception`` (Flask's; ``App.match_request`` does it)."""
+        self.app.match_request(self.request)
+
     def copy(self) -> RequestContext:
         """A new context for the same request and session, to push in another thread.
 
