@@ -528,8 +528,11 @@ class Compiler(ExpressionParser):
             self.fail("extends is only allowed outside blocks, macros and scopes (for, with...)")
         parent = self.parse_expression()
         self.end_of_tag("extends")
-        self.emit(f"_parent = _load({parent})", tag.lineno)
+        # The "extended multiple times" check (written in the section when there are several
+        # extends) comes before the load, as in Jinja: a second extends loads nothing.
+        self.flush()
         self.extends_marks.append((self.builder.section(), tag.lineno))
+        self.emit(f"_parent = _load({parent})", tag.lineno)
         self.extends_always = self.extends_always or self.nesting == 0
 
     def parse_include_tag(self, tag: Token) -> None:
