@@ -461,3 +461,15 @@ def test_random_of_an_empty_sequence_is_undefined_as_in_jinja() -> None:
 def test_random_of_what_is_not_a_sequence_is_an_error_as_in_jinja() -> None:
     with pytest.raises(TypeError):
         render("{{ 5|random }}")
+
+
+# -- first, last, min and max of nothing ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["first", "last", "min", "max"])
+def test_an_empty_sequence_gives_the_environments_undefined_as_in_jinja(name: str) -> None:
+    assert render(f"[{{{{ []|{name} }}}}]|{{{{ ([]|{name}) is undefined }}}}") == "[]|True"
+    strict = Environment(undefined="strict").from_string(f"{{{{ []|{name} }}}}")
+    with pytest.raises(UndefinedError):
+        strict.render()
+    assert Environment(undefined="strict").from_string(f"{{{{ ([]|{name}) is defined }}}}").render() == "False"

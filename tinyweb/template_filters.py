@@ -223,6 +223,12 @@ def pass_autoescape(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
+def pass_environment(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a filter that receives the ``Environment`` before the value."""
+    function.pass_environment = True  # type: ignore[attr-defined]
+    return function
+
+
 # -- Filters: strings -------------------------------------------------------------------
 
 _WORD_BEGINNING = re.compile(r"([-\s({\[<]+)")
@@ -366,25 +372,35 @@ def do_sum(iterable: Iterable[Any], attribute: Any = None, start: Any = 0) -> An
 
 
 def _min_or_max(
-    function: Callable[..., Any], value: Iterable[Any], case_sensitive: bool, attribute: Any
+    environment: Any,
+    function: Callable[..., Any],
+    value: Iterable[Any],
+    case_sensitive: bool,
+    attribute: Any,
 ) -> Any:
     items = iter(value)
     try:
         first = next(items)
-    except StopIteration:
-        return Undefined("No aggregated item, sequence was empty.")
+    except StopIteration:  # the environment's kind: StrictUndefined makes it an error
+        return environment.undefined("No aggregated item, sequence was empty.")
     key = _attribute_getter(attribute, lowercase=not case_sensitive)
     return function(chain([first], items), key=key)
 
 
-def do_min(value: Iterable[Any], case_sensitive: bool = False, attribute: Any = None) -> Any:
+@pass_environment
+def do_min(
+    environment: Any, value: Iterable[Any], case_sensitive: bool = False, attribute: Any = None
+) -> Any:
     """The smallest item (strings compared ignoring case unless ``case_sensitive``)."""
-    return _min_or_max(min, value, case_sensitive, attribute)
+    return _min_or_max(environment, min, value, case_sensitive, attribute)
 
 
-def do_max(value: Iterable[Any], case_sensitive: bool = False, attribute: Any = None) -> Any:
+@pass_environment
+def do_max(
+    environment: Any, value: Iterable[Any], case_sensitive: bool = False, attribute: Any = None
+) -> Any:
     """The largest item (strings compared ignoring case unless ``case_sensitive``)."""
-    return _min_or_max(max, value, case_sensitive, attribute)
+    return _min_or_max(environment, max, value, case_sensitive, attribute)
 
 
 # -- Filters: sequences -----------------------------------------------------------------
@@ -397,18 +413,20 @@ def do_default(value: Any, default_value: Any = "", boolean: bool = False) -> An
     return value
 
 
-def do_first(value: Iterable[Any]) -> Any:
-    """The first item, or undefined."""
+@pass_environment
+def do_first(environment: Any, value: Iterable[Any]) -> Any:
+    """The first item, or undefined (the environment's kind)."""
     for item in value:
         return item
-    return Undefined("No first item, sequence was empty.")
+    return environment.undefined("No first item, sequence was empty.")
 
 
-def do_last(value: Any) -> Any:
-    """The last item, or undefined."""
+@pass_environment
+def do_last(environment: Any, value: Any) -> Any:
+    """The last item, or undefined (the environment's kind)."""
     for item in reversed(value):
         return item
-    return Undefined("No last item, sequence was empty.")
+    return environment.undefined("No last item, sequence was empty.")
 
 
 def do_sort(
@@ -483,12 +501,6 @@ def do_unique(
         if marker not in seen:
             seen.add(marker)
             yield item
-
-
-def pass_environment(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a filter that receives the ``Environment`` before the value."""
-    function.pass_environment = True  # type: ignore[attr-defined]
-    return function
 
 
 @pass_environment
