@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from tinyweb.markup import Markup
 from tinyweb.template_filters import (
     FILTERS,
+    FilterArgumentError,
     SecurityError,
     Undefined,
     UndefinedError,
@@ -473,3 +474,18 @@ def test_an_empty_sequence_gives_the_environments_undefined_as_in_jinja(name: st
     with pytest.raises(UndefinedError):
         strict.render()
     assert Environment(undefined="strict").from_string(f"{{{{ ([]|{name}) is defined }}}}").render() == "False"
+
+
+def test_reverse_of_what_is_not_iterable_is_a_filter_argument_error_as_in_jinja() -> None:
+    with pytest.raises(FilterArgumentError, match="argument must be iterable"):
+        render("{{ 5|reverse }}")
+
+
+@pytest.mark.parametrize("attribute", ["previtem", "nextitem"])
+def test_loop_neighbours_at_the_ends_are_the_environments_undefined(attribute: str) -> None:
+    source = "{% for i in [1] %}{{ loop." + attribute + " }}{% endfor %}"
+    assert render(source) == ""
+    with pytest.raises(UndefinedError):
+        Environment(undefined="strict").from_string(source).render()
+    recursive = "{% for i in [1] recursive %}{{ loop." + attribute + " is defined }}{% endfor %}"
+    assert Environment(undefined="strict").from_string(recursive).render() == "False"

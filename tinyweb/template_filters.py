@@ -447,9 +447,13 @@ def do_reverse(value: Any) -> Any:
     try:
         return reversed(value)
     except TypeError:
+        pass
+    try:
         items = list(value)
-        items.reverse()
-        return items
+    except TypeError:  # Jinja's error for `5|reverse`
+        raise FilterArgumentError("argument must be iterable") from None
+    items.reverse()
+    return items
 
 
 def do_dictsort(
