@@ -21,6 +21,7 @@ Spec: https://jinja.palletsprojects.com/en/3.1.x/templates/ (loop variables, mac
 
 from __future__ import annotations
 
+import functools
 import random
 import types
 from collections.abc import Iterable, Iterator, Sequence
@@ -47,20 +48,23 @@ class LoopContext:
     """The ``loop`` variable of a ``for`` loop, created when the body needs the object:
     attributes beyond the position, ``loop(...)``, or an include or scoped block in it."""
 
-    __slots__ = ("_changed", "_items", "_recurse", "depth", "index0", "length")
+    __slots__ = ("_changed", "_items", "_recurse", "_undefined", "depth", "index0", "length")
 
     def __init__(
         self,
         iterable: Iterable[Any],
         depth: int = 1,
         recurse: Callable[[Iterable[Any], int], str] | None = None,
+        undefined: type[Undefined] = Undefined,
     ) -> None:
         """Materialise the items (``length``, ``last`` and ``nextitem`` need them).
 
         A ``recursive`` loop passes its depth (1 at the top) and the function that
-        renders the loop again, which ``loop(items)`` calls.
+        renders the loop again, which ``loop(items)`` calls. ``undefined`` is the
+        environment's kind, for ``previtem`` and ``nextitem`` at the ends.
         """
         self._items = list(iterable)
+        self._undefined = undefined
         self.length = len(self._items)
         self.index0 = -1
         self._changed: Any = MISSING
@@ -113,14 +117,14 @@ class LoopContext:
         """The previous item (undefined on the first)."""
         if self.index0 > 0:
             return self._items[self.index0 - 1]
-        return Undefined("there is no previous item")
+        return self._undefined("there is no previous item")
 
     @property
     def nextitem(self) -> Any:
         """The next item (undefined on the last)."""
         if self.index0 + 1 < self.length:
             return self._items[self.index0 + 1]
-        return Undefined("there is no next item")
+        return self._undefined("there is no next item")
 
     def cycle(self, *values: Any) -> Any:
         """The value for this iteration, cycling through ``values``."""
@@ -405,7 +409,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_dict": dict,
         "_private_attr": lookup_private,
         "_item": lookup_item,
-        "_Loop": LoopContext,
+        "_Loop": functools.partial(LoopContext, undefined=undefined),
         "_Macro": Macro,
         "_super": render_super,
         "_load": environment.get_template,
