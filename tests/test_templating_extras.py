@@ -532,6 +532,19 @@ AUTOESCAPE = [
      "{% endautoescape %}", True, ' a="&lt;" a="&lt;"'),
     ("filter_block_inside", '{% autoescape false %}{% filter upper %}{{ x }}{% endfilter %}'
      "{% endautoescape %}", True, "<"),
+    # As Jinja's eval context: a macro's result is markup, or not, by the setting where it
+    # is called, not where it is defined.
+    ("macro_result_is_safe_where_called_under_on",
+     '{% macro m() %}<b>{% endmacro %}{% autoescape true %}{{ m() }}{% endautoescape %}{{ m() }}',
+     False, "<b><b>"),
+    ("macro_result_is_text_where_called_under_off",
+     '{% macro m() %}<b>{% endmacro %}{% autoescape false %}{{ m()|e }}{% endautoescape %}',
+     True, "&lt;b&gt;"),
+    ("call_block_result_is_safe_under_on",
+     '{% macro m() %}<b>{{ caller() }}{% endmacro %}{% autoescape true %}{% call m() %}{{ x }}'
+     "{% endcall %}{% endautoescape %}", False, "<b>&lt;"),
+    ("other_calls_are_left_alone", '{% autoescape true %}{{ x.upper() }}{% endautoescape %}',
+     False, "&lt;"),
     # As in Jinja: a block is a function of its own, rendered from elsewhere too.
     ("block_inside_keeps_the_templates_setting",
      "{% autoescape false %}{% block b %}{{ x }}{% endblock %}{{ x }}{% endautoescape %}",
@@ -553,6 +566,14 @@ def test_autoescape_block_leaves_includes_and_parents_their_own_setting() -> Non
     child = env.from_string('{% extends "base.html" %}{% block b %}{% autoescape false %}'
                             "{{ x }}{{ super() }}{% endautoescape %}{% endblock %}")  # fmt: skip
     assert child.render(x="<") == "<<&lt;>"
+
+
+def test_super_is_markup_by_the_setting_where_it_is_called() -> None:
+    templates = {"base": "{% block b %}<i>{% endblock %}"}
+    child = "{% extends 'base' %}{% block b %}{% autoescape true %}{{ super() }}{% endautoescape %}{% endblock %}"
+    assert Environment(loader=DictLoader(templates), autoescape=False).from_string(child).render() == "<i>"
+    child = "{% extends 'base' %}{% block b %}{% autoescape false %}{{ super()|e }}{% endautoescape %}{% endblock %}"
+    assert Environment(loader=DictLoader(templates), autoescape=True).from_string(child).render() == "&lt;i&gt;"
 
 
 def with_expressions(source: str) -> str:

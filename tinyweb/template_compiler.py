@@ -63,7 +63,7 @@ class Compiled:
 _END_TAGS = {"for": ("endfor", "else"), "if": ("endif", "elif", "else")}
 # The runtime names that depend on autoescape, in the order of template_runtime's
 # escaping_names (``_escaping(value)`` returns their values as a tuple in that order).
-_ESCAPING_NAMES = ("_escape", "_markup", "_autoescape", "_eval_context", "_concat")
+_ESCAPING_NAMES = ("_escape", "_markup", "_autoescape", "_eval_context", "_concat", "_call")
 
 
 class Compiler(ExpressionParser):
@@ -92,7 +92,8 @@ class Compiler(ExpressionParser):
             if enclosing:
                 self.expect("operator", "(")
                 self.expect("operator", ")")
-                return f"_super(ctx, blocks, {enclosing[-1]!r}, _level)"
+                call = f"_super(ctx, blocks, {enclosing[-1]!r}, _level)"  # markup as where called:
+                return f"_markup{self.escaping}({call})" if self.escaping else call
         if name == "self" and not self.frame.binds("self"):  # {{ self.title() }}
             return "_TemplateReference(ctx, blocks)"
         return self.frame.resolve(name)
@@ -657,7 +658,9 @@ class Compiler(ExpressionParser):
         self.flush()
         function = self.functions.pop()
         frame = function.frame
-        function.builder.line(f"return _markup{self.escaping}(''.join(_buffer))", tag.lineno)
+        # Markup with the template's own setting; in an {% autoescape %} body, _call makes
+        # a call's result markup (or not) by that body's setting, as Jinja's eval context.
+        function.builder.line("return _markup(''.join(_buffer))", tag.lineno)
         specials = [frame.specials[special] for special in ("caller", "varargs", "kwargs")]
         parameters = [frame.names[parameter] for parameter in names] + specials
         python_name = self.new_name("macro_")

@@ -324,12 +324,17 @@ def escaping_names(environment: Environment, autoescape: bool, suffix: str) -> d
             return Markup("").join(texts)
         return "".join(texts)
 
+    def call(callee: Any, *args: Any, **kwargs: Any) -> Any:
+        result = callee(*args, **kwargs)
+        return (Markup if autoescape else str)(result) if callee.__class__ is Macro else result
+
     names = {
         "_escape": escape_text if autoescape else str,
         "_markup": Markup if autoescape else str,
         "_autoescape": autoescape,
         "_eval_context": EvalContext(environment, autoescape),
         "_concat": concat,
+        "_call": call,
     }
     return {name + suffix: value for name, value in names.items()}
 
