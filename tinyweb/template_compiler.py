@@ -404,7 +404,10 @@ class Compiler(ExpressionParser):
         else:
             if is_tuple:
                 self.fail("a block set assigns one name")
+            # As Jinja, a block set's body is rendered even after an extends (for its value).
+            extends_always, self.extends_always = self.extends_always, False
             value = self.parse_captured(tag, "endset", self.parse_filters("_captured"))
+            self.extends_always = extends_always
         locals_ = [self.frame.bind(name, initialise=True) for name in names]
         self.emit(f"{', '.join(locals_)}{',' if is_tuple else ''} = {value}", tag.lineno)
         self.export(names, locals_, tag.lineno)
