@@ -367,6 +367,14 @@ def test_macro_argument_errors() -> None:
         render("{% macro m(a) %}{% endmacro %}{{ m(b=1) }}")
 
 
+def test_a_special_read_in_a_nested_macro_is_accepted_by_the_outer_one_as_in_jinja() -> None:
+    # Jinja looks for caller/varargs/kwargs in the whole body, nested macros included.
+    nested_caller = "{% macro a() %}[{% macro b() %}{{ caller() }}{% endmacro %}]{% endmacro %}"
+    assert render(nested_caller + "{% call a() %}C{% endcall %}") == "[]"
+    nested_varargs = "{% macro a() %}[{% macro b() %}{{ varargs }}{% endmacro %}{{ b(3) }}]{% endmacro %}"
+    assert render(nested_varargs + "{{ a(1, 2) }}") == "[(3,)]"
+
+
 def test_super_without_parent_block_raises() -> None:
     with pytest.raises(UndefinedError):
         render("{% block a %}{{ super() }}{% endblock %}")
