@@ -489,3 +489,11 @@ def test_loop_neighbours_at_the_ends_are_the_environments_undefined(attribute: s
         Environment(undefined="strict").from_string(source).render()
     recursive = "{% for i in [1] recursive %}{{ loop." + attribute + " is defined }}{% endfor %}"
     assert Environment(undefined="strict").from_string(recursive).render() == "False"
+
+
+def test_indent_of_a_list_fails_as_in_jinja_and_leaves_the_list_alone() -> None:
+    items = ["b", "a"]
+    with pytest.raises(AttributeError, match="splitlines"):
+        render("{{ items|indent }}", items=items)
+    assert items == ["b", "a"]
+

@@ -20,6 +20,7 @@ Spec: https://jinja.palletsprojects.com/en/3.1.x/templates/#list-of-builtin-filt
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import random
@@ -281,10 +282,11 @@ def do_indent(value: Any, width: int | str = 4, first: bool = False, blank: bool
     """Indent every line but the first (unless ``first``) and blank ones (unless ``blank``)."""
     indentation: str = width if isinstance(width, str) else " " * width
     newline = "\n"
-    text = value  # as Jinja: not converted, so indenting a number is an error
+    text = copy.copy(value)  # as Jinja: not converted, so indenting a number is an error,
     if isinstance(text, Markup):
         indentation, newline = Markup(indentation), Markup(newline)
-    lines = (text + newline).splitlines()
+    text += newline  # and Jinja's steps give its errors (a list: no splitlines), unchanged
+    lines = text.splitlines()
     if blank:
         result = (newline + indentation).join(lines)
     else:
