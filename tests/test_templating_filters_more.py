@@ -497,3 +497,10 @@ def test_indent_of_a_list_fails_as_in_jinja_and_leaves_the_list_alone() -> None:
         render("{{ items|indent }}", items=items)
     assert items == ["b", "a"]
 
+
+@pytest.mark.parametrize("undefined", ["default", "strict"])
+def test_abs_of_undefined_is_a_type_error_as_in_jinja(undefined: str) -> None:
+    # Jinja's Undefined has no __abs__: abs() fails as for any object without one.
+    environment = Environment() if undefined == "default" else Environment(undefined="strict")
+    with pytest.raises(TypeError, match="bad operand type for abs"):
+        environment.from_string("{{ missing|abs }}").render()

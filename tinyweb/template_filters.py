@@ -118,7 +118,7 @@ class Undefined:
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = _fail
     __mod__ = __rmod__ = __pow__ = __rpow__ = __pos__ = __neg__ = _fail
     __call__ = __getitem__ = __lt__ = __le__ = __gt__ = __ge__ = _fail
-    __int__ = __float__ = __complex__ = __abs__ = _fail
+    __int__ = __float__ = __complex__ = _fail  # not __abs__: abs() is a TypeError, as Jinja
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other)
