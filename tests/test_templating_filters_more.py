@@ -1,5 +1,6 @@
 """The Jinja2 filters added after the first set: groupby, slice, wordwrap, filesizeformat,
-xmlattr, attr, forceescape, pprint and random (tinyweb/template_filters.py).
+xmlattr, attr, forceescape, pprint and random (tinyweb/template_filters.py and
+tinyweb/template_formatting.py).
 
 Every expected string was written down from Jinja2 3.1's documented behaviour and checked
 against Jinja 3.1.6 by hand, whitespace and escaping included; this file does not import
@@ -20,17 +21,15 @@ from hypothesis import strategies as st
 
 from tinyweb.markup import Markup
 from tinyweb.template_filters import (
-    FILTERS,
     FilterArgumentError,
     SecurityError,
     Undefined,
     UndefinedError,
-    do_filesizeformat,
     do_forceescape,
     do_groupby,
     do_slice,
-    do_xmlattr,
 )
+from tinyweb.template_formatting import FORMATTING_FILTERS, do_filesizeformat, do_xmlattr
 from tinyweb.templating import Environment
 
 # -- What the templates see ------------------------------------------------------------
@@ -201,7 +200,7 @@ def test_wordwrap_joins_with_the_environments_newline_sequence() -> None:
     class WindowsEnvironment:
         newline_sequence = "\r\n"
 
-    wordwrap = FILTERS["wordwrap"]
+    wordwrap = FORMATTING_FILTERS["wordwrap"]
     assert wordwrap(WindowsEnvironment(), "ab cd", 2) == "ab\r\ncd"
     assert wordwrap(object(), "ab cd\nef", 2) == "ab\ncd\nef"
 
@@ -376,7 +375,7 @@ def test_groupby_partitions_its_input(rows: list[tuple[Any, int]], case_sensitiv
     same_kind = {type(item["key"]) for item in items}
     if len(same_kind) > 1:  # ints and strings do not sort together, in Jinja either
         items = [item for item in items if isinstance(item["key"], int)]
-    groups = do_groupby(items, "key", case_sensitive=case_sensitive)
+    groups = do_groupby(Environment(), items, "key", case_sensitive=case_sensitive)
     flattened = [item for group in groups for item in group.list]
     assert sorted(item["id"] for item in flattened) == [item["id"] for item in items]
 
@@ -504,3 +503,24 @@ def test_abs_of_undefined_is_a_type_error_as_in_jinja(undefined: str) -> None:
     environment = Environment() if undefined == "default" else Environment(undefined="strict")
     with pytest.raises(TypeError, match="bad operand type for abs"):
         environment.from_string("{{ missing|abs }}").render()
+
+
+# -- attribute paths give the environment's undefined ------------------------------------
+
+
+@pytest.mark.parametrize("source", [
+    "{{ items|sort(attribute='missing')|list }}",
+    "{{ items|selectattr('missing')|list }}",
+    "{{ items|map(attribute='missing')|join }}",
+    "{{ items|join(',', attribute='missing') }}",
+    "{{ items|sum(attribute='missing') }}",
+    "{{ items|unique(attribute='missing')|list }}",
+    "{{ items|min(attribute='missing') }}",
+    "{{ items|groupby('missing')|list }}",
+])  # fmt: skip
+def test_attribute_paths_give_the_environments_undefined_as_in_jinja(source: str) -> None:
+    # Jinja's attribute getters make environment.undefined: with StrictUndefined, sorting,
+    # testing, joining or summing a missing attribute is an error, not a silent blank.
+    items = [{"a": 1}, {"a": 2}]
+    with pytest.raises(UndefinedError):
+        Environment(undefined="strict").from_string(source).render(items=items)
