@@ -436,6 +436,9 @@ REVIEW = [
     ("include_in_a_recursive_loop_sees_loop",
      "{% for n in tree recursive %}{% include 'node' %}{% endfor %}", "a"),
     ("conditional_extends_still_works", "{% if true %}{% extends 'base' %}{% endif %}", "B"),
+    # The filter of pairs once named its item like the runtime's item lookup, `v[0]`.
+    ("for_pairs_if_condition_indexes",
+     "{% for k, v in [(1, 'a'), (2, 'b')] if v[0] != 'b' %}{{ k }}{{ v }}{% endfor %}", "1a"),
 ]
 REVIEW_TEMPLATES = {"inc": "i{{ m }}[{{ x }}]", "node": "{{ n.k }}{{ loop(n.c) }}", "base": "B"}
 

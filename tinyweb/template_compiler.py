@@ -676,7 +676,8 @@ def _filtered(iterable: str, targets: str, is_tuple: bool, condition: str) -> st
     """A generator of the items of ``iterable`` that pass ``condition`` (``for ... if``),
     which reads the loop's ``targets``; a tuple target is unpacked once per item."""
     if is_tuple:
-        return f"(_item for _item in {iterable} for {targets} in (_item,) if {condition})"
+        # (_each, not _item: the condition may call the runtime's _item, `x[0]`)
+        return f"(_each for _each in {iterable} for {targets} in (_each,) if {condition})"
     return f"({targets} for {targets} in {iterable} if {condition})"
 
 
