@@ -627,3 +627,28 @@ def test_runtime_errors_share_jinjas_base_class() -> None:
 
 def test_cycler_position_has_jinjas_name() -> None:
     assert render("{% set c = cycler('a', 'b') %}{{ c.pos }}{{ c.next() }}{{ c.pos }}") == "0a1"
+
+
+def test_loop_reads_items_as_it_goes_as_in_jinja() -> None:
+    # loop.last and loop.nextitem look one item ahead; nothing reads the whole iterable
+    # unless loop.length (or revindex) needs it and the iterable has no len().
+    read: list[int] = []
+
+    def numbers() -> Any:
+        for number in range(1, 5):
+            read.append(number)
+            yield number
+
+    template = Environment().from_string(
+        "{% for n in numbers %}{{ n }}{{ loop.last }}:{{ read|length }};{% endfor %}"
+    )
+    assert template.render(numbers=numbers(), read=read) == "1False:2;2False:3;3False:4;4True:4;"
+    read.clear()
+    counted = Environment().from_string("{% for n in numbers %}{{ loop.revindex }}{% endfor %}")
+    assert counted.render(numbers=numbers()) == "4321"
+
+
+def test_an_error_in_a_later_item_comes_when_the_loop_gets_there() -> None:
+    source = "{% for a in xs if a.x %}[{{ loop.previtem }}]{% endfor %}"
+    with pytest.raises(UndefinedError, match="no previous item"):  # the first item's, as Jinja
+        Environment(undefined="strict").from_string(source).render(xs=[{"x": 1}, 2])

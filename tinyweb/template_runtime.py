@@ -46,9 +46,18 @@ MISSING: Any = type("Missing", (), {"__repr__": lambda self: "missing"})()
 
 class LoopContext:
     """The ``loop`` variable of a ``for`` loop, created when the body needs the object:
-    attributes beyond the position, ``loop(...)``, or an include or scoped block in it."""
+    attributes beyond the position, ``loop(...)``, or an include or scoped block in it.
 
-    __slots__ = ("_changed", "_items", "_recurse", "_undefined", "depth", "index0", "length")
+    As Jinja's, it reads the items as the loop goes: ``last`` and ``nextitem`` look one
+    item ahead, ``length`` (and ``revindex``) reads the rest only when the iterable has
+    no ``len()`` (a generator, a filtered loop), so a loop over a generator streams and
+    an error in a later item is raised when the loop gets there.
+    """
+
+    __slots__ = (
+        "_after", "_before", "_changed", "_iterable", "_iterator", "_length", "_recurse",
+        "_undefined", "depth", "index0",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -57,15 +66,17 @@ class LoopContext:
         recurse: Callable[[Iterable[Any], int], str] | None = None,
         undefined: type[Undefined] = Undefined,
     ) -> None:
-        """Materialise the items (``length``, ``last`` and ``nextitem`` need them).
+        """Loop over ``iterable``.
 
         A ``recursive`` loop passes its depth (1 at the top) and the function that
         renders the loop again, which ``loop(items)`` calls. ``undefined`` is the
         environment's kind, for ``previtem`` and ``nextitem`` at the ends.
         """
-        self._items = list(iterable)
+        self._iterable, self._iterator = iterable, iter(iterable)
+        self._length: int | None = None
+        self._before: Any = MISSING
+        self._after: Any = MISSING  # the next item, once something looked ahead
         self._undefined = undefined
-        self.length = len(self._items)
         self.index0 = -1
         self._changed: Any = MISSING
         self.depth, self._recurse = depth, recurse
@@ -83,9 +94,35 @@ class LoopContext:
         return self.depth - 1
 
     def __iter__(self) -> Iterator[Any]:
-        for index0, item in enumerate(self._items):
-            self.index0 = index0
+        current: Any = MISSING
+        while True:
+            if self._after is not MISSING:
+                item, self._after = self._after, MISSING
+            else:
+                item = next(self._iterator, MISSING)
+                if item is MISSING:
+                    return
+            self.index0 += 1
+            self._before, current = current, item
             yield item
+
+    def _peek(self) -> Any:
+        """The next item (MISSING after the last), read once."""
+        if self._after is MISSING:
+            self._after = next(self._iterator, MISSING)
+        return self._after
+
+    @property
+    def length(self) -> int:
+        """How many items the loop has."""
+        if self._length is None:
+            try:
+                self._length = len(self._iterable)  # type: ignore[arg-type]
+            except TypeError:  # read the rest, and iterate over what was read
+                rest = list(self._iterator)
+                self._iterator = iter(rest)
+                self._length = self.index0 + 1 + len(rest) + (self._after is not MISSING)
+        return self._length
 
     @property
     def index(self) -> int:
@@ -110,20 +147,21 @@ class LoopContext:
     @property
     def last(self) -> bool:
         """Is this the last item?"""
-        return self.index0 == self.length - 1
+        return self._peek() is MISSING
 
     @property
     def previtem(self) -> Any:
         """The previous item (undefined on the first)."""
         if self.index0 > 0:
-            return self._items[self.index0 - 1]
+            return self._before
         return self._undefined("there is no previous item")
 
     @property
     def nextitem(self) -> Any:
         """The next item (undefined on the last)."""
-        if self.index0 + 1 < self.length:
-            return self._items[self.index0 + 1]
+        following = self._peek()
+        if following is not MISSING:
+            return following
         return self._undefined("there is no next item")
 
     def cycle(self, *values: Any) -> Any:
