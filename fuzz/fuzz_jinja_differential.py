@@ -213,6 +213,7 @@ class Grammar:
         self.counter = 0
         self.volatile = False  # in an {% autoescape <expression> %} body
         self.captured = False  # in a macro, call, block set or filter body
+        self.may_include = True  # False in the included templates: no endless recursion
 
     def fresh(self, prefix: str) -> str:
         """A name never used before in this template."""
@@ -408,20 +409,29 @@ class Grammar:
     def for_statement(self) -> Node:
         """``for ... in ... [if ...]`` with an optional ``else``."""
         pick = self.pick
+        if pick.random() < 0.2:  # unpacking pairs
+            key, value = self.fresh("k"), self.fresh("i")
+            pairs = pick.choice(["d.items()", "d|dictsort", "[(1, 'a'), (2, 'b')]", "xs|batch(2)"])
+            return self.loop(f"{key}, {value}", [key, value], node("expr", pairs))
         variable = self.fresh("i")
         sequence = pick.choice([
             node("expr", "xs"), node("expr", "[1, 2, 3]"), node("expr", "range(n)"),
             node("expr", "'ab'"), node("expr", "obj.items"), node("expr", "d"),
             node("expr", "(xs + [1, 'a'])"), self.operand(2), node("expr", "missing"),
         ])  # fmt: skip
-        parts: list[str | Node] = ["{% for ", variable, " in ", sequence]
+        return self.loop(variable, [variable], sequence)
+
+    def loop(self, targets: str, names: list[str], sequence: Node) -> Node:
+        """The ``for`` of ``targets`` (binding ``names``) over ``sequence``."""
+        pick = self.pick
+        parts: list[str | Node] = ["{% for ", targets, " in ", sequence]
         if pick.random() < 0.3:
-            self.scopes.append([variable])
+            self.scopes.append(names)
             parts += [" if ", self.expression(1)]
             self.scopes.pop()
         parts.append(" " + pick.choice(["", "-"]) + "%}")
         self.loops += 1
-        parts.append(self.scoped_body([variable], pick.randint(1, 4)))
+        parts.append(self.scoped_body(names, pick.randint(1, 4)))
         self.loops -= 1
         if pick.random() < 0.3:
             parts += [self.tag("else"), self.scoped_body([])]
@@ -482,6 +492,8 @@ class Grammar:
 
     def include_statement(self) -> Node:
         """``include`` of a generated template, maybe a list, ``ignore missing``, context."""
+        if not self.may_include:
+            return node("stmt", "{% include 'nope' ignore missing %}")
         target = self.pick.choice(["'inc1'", "'inc2'", "['nope', 'inc2']", "'inc1'", "'nope'"])
         options = self.pick.choice(["", "", " ignore missing", " without context", " with context"])
         if self.captured and options == " without context":
@@ -563,7 +575,9 @@ def generate_include(pick: random.Random) -> Node:
     """A template to include: context names only (docs/templates.md: an included template
     sees the `loop` of the `for` around it here, not always in Jinja2, so it never reads
     `loop`)."""
-    return Grammar(pick).body()
+    grammar = Grammar(pick)
+    grammar.may_include = False
+    return grammar.body()
 
 
 # -- One case -------------------------------------------------------------------------------
