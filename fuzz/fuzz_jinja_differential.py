@@ -130,6 +130,10 @@ def random_context(pick: random.Random) -> dict[str, Any]:
         "d": {"k": random_value(pick, 1), "name": pick.choice(STRINGS)},
         "obj": Thing(pick.choice(STRINGS), pick.randint(0, 4)),
         "m": Safe(pick.choice(["<em>hi</em>", "a &amp; b"])),
+        "tree": [
+            {"n": "<a>", "c": [{"n": 0, "c": []}, {"n": "b", "c": [{"n": 2, "c": []}]}]},
+            {"n": 1, "c": []},
+        ],
     }
     for name in ("b", "s", "f", "t"):
         if pick.random() < 0.8:
@@ -212,7 +216,7 @@ class Grammar:
         self.macros: list[tuple[str, int, bool]] = []  # name, arity, uses caller()
         self.counter = 0
         self.volatile = False  # in an {% autoescape <expression> %} body
-        self.captured = False  # in a macro, call, block set or filter body
+        self.captured = False  # in a macro, call, block set, filter or recursive loop body
         self.may_include = True  # False in the included templates: no endless recursion
 
     def fresh(self, prefix: str) -> str:
@@ -391,7 +395,8 @@ class Grammar:
         makers = [
             self.if_statement, self.for_statement, self.set_statement, self.with_statement,
             self.filter_statement, self.macro_statement, self.include_statement,
-            self.autoescape_statement, self.comment, self.raw,
+            self.autoescape_statement, self.comment, self.raw, self.recursive_loop,
+            self.namespace_counter, self.import_statement,
         ]  # fmt: skip
         return pick.choice(makers)()
 
@@ -453,6 +458,39 @@ class Grammar:
         self.scopes[-1].append(name)
         return statement
 
+    def recursive_loop(self) -> Node:
+        """``for ... recursive`` over the context's ``tree``, ``loop(children)`` inside."""
+        variable = self.fresh("t")
+        self.loops += 1
+        body = self.scoped_body([variable], self.pick.randint(0, 2), captured=True)
+        self.loops -= 1
+        recurse = node("stmt", "{{ loop(" + variable + ".c) }}")
+        body = ("body", (*body[1], recurse) if self.pick.random() < 0.5 else (recurse, *body[1]))
+        head = "{% for " + variable + " in tree" + self.pick.choice(["", " if " + variable + ".n"])
+        return node("stmt", head + " recursive %}", body, self.tag("endfor"))
+
+    def namespace_counter(self) -> Node:
+        """A ``namespace`` carried out of a loop with ``set ns.attribute``."""
+        name, variable = self.fresh("ns"), self.fresh("i")
+        self.loops += 1
+        body = self.scoped_body([variable], self.pick.randint(0, 2))
+        self.loops -= 1
+        update = node("stmt", "{% set " + name + ".c = " + name + ".c + 1 %}")
+        return node("stmt", "{% set " + name + " = namespace(c=0) %}{% for " + variable
+                    + " in xs %}", ("body", (*body[1], update)), "{% endfor %}{{ " + name
+                    + ".c }}")  # fmt: skip
+
+    def import_statement(self) -> Node:
+        """``import 'lib' as ...`` or ``from 'lib' import ...``, then calls."""
+        alias = self.fresh("lib")
+        argument = self.expression(2)
+        context = self.pick.choice(["", " with context", " without context"])
+        if self.pick.random() < 0.5:
+            use = node("stmt", "{{ " + alias + ".show(", argument, ") }}{{ " + alias + ".value }}")
+            return node("stmt", "{% import 'lib' as " + alias + context + " %}", use)
+        use = node("stmt", "{{ " + alias + "(", argument, ") }}")
+        return node("stmt", "{% from 'lib' import show as " + alias + context + " %}", use)
+
     def with_statement(self) -> Node:
         """``with a = ..., b = ...``: names for the body only."""
         names = [self.fresh("w") for _ in range(self.pick.randint(1, 2))]
@@ -498,7 +536,7 @@ class Grammar:
         options = self.pick.choice(["", "", " ignore missing", " without context", " with context"])
         if self.captured and options == " without context":
             # docs/templates.md: Jinja2 3.1 writes such an include's text outside a macro,
-            # call, block set or filter body (a macro then returns a generator).
+            # call, block set, filter or recursive loop body (a macro returns a generator).
             options = " with context"
         return node("stmt", self.tag("include " + target + options))
 
@@ -571,6 +609,16 @@ def generate_child(pick: random.Random) -> Node:
     return ("body", tuple(parts))
 
 
+def generate_library(pick: random.Random) -> Node:
+    """A template of macros to import: ``show(x)`` and a top-level ``value``."""
+    grammar = Grammar(pick)
+    grammar.may_include = False
+    body = grammar.scoped_body(["x"], captured=True)
+    return ("body", (node("stmt", "{% macro show(x) %}", body, "{% endmacro %}"),
+                     node("stmt", "{% set value = ", grammar.expression(1), " %}"),
+                     grammar.body()))  # fmt: skip
+
+
 def generate_include(pick: random.Random) -> Node:
     """A template to include: context names only (docs/templates.md: an included template
     sees the `loop` of the `for` around it here, not always in Jinja2, so it never reads
@@ -589,7 +637,8 @@ Case = tuple[
 
 def generate_case(pick: random.Random) -> Case:
     """A template, the other templates it may load, a context and options."""
-    templates = {"inc1": generate_include(pick), "inc2": generate_include(pick)}
+    templates = {"inc1": generate_include(pick), "inc2": generate_include(pick),
+                 "lib": generate_library(pick)}  # fmt: skip
     if pick.random() < 0.35:
         templates["base"] = generate_parent(pick)
         templates["mid"] = generate_middle(pick)
