@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 MATRIX_VERSIONS := 3.9 3.10 3.11 3.12 3.13
 FUZZ_SECONDS ?= 60
 
-.PHONY: test lint typecheck matrix ci fuzz bench run clean
+.PHONY: test lint typecheck matrix ci fuzz fuzz-jinja bench run clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,12 @@ fuzz: $(VENV)/.test-installed
 	  echo "== $$target ($(FUZZ_SECONDS)s)"; \
 	  $(PY) $$target --seconds $(FUZZ_SECONDS) || exit 1; \
 	done
+
+# The template engine against Jinja2 (a peer of the `bench` extra, so its venv): random
+# templates must render the same text in both. `make fuzz` runs it too, but its test venv
+# has no Jinja2, so there it only says it is skipped.
+fuzz-jinja: $(VENV)/.bench-installed
+	$(PY) fuzz/fuzz_jinja_differential.py --seconds $(FUZZ_SECONDS)
 
 # Side-by-side benchmarks against the peers of the `bench` extra (ratios, one run each).
 bench: $(VENV)/.bench-installed

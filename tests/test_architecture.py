@@ -39,6 +39,7 @@ FRAMEWORK_HALF = {
     "template_lexer",
     "template_parser",
     "template_filters",
+    "template_formatting",
     "template_tests",
     "template_urlize",
     "markup",
@@ -91,6 +92,7 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "markup": set(),
     "template_filters": {"markup"},
     "template_tests": {"template_filters"},  # Jinja's built-in tests (x is even)
+    "template_formatting": {"markup", "template_filters"},  # wordwrap, filesizeformat, xmlattr
     "template_urlize": {"markup", "template_filters"},  # the urlize filter (text -> links)
     "template_lexer": {"template_filters"},  # text -> tokens, Jinja's whitespace control
     "template_parser": {"template_filters", "template_lexer"},  # the expression grammar
@@ -102,7 +104,8 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "template_stream": {"template_compiler", "template_filters", "template_parser",
                         "template_runtime", "templating"},  # Template.generate's variant
     "templating": {"markup", "template_filters", "template_compiler", "template_lexer",
-                   "template_runtime", "template_stream", "template_tests", "template_urlize"},
+                   "template_runtime", "template_stream", "template_tests", "template_urlize",
+                   "template_formatting"},
     "multipart": {"datastructures"},
     "request": {"accept", "caching", "datastructures", "errors", "header_sets", "multipart",
                 "typed_headers"},

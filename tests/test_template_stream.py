@@ -200,6 +200,16 @@ def test_extending_twice_is_an_error_as_in_jinja() -> None:
             "".join(getattr(env.from_string(source), method)(a=1))
 
 
+@pytest.mark.parametrize("second", ["'missing.html'", "missing.name"])
+def test_a_second_extends_fails_before_loading_its_parent(second: str) -> None:
+    # Jinja checks "extended multiple times" first: no TemplateNotFound, no UndefinedError.
+    env = Environment(loader=DictLoader(LIBRARY))
+    source = "{% extends 'base.html' %}{% if true %}{% extends " + second + " %}{% endif %}"
+    for method in ("render", "generate"):
+        with pytest.raises(TemplateRuntimeError, match="extended multiple times"):
+            "".join(getattr(env.from_string(source), method)())
+
+
 # -- TemplateStream ---------------------------------------------------------------------
 
 

@@ -167,6 +167,9 @@ INHERITANCE = [
     ("text_before_extends_kept", "before{% extends 'base.html' %}after", "before<title>Base</title>\n<body><p>in</p></body>\n" + NAV.format("")),
     ("child_top_level_set_seen_by_parent", "{% extends 'base.html' %}{% set who = 'kid' %}",
      "<title>Base</title>\n<body><p>in</p></body>\n" + NAV.format("kid")),
+    ("child_block_set_after_extends_is_rendered_for_its_value",
+     "{% extends 'base.html' %}{% set who %}k{{ 'i' }}{% if true %}d{% endif %}{% endset %}",
+     "<title>Base</title>\n<body><p>in</p></body>\n" + NAV.format("kid")),
     ("include_shares_context", "{% set who = 'me' %}{% include 'nav.html' %}", NAV.format("me")),
     ("include_sees_loop_variable", "{% for who in ['x'] %}{% include 'nav.html' %}{% endfor %}", NAV.format("x")),
     ("include_sets_do_not_leak", "{% include 'setter.html' %}[{{ who }}]", "inc[]"),
@@ -362,6 +365,14 @@ def test_macro_argument_errors() -> None:
         render("{% macro m(a) %}{% endmacro %}{{ m(1, 2) }}")
     with pytest.raises(TypeError):
         render("{% macro m(a) %}{% endmacro %}{{ m(b=1) }}")
+
+
+def test_a_special_read_in_a_nested_macro_is_accepted_by_the_outer_one_as_in_jinja() -> None:
+    # Jinja looks for caller/varargs/kwargs in the whole body, nested macros included.
+    nested_caller = "{% macro a() %}[{% macro b() %}{{ caller() }}{% endmacro %}]{% endmacro %}"
+    assert render(nested_caller + "{% call a() %}C{% endcall %}") == "[]"
+    nested_varargs = "{% macro a() %}[{% macro b() %}{{ varargs }}{% endmacro %}{{ b(3) }}]{% endmacro %}"
+    assert render(nested_varargs + "{{ a(1, 2) }}") == "[(3,)]"
 
 
 def test_super_without_parent_block_raises() -> None:

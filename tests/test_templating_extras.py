@@ -436,6 +436,9 @@ REVIEW = [
     ("include_in_a_recursive_loop_sees_loop",
      "{% for n in tree recursive %}{% include 'node' %}{% endfor %}", "a"),
     ("conditional_extends_still_works", "{% if true %}{% extends 'base' %}{% endif %}", "B"),
+    # The filter of pairs once named its item like the runtime's item lookup, `v[0]`.
+    ("for_pairs_if_condition_indexes",
+     "{% for k, v in [(1, 'a'), (2, 'b')] if v[0] != 'b' %}{{ k }}{{ v }}{% endfor %}", "1a"),
 ]
 REVIEW_TEMPLATES = {"inc": "i{{ m }}[{{ x }}]", "node": "{{ n.k }}{{ loop(n.c) }}", "base": "B"}
 
@@ -532,6 +535,19 @@ AUTOESCAPE = [
      "{% endautoescape %}", True, ' a="&lt;" a="&lt;"'),
     ("filter_block_inside", '{% autoescape false %}{% filter upper %}{{ x }}{% endfilter %}'
      "{% endautoescape %}", True, "<"),
+    # As Jinja's eval context: a macro's result is markup, or not, by the setting where it
+    # is called, not where it is defined.
+    ("macro_result_is_safe_where_called_under_on",
+     '{% macro m() %}<b>{% endmacro %}{% autoescape true %}{{ m() }}{% endautoescape %}{{ m() }}',
+     False, "<b><b>"),
+    ("macro_result_is_text_where_called_under_off",
+     '{% macro m() %}<b>{% endmacro %}{% autoescape false %}{{ m()|e }}{% endautoescape %}',
+     True, "&lt;b&gt;"),
+    ("call_block_result_is_safe_under_on",
+     '{% macro m() %}<b>{{ caller() }}{% endmacro %}{% autoescape true %}{% call m() %}{{ x }}'
+     "{% endcall %}{% endautoescape %}", False, "<b>&lt;"),
+    ("other_calls_are_left_alone", '{% autoescape true %}{{ x.upper() }}{% endautoescape %}',
+     False, "&lt;"),
     # As in Jinja: a block is a function of its own, rendered from elsewhere too.
     ("block_inside_keeps_the_templates_setting",
      "{% autoescape false %}{% block b %}{{ x }}{% endblock %}{{ x }}{% endautoescape %}",
@@ -553,6 +569,14 @@ def test_autoescape_block_leaves_includes_and_parents_their_own_setting() -> Non
     child = env.from_string('{% extends "base.html" %}{% block b %}{% autoescape false %}'
                             "{{ x }}{{ super() }}{% endautoescape %}{% endblock %}")  # fmt: skip
     assert child.render(x="<") == "<<&lt;>"
+
+
+def test_super_is_markup_by_the_setting_where_it_is_called() -> None:
+    templates = {"base": "{% block b %}<i>{% endblock %}"}
+    child = "{% extends 'base' %}{% block b %}{% autoescape true %}{{ super() }}{% endautoescape %}{% endblock %}"
+    assert Environment(loader=DictLoader(templates), autoescape=False).from_string(child).render() == "<i>"
+    child = "{% extends 'base' %}{% block b %}{% autoescape false %}{{ super()|e }}{% endautoescape %}{% endblock %}"
+    assert Environment(loader=DictLoader(templates), autoescape=True).from_string(child).render() == "&lt;i&gt;"
 
 
 def with_expressions(source: str) -> str:
@@ -603,3 +627,28 @@ def test_runtime_errors_share_jinjas_base_class() -> None:
 
 def test_cycler_position_has_jinjas_name() -> None:
     assert render("{% set c = cycler('a', 'b') %}{{ c.pos }}{{ c.next() }}{{ c.pos }}") == "0a1"
+
+
+def test_loop_reads_items_as_it_goes_as_in_jinja() -> None:
+    # loop.last and loop.nextitem look one item ahead; nothing reads the whole iterable
+    # unless loop.length (or revindex) needs it and the iterable has no len().
+    read: list[int] = []
+
+    def numbers() -> Any:
+        for number in range(1, 5):
+            read.append(number)
+            yield number
+
+    template = Environment().from_string(
+        "{% for n in numbers %}{{ n }}{{ loop.last }}:{{ read|length }};{% endfor %}"
+    )
+    assert template.render(numbers=numbers(), read=read) == "1False:2;2False:3;3False:4;4True:4;"
+    read.clear()
+    counted = Environment().from_string("{% for n in numbers %}{{ loop.revindex }}{% endfor %}")
+    assert counted.render(numbers=numbers()) == "4321"
+
+
+def test_an_error_in_a_later_item_comes_when_the_loop_gets_there() -> None:
+    source = "{% for a in xs if a.x %}[{{ loop.previtem }}]{% endfor %}"
+    with pytest.raises(UndefinedError, match="no previous item"):  # the first item's, as Jinja
+        Environment(undefined="strict").from_string(source).render(xs=[{"x": 1}, 2])

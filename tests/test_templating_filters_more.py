@@ -1,5 +1,6 @@
 """The Jinja2 filters added after the first set: groupby, slice, wordwrap, filesizeformat,
-xmlattr, attr, forceescape, pprint and random (tinyweb/template_filters.py).
+xmlattr, attr, forceescape, pprint and random (tinyweb/template_filters.py and
+tinyweb/template_formatting.py).
 
 Every expected string was written down from Jinja2 3.1's documented behaviour and checked
 against Jinja 3.1.6 by hand, whitespace and escaping included; this file does not import
@@ -20,16 +21,15 @@ from hypothesis import strategies as st
 
 from tinyweb.markup import Markup
 from tinyweb.template_filters import (
-    FILTERS,
+    FilterArgumentError,
     SecurityError,
     Undefined,
     UndefinedError,
-    do_filesizeformat,
     do_forceescape,
     do_groupby,
     do_slice,
-    do_xmlattr,
 )
+from tinyweb.template_formatting import FORMATTING_FILTERS, do_filesizeformat, do_xmlattr
 from tinyweb.templating import Environment
 
 # -- What the templates see ------------------------------------------------------------
@@ -200,7 +200,7 @@ def test_wordwrap_joins_with_the_environments_newline_sequence() -> None:
     class WindowsEnvironment:
         newline_sequence = "\r\n"
 
-    wordwrap = FILTERS["wordwrap"]
+    wordwrap = FORMATTING_FILTERS["wordwrap"]
     assert wordwrap(WindowsEnvironment(), "ab cd", 2) == "ab\r\ncd"
     assert wordwrap(object(), "ab cd\nef", 2) == "ab\ncd\nef"
 
@@ -375,7 +375,7 @@ def test_groupby_partitions_its_input(rows: list[tuple[Any, int]], case_sensitiv
     same_kind = {type(item["key"]) for item in items}
     if len(same_kind) > 1:  # ints and strings do not sort together, in Jinja either
         items = [item for item in items if isinstance(item["key"], int)]
-    groups = do_groupby(items, "key", case_sensitive=case_sensitive)
+    groups = do_groupby(Environment(), items, "key", case_sensitive=case_sensitive)
     flattened = [item for group in groups for item in group.list]
     assert sorted(item["id"] for item in flattened) == [item["id"] for item in items]
 
@@ -461,3 +461,66 @@ def test_random_of_an_empty_sequence_is_undefined_as_in_jinja() -> None:
 def test_random_of_what_is_not_a_sequence_is_an_error_as_in_jinja() -> None:
     with pytest.raises(TypeError):
         render("{{ 5|random }}")
+
+
+# -- first, last, min and max of nothing ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["first", "last", "min", "max"])
+def test_an_empty_sequence_gives_the_environments_undefined_as_in_jinja(name: str) -> None:
+    assert render(f"[{{{{ []|{name} }}}}]|{{{{ ([]|{name}) is undefined }}}}") == "[]|True"
+    strict = Environment(undefined="strict").from_string(f"{{{{ []|{name} }}}}")
+    with pytest.raises(UndefinedError):
+        strict.render()
+    assert Environment(undefined="strict").from_string(f"{{{{ ([]|{name}) is defined }}}}").render() == "False"
+
+
+def test_reverse_of_what_is_not_iterable_is_a_filter_argument_error_as_in_jinja() -> None:
+    with pytest.raises(FilterArgumentError, match="argument must be iterable"):
+        render("{{ 5|reverse }}")
+
+
+@pytest.mark.parametrize("attribute", ["previtem", "nextitem"])
+def test_loop_neighbours_at_the_ends_are_the_environments_undefined(attribute: str) -> None:
+    source = "{% for i in [1] %}{{ loop." + attribute + " }}{% endfor %}"
+    assert render(source) == ""
+    with pytest.raises(UndefinedError):
+        Environment(undefined="strict").from_string(source).render()
+    recursive = "{% for i in [1] recursive %}{{ loop." + attribute + " is defined }}{% endfor %}"
+    assert Environment(undefined="strict").from_string(recursive).render() == "False"
+
+
+def test_indent_of_a_list_fails_as_in_jinja_and_leaves_the_list_alone() -> None:
+    items = ["b", "a"]
+    with pytest.raises(AttributeError, match="splitlines"):
+        render("{{ items|indent }}", items=items)
+    assert items == ["b", "a"]
+
+
+@pytest.mark.parametrize("undefined", ["default", "strict"])
+def test_abs_of_undefined_is_a_type_error_as_in_jinja(undefined: str) -> None:
+    # Jinja's Undefined has no __abs__: abs() fails as for any object without one.
+    environment = Environment() if undefined == "default" else Environment(undefined="strict")
+    with pytest.raises(TypeError, match="bad operand type for abs"):
+        environment.from_string("{{ missing|abs }}").render()
+
+
+# -- attribute paths give the environment's undefined ------------------------------------
+
+
+@pytest.mark.parametrize("source", [
+    "{{ items|sort(attribute='missing')|list }}",
+    "{{ items|selectattr('missing')|list }}",
+    "{{ items|map(attribute='missing')|join }}",
+    "{{ items|join(',', attribute='missing') }}",
+    "{{ items|sum(attribute='missing') }}",
+    "{{ items|unique(attribute='missing')|list }}",
+    "{{ items|min(attribute='missing') }}",
+    "{{ items|groupby('missing')|list }}",
+])  # fmt: skip
+def test_attribute_paths_give_the_environments_undefined_as_in_jinja(source: str) -> None:
+    # Jinja's attribute getters make environment.undefined: with StrictUndefined, sorting,
+    # testing, joining or summing a missing attribute is an error, not a silent blank.
+    items = [{"a": 1}, {"a": 2}]
+    with pytest.raises(UndefinedError):
+        Environment(undefined="strict").from_string(source).render(items=items)

@@ -113,10 +113,22 @@ class Frame:
             if name in frame.names:
                 return frame.names[name]
             if name in frame.specials:
-                frame.used_specials.add(name)
+                self.use_special(frame, name)
                 return frame.specials[name]
             if frame.parent is None:
                 return frame.bind(name, initialise=True)
+            frame = frame.parent
+
+    @staticmethod
+    def use_special(frame: Frame | None, name: str) -> None:
+        """Mark ``frame``'s special ``name`` used; as Jinja, a ``caller``, ``varargs``
+        or ``kwargs`` read in a nested macro is one of every macro around it too (each
+        then accepts one), while ``loop`` is only the innermost loop's."""
+        while frame is not None:
+            if name in frame.specials:
+                frame.used_specials.add(name)
+                if name == "loop":
+                    return
             frame = frame.parent
 
     def binds(self, name: str) -> bool:

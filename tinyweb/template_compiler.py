@@ -63,7 +63,7 @@ class Compiled:
 _END_TAGS = {"for": ("endfor", "else"), "if": ("endif", "elif", "else")}
 # The runtime names that depend on autoescape, in the order of template_runtime's
 # escaping_names (``_escaping(value)`` returns their values as a tuple in that order).
-_ESCAPING_NAMES = ("_escape", "_markup", "_autoescape", "_eval_context", "_concat")
+_ESCAPING_NAMES = ("_escape", "_markup", "_autoescape", "_eval_context", "_concat", "_call")
 
 
 class Compiler(ExpressionParser):
@@ -92,7 +92,8 @@ class Compiler(ExpressionParser):
             if enclosing:
                 self.expect("operator", "(")
                 self.expect("operator", ")")
-                return f"_super(ctx, blocks, {enclosing[-1]!r}, _level)"
+                call = f"_super(ctx, blocks, {enclosing[-1]!r}, _level)"  # markup as where called:
+                return f"_markup{self.escaping}({call})" if self.escaping else call
         if name == "self" and not self.frame.binds("self"):  # {{ self.title() }}
             return "_TemplateReference(ctx, blocks)"
         return self.frame.resolve(name)
@@ -421,7 +422,10 @@ class Compiler(ExpressionParser):
         else:
             if is_tuple:
                 self.fail("a block set assigns one name")
+            # As Jinja, a block set's body is rendered even after an extends (for its value).
+            extends_always, self.extends_always = self.extends_always, False
             value = self.parse_captured(tag, "endset", self.parse_filters("_captured"))
+            self.extends_always = extends_always
         locals_ = [self.frame.bind(name, initialise=True) for name in names]
         self.emit(f"{', '.join(locals_)}{',' if is_tuple else ''} = {value}", tag.lineno)
         self.export(names, locals_, tag.lineno)
@@ -545,8 +549,11 @@ class Compiler(ExpressionParser):
             self.fail("extends is only allowed outside blocks, macros and scopes (for, with...)")
         parent = self.parse_expression()
         self.end_of_tag("extends")
-        self.emit(f"_parent = _load({parent})", tag.lineno)
+        # The "extended multiple times" check (written in the section when there are several
+        # extends) comes before the load, as in Jinja: a second extends loads nothing.
+        self.flush()
         self.extends_marks.append((self.builder.section(), tag.lineno))
+        self.emit(f"_parent = _load({parent})", tag.lineno)
         self.extends_always = self.extends_always or self.nesting == 0
 
     def parse_include_tag(self, tag: Token) -> None:
@@ -671,7 +678,9 @@ class Compiler(ExpressionParser):
         self.flush()
         function = self.functions.pop()
         frame = function.frame
-        function.builder.line(f"return _markup{self.escaping}(''.join(_buffer))", tag.lineno)
+        # Markup with the template's own setting; in an {% autoescape %} body, _call makes
+        # a call's result markup (or not) by that body's setting, as Jinja's eval context.
+        function.builder.line("return _markup(''.join(_buffer))", tag.lineno)
         specials = [frame.specials[special] for special in ("caller", "varargs", "kwargs")]
         parameters = [frame.names[parameter] for parameter in names] + specials
         python_name = self.new_name("macro_")
@@ -684,7 +693,8 @@ def _filtered(iterable: str, targets: str, is_tuple: bool, condition: str) -> st
     """A generator of the items of ``iterable`` that pass ``condition`` (``for ... if``),
     which reads the loop's ``targets``; a tuple target is unpacked once per item."""
     if is_tuple:
-        return f"(_item for _item in {iterable} for {targets} in (_item,) if {condition})"
+        # (_each, not _item: the condition may call the runtime's _item, `x[0]`)
+        return f"(_each for _each in {iterable} for {targets} in (_each,) if {condition})"
     return f"({targets} for {targets} in {iterable} if {condition})"
 
 

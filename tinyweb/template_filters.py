@@ -20,12 +20,12 @@ Spec: https://jinja.palletsprojects.com/en/3.1.x/templates/#list-of-builtin-filt
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import random
 import re
 import string
-import textwrap
 from collections import abc
 from collections.abc import Iterable, Iterator
 from functools import partial
@@ -117,7 +117,7 @@ class Undefined:
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = _fail
     __mod__ = __rmod__ = __pow__ = __rpow__ = __pos__ = __neg__ = _fail
     __call__ = __getitem__ = __lt__ = __le__ = __gt__ = __ge__ = _fail
-    __int__ = __float__ = __complex__ = __abs__ = _fail
+    __int__ = __float__ = __complex__ = _fail  # not __abs__: abs() is a TypeError, as Jinja
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other)
@@ -179,8 +179,9 @@ def refuse_private_fields(text: Any) -> None:
             refuse_private_fields(specification)
 
 
-def lookup_item(owner: Any, key: Any) -> Any:
-    """``owner[key]``, else the attribute ``key`` (never one starting with ``_``)."""
+def lookup_item(owner: Any, key: Any, undefined: type[Undefined] = Undefined) -> Any:
+    """``owner[key]``, else the attribute ``key`` (never one starting with ``_``), else
+    ``undefined`` (the environment's kind)."""
     try:
         return owner[key]
     except (AttributeError, TypeError, LookupError):
@@ -191,14 +192,15 @@ def lookup_item(owner: Any, key: Any) -> Any:
                 return getattr(owner, key)
             except AttributeError:
                 pass
-    return Undefined(key, owner)
+    return undefined(key, owner)
 
 
 def _attribute_getter(
-    attribute: str | int | None, lowercase: bool = False, default: Any = None
+    environment: Any, attribute: str | int | None, lowercase: bool = False, default: Any = None
 ) -> Callable[[Any], Any]:
     """A key function for ``attribute`` (a dotted path; digits are indexes); a step that
-    finds nothing gives ``default`` instead, if one is given (as Jinja's ``groupby``)."""
+    finds nothing gives ``default`` instead, if one is given (as Jinja's ``groupby``), else
+    the environment's undefined kind (StrictUndefined fails where the key is used)."""
     parts: list[Any] = []
     if isinstance(attribute, str):
         parts = [int(part) if part.isdigit() else part for part in attribute.split(".")]
@@ -207,7 +209,7 @@ def _attribute_getter(
 
     def key(item: Any) -> Any:
         for part in parts:
-            item = lookup_item(item, part)
+            item = lookup_item(item, part, environment.undefined)
             if default is not None and isinstance(item, Undefined):
                 item = default
         if lowercase and isinstance(item, str):
@@ -220,6 +222,33 @@ def _attribute_getter(
 def pass_autoescape(function: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a filter that receives ``autoescape`` (a bool) before the value."""
     function.pass_autoescape = True  # type: ignore[attr-defined]
+    return function
+
+
+def pass_environment(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a filter that receives the ``Environment`` before the value."""
+    function.pass_environment = True  # type: ignore[attr-defined]
+    return function
+
+
+class EvalContext(NamedTuple):
+    """What a ``pass_eval_context`` filter receives first: the environment, and whether
+    the template being rendered autoescapes (Jinja's ``eval_ctx.autoescape``)."""
+
+    environment: Any
+    autoescape: bool
+
+
+def pass_eval_context(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a filter that receives an ``EvalContext`` before the value, as Jinja's
+    decorator of that name::
+
+        @pass_eval_context
+        def nl2br(eval_ctx, value):
+            text = escape(value) if eval_ctx.autoescape else value
+            return text.replace("\\n", Markup("<br>\\n"))
+    """
+    function.pass_eval_context = True  # type: ignore[attr-defined]
     return function
 
 
@@ -275,10 +304,11 @@ def do_indent(value: Any, width: int | str = 4, first: bool = False, blank: bool
     """Indent every line but the first (unless ``first``) and blank ones (unless ``blank``)."""
     indentation: str = width if isinstance(width, str) else " " * width
     newline = "\n"
-    text = value  # as Jinja: not converted, so indenting a number is an error
+    text = copy.copy(value)  # as Jinja: not converted, so indenting a number is an error,
     if isinstance(text, Markup):
         indentation, newline = Markup(indentation), Markup(newline)
-    lines = (text + newline).splitlines()
+    text += newline  # and Jinja's steps give its errors (a list: no splitlines), unchanged
+    lines = text.splitlines()
     if blank:
         result = (newline + indentation).join(lines)
     else:
@@ -309,14 +339,14 @@ def do_tojson(value: Any, indent: int | None = None) -> Markup:
     return Markup(text.replace("'", "\\u0027"))
 
 
-@pass_autoescape
+@pass_eval_context
 def do_join(
-    autoescape: bool, value: Iterable[Any], separator: str = "", attribute: Any = None
+    context: EvalContext, value: Iterable[Any], separator: str = "", attribute: Any = None
 ) -> str:
     """Join the items with ``separator``; with autoescape, safe items stay safe."""
     if attribute is not None:
-        value = map(_attribute_getter(attribute), value)
-    if not autoescape:
+        value = map(_attribute_getter(context.environment, attribute), value)
+    if not context.autoescape:
         return str(separator).join(map(str, value))
     items = value if value.__class__ is list else list(value)
     if separator.__class__ is str and set(map(type, items)) <= _PLAIN_TEXT:
@@ -358,33 +388,44 @@ def do_round(value: float, precision: int = 0, method: str = "common") -> float:
     return float(rounding(value * 10**precision) / 10**precision)
 
 
-def do_sum(iterable: Iterable[Any], attribute: Any = None, start: Any = 0) -> Any:
+@pass_environment
+def do_sum(environment: Any, iterable: Iterable[Any], attribute: Any = None, start: Any = 0) -> Any:
     """The sum of the items (or of their ``attribute``)."""
     if attribute is not None:
-        iterable = map(_attribute_getter(attribute), iterable)
+        iterable = map(_attribute_getter(environment, attribute), iterable)
     return sum(iterable, start)
 
 
 def _min_or_max(
-    function: Callable[..., Any], value: Iterable[Any], case_sensitive: bool, attribute: Any
+    environment: Any,
+    function: Callable[..., Any],
+    value: Iterable[Any],
+    case_sensitive: bool,
+    attribute: Any,
 ) -> Any:
     items = iter(value)
     try:
         first = next(items)
-    except StopIteration:
-        return Undefined("No aggregated item, sequence was empty.")
-    key = _attribute_getter(attribute, lowercase=not case_sensitive)
+    except StopIteration:  # the environment's kind: StrictUndefined makes it an error
+        return environment.undefined("No aggregated item, sequence was empty.")
+    key = _attribute_getter(environment, attribute, lowercase=not case_sensitive)
     return function(chain([first], items), key=key)
 
 
-def do_min(value: Iterable[Any], case_sensitive: bool = False, attribute: Any = None) -> Any:
+@pass_environment
+def do_min(
+    environment: Any, value: Iterable[Any], case_sensitive: bool = False, attribute: Any = None
+) -> Any:
     """The smallest item (strings compared ignoring case unless ``case_sensitive``)."""
-    return _min_or_max(min, value, case_sensitive, attribute)
+    return _min_or_max(environment, min, value, case_sensitive, attribute)
 
 
-def do_max(value: Iterable[Any], case_sensitive: bool = False, attribute: Any = None) -> Any:
+@pass_environment
+def do_max(
+    environment: Any, value: Iterable[Any], case_sensitive: bool = False, attribute: Any = None
+) -> Any:
     """The largest item (strings compared ignoring case unless ``case_sensitive``)."""
-    return _min_or_max(max, value, case_sensitive, attribute)
+    return _min_or_max(environment, max, value, case_sensitive, attribute)
 
 
 # -- Filters: sequences -----------------------------------------------------------------
@@ -397,27 +438,34 @@ def do_default(value: Any, default_value: Any = "", boolean: bool = False) -> An
     return value
 
 
-def do_first(value: Iterable[Any]) -> Any:
-    """The first item, or undefined."""
+@pass_environment
+def do_first(environment: Any, value: Iterable[Any]) -> Any:
+    """The first item, or undefined (the environment's kind)."""
     for item in value:
         return item
-    return Undefined("No first item, sequence was empty.")
+    return environment.undefined("No first item, sequence was empty.")
 
 
-def do_last(value: Any) -> Any:
-    """The last item, or undefined."""
+@pass_environment
+def do_last(environment: Any, value: Any) -> Any:
+    """The last item, or undefined (the environment's kind)."""
     for item in reversed(value):
         return item
-    return Undefined("No last item, sequence was empty.")
+    return environment.undefined("No last item, sequence was empty.")
 
 
+@pass_environment
 def do_sort(
-    value: Iterable[Any], reverse: bool = False, case_sensitive: bool = False, attribute: Any = None
+    environment: Any,
+    value: Iterable[Any],
+    reverse: bool = False,
+    case_sensitive: bool = False,
+    attribute: Any = None,
 ) -> list[Any]:
     """The items sorted (strings ignoring case unless ``case_sensitive``); ``attribute``
     may name several, ``"age,name"``."""
     names = attribute.split(",") if isinstance(attribute, str) else [attribute]
-    keys = [_attribute_getter(name, lowercase=not case_sensitive) for name in names]
+    keys = [_attribute_getter(environment, name, lowercase=not case_sensitive) for name in names]
     # As Jinja, a key is a list of values: missing (undefined) values compare equal.
     return sorted(value, key=lambda item: [key(item) for key in keys], reverse=reverse)
 
@@ -429,9 +477,13 @@ def do_reverse(value: Any) -> Any:
     try:
         return reversed(value)
     except TypeError:
+        pass
+    try:
         items = list(value)
-        items.reverse()
-        return items
+    except TypeError:  # Jinja's error for `5|reverse`
+        raise FilterArgumentError("argument must be iterable") from None
+    items.reverse()
+    return items
 
 
 def do_dictsort(
@@ -472,23 +524,18 @@ def do_items(value: Any) -> Iterator[tuple[Any, Any]]:
     yield from value.items()
 
 
+@pass_environment
 def do_unique(
-    value: Iterable[Any], case_sensitive: bool = False, attribute: Any = None
+    environment: Any, value: Iterable[Any], case_sensitive: bool = False, attribute: Any = None
 ) -> Iterator[Any]:
     """The items without repeats (first occurrence kept)."""
-    key = _attribute_getter(attribute, lowercase=not case_sensitive)
+    key = _attribute_getter(environment, attribute, lowercase=not case_sensitive)
     seen = set()
     for item in value:
         marker = key(item)
         if marker not in seen:
             seen.add(marker)
             yield item
-
-
-def pass_environment(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a filter that receives the ``Environment`` before the value."""
-    function.pass_environment = True  # type: ignore[attr-defined]
-    return function
 
 
 @pass_environment
@@ -498,27 +545,6 @@ def do_random(environment: Any, value: abc.Sequence[Any]) -> Any:
         return random.choice(value)
     except IndexError:
         return environment.undefined("No random item, sequence was empty.")
-
-
-class EvalContext(NamedTuple):
-    """What a ``pass_eval_context`` filter receives first: the environment, and whether
-    the template being rendered autoescapes (Jinja's ``eval_ctx.autoescape``)."""
-
-    environment: Any
-    autoescape: bool
-
-
-def pass_eval_context(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a filter that receives an ``EvalContext`` before the value, as Jinja's
-    decorator of that name::
-
-        @pass_eval_context
-        def nl2br(eval_ctx, value):
-            text = escape(value) if eval_ctx.autoescape else value
-            return text.replace("\\n", Markup("<br>\\n"))
-    """
-    function.pass_eval_context = True  # type: ignore[attr-defined]
-    return function
 
 
 def _call_by_name(
@@ -543,7 +569,7 @@ def do_map(context: EvalContext, value: Iterable[Any], *args: Any, **kwargs: Any
     """Each item's ``attribute=`` (or ``default=``), or each item through a filter."""
     if not args and "attribute" in kwargs:
         default = kwargs.pop("default", None)
-        key = _attribute_getter(kwargs.pop("attribute"))
+        key = _attribute_getter(context.environment, kwargs.pop("attribute"))
         if kwargs:
             raise TypeError(f"unexpected keyword argument {next(iter(kwargs))!r}")
         for item in value or ():  # as Jinja: a falsy value (none, 0, undefined) maps to nothing
@@ -564,7 +590,7 @@ def _select(
     if by_attribute:
         if not args:
             raise TypeError("missing parameter for attribute name")
-        key, args = _attribute_getter(args[0]), args[1:]
+        key, args = _attribute_getter(context.environment, args[0]), args[1:]
     for item in value or ():
         subject = key(item)
         passed = (
@@ -591,14 +617,19 @@ class GroupTuple(NamedTuple):
         return tuple.__repr__(self)
 
 
+@pass_environment
 def do_groupby(
-    value: Iterable[Any], attribute: str | int, default: Any = None, case_sensitive: bool = False
+    environment: Any,
+    value: Iterable[Any],
+    attribute: str | int,
+    default: Any = None,
+    case_sensitive: bool = False,
 ) -> list[GroupTuple]:
     """The items grouped by ``attribute`` (a dotted path), groups sorted by it; items
     without it fall in the group of ``default``. Strings group ignoring case unless
     ``case_sensitive``; the grouper then has the case of the group's first item."""
-    key = _attribute_getter(attribute, lowercase=not case_sensitive, default=default)
-    grouper = _attribute_getter(attribute, default=default)
+    key = _attribute_getter(environment, attribute, lowercase=not case_sensitive, default=default)
+    grouper = _attribute_getter(environment, attribute, default=default)
     groups = [list(items) for _, items in groupby(sorted(value, key=key), key)]
     return [GroupTuple(grouper(items[0]), items) for items in groups]
 
@@ -614,66 +645,6 @@ def do_slice(value: Iterable[Any], slices: int, fill_with: Any = None) -> Iterat
         if fill_with is not None and number >= longer:
             column.append(fill_with)
         yield column
-
-
-@pass_environment
-def do_wordwrap(
-    environment: Any,
-    value: str,
-    width: int = 79,
-    break_long_words: bool = True,
-    wrapstring: str | None = None,
-    break_on_hyphens: bool = True,
-) -> str:
-    """Lines of at most ``width`` characters joined by ``wrapstring`` (the environment's
-    ``newline_sequence`` if it has one, else ``"\\n"``); each existing line is a paragraph
-    wrapped on its own."""
-    newline = getattr(environment, "newline_sequence", "\n") if wrapstring is None else wrapstring
-    # Tabs and newlines stay as written (Jinja's choice), unlike textwrap's defaults.
-    wrapper = textwrap.TextWrapper(width, expand_tabs=False, replace_whitespace=False)
-    wrapper.break_long_words, wrapper.break_on_hyphens = break_long_words, break_on_hyphens
-    # textwrap would run paragraphs together: each line is wrapped separately.
-    return newline.join([newline.join(wrapper.wrap(line)) for line in value.splitlines()])
-
-
-_PREFIXES = "kMGTPEZY"  # SI (k is lower case); binary ones are Ki, Mi, ... (IEC 80000-13)
-
-
-def do_filesizeformat(value: str | float, binary: bool = False) -> str:
-    """A human-readable size: ``1 Byte``, ``999 Bytes``, ``13.0 kB``, ``4.1 MB``; powers
-    of 1024 with ``KiB``, ``MiB``... if ``binary``."""
-    size = float(value)
-    base = 1024 if binary else 1000
-    if size < base:  # as Jinja, 1.5 is "1 Bytes": only exactly one is singular
-        return "1 Byte" if size == 1 else f"{int(size)} Bytes"
-    power = 1
-    while power < len(_PREFIXES) and not size < base ** (power + 1):  # NaN: the last unit
-        power += 1
-    prefix = _PREFIXES[power - 1]
-    unit = f"{prefix.upper()}iB" if binary else f"{prefix}B"
-    # Jinja's arithmetic, base * size / base ** (power + 1), so the last digit agrees.
-    return f"{base * size / base ** (power + 1):.1f} {unit}"
-
-
-# A key with one of these characters ends the attribute name in HTML (WHATWG "attribute
-# name state") and could smuggle in another attribute: CVE-2024-22195, CVE-2024-34064.
-_ATTRIBUTE_NAME_END = re.compile(r"[\s/>=]", flags=re.ASCII)
-
-
-@pass_autoescape
-def do_xmlattr(autoescape: bool, value: abc.Mapping[str, Any], autospace: bool = True) -> str:
-    """``{"class": "a", "id": none}|xmlattr`` gives `` class="a"``: keys and values
-    escaped, none and undefined values left out. Keys must not come from users: one with
-    a space, ``/``, ``>`` or ``=`` is a ``ValueError``."""
-    pairs = []
-    for key, item in value.items():
-        if item is None or isinstance(item, Undefined):
-            continue
-        if _ATTRIBUTE_NAME_END.search(key) is not None:
-            raise ValueError(f"Invalid character in attribute name: {key!r}")
-        pairs.append(f'{escape(key)}="{escape(item)}"')
-    text = (" " if autospace and pairs else "") + " ".join(pairs)
-    return Markup(text) if autoescape else text
 
 
 @pass_environment
@@ -743,9 +714,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "string": soft_str,
     "groupby": do_groupby,
     "slice": do_slice,
-    "wordwrap": do_wordwrap,
-    "filesizeformat": do_filesizeformat,
-    "xmlattr": do_xmlattr,
     "attr": do_attr,
     "forceescape": do_forceescape,
     "pprint": lambda value: pformat(value),

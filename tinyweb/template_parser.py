@@ -364,7 +364,7 @@ class ExpressionParser:
                 node = f"{node}[{key}]" if key.startswith("slice(") else f"_item({node}, {key})"
                 self.expect("operator", "]")
             elif self.at("operator", "(") and not once:
-                node = f"{node}({self.parse_arguments()})"
+                node = self.call(node, self.parse_arguments())
             else:
                 return node
             if once:
@@ -400,6 +400,13 @@ class ExpressionParser:
         self.full_loops.add(loop)
         return loop
 
+    def call(self, callee: str, arguments: str) -> str:
+        """A call; in an ``{% autoescape %}`` body through ``_call``, which makes a macro's
+        result markup, or not, by that body's setting (Jinja's runtime eval context)."""
+        if self.escaping:
+            return f"_call{self.escaping}({callee}, {arguments})"
+        return f"{callee}({arguments})"
+
     def parse_call_target(self) -> str:
         """The macro call of a call block, left open for the ``caller=`` argument."""
         node = self.parse_primary()
@@ -407,8 +414,8 @@ class ExpressionParser:
             if self.at("operator", "("):
                 arguments = self.parse_arguments()
                 if self.at("block_end"):
-                    return f"{node}({arguments}{', ' if arguments else ''}"
-                node = f"{node}({arguments})"
+                    return self.call(node, arguments + (", " if arguments else ""))[:-1]
+                node = self.call(node, arguments)
             elif self.at("operator", ".") or self.at("operator", "["):
                 node = self.parse_postfix(node, once=True)
             else:

@@ -21,6 +21,7 @@ Spec: https://jinja.palletsprojects.com/en/3.1.x/templates/ (loop variables, mac
 
 from __future__ import annotations
 
+import functools
 import random
 import types
 from collections.abc import Iterable, Iterator, Sequence
@@ -45,23 +46,37 @@ MISSING: Any = type("Missing", (), {"__repr__": lambda self: "missing"})()
 
 class LoopContext:
     """The ``loop`` variable of a ``for`` loop, created when the body needs the object:
-    attributes beyond the position, ``loop(...)``, or an include or scoped block in it."""
+    attributes beyond the position, ``loop(...)``, or an include or scoped block in it.
 
-    __slots__ = ("_changed", "_items", "_recurse", "depth", "index0", "length")
+    As Jinja's, it reads the items as the loop goes: ``last`` and ``nextitem`` look one
+    item ahead, ``length`` (and ``revindex``) reads the rest only when the iterable has
+    no ``len()`` (a generator, a filtered loop), so a loop over a generator streams and
+    an error in a later item is raised when the loop gets there.
+    """
+
+    __slots__ = (
+        "_after", "_before", "_changed", "_iterable", "_iterator", "_length", "_recurse",
+        "_undefined", "depth", "index0",
+    )  # fmt: skip
 
     def __init__(
         self,
         iterable: Iterable[Any],
         depth: int = 1,
         recurse: Callable[[Iterable[Any], int], str] | None = None,
+        undefined: type[Undefined] = Undefined,
     ) -> None:
-        """Materialise the items (``length``, ``last`` and ``nextitem`` need them).
+        """Loop over ``iterable``.
 
         A ``recursive`` loop passes its depth (1 at the top) and the function that
-        renders the loop again, which ``loop(items)`` calls.
+        renders the loop again, which ``loop(items)`` calls. ``undefined`` is the
+        environment's kind, for ``previtem`` and ``nextitem`` at the ends.
         """
-        self._items = list(iterable)
-        self.length = len(self._items)
+        self._iterable, self._iterator = iterable, iter(iterable)
+        self._length: int | None = None
+        self._before: Any = MISSING
+        self._after: Any = MISSING  # the next item, once something looked ahead
+        self._undefined = undefined
         self.index0 = -1
         self._changed: Any = MISSING
         self.depth, self._recurse = depth, recurse
@@ -79,9 +94,35 @@ class LoopContext:
         return self.depth - 1
 
     def __iter__(self) -> Iterator[Any]:
-        for index0, item in enumerate(self._items):
-            self.index0 = index0
+        current: Any = MISSING
+        while True:
+            if self._after is not MISSING:
+                item, self._after = self._after, MISSING
+            else:
+                item = next(self._iterator, MISSING)
+                if item is MISSING:
+                    return
+            self.index0 += 1
+            self._before, current = current, item
             yield item
+
+    def _peek(self) -> Any:
+        """The next item (MISSING after the last), read once."""
+        if self._after is MISSING:
+            self._after = next(self._iterator, MISSING)
+        return self._after
+
+    @property
+    def length(self) -> int:
+        """How many items the loop has."""
+        if self._length is None:
+            try:
+                self._length = len(self._iterable)  # type: ignore[arg-type]
+            except TypeError:  # read the rest, and iterate over what was read
+                rest = list(self._iterator)
+                self._iterator = iter(rest)
+                self._length = self.index0 + 1 + len(rest) + (self._after is not MISSING)
+        return self._length
 
     @property
     def index(self) -> int:
@@ -106,21 +147,22 @@ class LoopContext:
     @property
     def last(self) -> bool:
         """Is this the last item?"""
-        return self.index0 == self.length - 1
+        return self._peek() is MISSING
 
     @property
     def previtem(self) -> Any:
         """The previous item (undefined on the first)."""
         if self.index0 > 0:
-            return self._items[self.index0 - 1]
-        return Undefined("there is no previous item")
+            return self._before
+        return self._undefined("there is no previous item")
 
     @property
     def nextitem(self) -> Any:
         """The next item (undefined on the last)."""
-        if self.index0 + 1 < self.length:
-            return self._items[self.index0 + 1]
-        return Undefined("there is no next item")
+        following = self._peek()
+        if following is not MISSING:
+            return following
+        return self._undefined("there is no next item")
 
     def cycle(self, *values: Any) -> Any:
         """The value for this iteration, cycling through ``values``."""
@@ -320,12 +362,17 @@ def escaping_names(environment: Environment, autoescape: bool, suffix: str) -> d
             return Markup("").join(texts)
         return "".join(texts)
 
+    def call(callee: Any, *args: Any, **kwargs: Any) -> Any:
+        result = callee(*args, **kwargs)
+        return (Markup if autoescape else str)(result) if callee.__class__ is Macro else result
+
     names = {
         "_escape": escape_text if autoescape else str,
         "_markup": Markup if autoescape else str,
         "_autoescape": autoescape,
         "_eval_context": EvalContext(environment, autoescape),
         "_concat": concat,
+        "_call": call,
     }
     return {name + suffix: value for name, value in names.items()}
 
@@ -405,7 +452,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_dict": dict,
         "_private_attr": lookup_private,
         "_item": lookup_item,
-        "_Loop": LoopContext,
+        "_Loop": functools.partial(LoopContext, undefined=undefined),
         "_Macro": Macro,
         "_super": render_super,
         "_load": environment.get_template,

@@ -53,6 +53,7 @@ from .template_filters import (
     pass_environment,
     pass_eval_context,
 )
+from .template_formatting import FORMATTING_FILTERS
 from .template_lexer import Delimiters, check_options
 from .template_runtime import (
     Blocks,
@@ -341,7 +342,11 @@ class Environment:
             "joiner": Joiner,
             "lipsum": generate_lorem_ipsum,
         }
-        self.filters: dict[str, Callable[..., Any]] = {**FILTERS, "urlize": do_urlize}
+        self.filters: dict[str, Callable[..., Any]] = {
+            **FILTERS,
+            **FORMATTING_FILTERS,
+            "urlize": do_urlize,
+        }
         self.tests: dict[str, Callable[..., bool]] = dict(TESTS)
         # Jinja's policies that tinyweb reads: the urlize filter's defaults.
         self.policies: dict[str, Any] = dict(DEFAULT_POLICIES)
