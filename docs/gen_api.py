@@ -42,7 +42,7 @@ MODULE_ORDER = (
     "context", "signals", "coroutines", "routing", "converters", "host_routing", "errors", "request",
     "accept", "multipart", "response", "caching", "header_sets", "typed_headers", "ranges", "json_provider", "return_values",
     "datastructures", "rendering", "templating", "template_lexer", "template_parser",
-    "template_compiler", "template_codegen", "template_runtime", "template_stream", "template_filters", "template_formatting", "template_tests",
+    "template_compiler", "template_writer", "template_codegen", "template_runtime", "template_stream", "template_filters", "template_formatting", "template_tests",
     "template_urlize", "markup", "config", "sessions", "static", "security", "testing",
     "cli", "commands", "shell", "reloader", "proxy",
 )  # fmt: skip

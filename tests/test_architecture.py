@@ -33,6 +33,7 @@ FRAMEWORK_HALF = {
     "routing",
     "templating",
     "template_compiler",
+    "template_writer",
     "template_codegen",
     "template_runtime",
     "template_stream",
@@ -99,7 +100,9 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "template_codegen": set(),  # lines, scopes and functions the compiler writes Python with
     # template_runtime imports templating only for the type checker (Environment, Template).
     "template_runtime": {"markup", "template_filters", "templating"},  # what generated code calls
-    "template_compiler": {"markup", "template_codegen", "template_filters", "template_parser"},
+    "template_compiler": {"markup", "template_codegen", "template_filters", "template_parser",
+                          "template_writer"},
+    "template_writer": {"template_codegen", "template_parser"},  # functions and output
     # template_stream imports templating only for the type checker (Environment, Template).
     "template_stream": {"template_compiler", "template_filters", "template_parser",
                         "template_runtime", "templating"},  # Template.generate's variant

@@ -4,10 +4,11 @@ Where it fits: ``templating.Environment`` calls ``compile_template(source, name,
 tests)`` once per template, ``exec``s the returned source in a namespace of runtime helpers
 (listed in ``template_runtime.runtime_namespace``) and keeps the module's ``root`` function and
 ``BLOCKS``. This is the 500-Lines "Templite" design grown to Jinja's semantics: the lexer
-lives in ``template_lexer`` and the expression grammar in ``template_parser``; this
-module parses the statements and
-writes Python as it goes through the ``CodeBuilder``, ``Frame`` and ``Function`` of
-``template_codegen`` (sections let a loop header be decided after its body is parsed). ``{% for user in users %}<li>{{ user.name }}</li>
+lives in ``template_lexer``, the expression grammar in ``template_parser`` and the
+functions being written with their output in ``template_writer``; this module parses the
+statements and writes Python as it goes through the ``CodeBuilder``, ``Frame`` and
+``Function`` of ``template_codegen`` (sections let a loop header be decided after its
+body is parsed). ``{% for user in users %}<li>{{ user.name }}</li>
 {% endfor %}`` becomes::
 
     def root(ctx, blocks, _out):
@@ -44,8 +45,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .template_codegen import CodeBuilder, Frame, Function
-from .template_parser import ExpressionParser, TemplateSyntaxError, Token, tokenize
+from .template_codegen import CodeBuilder, Frame
+from .template_parser import TemplateSyntaxError, Token, tokenize
+from .template_writer import Writer
 
 __all__ = ["Compiled", "Compiler", "TemplateSyntaxError", "compile_template"]
 
@@ -66,19 +68,17 @@ _END_TAGS = {"for": ("endfor", "else"), "if": ("endif", "elif", "else")}
 _ESCAPING_NAMES = ("_escape", "_markup", "_autoescape", "_eval_context", "_concat", "_call")
 
 
-class Compiler(ExpressionParser):
-    """Parses statements and writes the template module as it parses."""
+class Compiler(Writer):
+    """Parses statements and writes the template module as it parses (``Writer``'s
+    functions and output)."""
 
     def __init__(
         self, tokens: list[Token], name: str | None, filters: dict[str, Any], tests: dict[str, Any]
     ) -> None:
         """Prepare to compile ``tokens`` of template ``name`` (filters/tests by name)."""
         super().__init__(tokens, name, filters, tests)
-        self.counter = 0
         self.module = CodeBuilder()
         self.blocks: dict[str, str] = {}
-        self.functions: list[Function] = []
-        self.pending: list[tuple[str, int]] = []
         self.extends_always = False  # an `extends` at the top level, outside if/for
         # Each compiled `extends` (maybe conditional): where its `_mark = len(_out)` may go.
         self.extends_marks: list[tuple[CodeBuilder, int]] = []
@@ -102,90 +102,6 @@ class Compiler(ExpressionParser):
         """In an ``if``'s condition or bodies (not in a scope opened there: a ``for``, a
         macro), an unknown filter or test fails only when called, as in Jinja."""
         return super().lenient() or self.frame is self.if_frame
-
-    def new_name(self, prefix: str) -> str:
-        """A fresh Python identifier such as ``v12``."""
-        self.counter += 1
-        return f"{prefix}{self.counter}"
-
-    # -- functions, frames, output --
-
-    @property
-    def function(self) -> Function:
-        """The Python function being generated."""
-        return self.functions[-1]
-
-    def start_function(self, kind: str, lineno: int, builder: CodeBuilder) -> CodeBuilder:
-        """Open a function in ``builder``; return the section where its ``def`` goes."""
-        self.flush()
-        head = builder.section()
-        body = builder.section(builder.indent + 1)
-        buffer = "_buffer" if kind == "macro" else "_out"
-        if kind == "macro":
-            body.line("_buffer = []", lineno)
-        parent = self.frame if kind == "macro" else None
-        function = Function(
-            body, Frame(self.new_name, parent, body.section()), buffer, "_append", kind
-        )
-        function.setup = function.frame.prologue
-        self.functions.append(function)
-        return head
-
-    @property
-    def frame(self) -> Frame:
-        """The innermost scope."""
-        return self.function.frame
-
-    @property
-    def builder(self) -> CodeBuilder:
-        """Where the next statement's Python goes."""
-        return self.function.builder
-
-    def emit(self, text: str, lineno: int) -> None:
-        """Write one statement (after any output waiting to be written)."""
-        self.flush()
-        self.builder.line(text, lineno)
-
-    def output(self, expression: str, lineno: int) -> None:
-        """Queue output; neighbours are written by one ``append``/``extend`` call."""
-        self.pending.append((expression, lineno))
-
-    def flush(self) -> None:
-        """Write the queued output."""
-        if not self.pending or not self.functions:
-            return
-        pieces, self.pending = self.pending, []
-        function = self.function
-        if len(pieces) == 1:
-            if function.append == "_append" and function.setup is not None:
-                function.setup.line(f"_append = {function.buffer}.append", pieces[0][1])
-                function.setup = None  # bound once, at the top of the function
-            function.builder.line(f"{function.append}({pieces[0][0]})", pieces[0][1])
-            return
-        # One piece per Python line: a traceback then names the piece's template line.
-        function.builder.line(f"{function.buffer}.extend((", pieces[0][1])
-        for piece, lineno in pieces:
-            function.builder.line(f"    {piece},", lineno)
-        function.builder.line("))", pieces[-1][1])
-
-    # -- where rendered templates go (template_stream.StreamCompiler yields them) --
-
-    def render_call(self, helper: str, arguments: str, lineno: int, guarded: bool) -> None:
-        """Write a call of the runtime ``helper`` (``_block``, ``_required``, ``_include``)
-        that renders into this function's output; ``guarded``: only while no parent
-        template was loaded (a block after a conditional ``extends``)."""
-        self.emit(("if _parent is None: " if guarded else "") + f"{helper}({arguments})", lineno)
-
-    def mark_extended(self) -> str:
-        """The statement saying an ``extends`` ran (``_extended`` fails on a second one)
-        and where the output the parent replaces starts."""
-        return "_mark = _extended(_mark, len(_out))"
-
-    def render_parent(self, take_back: bool) -> str:
-        """The statement ending ``root`` that renders the parent template; ``take_back``:
-        first drop the output since ``_mark`` (after a conditional ``extends``)."""
-        render = "_render_parent(_parent, ctx, blocks, _out)"
-        return f"del _out[_mark:]; {render}" if take_back else render
 
     # -- the template --
 
