@@ -45,6 +45,8 @@ FRAMEWORK_HALF = {
     "multipart",
     "request",
     "response",
+    "response_wsgi",
+    "request_wsgi",
     "caching",
     "header_sets",
     "context",
@@ -101,8 +103,14 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "templating": {"markup", "template_filters", "template_compiler", "template_lexer",
                    "template_runtime", "template_stream", "template_tests", "template_urlize"},
     "multipart": {"datastructures"},
-    "request": {"accept", "caching", "datastructures", "errors", "header_sets", "multipart"},
-    "response": {"caching", "datastructures", "errors", "header_sets"},
+    "request": {"accept", "caching", "datastructures", "errors", "header_sets", "multipart",
+                "request_wsgi"},
+    # from_values and application; request for the type checker only, testing lazily.
+    "request_wsgi": {"errors", "request", "testing"},
+    "response": {"caching", "datastructures", "errors", "header_sets", "response_wsgi"},
+    # buffering, the body stream, from_app; response for the type checker only, request
+    # (autocorrect_location_header) and testing (run_wsgi_app) lazily.
+    "response_wsgi": {"request", "response", "testing"},
     "caching": {"datastructures", "errors"},  # Cache-Control, ETags, conditional requests
     "context": {"signals"},  # appcontext_pushed/popped
     "signals": {"coroutines"},  # Signal, Namespace and Flask's ten signals: anything may send
@@ -131,7 +139,11 @@ IMPORT_TABLE: dict[str, set[str]] = {
 }
 
 # Modules that may be imported lazily only (inside a function), never at module level.
-LAZY_ONLY: dict[str, set[str]] = {"app": {"server", "reloader"}}
+LAZY_ONLY: dict[str, set[str]] = {
+    "app": {"server", "reloader"},
+    "request_wsgi": {"testing"},
+    "response_wsgi": {"request", "testing"},
+}
 
 IO_MODULES = {"socket", "selectors", "threading", "socketserver", "asyncio", "ssl"}
 IO_ALLOWED = {"server", "reloader", "cli"}
