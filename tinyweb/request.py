@@ -4,8 +4,8 @@ Where it fits: ``App.wsgi_app`` wraps each environ in a ``Request`` and publishe
 ``request`` context-local; views read ``request.args``, ``request.form``, ``request.json``
 and so on. It imports ``datastructures`` (containers), ``errors`` (``BadRequest``,
 ``RequestEntityTooLarge``, ``UnsupportedMediaType``), ``accept`` (the ``Accept`` headers),
-``caching`` (the ``If-*`` headers), ``header_sets`` (the CORS preflight's header set) and,
-lazily, ``multipart``.
+``caching`` (the ``If-*`` headers), ``header_sets`` (the CORS preflight's header set),
+``request_wsgi`` (``from_values``, ``application``, trusted hosts) and, lazily, ``multipart``.
 
 Rules:
 

@@ -7,7 +7,8 @@ response; ``json_dumps`` is the JSON encoder Flask 3.1 uses by default, without 
 (``jsonify`` and ``app.json`` are in ``json_provider``, which knows the app). This
 module imports ``datastructures`` (``Headers``), ``errors`` (to give ``HTTPError`` its
 response class), ``caching`` (``cache_control``, ETags) and ``header_sets`` (``vary``,
-``allow``, the CORS fields), and knows nothing about apps.
+``allow``, the CORS fields) and ``response_wsgi`` (Werkzeug's lower-level WSGI members:
+buffering, ``stream``, ``from_app``, the body iterable), and knows nothing about apps.
 
 Rules:
 
@@ -15,13 +16,15 @@ Rules:
    splitting); the status line and a cookie's name and domain are checked the same way,
    and a cookie's value and path are escaped (``\\ooo``, percent-encoding).
 2. A body is bytes, text (sent as UTF-8) or an iterable of them. A ``str``/``bytes`` body is
-   buffered and gets a ``Content-Length``; an iterable is streamed untouched and its
-   ``close()`` is always called (PEP 3333), after the ``call_on_close`` functions.
+   buffered and gets a ``Content-Length``, and so does a list or tuple when it is sent
+   (``automatically_set_content_length``); any other iterable is streamed untouched and
+   its ``close()`` is always called (PEP 3333), before the ``call_on_close`` functions.
 3. HEAD and the no-content statuses (1xx, 204, 205, 304; RFC 9110 §6.4.1) send no body;
    1xx, 204 and 304 also drop ``Content-Length`` and ``Content-Type``, and 205 says
    ``Content-Length: 0`` (§15.3.6).
-4. ``Location`` is sent as given (RFC 9110 §10.2.2 allows a relative reference); only
-   non-ASCII characters are percent-encoded, since a header must be latin-1 on the wire.
+4. ``Location`` is sent as given (RFC 9110 §10.2.2 allows a relative reference; a class
+   with ``autocorrect_location_header`` makes it absolute); only non-ASCII characters are
+   percent-encoded, since a header must be latin-1 on the wire.
 
 Cookies follow RFC 6265 §4.1 (``Set-Cookie`` syntax) and the SameSite draft
 (RFC 6265bis §4.1.2.7). Dates are IMF-fixdate (RFC 9110 §5.6.7).
@@ -651,7 +654,8 @@ class Response:
         close_all(self.response, self._on_close)
 
     def get_wsgi_headers(self, environ: dict[str, Any]) -> list[tuple[str, str]]:
-        """The header list for ``start_response``, adjusted to the status (rules 3 and 4)."""
+        """The header list for ``start_response``, adjusted to the status and the body
+        (rules 2, 3 and 4)."""
         headers = self.headers.to_wsgi_list()
         code = self._status_code
         if code < 200 or code in _NO_CONTENT_STATUSES:
