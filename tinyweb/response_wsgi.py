@@ -58,11 +58,6 @@ def close_all(body: object, on_close: tuple[Callable[[], Any], ...]) -> None:
             function()
 
 
-def is_buffered(body: Iterable[Any]) -> bool:
-    """True for the list ``set_data`` makes: empty or one ``bytes`` chunk."""
-    return type(body) is list and (not body or (len(body) == 1 and type(body[0]) is bytes))
-
-
 class AppIterator:
     """The body iterable handed to the server: encodes text, then runs every close action.
 
