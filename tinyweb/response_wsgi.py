@@ -23,8 +23,8 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
 from urllib.parse import urljoin
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def make_sequence(response: Response) -> None:
         close_all(body, ())  # consumed: release it now (PEP 3333 close())
 
 
-def ensure_sequence(response: Response, mutable: bool = False) -> list[Any]:
+def ensure_sequence(response: Response, mutable: bool = False) -> Sequence[Any]:
     """The body as a sequence (a ``list`` when ``mutable``), buffering it if allowed (rule 1)."""
     if not isinstance(response.response, (list, tuple)):
         if response.direct_passthrough:
@@ -109,7 +109,7 @@ def ensure_sequence(response: Response, mutable: bool = False) -> list[Any]:
         make_sequence(response)
     if mutable and not isinstance(response.response, list):
         response.response = list(response.response)
-    return response.response  # type: ignore[return-value]  # a sequence by now
+    return cast("Sequence[Any]", response.response)
 
 
 def calculate_content_length(response: Response) -> int | None:
@@ -191,7 +191,8 @@ class ResponseStream:
     def write(self, value: str | bytes) -> int:
         """Append ``value`` to the body; returns its length."""
         self._check_open()
-        ensure_sequence(self.response, mutable=True).append(value)
+        body = ensure_sequence(self.response, mutable=True)
+        cast("list[Any]", body).append(value)
         self.response.headers.remove("Content-Length")
         return len(value)
 
