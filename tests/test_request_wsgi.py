@@ -272,3 +272,24 @@ def test_the_documented_example_runs() -> None:
     assert len(snippets) == 1 and snippets[0].output is not None
     printed = run_snippet(snippets[0], {"__name__": "docs_snippet"})
     assert same_output(printed, snippets[0].output), printed
+
+
+def test_from_values_takes_werkzeugs_environ_options() -> None:
+    source = io.BytesIO(b"a=1&b=2")
+    request = Request.from_values(
+        "/",
+        method="POST",
+        input_stream=source,
+        content_length=3,
+        mimetype="application/x-www-form-urlencoded",
+        multithread=True,
+        multiprocess=True,
+        run_once=True,
+    )
+    assert request.input_stream is source
+    assert request.form == {"a": "1"}  # the body stops at the declared length
+    assert (request.is_multithread, request.is_multiprocess, request.is_run_once) == (
+        True,
+        True,
+        True,
+    )

@@ -111,13 +111,36 @@ def environ_flag(key: str) -> property:
     return property(read)
 
 
+# Werkzeug EnvironBuilder options that build_environ does not take: the environ key each sets.
+_ENVIRON_OPTIONS = {
+    "input_stream": "wsgi.input",
+    "errors_stream": "wsgi.errors",
+    "content_length": "CONTENT_LENGTH",
+    "multithread": "wsgi.multithread",
+    "multiprocess": "wsgi.multiprocess",
+    "run_once": "wsgi.run_once",
+}
+
+
 def from_values(
     request_class: type[RequestType], path: str, base_url: str | None, options: dict[str, Any]
 ) -> RequestType:
-    """A request of ``request_class`` for an environ made by ``testing.build_environ``."""
+    """A request of ``request_class`` for an environ made by ``testing.build_environ``
+    (which also takes Werkzeug's ``input_stream``, ``content_length``, ``mimetype``, ...)."""
     from .testing import build_environ  # lazy: the test client's environ builder
 
-    return request_class(build_environ(path, base_url=base_url, **options))
+    overrides = {
+        _ENVIRON_OPTIONS[name]: options.pop(name)
+        for name in list(options)
+        if name in _ENVIRON_OPTIONS
+    }
+    if "CONTENT_LENGTH" in overrides:
+        overrides["CONTENT_LENGTH"] = str(overrides["CONTENT_LENGTH"])
+    if "mimetype" in options:
+        options.setdefault("content_type", options.pop("mimetype"))
+    environ = build_environ(path, base_url=base_url, **options)
+    environ.update(overrides)
+    return request_class(environ)
 
 
 def application(request_class: type[Request], function: Callable[..., Any]) -> WSGIApp:
