@@ -47,6 +47,8 @@ FRAMEWORK_HALF = {
     "multipart",
     "request",
     "response",
+    "response_wsgi",
+    "request_wsgi",
     "caching",
     "header_sets",
     "ranges",
@@ -111,8 +113,14 @@ IMPORT_TABLE: dict[str, set[str]] = {
                    "template_formatting"},
     "multipart": {"datastructures"},
     "request": {"accept", "caching", "datastructures", "errors", "header_sets", "multipart",
-                "typed_headers"},
-    "response": {"caching", "datastructures", "errors", "header_sets", "typed_headers"},
+                "request_wsgi", "typed_headers"},
+    # from_values and application; request for the type checker only, testing lazily.
+    "request_wsgi": {"errors", "request", "testing"},
+    "response": {"caching", "datastructures", "errors", "header_sets", "response_wsgi",
+                 "typed_headers"},
+    # buffering, the body stream, from_app; response for the type checker only, request
+    # (autocorrect_location_header) and testing (run_wsgi_app) lazily.
+    "response_wsgi": {"request", "response", "testing"},
     "caching": {"datastructures", "errors"},  # Cache-Control, ETags, conditional requests
     "context": {"signals"},  # appcontext_pushed/popped
     "signals": {"coroutines"},  # Signal, Namespace and Flask's ten signals: anything may send
@@ -147,7 +155,11 @@ IMPORT_TABLE: dict[str, set[str]] = {
 }
 
 # Modules that may be imported lazily only (inside a function), never at module level.
-LAZY_ONLY: dict[str, set[str]] = {"app": {"server", "reloader"}}
+LAZY_ONLY: dict[str, set[str]] = {
+    "app": {"server", "reloader"},
+    "request_wsgi": {"testing"},
+    "response_wsgi": {"request", "testing"},
+}
 
 IO_MODULES = {"socket", "selectors", "threading", "socketserver", "asyncio", "ssl"}
 IO_ALLOWED = {"server", "reloader", "cli"}

@@ -765,6 +765,32 @@ def parse_dict_header(text: str) -> dict[str, str | None]:
     return parameters
 
 
+class UserAgent(str):
+    """The ``User-Agent`` header: the text itself, with Werkzeug 3's ``UserAgent`` fields.
+
+    ``string`` is the header; ``platform``, ``browser``, ``version`` and ``language`` are
+    None, since User-Agent parsing is guesswork that Werkzeug 3 dropped too. A subclass
+    that parses sets them in ``__init__`` and is installed as ``Request.user_agent_class``::
+
+        >>> agent = UserAgent("curl/8.5")
+        >>> agent == "curl/8.5", agent.string, agent.browser
+        (True, 'curl/8.5', None)
+    """
+
+    platform: str | None = None
+    browser: str | None = None
+    version: str | None = None
+    language: str | None = None
+
+    def __init__(self, string: str) -> None:
+        # str.__new__ has stored the text already; Werkzeug's class also has it as .string.
+        self.string = str(string)
+
+    def to_header(self) -> str:
+        """The header value, as sent."""
+        return self.string
+
+
 __all__ = [
     "Authorization",
     "CallbackDict",
@@ -772,6 +798,7 @@ __all__ = [
     "Headers",
     "ImmutableMultiDict",
     "MultiDict",
+    "UserAgent",
     "parse_dict_header",
     "parse_list_header",
     "quote_header_value",

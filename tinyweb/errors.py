@@ -57,6 +57,7 @@ __all__ = [
     "RequestRedirect",
     "RequestTimeout",
     "RequestURITooLarge",
+    "SecurityError",
     "ServiceUnavailable",
     "TooManyRequests",
     "Unauthorized",
@@ -222,6 +223,11 @@ class BadRequestKeyError(BadRequest, KeyError):
         if description is None and key is not None:
             description = f"{BadRequest.description} The field {key!r} is missing."
         super().__init__(description)
+
+
+class SecurityError(BadRequest):
+    """400 for a request that fails a security check, such as a ``Host`` that is not in
+    ``Request.trusted_hosts``; otherwise exactly a ``BadRequest``, as in Werkzeug."""
 
 
 class Unauthorized(HTTPError):

@@ -5,7 +5,8 @@ Where it fits: ``App.wsgi_app`` wraps each environ in a ``Request`` and publishe
 and so on. It imports ``datastructures`` (containers), ``errors`` (``BadRequest``,
 ``RequestEntityTooLarge``, ``UnsupportedMediaType``), ``accept`` (the ``Accept`` headers),
 ``caching`` (the ``If-*`` headers), ``header_sets`` (the CORS preflight's header set),
-``typed_headers`` (``date``, ``range``, ``pragma`` and other single fields) and, lazily,
+``typed_headers`` (``date``, ``range``, ``pragma`` and other single fields),
+``request_wsgi`` (``from_values``, ``application``, trusted hosts) and, lazily,
 ``multipart``.
 
 Rules:
@@ -39,6 +40,7 @@ from collections.abc import Iterator
 from typing import IO, Any, Callable, Generic, TypeVar, cast, overload
 from urllib.parse import unquote_to_bytes
 
+from . import request_wsgi
 from .accept import Accept, CharsetAccept, LanguageAccept, MIMEAccept, parse_accept_header
 from .caching import ETags, RequestCacheControl, http_datetime, parse_cache_control, parse_etags
 from .datastructures import (
@@ -47,6 +49,7 @@ from .datastructures import (
     Headers,
     ImmutableMultiDict,
     MultiDict,
+    UserAgent,
     parse_list_header,
 )
 from .errors import BadRequest, BadRequestKeyError, RequestEntityTooLarge, UnsupportedMediaType
@@ -363,9 +366,45 @@ class Request:
     # What get_json parses with: the json module, or the app's provider (app.json), which
     # the app sets on each request it makes.
     json_module: Any = json
+    # The classes request data comes in (Werkzeug's names): args, form and files; cookies;
+    # access_route; user_agent. A subclass may change them, as in Werkzeug.
+    parameter_storage_class: type[Any] = RequestDataDict
+    dict_storage_class: type[Any] = RequestDataDict
+    list_storage_class: type[Any] = list
+    user_agent_class: type[UserAgent] = UserAgent
+    # Host names `host` accepts (rule 1 of tinyweb.request_wsgi); None accepts any.
+    trusted_hosts: list[str] | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.url!r} [{self.method}]>"
+
+    # -- without a server, and as a server's application (tinyweb.request_wsgi) --------
+
+    @classmethod
+    def from_values(cls, path: str = "/", base_url: str | None = None, **options: Any) -> Any:
+        """A request built from ``testing.build_environ``'s arguments, for scripts and
+        quick checks: ``Request.from_values("/search?q=tea", method="POST", data=...)``."""
+        return request_wsgi.from_values(cls, path, base_url, options)
+
+    @classmethod
+    def application(cls, function: Callable[..., Any]) -> Callable[..., Any]:
+        """Make ``function(request)`` a WSGI application (an ``HTTPError`` it raises is
+        answered); the request is closed after the call::
+
+            @Request.application
+            def hello(request):
+                return Response(f"Hello {request.args.get('name', 'World')}!")
+        """
+        return request_wsgi.application(cls, function)
+
+    @property
+    def input_stream(self) -> IO[bytes] | None:
+        """The server's raw ``wsgi.input``, unbounded: read ``stream`` instead (rule 4)."""
+        return self.environ.get("wsgi.input")
+
+    is_multithread = request_wsgi.environ_flag("wsgi.multithread")
+    is_multiprocess = request_wsgi.environ_flag("wsgi.multiprocess")
+    is_run_once = request_wsgi.environ_flag("wsgi.run_once")
 
     # -- the request line --------------------------------------------------------------
 
@@ -387,7 +426,8 @@ class Request:
     @cached_property
     def args(self) -> ImmutableMultiDict[str, str]:
         """The query-string parameters (rules 2 and 3): ``request.args.get("q", "")``."""
-        return parse_query_string(self.environ.get("QUERY_STRING", ""))
+        query = self.environ.get("QUERY_STRING", "")
+        return request_wsgi.stored(self.parameter_storage_class, parse_query_string(query))
 
     @property
     def full_path(self) -> str:
@@ -413,7 +453,10 @@ class Request:
         default_port = _DEFAULT_PORTS.get(self.scheme)
         if default_port and host.endswith(default_port):
             host = host[: -len(default_port)]
-        return str(host).rstrip(":")
+        host = str(host).rstrip(":")
+        if self.trusted_hosts:
+            request_wsgi.check_host(host, self.trusted_hosts)  # SecurityError (400) if not
+        return host
 
     @property
     def host_url(self) -> str:
@@ -424,6 +467,8 @@ class Request:
     def url_root(self) -> str:
         """``scheme://host/root_path/``: the app's own root URL."""
         return f"{self.scheme}://{self.host}{_quote_iri(self.root_path, _PATH_UNSAFE)}/"
+
+    root_url = url_root  # Werkzeug's other name
 
     @property
     def base_url(self) -> str:
@@ -454,9 +499,10 @@ class Request:
         """
         forwarded = self.environ.get("HTTP_X_FORWARDED_FOR")
         if forwarded is not None:
-            return parse_list_header(_wsgi_text(forwarded))
-        address = self.remote_addr
-        return [] if address is None else [address]
+            route = parse_list_header(_wsgi_text(forwarded))
+        else:
+            route = [] if self.remote_addr is None else [self.remote_addr]
+        return request_wsgi.stored(self.list_storage_class, route)
 
     @property
     def blueprint(self) -> str | None:
@@ -502,7 +548,8 @@ class Request:
     @cached_property
     def cookies(self) -> ImmutableMultiDict[str, str]:
         """The cookies the client sent (RFC 6265 §5.4): ``request.cookies.get("theme")``."""
-        return parse_cookie_header(self.environ.get("HTTP_COOKIE", ""))
+        header = self.environ.get("HTTP_COOKIE", "")
+        return request_wsgi.stored(self.dict_storage_class, parse_cookie_header(header))
 
     @property
     def content_type(self) -> str | None:
@@ -527,9 +574,10 @@ class Request:
         return int(value) if value.isascii() and value.isdigit() else None
 
     @property
-    def user_agent(self) -> str:
-        """The User-Agent header ("" when absent)."""
-        return _wsgi_text(self.environ.get("HTTP_USER_AGENT", ""))
+    def user_agent(self) -> UserAgent:
+        """The User-Agent header ("" when absent), a ``str`` in ``user_agent_class``."""
+        header = _wsgi_text(self.environ.get("HTTP_USER_AGENT", ""))
+        return self.user_agent_class(header)
 
     @cached_property
     def authorization(self) -> Authorization | None:
@@ -750,13 +798,18 @@ class Request:
     def _form_and_files(
         self,
     ) -> tuple[ImmutableMultiDict[str, str], ImmutableMultiDict[str, FileStorage]]:
-        mimetype = self.mimetype
+        mimetype, storage = self.mimetype, self.parameter_storage_class
         if mimetype == "application/x-www-form-urlencoded":
-            return self._parse_urlencoded(), RequestDataDict()
+            return request_wsgi.stored(storage, self._parse_urlencoded()), storage()
         if mimetype == "multipart/form-data":
             form, files = self._parse_multipart()
-            return RequestDataDict(form), RequestDataDict(files)
-        return RequestDataDict(), RequestDataDict()
+            return storage(form), storage(files)
+        return storage(), storage()
+
+    @property
+    def want_form_data_parsed(self) -> bool:
+        """True when the request says what its body is (a ``Content-Type``), as Werkzeug."""
+        return bool(self.environ.get("CONTENT_TYPE"))
 
     def _parse_urlencoded(self) -> ImmutableMultiDict[str, str]:
         limit = self.max_form_memory_size

@@ -37,6 +37,7 @@ __all__ = [
     "COEP",
     "COOP",
     "ContentSecurityPolicy",
+    "ResponseFields",
     "WWWAuthenticate",
     "parse_parameters",
 ]
@@ -642,3 +643,25 @@ def request_property(attribute: str) -> Any:
 
     read.__doc__ = doc
     return property(read, doc=doc)
+
+
+class ResponseFields:
+    """The single fields of a response as values (Werkzeug's), a base of ``Response``:
+    ``response.last_modified = datetime(...)`` writes ``Last-Modified``."""
+
+    date = date_property("Date")
+    expires = date_property("Expires")
+    last_modified = date_property("Last-Modified")
+    age = age_property()
+    retry_after = retry_after_property()
+    content_encoding = header_text("Content-Encoding")
+    content_location = header_text("Content-Location")
+    content_md5 = header_text("Content-MD5")
+    accept_ranges = header_text("Accept-Ranges")
+    content_range = content_range_property()
+    content_security_policy = csp_property("Content-Security-Policy")
+    content_security_policy_report_only = csp_property("Content-Security-Policy-Report-Only")
+    cross_origin_embedder_policy = policy_property("Cross-Origin-Embedder-Policy", COEP)
+    cross_origin_opener_policy = policy_property("Cross-Origin-Opener-Policy", COOP)
+    www_authenticate = www_authenticate_property()
+    mimetype_params = mimetype_params_property()
