@@ -266,3 +266,21 @@ def test_app_extensions_is_a_dict_per_app_for_extension_state() -> None:
     first, second = App("first"), App("second")
     first.extensions["cache"] = {"size": 3}
     assert first.extensions == {"cache": {"size": 3}} and second.extensions == {}
+
+
+def test_trusted_hosts_config_refuses_other_hosts_with_a_400() -> None:
+    # Flask 3.1: TRUSTED_HOSTS goes into request.trusted_hosts before routing; another
+    # Host is a SecurityError (400) that the request's hooks and handlers see.
+    app = App(__name__)
+    app.config["TRUSTED_HOSTS"] = ["example.com", ".example.org"]
+
+    @app.route("/")
+    def index() -> str:
+        return "ok"
+
+    client = app.test_client()
+    assert client.get("/", base_url="http://example.com/").status_code == 200
+    assert client.get("/", base_url="http://api.example.org/").status_code == 200
+    refused = client.get("/", base_url="http://evil.test/")
+    assert refused.status_code == 400
+    assert App(__name__).config["TRUSTED_HOSTS"] is None  # the default: any host

@@ -11,8 +11,8 @@ docs/README.md (docs/deploying.md has its own test). What is checked:
    entry for every name in ``tinyweb.__all__``, and its ``>>>`` examples pass.
 3. Every ``[`Name`](../tinyweb/module.py)`` link of how-it-works.md names something that
    exists in that module, and so does every ``module.Name`` written in backticks.
-4. What coming-from-flask.md says is missing is still missing (when it arrives, the page
-   must say so), and what it maps is importable.
+4. What coming-from-flask.md maps is importable (what it says is missing is checked by
+   tests/test_flask_surface.py).
 """
 
 from __future__ import annotations
@@ -354,33 +354,7 @@ def test_the_reference_checker_can_fail(text: str, ok: bool) -> None:
     assert all(resolve(m, n) for m, n in _references(text)) is ok
 
 
-# -- 4. coming-from-flask.md: the differences that remain are real ---------------------
-
-
-def _package_source() -> str:
-    return "\n".join(p.read_text("utf-8") for p in sorted((ROOT / "tinyweb").glob("*.py")))
-
-
-def _missing_features() -> dict[str, bool]:
-    """Feature -> is it still missing? (the page lists each under "Not available yet")."""
-    source = _package_source()
-    # Nothing is listed as missing today. An entry names the marker and a check that
-    # turns False when the feature arrives, e.g. "host matching": "host_matching" not in
-    # source (the last one, removed when host routing came).
-    missing: dict[str, bool] = {}
-    assert source
-    return missing
-
-
-def test_what_the_flask_page_calls_missing_is_still_missing() -> None:
-    text = COMING_FROM_FLASK.read_text("utf-8")
-    for feature, missing in _missing_features().items():
-        marker = f"<!-- missing: {feature} -->"
-        assert marker in text, f"coming-from-flask.md should say whether {feature} exists"
-        assert missing, (
-            f"{feature} now exists: update docs/coming-from-flask.md (remove {marker} and "
-            "move it into the table)"
-        )
+# -- 4. coming-from-flask.md: what it maps exists ---------------------
 
 
 def test_every_tinyweb_import_in_the_flask_table_works() -> None:

@@ -293,3 +293,10 @@ def test_from_values_takes_werkzeugs_environ_options() -> None:
         True,
         True,
     )
+
+
+def test_server_is_the_environs_server_name_and_port_as_werkzeug() -> None:
+    assert Request({"SERVER_NAME": "example.com", "SERVER_PORT": "8080"}).server == ("example.com", 8080)
+    assert Request({"SERVER_NAME": "/run/app.sock", "SERVER_PORT": ""}).server == ("/run/app.sock", None)
+    assert Request({"SERVER_NAME": "h", "SERVER_PORT": "x"}).server == ("h", None)
+    assert Request({}).server is None

@@ -473,10 +473,15 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
     def match_request(self, current: Request) -> None:
         """Ask the router for the endpoint and view arguments of ``current`` (a request).
 
-        A routing error (404, 405, 308 to add a slash) is stored on the request and raised
-        by ``dispatch_request``, so ``before_request`` hooks still run, as in Flask.
+        A routing error (404, 405, 308 to add a slash, or a 400 for a host outside
+        ``TRUSTED_HOSTS``) is stored on the request and raised by ``dispatch_request``, so
+        ``before_request`` hooks still run, as in Flask.
         """
         try:
+            trusted_hosts = self.config.get("TRUSTED_HOSTS")
+            if trusted_hosts is not None:  # Flask 3.1: checked before routing
+                current.trusted_hosts = trusted_hosts
+                current.host  # noqa: B018 (SecurityError, a 400, for another host)
             if self.host_routes is None:
                 endpoint, current.view_args = self.router.match(
                     current.path, current.method, current.environ.get("QUERY_STRING", "")

@@ -51,6 +51,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "TRAP_HTTP_EXCEPTIONS": False,
     # None: trap a missing request key (BadRequestKeyError) in debug mode only (Flask).
     "TRAP_BAD_REQUEST_ERRORS": None,
+    "TRUSTED_HOSTS": None,  # a list: other Host values are a 400 (request.trusted_hosts)
     # Sessions (tinyweb.sessions reads them; SameSite is Lax here, None in Flask).
     "SESSION_COOKIE_NAME": "session",
     "SESSION_COOKIE_DOMAIN": None,

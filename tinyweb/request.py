@@ -54,7 +54,7 @@ from .datastructures import (
 )
 from .errors import BadRequest, BadRequestKeyError, RequestEntityTooLarge, UnsupportedMediaType
 from .header_sets import RequestHeaderSet
-from .typed_headers import parse_parameters, request_property
+from .typed_headers import RequestFields, parse_parameters
 
 V = TypeVar("V")
 
@@ -303,7 +303,7 @@ def _read_up_to(stream: IO[bytes], size: int) -> bytes:
 # -- the request -----------------------------------------------------------------------------
 
 
-class Request:
+class Request(RequestFields):
     """A read-only view over one WSGI environ; every attribute is computed on first use.
 
     ::
@@ -405,6 +405,7 @@ class Request:
     is_multithread = request_wsgi.environ_flag("wsgi.multithread")
     is_multiprocess = request_wsgi.environ_flag("wsgi.multiprocess")
     is_run_once = request_wsgi.environ_flag("wsgi.run_once")
+    server = request_wsgi.server_address()
 
     # -- the request line --------------------------------------------------------------
 
@@ -669,17 +670,6 @@ class Request:
         """A CORS preflight's ``Access-Control-Request-Headers``, read-only (empty if absent)."""
         value = self.environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
         return RequestHeaderSet.parse(value)
-
-    # -- single fields as values (tinyweb.typed_headers, tinyweb.ranges) ------------------
-
-    date = request_property("date")
-    content_encoding = request_property("content_encoding")
-    content_md5 = request_property("content_md5")
-    if_range = request_property("if_range")
-    range = request_property("range")
-    max_forwards = request_property("max_forwards")
-    pragma = request_property("pragma")
-    remote_user = request_property("remote_user")
 
     # -- the body ----------------------------------------------------------------------
 

@@ -111,6 +111,21 @@ def environ_flag(key: str) -> property:
     return property(read)
 
 
+def server_address() -> property:
+    """``Request.server``: ``(SERVER_NAME, SERVER_PORT)`` with the port as an int (None if
+    it is not a number, as for a Unix socket), or None without SERVER_NAME (Werkzeug's)."""
+
+    def read(request: Request) -> tuple[str, int | None] | None:
+        name = request.environ.get("SERVER_NAME")
+        if name is None:
+            return None
+        port = str(request.environ.get("SERVER_PORT", ""))
+        return name, int(port) if port.isascii() and port.isdigit() else None
+
+    read.__doc__ = server_address.__doc__
+    return property(read)
+
+
 # Werkzeug EnvironBuilder options that build_environ does not take: the environ key each sets.
 _ENVIRON_OPTIONS = {
     "input_stream": "wsgi.input",

@@ -37,6 +37,7 @@ __all__ = [
     "COEP",
     "COOP",
     "ContentSecurityPolicy",
+    "RequestFields",
     "ResponseFields",
     "WWWAuthenticate",
     "parse_parameters",
@@ -643,6 +644,20 @@ def request_property(attribute: str) -> Any:
 
     read.__doc__ = doc
     return property(read, doc=doc)
+
+
+class RequestFields:
+    """The single fields of a request as values (Werkzeug's), a base of ``Request``:
+    read-only, computed from the environ on each access."""
+
+    date = request_property("date")
+    content_encoding = request_property("content_encoding")
+    content_md5 = request_property("content_md5")
+    if_range = request_property("if_range")
+    range = request_property("range")
+    max_forwards = request_property("max_forwards")
+    pragma = request_property("pragma")
+    remote_user = request_property("remote_user")
 
 
 class ResponseFields:
