@@ -284,3 +284,26 @@ def test_trusted_hosts_config_refuses_other_hosts_with_a_400() -> None:
     refused = client.get("/", base_url="http://evil.test/")
     assert refused.status_code == 400
     assert App(__name__).config["TRUSTED_HOSTS"] is None  # the default: any host
+
+
+def test_an_apps_own_attributes_are_slots_so_its_dict_stays_small(tmp_path: Any) -> None:
+    # CPython keeps attribute access fast only for objects whose __dict__ has fewer than
+    # 30 keys; an App has more attributes than that, so they are App.__slots__ (see there).
+    # A new attribute set in __init__ or by a feature belongs in that tuple.
+    from tinyweb import Blueprint, render_template_string, session
+
+    app = App(__name__, instance_path=str(tmp_path))
+    app.secret_key = "test"
+    app.register_blueprint(Blueprint("part", __name__))
+
+    @app.route("/")
+    def index() -> str:
+        session["seen"] = True
+        app.logger.debug("rendering")
+        return render_template_string("{{ 1 + 1 }}")
+
+    assert app.test_client().get("/").text == "2"
+    assert app.cli is not None and app.jinja_env is not None and app.url_map is not None
+    assert vars(app) == {}
+    app.db = "an application's own attribute"  # type: ignore[attr-defined]
+    assert vars(app) == {"db": "an application's own attribute"}
