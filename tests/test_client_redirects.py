@@ -107,4 +107,5 @@ def test_client_environ_base_is_every_requests_default_and_a_call_overrides_it()
     client.environ_base["REMOTE_ADDR"] = "203.0.113.9"
     assert client.get("/who").text == "203.0.113.9 tinyweb-test-client"
     assert client.get("/away", follow_redirects=True).text == "203.0.113.9 tinyweb-test-client"
+    assert client.resolve_redirect(client.get("/away")).text == "203.0.113.9 tinyweb-test-client"
     assert client.get("/who", environ_base={"HTTP_USER_AGENT": "probe"}).text == "203.0.113.9 probe"

@@ -300,3 +300,17 @@ def test_server_is_the_environs_server_name_and_port_as_werkzeug() -> None:
     assert Request({"SERVER_NAME": "/run/app.sock", "SERVER_PORT": ""}).server == ("/run/app.sock", None)
     assert Request({"SERVER_NAME": "h", "SERVER_PORT": "x"}).server == ("h", None)
     assert Request({}).server is None
+
+
+def test_service_names_with_underscores_are_hosts_and_lookalike_letters_are_not() -> None:
+    # Docker/compose service names carry "_" (a reg-name character, RFC 3986 §3.2.2);
+    # the Kelvin sign (U+212A) lower-cases to "k" but is no ASCII host letter.
+    assert host_is_trusted("my_app:5000", ["my_app"])
+    assert not host_is_trusted("\u212aiosk.test", ["kiosk.test"])
+
+
+def test_an_empty_trusted_list_trusts_no_host_as_werkzeug() -> None:
+    request = Request(build_environ("/", headers={"Host": "example.com"}))
+    request.trusted_hosts = []
+    with pytest.raises(SecurityError):
+        _ = request.host

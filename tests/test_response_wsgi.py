@@ -339,3 +339,22 @@ def test_the_documented_example_runs() -> None:
     assert len(snippets) == 1 and snippets[0].output is not None
     printed = run_snippet(snippets[0], {"__name__": "docs_snippet"})
     assert same_output(printed, snippets[0].output), printed
+
+
+def test_calculate_content_length_lets_the_bodys_own_runtime_error_through() -> None:
+    # Only the two refusals (direct_passthrough, no implicit conversion) mean None; an
+    # error the body raises while it is read is the body's, not a refusal.
+    closed: list[bool] = []
+
+    def failing() -> Iterator[bytes]:
+        try:
+            yield b"abc"
+            raise RuntimeError("the body failed")
+        finally:
+            closed.append(True)
+
+    with pytest.raises(RuntimeError, match="the body failed"):
+        Response(failing()).calculate_content_length()
+    assert closed == [True]
+    passthrough = Response(iter([b"x"]), direct_passthrough=True)
+    assert passthrough.calculate_content_length() is None

@@ -460,3 +460,10 @@ def test_reading_any_request_header_text_never_raises(key: str, text: str) -> No
     request = Request(build_environ())
     request.environ[key] = text
     getattr(request, _REQUEST_READS[key])
+
+
+def test_a_request_field_is_parsed_once_per_request() -> None:
+    # request.py rule 1: nothing is parsed twice (the docs read request.range twice).
+    request = Request(build_environ(headers={"Range": "bytes=0-9", "User-Agent": "curl/8"}))
+    assert request.range is request.range and request.pragma is request.pragma
+    assert request.user_agent is request.user_agent

@@ -25,7 +25,8 @@ describes tinyweb too)::
 Registration (``route``, hooks, ``errorhandler``, static and resource files) is shared with
 ``Blueprint`` and lives in ``tinyweb.scaffold``; ``url_for`` lives in ``tinyweb.urls``, the
 template side in ``tinyweb.rendering`` and the error steps (``handle_user_exception`` and
-the methods it calls) in ``tinyweb.app_errors`` (all mixins of ``App``). Hooks and handlers are stored per *scope*:
+the methods it calls) in ``tinyweb.app_errors`` (all mixins of ``App``). Hooks and
+handlers are stored per *scope*:
 ``None`` for the app, a blueprint's dotted name for the blueprint (``tinyweb.blueprints``
 copies them there on registration); a request's scopes come from its endpoint name
 (``admin.users.edit`` → app, ``admin``, ``admin.users``).
@@ -187,7 +188,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
         # and the host does not matter, so that matching is the router's alone.
         self.host_routes: HostRoutes | None = None
         if host_matching or subdomain_matching:
-            self.host_routes = HostRoutes(self.router, routers, self.url_map, subdomain_matching)
+            self.host_routes = self._new_host_routes()
         self.blueprints: dict[str, Blueprint] = {}
         self.extensions: dict[str, Any] = {}  # an extension's state, by its name (as Flask)
         # url_for's BuildError goes through these (urls.AppURLs.handle_url_build_error).
@@ -348,7 +349,11 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
             routed = RoutedEndpoint(endpoint)
             routed.url_rule = router.add(rule, routed, methods, strict_slashes, automatic)
         except RuleError as error:
-            if view_func is not None or router is not self.router or "already" not in str(error):
+            if (
+                view_func is not None
+                or router is not self.router
+                or "already registered" not in str(error)
+            ):
                 raise
             # Flask's tutorial names a blueprint's "/" again as "index", without a view:
             # that rule can never match first, so it exists for url_for only.
@@ -358,13 +363,18 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
         if defaults:
             self.endpoint_defaults.setdefault(endpoint, {}).update(defaults)
 
+    def _new_host_routes(self) -> HostRoutes:
+        """The app's routes by domain, made when host or subdomain matching is on, or for
+        the first rule with a domain."""
+        return HostRoutes(self.router, self.url_map.routers, self.url_map, self.subdomain_matching)
+
     def _router_for(self, subdomain: str | None, host: str | None) -> Router:
         """The router of a rule's domain (tinyweb.host_routing): the app's if it has none."""
         domain = rule_domain(subdomain, host, self.url_map.host_matching)
         if domain is None:
             return self.router
         if self.host_routes is None:
-            self.host_routes = HostRoutes(self.router, self.url_map.routers, self.url_map, False)
+            self.host_routes = self._new_host_routes()
         return self.host_routes.router_for(domain)
 
     def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:

@@ -200,7 +200,7 @@ class Blueprint(Scaffold):
         own_name = options.get("name", self.name)
         if not own_name or "." in own_name:
             raise ValueError(f"blueprint name {own_name!r} must be non-empty, without dots")
-        name = f"{options.get('name_prefix', '')}.{own_name}".lstrip(".")
+        name = _registered_name(options, self.name)
         if name in app.blueprints:
             which = "this" if app.blueprints[name] is self else "a different"
             raise ValueError(
@@ -251,7 +251,7 @@ class Blueprint(Scaffold):
         """The ``BlueprintSetupState`` of one registration, which ``record`` functions
         receive; override it to hand them a subclass."""
         name_prefix = options.get("name_prefix", "")
-        name = f"{name_prefix}.{options.get('name', self.name)}".lstrip(".")
+        name = _registered_name(options, self.name)
         url_prefix = options.get("url_prefix")
         if url_prefix is None:
             url_prefix = self.url_prefix
@@ -394,3 +394,9 @@ def _once(setup: DeferredSetup) -> DeferredSetup:
             setup(state)
 
     return run_once
+
+
+def _registered_name(options: dict[str, Any], own_name: str) -> str:
+    """The name a registration goes by: ``name=`` (else the blueprint's), after the
+    parent's ``name_prefix`` for a nested blueprint (``admin.users``)."""
+    return f"{options.get('name_prefix', '')}.{options.get('name', own_name)}".lstrip(".")

@@ -4,8 +4,9 @@ Where it fits: ``Response.cache_control``, ``set_etag``, ``get_etag``, ``add_eta
 ``make_conditional`` are thin methods over this module, as are ``Request.cache_control``
 and ``Request.if_none_match`` and friends; :func:`tinyweb.static.send_file` evaluates its
 conditional headers and byte ranges with the same functions. Every HTTP-date the
-framework writes comes from ``http_date`` (``tinyweb.response`` re-exports it). This module imports only
-``datastructures`` and ``errors``: it knows headers and environs, not apps or responses.
+framework writes comes from ``http_date`` (``tinyweb.response`` re-exports it). This module
+imports only ``datastructures`` and ``errors``: it knows headers and environs, not apps or
+responses.
 
 Rules:
 

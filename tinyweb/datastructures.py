@@ -648,13 +648,13 @@ def unquote_header_value(text: str) -> str:
 
 
 # RFC 9110 §5.6.2: token = 1*tchar (an auth-scheme, a directive name, a list item...).
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 def quote_header_value(text: str) -> str:
     """A token as it is, anything else as a quoted string (RFC 9110 §5.6.4): the
     inverse of ``unquote_header_value``."""
-    if _TOKEN.fullmatch(text):
+    if TOKEN.fullmatch(text):
         return text
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -697,7 +697,7 @@ class Authorization:
         if not value:
             return None
         scheme, _, rest = value.strip(" \t").partition(" ")
-        if not _TOKEN.fullmatch(scheme):
+        if not TOKEN.fullmatch(scheme):
             return None
         scheme, rest = scheme.lower(), rest.strip(" \t")
         if scheme == "basic":

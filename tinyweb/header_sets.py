@@ -37,6 +37,7 @@ __all__ = [
     "HeaderSet",
     "RequestHeaderSet",
     "flag_property",
+    "header_property",
     "seconds_property",
     "set_property",
     "text_property",
@@ -252,7 +253,7 @@ _DOCS = {
 }
 
 
-def _property(
+def header_property(
     name: str,
     read: Callable[[Any], Any],
     write: Callable[[Any, Any], None],
@@ -284,7 +285,7 @@ def set_property(name: str) -> Any:
         else:
             self.headers.remove(name)
 
-    return _property(name, read, write)
+    return header_property(name, read, write)
 
 
 def text_property(name: str, doc: str | None = None) -> Any:
@@ -302,7 +303,7 @@ def text_property(name: str, doc: str | None = None) -> Any:
         else:
             self.headers.set(name, value)
 
-    return _property(name, read, write, doc)
+    return header_property(name, read, write, doc)
 
 
 def flag_property(name: str) -> Any:
@@ -319,7 +320,7 @@ def flag_property(name: str) -> Any:
         else:
             self.headers.remove(name)
 
-    return _property(name, read, write)
+    return header_property(name, read, write)
 
 
 def seconds_property(name: str) -> Any:
@@ -339,4 +340,4 @@ def seconds_property(name: str) -> Any:
             raise ValueError(f"{name} cannot be negative: {value!r}")
         self.headers.set(name, str(value))
 
-    return _property(name, read, write)
+    return header_property(name, read, write)

@@ -17,8 +17,9 @@ Rules (Flask 3.1 over Werkzeug 3.1):
   port (``Request.host``), once per request (it is kept on the request for ``url_for``).
   With ``host_matching`` it is the host itself. With ``subdomain_matching`` and
   ``SERVER_NAME`` it is the labels before ``SERVER_NAME`` (``api.example.com`` ->
-  ``api``), and a host outside ``SERVER_NAME`` reaches no rule (404). Otherwise it is the ``default_subdomain``: subdomain rules are then for
-  ``url_for`` only, and ``SERVER_NAME`` restricts nothing (Flask 3.1).
+  ``api``), and a host outside ``SERVER_NAME`` reaches no rule (404). Otherwise it is
+  the ``default_subdomain``: subdomain rules are then for ``url_for`` only, and
+  ``SERVER_NAME`` restricts nothing (Flask 3.1).
 - A static domain is tried before a pattern, and patterns in the order path segments
   use (``converters.Specificity``); the first domain whose router matches wins, a 405
   names the methods of every domain that knew the path. The domain's values join the

@@ -372,7 +372,7 @@ class Request(RequestFields):
     dict_storage_class: type[Any] = RequestDataDict
     list_storage_class: type[Any] = list
     user_agent_class: type[UserAgent] = UserAgent
-    # Host names `host` accepts (rule 1 of tinyweb.request_wsgi); None accepts any.
+    # Host names `host` accepts (rule 1 of tinyweb.request_wsgi); None accepts any, [] none.
     trusted_hosts: list[str] | None = None
 
     def __repr__(self) -> str:
@@ -455,7 +455,7 @@ class Request(RequestFields):
         if default_port and host.endswith(default_port):
             host = host[: -len(default_port)]
         host = str(host).rstrip(":")
-        if self.trusted_hosts:
+        if self.trusted_hosts is not None:  # an empty list trusts nothing (Werkzeug)
             request_wsgi.check_host(host, self.trusted_hosts)  # SecurityError (400) if not
         return host
 
@@ -574,7 +574,7 @@ class Request(RequestFields):
         value = str(self.environ.get("CONTENT_LENGTH", ""))
         return int(value) if value.isascii() and value.isdigit() else None
 
-    @property
+    @cached_property
     def user_agent(self) -> UserAgent:
         """The User-Agent header ("" when absent), a ``str`` in ``user_agent_class``."""
         header = _wsgi_text(self.environ.get("HTTP_USER_AGENT", ""))

@@ -35,9 +35,13 @@ RequestType = TypeVar("RequestType", bound="Request")
 T = TypeVar("T")
 WSGIApp = Callable[..., Iterable[bytes]]
 
-# A Host value: a name or IPv4 address (RFC 3986 reg-name, the DNS letters), or an IPv6
-# literal in brackets, and an optional port. Anything else is never trusted.
-_HOST = re.compile(r"([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]{1,5}))?", re.IGNORECASE)
+# A Host value: a name or IPv4 address (RFC 3986 reg-name letters: ASCII letters, digits,
+# "-", "." and "_", which service names use), or an IPv6 literal in brackets, and an
+# optional port. Anything else is never trusted. re.ASCII: without it [a-z] would also
+# take the Kelvin sign, which lower() turns into "k" (a lookalike host).
+_HOST = re.compile(
+    r"([a-z0-9._-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]{1,5}))?", re.IGNORECASE | re.ASCII
+)
 
 
 def _host_name(host: str) -> str | None:

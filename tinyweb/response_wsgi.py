@@ -90,8 +90,10 @@ def make_sequence(response: Response) -> None:
     """Read a streamed body into a list of bytes chunks and close it; a no-op on a sequence."""
     body = response.response
     if not isinstance(body, (list, tuple)):
-        response.response = list(iter_encoded(body))
-        close_all(body, ())  # consumed: release it now (PEP 3333 close())
+        try:
+            response.response = list(iter_encoded(body))
+        finally:
+            close_all(body, ())  # consumed (or failed): release it now (PEP 3333 close())
 
 
 def ensure_sequence(response: Response, mutable: bool = False) -> Sequence[Any]:
@@ -113,22 +115,26 @@ def ensure_sequence(response: Response, mutable: bool = False) -> Sequence[Any]:
 
 
 def calculate_content_length(response: Response) -> int | None:
-    """The body's length in bytes, buffering a streamed body if allowed; else None."""
-    try:
-        body = ensure_sequence(response)
-    except RuntimeError:
+    """The body's length in bytes, buffering a streamed body if allowed; else None (a
+    ``direct_passthrough`` body, or ``implicit_sequence_conversion`` off: rule 1)."""
+    if not response.is_sequence and (
+        response.direct_passthrough or not response.implicit_sequence_conversion
+    ):
         return None
-    return sum(len(chunk) for chunk in iter_encoded(body))
+    return body_length(ensure_sequence(response))
+
+
+def body_length(chunks: Iterable[Any]) -> int:
+    """The length in bytes of a body's chunks (text counted as UTF-8)."""
+    return sum(map(len, iter_encoded(chunks)))
 
 
 def freeze(response: Response) -> None:
     """Buffer the body (whatever the response's flags say), set ``Content-Length`` and an
     ``ETag`` unless there is one: the response no longer depends on anything open."""
-    body = response.response
-    response.response = list(iter_encoded(body))
-    if not isinstance(body, (list, tuple)):
-        close_all(body, ())
-    response.headers.set("Content-Length", str(sum(map(len, response.response))))
+    make_sequence(response)
+    response.response = list(iter_encoded(response.response))
+    response.headers.set("Content-Length", str(body_length(response.response)))
     response.add_etag()
 
 
@@ -137,7 +143,7 @@ def add_content_length(response: Response, headers: list[tuple[str, str]]) -> No
     for name, _ in headers:
         if name.lower() == "content-length":
             return
-    headers.append(("Content-Length", str(sum(map(len, iter_encoded(response.response))))))
+    headers.append(("Content-Length", str(body_length(response.response))))
 
 
 def make_location_absolute(headers: list[tuple[str, str]], environ: dict[str, Any]) -> None:

@@ -137,9 +137,10 @@ class Scaffold:
 
     @cached_property
     def jinja_loader(self) -> BaseLoader | None:
-        """A loader of ``template_folder`` (relative to ``root_path``), or None without one
-        (Flask's name). The app's environment searches the app's folder, then each
-        registered blueprint's (``App.create_global_jinja_loader``)."""
+        """A loader of ``template_folder`` (relative to ``root_path``), or None without one:
+        Flask's name, for code that reads it. The environment does not consult it (it
+        searches the same folders through ``App.create_global_jinja_loader``, the method
+        to override), so overriding this changes nothing."""
         if self.template_folder is None:
             return None
         from tinyweb.templating import FileSystemLoader  # the engine loads on first use

@@ -343,15 +343,7 @@ class SecureCookieSession(dict[str, Any], SessionMixin):
         self.modified = False
         self.accessed = False
 
-    @property
-    def permanent(self) -> bool:
-        """Whether the cookie outlives the browser session (stored as ``"_permanent"``)."""
-        self.accessed = True
-        return bool(dict.get(self, "_permanent", False))
-
-    @permanent.setter
-    def permanent(self, value: bool) -> None:
-        self["_permanent"] = bool(value)
+    # ``permanent`` is SessionMixin's: its ``get`` is this class's, so reading it is a read.
 
     # Reads: each one makes the response depend on the cookie (Vary: Cookie).
 

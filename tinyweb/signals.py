@@ -25,7 +25,8 @@ How it works:
    every attribute access.
 3. ``weak=True`` (the default, as in Blinker) holds the receiver by a weak reference:
    when it is garbage collected it is disconnected (its entry goes at the next
-   ``connect``, ``send`` or ``disconnect``). A receiver defined inside a
+   ``connect``, ``send``, ``disconnect``, ``has_receivers_for`` or ``receivers_for``).
+   A receiver defined inside a
    function must be connected with ``weak=False``, or it vanishes when the function
    returns. A receiver that cannot be weakly referenced (a builtin) is held strongly.
    A sender that can be is watched too: when it dies its connections are dropped, so a
@@ -200,8 +201,9 @@ class Signal:
         return results
 
     def has_receivers_for(self, sender: Any) -> bool:
-        """Whether anything listens to ``sender`` (or to ``ANY``); weak receivers that
-        died since the last send may still count (``receivers_for`` is exact)."""
+        """Whether anything listens to ``sender`` (or to ``ANY``). Dead weak receivers
+        are dropped first; only one whose weak reference has not been cleared yet (cycle
+        garbage not collected yet) can still count."""
         self._clean_up()
         sender_id = ANY if sender is ANY else make_id(sender)
         return any(ANY in senders or sender_id in senders for senders in self._senders.values())

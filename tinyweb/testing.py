@@ -512,7 +512,7 @@ class Client:
         headers = Headers(response.request.headers.items())
         for name in ("Cookie", "Host", "Content-Length"):
             headers.remove(name)
-        return self._send(self._redirect_environ(response, headers, None, None))
+        return self._send(self._redirect_environ(response, headers, self.environ_base, None))
 
     def _send(self, environ: dict[str, Any]) -> TestResponse:
         """Run the app once: cookies in, context protocol, cookies out."""

@@ -30,8 +30,15 @@ from typing import Any, Callable, Optional, Protocol, TypeVar, Union
 
 from . import ranges
 from .caching import http_date, http_datetime
-from .datastructures import CallbackDict, Headers, parse_dict_header, quote_header_value
-from .header_sets import RequestHeaderSet, text_property
+from .datastructures import (
+    TOKEN,
+    CallbackDict,
+    Headers,
+    parse_dict_header,
+    quote_header_value,
+    unquote_header_value,
+)
+from .header_sets import RequestHeaderSet, header_property, text_property
 
 __all__ = [
     "COEP",
@@ -43,8 +50,7 @@ __all__ = [
     "parse_parameters",
 ]
 
-# RFC 9110 §5.6.2 token; RFC 9111 §1.2.2 delta-seconds = 1*DIGIT (ASCII digits only)
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# RFC 9111 §1.2.2 delta-seconds = 1*DIGIT (ASCII digits only)
 _DELTA_SECONDS = re.compile(r"[0-9]{1,19}")
 
 
@@ -54,6 +60,7 @@ class _HasHeaders(Protocol):
 
 class _HasEnviron(Protocol):
     environ: dict[str, Any]
+    __dict__: dict[str, Any]
 
 
 class COOP(enum.Enum):
@@ -86,9 +93,7 @@ def parse_parameters(header_value: str) -> dict[str, str]:
     """
     parameters: dict[str, str] = {}
     for match in _PARAMETER.finditer(header_value):
-        value = match.group(2).strip(" \t")
-        if len(value) >= 2 and value[0] == value[-1] == '"':
-            value = re.sub(r"\\(.)", r"\1", value[1:-1])
+        value = unquote_header_value(match.group(2).strip(" \t"))
         parameters.setdefault(match.group(1).lower(), value)
     return parameters
 
@@ -252,7 +257,7 @@ class WWWAuthenticate:
     def from_header(cls, value: str | None) -> WWWAuthenticate | None:
         """Parse a header value (its first challenge); None when empty or malformed."""
         scheme, _, rest = (value or "").strip(" \t").partition(" ")
-        if not _TOKEN.fullmatch(scheme):
+        if not TOKEN.fullmatch(scheme):
             return None
         rest = rest.strip(" \t")
         if "=" in rest.rstrip("="):  # a "=" that is not token68 padding: parameters
@@ -299,7 +304,7 @@ class WWWAuthenticate:
     def __setitem__(self, key: str, value: str | None) -> None:
         if value is None:
             self._parameters.pop(key, None)
-        elif not _TOKEN.fullmatch(key):
+        elif not TOKEN.fullmatch(key):
             raise ValueError(f"A parameter name must be a token: {key!r}")
         else:
             self._parameters[key] = value
@@ -393,16 +398,6 @@ _DOCS = {
 }
 
 
-def _property(name: str, read: Callable[[Any], Any], write: Callable[[Any, Any], None]) -> Any:
-    """A property over header ``name`` (rule 2): ``del`` removes the header."""
-
-    def delete(self: _HasHeaders) -> None:
-        self.headers.remove(name)
-
-    read.__doc__ = _DOCS[name]  # what help() and docs/api.md show for the attribute
-    return property(read, write, delete, _DOCS[name])
-
-
 def _store(headers: Headers, name: str, value: str | None) -> None:
     """Set header ``name``, or remove it when ``value`` is empty or None."""
     if value:
@@ -427,7 +422,7 @@ def date_property(name: str) -> Any:
             raise TypeError(f"{name} is a datetime, a date or a timestamp, not {value!r}")
         _store(self.headers, name, None if value is None else http_date(value))
 
-    return _property(name, read, write)
+    return header_property(name, read, write, _DOCS[name])
 
 
 def _is_moment(value: object) -> bool:
@@ -464,7 +459,7 @@ def age_property() -> Any:
     def write(self: _HasHeaders, value: Union[timedelta, int, None]) -> None:
         _store(self.headers, "Age", None if value is None else _seconds("Age", value))
 
-    return _property("Age", read, write)
+    return header_property("Age", read, write, _DOCS["Age"])
 
 
 def retry_after_property() -> Any:
@@ -487,7 +482,7 @@ def retry_after_property() -> Any:
             value = _seconds("Retry-After", value)
         _store(self.headers, "Retry-After", value)
 
-    return _property("Retry-After", read, write)
+    return header_property("Retry-After", read, write, _DOCS["Retry-After"])
 
 
 Policy = TypeVar("Policy", COOP, COEP)
@@ -507,7 +502,7 @@ def policy_property(name: str, policy: type[Policy]) -> Any:
             raise TypeError(f"{name} is a {policy.__name__} member, not {value!r}")
         _store(self.headers, name, None if value is None else policy(value).value)
 
-    return _property(name, read, write)
+    return header_property(name, read, write, _DOCS[name])
 
 
 def content_range_property() -> Any:
@@ -525,7 +520,7 @@ def content_range_property() -> Any:
         text = value if isinstance(value, str) or value is None else value.to_header()
         _store(self.headers, "Content-Range", text)
 
-    return _property("Content-Range", read, write)
+    return header_property("Content-Range", read, write, _DOCS["Content-Range"])
 
 
 def csp_property(name: str) -> Any:
@@ -542,7 +537,7 @@ def csp_property(name: str) -> Any:
             value = ContentSecurityPolicy(value).to_header()
         _store(self.headers, name, value)
 
-    return _property(name, read, write)
+    return header_property(name, read, write, _DOCS[name])
 
 
 def www_authenticate_property() -> Any:
@@ -567,7 +562,7 @@ def www_authenticate_property() -> Any:
         else:
             _store(self.headers, name, value)
 
-    return _property(name, read, write)
+    return header_property(name, read, write, _DOCS[name])
 
 
 def mimetype_params_property() -> Any:
@@ -635,15 +630,26 @@ _REQUEST_FIELDS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
 }
 
 
-def request_property(attribute: str) -> Any:
-    """A read-only request attribute, computed from the environ on each access."""
-    key, parse, doc = _REQUEST_FIELDS[attribute]
+class request_property:
+    """A read-only request attribute, parsed from the environ on its first read and kept
+    for the request (request.py rule 1: nothing is parsed twice); assigning to it is an
+    ``AttributeError``, as for a property without a setter."""
 
-    def read(self: _HasEnviron) -> Any:
-        return parse(self.environ.get(key))
+    def __init__(self, attribute: str) -> None:
+        """The field ``attribute`` of ``_REQUEST_FIELDS``."""
+        self.key, self.parse, self.__doc__ = _REQUEST_FIELDS[attribute]
+        self.name, self.cache_key = attribute, f"_field_{attribute}"
 
-    read.__doc__ = doc
-    return property(read, doc=doc)
+    def __get__(self, instance: _HasEnviron | None, owner: type[Any] | None = None) -> Any:
+        if instance is None:
+            return self
+        cache = instance.__dict__
+        if self.cache_key not in cache:
+            cache[self.cache_key] = self.parse(instance.environ.get(self.key))
+        return cache[self.cache_key]
+
+    def __set__(self, instance: object, value: Any) -> None:
+        raise AttributeError(f"request.{self.name} is read-only")
 
 
 class RequestFields:
