@@ -65,9 +65,9 @@ fuzz: $(VENV)/.test-installed
 	  $(PY) $$target --seconds $(FUZZ_SECONDS) || exit 1; \
 	done
 
-# The template engine against Jinja2 (a peer of the `bench` extra, so its venv): random
-# templates must render the same text in both. `make fuzz` runs it too, but its test venv
-# has no Jinja2, so there it only says it is skipped.
+# The template engine against Jinja2 (a peer of the `bench` extra, which this installs into
+# .venv): random templates must render the same text in both. `make fuzz` runs it too once
+# the bench extra is installed; before that it says it is skipped (exit 0).
 fuzz-jinja: $(VENV)/.bench-installed
 	$(PY) fuzz/fuzz_jinja_differential.py --seconds $(FUZZ_SECONDS)
 

@@ -30,8 +30,8 @@ the same pair of outcomes remains), then printed with its context, options and b
 results; the script exits 1.
 
 Jinja2 is a peer of the ``bench`` extra, not of ``test``: without it the script says it is
-skipped and exits 0, so ``make fuzz`` (the test venv) keeps passing; ``make fuzz-jinja``
-runs it in the bench venv.
+skipped and exits 0. ``make fuzz-jinja`` installs the bench extra into ``.venv`` and runs
+it; from then on ``make fuzz`` runs it too.
 
 Usage: ``python fuzz/fuzz_jinja_differential.py --seconds 60`` or ``--count 1000``,
 ``--seed N`` for a repeatable run; prints the number of cases and cases/sec.

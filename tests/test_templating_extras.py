@@ -540,6 +540,16 @@ AUTOESCAPE = [
     ("macro_result_is_safe_where_called_under_on",
      '{% macro m() %}<b>{% endmacro %}{% autoescape true %}{{ m() }}{% endautoescape %}{{ m() }}',
      False, "<b><b>"),
+    ("self_block_is_safe_where_called_under_on",  # self.name() follows the same rule
+     '{% block t %}<b>{% endblock %}{% autoescape true %}{{ self.t() }}{% endautoescape %}',
+     False, "<b><b>"),
+    ("self_block_is_text_where_called_under_off",
+     '{% block t %}<b>{% endblock %}{% autoescape false %}{{ self.t()|e }}{% endautoescape %}',
+     True, "<b>&lt;b&gt;"),
+    ("a_keyword_named_callee_is_the_callees",  # not the call wrapper's own parameter
+     '{% macro m() %}{{ kwargs.callee }}{% endmacro %}'
+     '{% autoescape true %}{{ dict(callee=x) }}{{ m(callee=1) }}{% endautoescape %}', False,
+     "{&#39;callee&#39;: &#39;&lt;&#39;}1"),
     ("macro_result_is_text_where_called_under_off",
      '{% macro m() %}<b>{% endmacro %}{% autoescape false %}{{ m()|e }}{% endautoescape %}',
      True, "&lt;b&gt;"),

@@ -113,17 +113,17 @@ class Frame:
             if name in frame.names:
                 return frame.names[name]
             if name in frame.specials:
-                self.use_special(frame, name)
+                frame.use_special(name)
                 return frame.specials[name]
             if frame.parent is None:
                 return frame.bind(name, initialise=True)
             frame = frame.parent
 
-    @staticmethod
-    def use_special(frame: Frame | None, name: str) -> None:
-        """Mark ``frame``'s special ``name`` used; as Jinja, a ``caller``, ``varargs``
+    def use_special(self, name: str) -> None:
+        """Mark this frame's special ``name`` used; as Jinja, a ``caller``, ``varargs``
         or ``kwargs`` read in a nested macro is one of every macro around it too (each
         then accepts one), while ``loop`` is only the innermost loop's."""
+        frame: Frame | None = self
         while frame is not None:
             if name in frame.specials:
                 frame.used_specials.add(name)

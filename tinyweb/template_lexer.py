@@ -383,14 +383,14 @@ class _Lexer:
 
 
 # A backslash and the ASCII character after it (pairs are taken left to right, so two
-# backslashes are one pair); _escape() doubles the backslash of a pair the codec does not
+# backslashes are one pair); _keep_unknown_escape() doubles the backslash of a pair the codec does not
 # know. (Before a non-ASCII character the backslash meets backslashreplace's escape
 # and decodes as it does in Jinja, without a warning.)
 _ESCAPE_PAIR = re.compile(r"\\([\x00-\x7f])")
 _KNOWN_ESCAPES = frozenset("\\'\"abfnrtv01234567xuUN\n")
 
 
-def _escape(pair: re.Match[str]) -> str:
+def _keep_unknown_escape(pair: re.Match[str]) -> str:
     """A known escape as it is; an unknown one with its backslash doubled."""
     return pair.group() if pair.group(1) in _KNOWN_ESCAPES else "\\" + pair.group()
 
@@ -404,7 +404,7 @@ def _literal_value(kind: str, text: str, lineno: int, name: str | None) -> Any:
             # doubling that backslash first gives the same text without the warning.
             body = text[1:-1]
             if "\\" in body:
-                body = _ESCAPE_PAIR.sub(_escape, body)
+                body = _ESCAPE_PAIR.sub(_keep_unknown_escape, body)
             return body.encode("ascii", "backslashreplace").decode("unicode-escape")
         if kind == "integer":
             return int(text.replace("_", ""), 0)

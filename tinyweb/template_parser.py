@@ -403,9 +403,11 @@ class ExpressionParser:
     def call(self, callee: str, arguments: str) -> str:
         """A call; in an ``{% autoescape %}`` body through ``_call``, which makes a macro's
         result markup, or not, by that body's setting (Jinja's runtime eval context)."""
-        if self.escaping:
-            return f"_call{self.escaping}({callee}, {arguments})"
-        return f"{callee}({arguments})"
+        return f"{self.open_call(callee)}{arguments})"
+
+    def open_call(self, callee: str) -> str:
+        """A call up to its arguments: ``f(``, or ``_call_on(f, `` in an autoescape body."""
+        return f"_call{self.escaping}({callee}, " if self.escaping else f"{callee}("
 
     def parse_call_target(self) -> str:
         """The macro call of a call block, left open for the ``caller=`` argument."""
@@ -414,7 +416,7 @@ class ExpressionParser:
             if self.at("operator", "("):
                 arguments = self.parse_arguments()
                 if self.at("block_end"):
-                    return self.call(node, arguments + (", " if arguments else ""))[:-1]
+                    return self.open_call(node) + arguments + (", " if arguments else "")
                 node = self.call(node, arguments)
             elif self.at("operator", ".") or self.at("operator", "["):
                 node = self.parse_postfix(node, once=True)

@@ -12,7 +12,6 @@ block, an include or the parent template is delegated with ``yield from``, so th
 piece of a page is available before the rest is evaluated (Jinja's ``generate``)::
 
     def root(ctx, blocks, _out):
-        [v1] = _lookup(ctx, 'users')
         yield '<ul>'
         yield from _stream_block('items', ctx, blocks, _out)
 
@@ -42,12 +41,18 @@ from typing import IO, TYPE_CHECKING, Any, Callable
 from .template_compiler import Compiled, Compiler
 from .template_filters import TemplateRuntimeError, UndefinedError
 from .template_parser import tokenize
-from .template_runtime import Blocks
+from .template_runtime import Blocks, extend_chain
 
 if TYPE_CHECKING:  # (templating imports this module: only the type checker needs these)
     from .templating import Environment, Template
 
-__all__ = ["StreamCompiler", "TemplateStream", "compile_stream", "stream_namespace"]
+__all__ = [
+    "StreamCompiler",
+    "TemplateStream",
+    "compile_stream",
+    "generate_pieces",
+    "stream_namespace",
+]
 
 
 class StreamCompiler(Compiler):
@@ -112,7 +117,7 @@ def compile_stream(
     return StreamCompiler(tokenize(source, name, **options), name, filters, tests).compile()
 
 
-def _generate(
+def generate_pieces(
     function: Callable[..., Any], ctx: dict[str, Any], blocks: Blocks, *rest: Any
 ) -> Iterator[str]:
     """The pieces of a generated ``root`` or block function (one with no output at all
@@ -127,7 +132,7 @@ def stream_namespace(environment: Environment, autoescape: bool) -> dict[str, An
     markup: Callable[[str], str] = namespace["_markup"]
 
     def stream_block(name: str, ctx: dict[str, Any], blocks: Blocks, out: Any) -> Iterator[str]:
-        yield from _generate(blocks[name][0], ctx, blocks, 0)
+        yield from generate_pieces(blocks[name][0], ctx, blocks, 0)
 
     def stream_required(name: str, ctx: dict[str, Any], blocks: Blocks, out: Any) -> Iterator[str]:
         if len(blocks[name]) <= 1:  # (template_runtime's _render_required)
@@ -144,7 +149,7 @@ def stream_namespace(environment: Environment, autoescape: bool) -> dict[str, An
         chain = blocks[name]
         if level + 1 >= len(chain):
             raise UndefinedError(f"there is no parent block called {name!r}")
-        return markup("".join(_generate(chain[level + 1], ctx, blocks, level + 1)))
+        return markup("".join(generate_pieces(chain[level + 1], ctx, blocks, level + 1)))
 
     def text_block(text: str) -> Callable[..., Iterator[str]]:
         def render_text(ctx: dict[str, Any], blocks: Blocks, level: int, out: Any) -> Iterator[str]:
@@ -154,9 +159,8 @@ def stream_namespace(environment: Environment, autoescape: bool) -> dict[str, An
 
     def stream_parent(parent: Template, ctx: dict[str, Any], blocks: Blocks) -> Iterator[str]:
         root, parent_blocks = parent.streaming_functions()
-        for name, function in parent_blocks.items():
-            blocks.setdefault(name, []).append(function)
-        yield from _generate(root, ctx, blocks)
+        extend_chain(blocks, parent_blocks)
+        yield from generate_pieces(root, ctx, blocks)
 
     namespace.update(
         _stream_block=stream_block,

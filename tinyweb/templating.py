@@ -63,7 +63,7 @@ from .template_runtime import (
     generate_lorem_ipsum,
     runtime_namespace,
 )
-from .template_stream import TemplateStream, compile_stream, stream_namespace
+from .template_stream import TemplateStream, compile_stream, generate_pieces, stream_namespace
 from .template_tests import TESTS
 from .template_urlize import do_urlize
 
@@ -555,9 +555,11 @@ class Template:
         """False when the loader says the source changed since compiling."""
         return self.uptodate is None or self.uptodate()
 
-    def new_blocks(self) -> Blocks:
-        """A fresh block chain for one render (children extend it with their parents)."""
-        return {name: [function] for name, function in self.blocks.items()}
+    def new_blocks(self, blocks: dict[str, Callable[..., Any]] | None = None) -> Blocks:
+        """A fresh block chain for one render (children extend it with their parents): of
+        ``blocks``, the streaming variant's, or else of the template's own."""
+        chosen = self.blocks if blocks is None else blocks
+        return {name: [function] for name, function in chosen.items()}
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         """Render with the context given like ``dict(...)`` arguments.
@@ -585,7 +587,7 @@ class Template:
         """The pieces of the generator variant's ``root`` run with ``ctx`` and a fresh
         block chain (``generate``, and a streamed ``{% include %}``)."""
         root, blocks = self.streaming_functions()
-        return root(ctx, {name: [function] for name, function in blocks.items()}, None) or iter(())
+        return generate_pieces(root, ctx, self.new_blocks(blocks))
 
     def generate(self, *args: Any, **kwargs: Any) -> Iterator[str]:
         """Render piece by piece: an iterator of ``str`` whose first piece is produced
