@@ -696,3 +696,11 @@ def test_a_date_past_datetimes_range_once_in_utc_reads_as_none() -> None:
 
     assert http_datetime("Fri, 31 Dec 9999 23:59:59 -0100") is None
     assert http_datetime("Fri, 31 Dec 9999 23:59:59 GMT") is not None
+
+
+@pytest.mark.parametrize("seconds", ["9" * 20, "9" * 5000])
+def test_an_absurdly_long_max_age_reads_as_no_value_not_an_error(seconds: str) -> None:
+    # 5000 digits once reached int(), whose 4300-digit limit raised a ValueError: a 500.
+    cache_control = RequestCacheControl(parse_cache_control(f"max-age={seconds}, no-cache"))
+    assert cache_control.max_age is None
+    assert cache_control.no_cache

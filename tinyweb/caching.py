@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timezone
 from typing import Any, Callable, NamedTuple, Optional, Protocol, Union
 
-from .datastructures import Headers, quote_header_value, unquote_header_value
+from .datastructures import Headers, delta_seconds, quote_header_value, unquote_header_value
 from .errors import RangeNotSatisfiable
 
 __all__ = [
@@ -64,7 +64,6 @@ _QUOTED_STRING = r'"(?:[^"\\]|\\.)*"'
 # cache-directive = token [ "=" ( token / quoted-string ) ], between OWS (SP / HTAB) and a
 # comma. The value may also be a bare run of anything but a comma: tolerated, kept as is.
 _DIRECTIVE = re.compile(rf"[ \t]*({_TOKEN})[ \t]*(?:=[ \t]*({_QUOTED_STRING}|[^,]*))?[ \t]*(?:,|$)")
-_DELTA_SECONDS = re.compile(r"[0-9]+")  # RFC 9111 §1.2.2: 1*DIGIT
 
 
 def parse_cache_control(value: str | None) -> dict[str, str | None]:
@@ -144,9 +143,8 @@ class CacheControl:
             return None
         argument = self._directives[name]
         if kind is int:
-            if argument is None or not _DELTA_SECONDS.fullmatch(argument):
-                return None  # "max-age" without seconds, or "max-age=soon": no value
-            return int(argument)
+            # "max-age" without seconds, or "max-age=soon": no value
+            return None if argument is None else delta_seconds(argument)
         return True if argument is None else argument
 
     def _write(self, name: str, kind: Kind, value: Any) -> None:

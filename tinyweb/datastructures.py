@@ -649,6 +649,21 @@ def unquote_header_value(text: str) -> str:
 
 # RFC 9110 §5.6.2: token = 1*tchar (an auth-scheme, a directive name, a list item...).
 TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# RFC 9111 §1.2.2: delta-seconds = 1*DIGIT, ASCII digits only (int() would also take "+1",
+# "1_000" and other scripts' digits). Nineteen digits outlast any clock; more would only
+# reach int(), whose 4300-digit limit raises.
+_DELTA_SECONDS = re.compile(r"[0-9]{1,19}")
+
+
+def delta_seconds(value: str | None) -> int | None:
+    """A header's whole seconds (``Age``, ``max-age=``, ``Max-Forwards``), or None when
+    absent or malformed; surrounding spaces and tabs are allowed::
+
+        >>> delta_seconds(" 60 "), delta_seconds("-5"), delta_seconds("9" * 20)
+        (60, None, None)
+    """
+    text = (value or "").strip(" \t")
+    return int(text) if _DELTA_SECONDS.fullmatch(text) else None
 
 
 def quote_header_value(text: str) -> str:
@@ -657,6 +672,27 @@ def quote_header_value(text: str) -> str:
     if TOKEN.fullmatch(text):
         return text
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def split_auth_header(value: str | None) -> tuple[str, str, dict[str, str | None] | None] | None:
+    """``(scheme, rest, parameters)`` of an ``Authorization`` or ``WWW-Authenticate`` value
+    (RFC 9110 §11.3-11.4: a scheme, then a token68 or comma-separated parameters).
+
+    ``parameters`` is the parsed parameters, or None when ``rest`` is a token68 (or empty);
+    the result is None when the scheme is not a token. Never raises on client input::
+
+        >>> split_auth_header('Digest realm="x", qop=auth')
+        ('Digest', 'realm="x", qop=auth', {'realm': 'x', 'qop': 'auth'})
+        >>> split_auth_header("Bearer abc=="), split_auth_header("b@d x")
+        (('Bearer', 'abc==', None), None)
+    """
+    scheme, _, rest = (value or "").strip(" \t").partition(" ")
+    if not TOKEN.fullmatch(scheme):
+        return None
+    rest = rest.strip(" \t")
+    if "=" in rest.rstrip("="):  # a "=" that is not token68 padding: parameters
+        return scheme, rest, parse_dict_header(rest)
+    return scheme, rest, None
 
 
 class Authorization:
@@ -694,12 +730,11 @@ class Authorization:
         Malformed means: a scheme that is not a token, or ``Basic`` credentials that are
         not strict base64 of UTF-8 text. Parsing never raises on client input.
         """
-        if not value:
+        parts = split_auth_header(value)
+        if parts is None:
             return None
-        scheme, _, rest = value.strip(" \t").partition(" ")
-        if not TOKEN.fullmatch(scheme):
-            return None
-        scheme, rest = scheme.lower(), rest.strip(" \t")
+        scheme, rest, parameters = parts
+        scheme = scheme.lower()
         if scheme == "basic":
             try:  # ValueError covers binascii.Error, non-ASCII text and bad UTF-8
                 decoded = base64.b64decode(rest.encode("ascii"), validate=True).decode("utf-8")
@@ -707,8 +742,8 @@ class Authorization:
                 return None
             username, _, password = decoded.partition(":")  # RFC 7617 §2: no ":" in a user-id
             return cls(scheme, {"username": username, "password": password})
-        if "=" in rest.rstrip("="):  # a "=" that is not token68 padding: parameters
-            return cls(scheme, parse_dict_header(rest))
+        if parameters is not None:
+            return cls(scheme, parameters)
         return cls(scheme, token=rest)
 
     @property

@@ -27,11 +27,10 @@ Rules:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, MutableSet
 from typing import Any, Callable, Optional, Protocol, SupportsIndex, TypeVar, Union
 
-from .datastructures import Headers, parse_list_header, quote_header_value
+from .datastructures import Headers, delta_seconds, parse_list_header, quote_header_value
 
 __all__ = [
     "HeaderSet",
@@ -45,9 +44,6 @@ __all__ = [
 
 HeaderSetType = TypeVar("HeaderSetType", bound="HeaderSet")
 SetValue = Union[str, Iterable[str], None]  # what a set property accepts
-
-# RFC 9111 §1.2.2  delta-seconds = 1*DIGIT (ASCII digits only: int() would take " 1" or "١")
-_DELTA_SECONDS = re.compile(r"[0-9]{1,19}")
 
 
 def _checked(item: object) -> str:
@@ -327,8 +323,7 @@ def seconds_property(name: str) -> Any:
     """A response attribute holding header ``name`` as whole seconds, or ``None`` (rule 4)."""
 
     def read(self: _HasHeaders) -> Optional[int]:
-        value = (self.headers.get(name) or "").strip(" \t")
-        return int(value) if _DELTA_SECONDS.fullmatch(value) else None
+        return delta_seconds(self.headers.get(name))
 
     def write(self: _HasHeaders, value: Optional[int]) -> None:
         if value is None:

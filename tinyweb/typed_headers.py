@@ -34,8 +34,9 @@ from .datastructures import (
     TOKEN,
     CallbackDict,
     Headers,
-    parse_dict_header,
+    delta_seconds,
     quote_header_value,
+    split_auth_header,
     unquote_header_value,
 )
 from .header_sets import RequestHeaderSet, header_property, text_property
@@ -49,9 +50,6 @@ __all__ = [
     "WWWAuthenticate",
     "parse_parameters",
 ]
-
-# RFC 9111 §1.2.2 delta-seconds = 1*DIGIT (ASCII digits only)
-_DELTA_SECONDS = re.compile(r"[0-9]{1,19}")
 
 
 class _HasHeaders(Protocol):
@@ -256,12 +254,12 @@ class WWWAuthenticate:
     @classmethod
     def from_header(cls, value: str | None) -> WWWAuthenticate | None:
         """Parse a header value (its first challenge); None when empty or malformed."""
-        scheme, _, rest = (value or "").strip(" \t").partition(" ")
-        if not TOKEN.fullmatch(scheme):
+        parts = split_auth_header(value)
+        if parts is None:
             return None
-        rest = rest.strip(" \t")
-        if "=" in rest.rstrip("="):  # a "=" that is not token68 padding: parameters
-            return cls(scheme, parse_dict_header(rest))
+        scheme, rest, parameters = parts
+        if parameters is not None:
+            return cls(scheme, parameters)
         return cls(scheme, token=rest or None)
 
     @property
@@ -441,11 +439,11 @@ def _seconds(name: str, value: Union[timedelta, float]) -> str:
 
 def _delay(value: str | None) -> Optional[timedelta]:
     """Delta-seconds as a timedelta; None when malformed or too large for one."""
-    text = (value or "").strip(" \t")
-    if not _DELTA_SECONDS.fullmatch(text):
+    seconds = delta_seconds(value)
+    if seconds is None:
         return None
     try:
-        return timedelta(seconds=int(text))
+        return timedelta(seconds=seconds)
     except OverflowError:
         return None
 
@@ -591,11 +589,6 @@ def _text(value: str | None) -> Optional[str]:
     return None if value is None else str(value)
 
 
-def _max_forwards(value: str | None) -> Optional[int]:
-    text = (value or "").strip(" \t")  # RFC 9110 §7.6.2: Max-Forwards = 1*DIGIT
-    return int(text) if _DELTA_SECONDS.fullmatch(text) else None
-
-
 # request attribute -> (environ key, reader, docstring)
 _REQUEST_FIELDS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
     "date": ("HTTP_DATE", http_datetime, "``Date`` as an aware UTC datetime, or None."),
@@ -614,7 +607,7 @@ _REQUEST_FIELDS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
     ),
     "max_forwards": (
         "HTTP_MAX_FORWARDS",
-        _max_forwards,
+        delta_seconds,  # RFC 9110 §7.6.2: Max-Forwards = 1*DIGIT, the same grammar
         "``Max-Forwards`` (RFC 9110 §7.6.2) as an int, or None when absent or malformed.",
     ),
     "pragma": (
