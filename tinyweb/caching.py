@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timezone
 from typing import Any, Callable, NamedTuple, Optional, Protocol, Union
 
-from .datastructures import Headers, delta_seconds, quote_header_value, unquote_header_value
+from .datastructures import Headers, parse_digits, quote_header_value, unquote_header_value
 from .errors import RangeNotSatisfiable
 
 __all__ = [
@@ -144,7 +144,7 @@ class CacheControl:
         argument = self._directives[name]
         if kind is int:
             # "max-age" without seconds, or "max-age=soon": no value
-            return None if argument is None else delta_seconds(argument)
+            return None if argument is None else parse_digits(argument)
         return True if argument is None else argument
 
     def _write(self, name: str, kind: Kind, value: Any) -> None:

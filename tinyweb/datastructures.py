@@ -575,8 +575,7 @@ class FileStorage:
     @property
     def content_length(self) -> int:
         """The part's declared Content-Length (0 when absent); clients rarely send one."""
-        length = self.headers.get("Content-Length", "")
-        return int(length) if length.isascii() and length.isdigit() else 0
+        return parse_digits(self.headers.get("Content-Length")) or 0
 
     def read(self, size: int = -1) -> bytes:
         """Read from the file's stream."""
@@ -649,21 +648,19 @@ def unquote_header_value(text: str) -> str:
 
 # RFC 9110 §5.6.2: token = 1*tchar (an auth-scheme, a directive name, a list item...).
 TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-# RFC 9111 §1.2.2: delta-seconds = 1*DIGIT, ASCII digits only (int() would also take "+1",
-# "1_000" and other scripts' digits). Nineteen digits outlast any clock; more would only
-# reach int(), whose 4300-digit limit raises.
-_DELTA_SECONDS = re.compile(r"[0-9]{1,19}")
+# 1*DIGIT in ASCII: delta-seconds (RFC 9111 §1.2.2), Max-Forwards, Content-Length. int()
+# alone would also take " 1", "+1", "1_000" and other scripts' digits. Nineteen digits
+# outlast any clock or disk; more would only reach int(), whose 4300-digit limit raises.
+_DIGITS = re.compile(r"[0-9]{1,19}")
 
 
-def delta_seconds(value: str | None) -> int | None:
-    """A header's whole seconds (``Age``, ``max-age=``, ``Max-Forwards``), or None when
-    absent or malformed; surrounding spaces and tabs are allowed::
+def parse_digits(text: str | None) -> int | None:
+    """``text`` as an int if it is 1 to 19 ASCII digits and nothing else, else None::
 
-        >>> delta_seconds(" 60 "), delta_seconds("-5"), delta_seconds("9" * 20)
-        (60, None, None)
+    >>> parse_digits("60"), parse_digits(" 60"), parse_digits("-5"), parse_digits("9" * 20)
+    (60, None, None, None)
     """
-    text = (value or "").strip(" \t")
-    return int(text) if _DELTA_SECONDS.fullmatch(text) else None
+    return int(text) if text and _DIGITS.fullmatch(text) else None
 
 
 def quote_header_value(text: str) -> str:

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, MutableSet
 from typing import Any, Callable, Optional, Protocol, SupportsIndex, TypeVar, Union
 
-from .datastructures import Headers, delta_seconds, parse_list_header, quote_header_value
+from .datastructures import Headers, parse_digits, parse_list_header, quote_header_value
 
 __all__ = [
     "HeaderSet",
@@ -323,7 +323,7 @@ def seconds_property(name: str) -> Any:
     """A response attribute holding header ``name`` as whole seconds, or ``None`` (rule 4)."""
 
     def read(self: _HasHeaders) -> Optional[int]:
-        return delta_seconds(self.headers.get(name))
+        return parse_digits((self.headers.get(name) or "").strip(" \t"))
 
     def write(self: _HasHeaders, value: Optional[int]) -> None:
         if value is None:

@@ -50,6 +50,7 @@ from .datastructures import (
     ImmutableMultiDict,
     MultiDict,
     UserAgent,
+    parse_digits,
     parse_list_header,
 )
 from .errors import BadRequest, BadRequestKeyError, RequestEntityTooLarge, UnsupportedMediaType
@@ -570,9 +571,8 @@ class Request(RequestFields):
 
     @cached_property
     def content_length(self) -> int | None:
-        """The declared body length, or None (absent, or not plain ASCII digits)."""
-        value = str(self.environ.get("CONTENT_LENGTH", ""))
-        return int(value) if value.isascii() and value.isdigit() else None
+        """The declared body length, or None (absent, or not 1 to 19 ASCII digits)."""
+        return parse_digits(str(self.environ.get("CONTENT_LENGTH", "")))
 
     @cached_property
     def user_agent(self) -> UserAgent:

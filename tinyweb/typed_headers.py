@@ -34,7 +34,7 @@ from .datastructures import (
     TOKEN,
     CallbackDict,
     Headers,
-    delta_seconds,
+    parse_digits,
     quote_header_value,
     split_auth_header,
     unquote_header_value,
@@ -439,7 +439,7 @@ def _seconds(name: str, value: Union[timedelta, float]) -> str:
 
 def _delay(value: str | None) -> Optional[timedelta]:
     """Delta-seconds as a timedelta; None when malformed or too large for one."""
-    seconds = delta_seconds(value)
+    seconds = parse_digits((value or "").strip(" \t"))
     if seconds is None:
         return None
     try:
@@ -607,7 +607,7 @@ _REQUEST_FIELDS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
     ),
     "max_forwards": (
         "HTTP_MAX_FORWARDS",
-        delta_seconds,  # RFC 9110 §7.6.2: Max-Forwards = 1*DIGIT, the same grammar
+        parse_digits,  # RFC 9110 §7.6.2: Max-Forwards = 1*DIGIT, the same grammar
         "``Max-Forwards`` (RFC 9110 §7.6.2) as an int, or None when absent or malformed.",
     ),
     "pragma": (
