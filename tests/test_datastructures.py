@@ -372,6 +372,8 @@ def test_authorization_from_header(
         assert auth[key] == auth.get(key) == getattr(auth, key) == value
         assert key in auth
     assert auth == Authorization(auth_type, parameters or None, token)
+    assert Authorization.from_header(auth.to_header()) == auth  # Werkzeug's inverse
+    assert str(auth) == auth.to_header()
 
 
 @pytest.mark.parametrize(
@@ -390,6 +392,15 @@ def test_authorization_from_header(
 )
 def test_absent_or_malformed_authorization_is_none(header: str | None) -> None:
     assert Authorization.from_header(header) is None
+
+
+def test_authorization_to_header_writes_the_credentials_back() -> None:
+    assert Authorization("basic", {"username": "ada", "password": "s3cret"}).to_header() == basic(
+        b"ada:s3cret"
+    )
+    assert Authorization("bearer", token="abc.def").to_header() == "Bearer abc.def"
+    digest = Authorization("digest", {"username": "ada", "uri": "/a b", "nc": "1", "x": None})
+    assert digest.to_header() == 'Digest username=ada, uri="/a b", nc=1, x'
 
 
 def test_authorization_repr_does_not_leak_credentials() -> None:

@@ -163,6 +163,16 @@ def test_if_range_is_a_date_or_a_strong_tag_or_empty() -> None:
     assert repr(IfRange("x")) == "<IfRange '\"x\"'>"
 
 
+@pytest.mark.parametrize("value", ['"v2', 'W/"a"b"', '"'])
+def test_a_malformed_if_range_prints_as_sent(value: str) -> None:
+    # It matches no tag (RFC 9110 §13.1.5: the condition is false, the whole body goes
+    # out); printing it once raised the ValueError of quote_etag, a 500 for an app that
+    # logged request.if_range.
+    if_range = parse_if_range(value)
+    assert (if_range.to_header(), str(if_range)) == (value, value)
+    assert repr(if_range) == f"<IfRange {value!r}>"
+
+
 # -- Content-Range ------------------------------------------------------------------------------
 
 CONTENT_RANGE_TABLE = [

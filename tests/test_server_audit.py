@@ -128,6 +128,49 @@ def test_serve_prints_one_line_and_stops_gracefully_on_sigterm(
             process.communicate()
 
 
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs pthread_kill (POSIX)")
+def test_a_signal_that_lands_on_a_worker_thread_still_stops_the_server_at_once(
+    poller_kind: str,  # noqa: F811 (the fixture imported above)
+) -> None:
+    # The kernel may hand a process's SIGTERM to any thread, and only the main thread runs
+    # Python's handlers: without a wake-up, the selector thread slept on in its poll (up
+    # to a second) and the request in flight was answered as keep-alive. Found as a flaky
+    # test_docs_deploying under load; pthread_kill makes the bad case certain here.
+    if poller_kind == "selectors":
+        pytest.skip("a subprocess: the poller fixture does not reach it")
+    script = (
+        "import signal, threading, time, tinyweb\n"
+        "def app(environ, start_response):\n"
+        "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+        "    signal.pthread_kill(threading.get_ident(), signal.SIGTERM)  # on this worker\n"
+        "    time.sleep(0.5)\n"
+        "    return [b'finished']\n"
+        "tinyweb.serve(app, port=0, access_log=False, header_timeout=60, idle_timeout=60,\n"
+        "              linger_timeout=60)\n"
+        "print('stopped', flush=True)\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, cwd=root,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", process.stdout.readline())
+        assert match
+        with socket.create_connection(("127.0.0.1", int(match.group(1))), timeout=10) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            response = Reader(sock).response()
+        assert response.status == 200 and response.body == b"finished"
+        assert response.header("Connection") == "close"  # the shutdown was seen in time
+        out, err = process.communicate(timeout=15)
+        assert out == "stopped\n" and process.returncode == 0, err
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
 # -- no idle or slow connection holds a worker ----------------------------------------
 
 

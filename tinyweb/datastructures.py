@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Container, Iterable, Iterator, Mapping, MutableMapping
 from typing import IO, Any, Callable, ClassVar, TypeVar, Union, cast, overload
 
 K = TypeVar("K")
@@ -666,9 +666,12 @@ def parse_digits(text: str | None) -> int | None:
 def quote_header_value(text: str) -> str:
     """A token as it is, anything else as a quoted string (RFC 9110 §5.6.4): the
     inverse of ``unquote_header_value``."""
-    if TOKEN.fullmatch(text):
-        return text
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text if TOKEN.fullmatch(text) else f'"{_escape_quoted(text)}"'
+
+
+def _escape_quoted(text: str) -> str:
+    """The inside of a quoted-string (RFC 9110 §5.6.4): ``\\`` and ``"`` escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def split_auth_header(value: str | None) -> tuple[str, str, dict[str, str | None] | None] | None:
@@ -779,6 +782,20 @@ class Authorization:
 
     __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
 
+    def to_header(self) -> str:
+        """The header value, the inverse of ``from_header`` (Werkzeug's): ``Basic`` and
+        base64 of ``username:password``, ``Bearer <token>``, or ``Digest key=value, ...``."""
+        if self.type == "basic":
+            credentials = f"{self.username or ''}:{self.password or ''}".encode()
+            return "Basic " + base64.b64encode(credentials).decode("ascii")
+        if self.token is not None:
+            return f"{self.type.title()} {self.token}"
+        return f"{self.type.title()} {format_dict_header(self.parameters)}"
+
+    def __str__(self) -> str:
+        """The header value, credentials included (as Werkzeug's); ``repr`` hides them."""
+        return self.to_header()
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.type}>"
 
@@ -795,6 +812,26 @@ def parse_dict_header(text: str) -> dict[str, str | None]:
         key, equals, item_value = item.partition("=")
         parameters[key.strip()] = unquote_header_value(item_value.strip()) if equals else None
     return parameters
+
+
+def format_dict_header(
+    parameters: Mapping[str, str | None], always_quoted: Container[str] = ()
+) -> str:
+    """The inverse of ``parse_dict_header``: a value is quoted unless it is a token (or
+    its key is in ``always_quoted``), and a None value writes the bare key::
+
+        >>> format_dict_header({"realm": "a, b", "nc": "1", "stale": None})
+        'realm="a, b", nc=1, stale'
+    """
+    items = []
+    for key, value in parameters.items():
+        if value is None:
+            items.append(key)
+        elif key in always_quoted:
+            items.append(f'{key}="{_escape_quoted(value)}"')
+        else:
+            items.append(f"{key}={quote_header_value(value)}")
+    return ", ".join(items)
 
 
 class UserAgent(str):

@@ -63,7 +63,9 @@ class IfRange:
         """The header value: the date, else the quoted tag, else ``""``."""
         if self.date is not None:
             return http_date(self.date)
-        return "" if self.etag is None else quote_etag(self.etag)
+        if self.etag is None:
+            return ""
+        return self.etag if '"' in self.etag else quote_etag(self.etag)  # malformed: as sent
 
     def __str__(self) -> str:
         return self.to_header()
@@ -83,7 +85,10 @@ def parse_if_range(value: str | None) -> IfRange:
     date = http_datetime(value)
     if date is not None:
         return IfRange(date=date)
-    return IfRange(unquote_etag(value)[0])
+    etag = unquote_etag(value)[0]
+    # A malformed tag ('"v2', 'W/"a"b"') is kept as sent: it matches no tag, so the
+    # condition is false and the whole body goes out (RFC 9110 §13.1.5).
+    return IfRange(value if etag is not None and '"' in etag else etag)
 
 
 class Range:

@@ -46,7 +46,7 @@ from urllib.parse import quote
 
 from . import caching, header_sets, response_wsgi, typed_headers
 from .caching import http_date
-from .datastructures import Headers, HeadersSource, header_field
+from .datastructures import Headers, HeadersSource, header_field, parse_digits
 from .errors import HTTPError
 from .response_wsgi import AppIterator, close_all, encode_chunk
 
@@ -518,9 +518,8 @@ class Response(typed_headers.ResponseFields):
 
     @property
     def content_length(self) -> int | None:
-        """The Content-Length header as an int, or None."""
-        length = self.headers.get("Content-Length", "")
-        return int(length) if length.isascii() and length.isdigit() else None
+        """The Content-Length header as an int, or None (absent, or not 1 to 19 digits)."""
+        return parse_digits(self.headers.get("Content-Length"))
 
     @content_length.setter
     def content_length(self, value: int) -> None:

@@ -47,7 +47,7 @@ import threading
 import time
 from collections import deque
 from types import FrameType
-from typing import IO, Any, Optional
+from typing import IO, Any, Callable, Optional
 
 from . import gateway, http11
 from .server_options import Pace, ServerOptions, access_entry, configure_logging, sweep_interval
@@ -733,23 +733,33 @@ def serve(
     """
     server = Server(app, host, port, **options)
     configure_logging()
-    previous = _install_signal_handlers(server)
+    restore_signals = _install_signal_handlers(server)
     print(f"tinyweb serving {server.url} (press Ctrl+C to quit)", flush=True)
     try:
         server.serve_forever()
     finally:
-        for signal_number, handler in previous.items():
-            signal.signal(signal_number, handler)
+        restore_signals()
 
 
-def _install_signal_handlers(server: Server) -> dict[int, Any]:
+def _install_signal_handlers(server: Server) -> Callable[[], None]:
+    """SIGINT and SIGTERM shut ``server`` down; returns what puts the old handlers back.
+
+    The kernel may deliver a signal to any thread, and Python runs handlers only in the
+    main thread, the selector thread here: the wake-up fd makes the signal itself wake
+    that thread's poll, as asyncio does; else the handler waited up to a sweep interval.
+    """
     if threading.current_thread() is not threading.main_thread():
-        return {}  # signals are delivered to the main thread only
+        return lambda: None  # handlers can only be installed from the main thread
 
     def stop(signal_number: int, frame: FrameType | None) -> None:
         server.request_shutdown()
 
-    previous: dict[int, Any] = {}
-    for signal_number in (signal.SIGINT, signal.SIGTERM):
-        previous[signal_number] = signal.signal(signal_number, stop)
-    return previous
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    previous_fd = signal.set_wakeup_fd(server._wake_writer.fileno(), warn_on_full_buffer=False)
+
+    def restore() -> None:
+        signal.set_wakeup_fd(previous_fd)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    return restore

@@ -34,6 +34,7 @@ from .datastructures import (
     TOKEN,
     CallbackDict,
     Headers,
+    format_dict_header,
     parse_digits,
     quote_header_value,
     split_auth_header,
@@ -340,26 +341,16 @@ class WWWAuthenticate:
         scheme = self.type.title()
         if self.token is not None:
             return f"{scheme} {self.token}"
-        items = []
-        for key, value in self._parameters.items():
-            if value is None:
-                items.append(key)
-            elif self.type == "digest" and key in _ALWAYS_QUOTED:
-                items.append(f'{key}="{_escaped(value)}"')
-            else:
-                items.append(f"{key}={quote_header_value(value)}")
-        return f"{scheme} {', '.join(items)}" if items else scheme
+        parameters = format_dict_header(
+            self._parameters, _ALWAYS_QUOTED if self.type == "digest" else ()
+        )
+        return f"{scheme} {parameters}" if parameters else scheme
 
     def __str__(self) -> str:
         return self.to_header()
 
     def __repr__(self) -> str:
         return f"<WWWAuthenticate {self.to_header()}>"
-
-
-def _escaped(text: str) -> str:
-    """The inside of a quoted-string (RFC 9110 §5.6.4): ``\\`` and ``"`` escaped."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 # -- response properties ---------------------------------------------------------------------
