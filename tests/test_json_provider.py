@@ -233,22 +233,6 @@ def test_any_value_round_trips_whatever_the_options(
         assert body == json.dumps(value, separators=(",", ":"), **options) + "\n"
 
 
-def test_the_documented_provider_example_runs() -> None:
-    from pathlib import Path
-
-    from docs_snippets import markdown_python_blocks, run_snippet, same_output
-
-    page = Path(__file__).resolve().parent.parent / "docs" / "request-response.md"
-    snippets = [
-        snippet
-        for snippet in markdown_python_blocks(page.read_text("utf-8"), "docs/request-response.md")
-        if "app.json" in snippet.code
-    ]
-    assert len(snippets) == 1
-    printed = run_snippet(snippets[0], {"__name__": "docs_snippet"})
-    assert same_output(printed, snippets[0].output or ""), printed
-
-
 def test_a_subclass_that_writes_response_gets_dict_returns_too() -> None:
     class EnvelopeProvider(DefaultJSONProvider):
         def response(self, *args: Any, **kwargs: Any) -> Any:

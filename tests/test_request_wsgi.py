@@ -4,7 +4,6 @@ flags, trusted hosts and the storage classes."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -258,20 +257,6 @@ def test_user_agent_class_can_parse() -> None:
 def test_user_agent_is_empty_without_the_header() -> None:
     agent = Request({}).user_agent
     assert agent == "" and agent.string == ""
-
-
-def test_the_documented_example_runs() -> None:
-    from docs_snippets import markdown_python_blocks, run_snippet, same_output
-
-    text = (Path(__file__).parent.parent / "docs" / "request-response.md").read_text("utf-8")
-    snippets = [
-        snippet
-        for snippet in markdown_python_blocks(text, "docs/request-response.md")
-        if "Request.from_values" in snippet.code
-    ]
-    assert len(snippets) == 1 and snippets[0].output is not None
-    printed = run_snippet(snippets[0], {"__name__": "docs_snippet"})
-    assert same_output(printed, snippets[0].output), printed
 
 
 def test_from_values_takes_werkzeugs_environ_options() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -325,20 +324,6 @@ def test_from_app_with_a_bad_app_is_a_clear_error() -> None:
 
     with pytest.raises(RuntimeError, match="start_response"):
         Response.from_app(silent, {"REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO()})
-
-
-def test_the_documented_example_runs() -> None:
-    from docs_snippets import markdown_python_blocks, run_snippet, same_output
-
-    text = (Path(__file__).parent.parent / "docs" / "request-response.md").read_text("utf-8")
-    snippets = [
-        snippet
-        for snippet in markdown_python_blocks(text, "docs/request-response.md")
-        if "Response.from_app" in snippet.code
-    ]
-    assert len(snippets) == 1 and snippets[0].output is not None
-    printed = run_snippet(snippets[0], {"__name__": "docs_snippet"})
-    assert same_output(printed, snippets[0].output), printed
 
 
 def test_calculate_content_length_lets_the_bodys_own_runtime_error_through() -> None:
