@@ -131,6 +131,21 @@ def test_optional_headers() -> None:
     assert ("WWW-Authenticate", challenge) in Unauthorized(www_authenticate=challenge).get_headers()
 
 
+def test_unauthorized_takes_werkzeugs_arguments_and_challenge_objects() -> None:
+    from tinyweb.typed_headers import WWWAuthenticate
+
+    # Werkzeug's order: (description, response, www_authenticate); one header per challenge.
+    marker = object()
+    error = Unauthorized("Log in first.", marker, WWWAuthenticate("basic", {"realm": "a"}))
+    assert (error.description, error.response) == ("Log in first.", marker)
+    assert ("WWW-Authenticate", 'Basic realm=a') in error.get_headers()
+    both = Unauthorized(www_authenticate=[WWWAuthenticate("bearer"), 'Basic realm="b"'])
+    challenges = [value for name, value in both.get_headers() if name == "WWW-Authenticate"]
+    assert challenges == ["Bearer", 'Basic realm="b"']
+    with pytest.raises(ValueError):
+        Unauthorized(www_authenticate=WWWAuthenticate("basic", {"realm": "a\r\nX: y"}))
+
+
 def test_internal_server_error_keeps_the_original_exception() -> None:
     cause = ZeroDivisionError("boom")
     assert InternalServerError(original_exception=cause).original_exception is cause

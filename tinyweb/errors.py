@@ -233,7 +233,8 @@ class SecurityError(BadRequest):
 class Unauthorized(HTTPError):
     """401: authentication is required; ``www_authenticate`` sets the challenge header.
 
-    ::
+    A challenge is text or an object whose ``str()`` is the header value (a
+    ``typed_headers.WWWAuthenticate``); a list of them sends one header each, as Werkzeug::
 
         raise Unauthorized(www_authenticate='Basic realm="admin"')
     """
@@ -243,19 +244,23 @@ class Unauthorized(HTTPError):
     description: str = "The server could not verify that you are authorized to access this URL."
 
     def __init__(
-        self, description: Optional[str] = None, www_authenticate: Optional[str] = None
+        self, description: Optional[str] = None, response: Any = None, www_authenticate: Any = None
     ) -> None:
-        if www_authenticate is not None:
-            _check_header_value("WWW-Authenticate", www_authenticate)
-        self.www_authenticate = www_authenticate
-        super().__init__(description)
+        if www_authenticate is None or isinstance(www_authenticate, (list, tuple)):
+            challenges = list(www_authenticate or ())
+        else:
+            challenges = [www_authenticate]
+        self.www_authenticate = None if www_authenticate is None else challenges
+        for challenge in challenges:  # refused now, rather than when the response is sent
+            _check_header_value("WWW-Authenticate", str(challenge))
+        super().__init__(description, response)
 
     def get_headers(self) -> list[tuple[str, str]]:
-        """Content-Type, plus ``WWW-Authenticate`` when a challenge was given (RFC 9110 §11.6.1)."""
-        headers = super().get_headers()
-        if self.www_authenticate is not None:
-            headers.append(("WWW-Authenticate", self.www_authenticate))
-        return headers
+        """Content-Type, plus ``WWW-Authenticate`` per challenge given (RFC 9110 §11.6.1)."""
+        return super().get_headers() + [
+            ("WWW-Authenticate", _check_header_value("WWW-Authenticate", str(challenge)))
+            for challenge in self.www_authenticate or ()
+        ]
 
 
 class Forbidden(HTTPError):
