@@ -341,6 +341,30 @@ def test_package_imports_with_the_standard_library_only() -> None:
     assert result.stdout.strip() == "ok"
 
 
+# Standard-library packages that cost milliseconds to import and that ``import tinyweb``
+# does without: the server, logging, e-mail dates and the like load when first used.
+# (email.utils alone is ~8 ms; an errors.py change once pulled it in for one rare header.)
+HEAVY_STDLIB = """email http urllib.request calendar socket selectors threading logging asyncio ssl
+inspect dataclasses tempfile shutil subprocess mimetypes""".split()
+
+
+def test_import_tinyweb_leaves_the_heavy_standard_library_unloaded() -> None:
+    script = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(PACKAGE.parent)!r})\n"
+        "before = set(sys.modules)\n"
+        "import tinyweb\n"
+        "print(' '.join(sorted(set(sys.modules) - before)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = result.stdout.split()
+    heavy = [m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY_STDLIB)]
+    assert not heavy, f"import tinyweb now loads {heavy}: import them where they are used"
+
+
 def test_all_names_are_exported_and_exist() -> None:
     import tinyweb
 

@@ -146,6 +146,29 @@ def test_unauthorized_takes_werkzeugs_arguments_and_challenge_objects() -> None:
         Unauthorized(www_authenticate=WWWAuthenticate("basic", {"realm": "a\r\nX: y"}))
 
 
+def test_the_errors_with_arguments_take_werkzeugs_positional_order() -> None:
+    # Werkzeug: (description, response, ...) for 401/429/500/503; (valid_methods,
+    # description, response) for 405; (length, units, description, response) for 416.
+    from datetime import datetime, timezone
+
+    marker, cause = object(), ZeroDivisionError("boom")
+    error: Any = InternalServerError("Broken.", marker, cause)
+    assert (error.description, error.response, error.original_exception) == ("Broken.", marker, cause)
+    for kind in (TooManyRequests, errors.ServiceUnavailable):
+        error = kind("Slow down.", marker, 30)
+        assert (error.description, error.response, error.retry_after) == ("Slow down.", marker, 30)
+        assert ("Retry-After", "30") in error.get_headers()
+    later = datetime(2031, 1, 1, tzinfo=timezone.utc)
+    assert ("Retry-After", "Wed, 01 Jan 2031 00:00:00 GMT") in TooManyRequests(retry_after=later).get_headers()
+    error = MethodNotAllowed(["GET"], "Read only.", marker)
+    assert (error.description, error.response) == ("Read only.", marker)
+    error = RangeNotSatisfiable(10, "items", "No such items.", marker)
+    assert ("Content-Range", "items */10") in error.get_headers()
+    assert (error.units, error.description, error.response) == ("items", "No such items.", marker)
+    with pytest.raises(ValueError):
+        RangeNotSatisfiable(10, "bytes\r\nX: y")
+
+
 def test_internal_server_error_keeps_the_original_exception() -> None:
     cause = ZeroDivisionError("boom")
     assert InternalServerError(original_exception=cause).original_exception is cause

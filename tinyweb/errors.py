@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from typing import Any, Callable, ClassVar, NoReturn, Optional
+from datetime import datetime
+from typing import Any, Callable, ClassVar, NoReturn, Optional, Union
 
 __all__ = [
     "HTTP_ERRORS",
@@ -293,12 +294,15 @@ class MethodNotAllowed(HTTPError):
     description: str = "The method is not allowed for the requested URL."
 
     def __init__(
-        self, valid_methods: Iterable[str] = (), description: Optional[str] = None
+        self,
+        valid_methods: Optional[Iterable[str]] = None,
+        description: Optional[str] = None,
+        response: Any = None,
     ) -> None:
-        self.valid_methods = sorted(set(valid_methods))
+        self.valid_methods = sorted(set(valid_methods or ()))
         for method in self.valid_methods:
             _check_header_value("Allow", method)
-        super().__init__(description)
+        super().__init__(description, response)
 
     def get_headers(self) -> list[tuple[str, str]]:
         """Content-Type and ``Allow`` (RFC 9110 §15.5.6: a 405 MUST carry Allow)."""
@@ -382,9 +386,8 @@ class UnsupportedMediaType(HTTPError):
 
 
 class RangeNotSatisfiable(HTTPError):
-    """416: no part of the requested range exists; ``length`` gives ``Content-Range: bytes */N``.
-
-    ::
+    """416: no part of the requested range exists; ``length`` gives ``Content-Range: bytes */N``
+    (``units`` other than bytes, as Werkzeug)::
 
         raise RangeNotSatisfiable(length=1024)
     """
@@ -393,15 +396,22 @@ class RangeNotSatisfiable(HTTPError):
     name: ClassVar[str] = "Requested Range Not Satisfiable"
     description: str = "The server cannot provide the requested range."
 
-    def __init__(self, length: Optional[int] = None, description: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        length: Optional[int] = None,
+        units: str = "bytes",
+        description: Optional[str] = None,
+        response: Any = None,
+    ) -> None:
         self.length = length
-        super().__init__(description)
+        self.units = _check_header_value("Content-Range", units)
+        super().__init__(description, response)
 
     def get_headers(self) -> list[tuple[str, str]]:
         """Content-Type, plus ``Content-Range: bytes */length`` when known (RFC 9110 §15.5.17)."""
         headers = super().get_headers()
         if self.length is not None:
-            headers.append(("Content-Range", f"bytes */{self.length}"))
+            headers.append(("Content-Range", f"{self.units} */{self.length}"))
         return headers
 
 
@@ -457,15 +467,24 @@ class _RetryAfterError(HTTPError):
     """An error that may tell the client when to retry (``Retry-After``, RFC 9110 §10.2.3)."""
 
     def __init__(
-        self, description: Optional[str] = None, retry_after: Optional[int] = None
+        self,
+        description: Optional[str] = None,
+        response: Any = None,
+        retry_after: Union[datetime, int, None] = None,
     ) -> None:
         self.retry_after = retry_after
-        super().__init__(description)
+        super().__init__(description, response)
 
     def get_headers(self) -> list[tuple[str, str]]:
-        """Content-Type, plus ``Retry-After`` (seconds) when given."""
+        """Content-Type, plus ``Retry-After`` when given: seconds, or an aware datetime."""
         headers = super().get_headers()
-        if self.retry_after is not None:
+        if isinstance(self.retry_after, datetime):
+            import calendar  # here, not at the top: with email, ~10 ms of import time (test)
+            import email.utils
+
+            seconds = calendar.timegm(self.retry_after.utctimetuple())  # naive: taken as UTC
+            headers.append(("Retry-After", email.utils.formatdate(seconds, usegmt=True)))
+        elif self.retry_after is not None:
             headers.append(("Retry-After", str(int(self.retry_after))))
         return headers
 
@@ -503,10 +522,11 @@ class InternalServerError(HTTPError):
     def __init__(
         self,
         description: Optional[str] = None,
+        response: Any = None,
         original_exception: Optional[BaseException] = None,
     ) -> None:
         self.original_exception = original_exception
-        super().__init__(description)
+        super().__init__(description, response)
 
 
 class NotImplementedHTTP(HTTPError):
