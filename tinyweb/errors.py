@@ -47,6 +47,7 @@ __all__ = [
     "LengthRequired",
     "Locked",
     "MethodNotAllowed",
+    "MisdirectedRequest",
     "NotAcceptable",
     "NotFound",
     "NotImplementedHTTP",
@@ -70,6 +71,7 @@ __all__ = [
 
 # The WSGI start_response callable (PEP 3333); typed loosely because servers differ.
 StartResponse = Callable[..., Any]
+Environ = Optional[dict[str, Any]]  # the environ that Werkzeug's hooks receive (or None)
 
 _FORBIDDEN_IN_HEADERS = ("\r", "\n", "\0")
 
@@ -121,20 +123,27 @@ class HTTPError(Exception):
         """The WSGI status line, e.g. ``"404 Not Found"``."""
         return f"{self.code} {self.name}"
 
-    def get_headers(self) -> list[tuple[str, str]]:
+    # environ and scope: Werkzeug's signatures, so that its subclasses (and their super()
+    # calls) work unchanged; the built-in pages do not depend on them.
+
+    def get_headers(self, environ: Environ = None, scope: Any = None) -> list[tuple[str, str]]:
         """The response headers (without Content-Length), as WSGI ``(name, value)`` pairs."""
         return [("Content-Type", "text/html; charset=utf-8")]
 
-    def get_body(self) -> str:
-        """A short HTML page naming the error; the description is HTML-escaped."""
+    def get_description(self, environ: Environ = None, scope: Any = None) -> str:
+        """The description as an HTML paragraph: escaped, line breaks as ``<br>``."""
+        return f"<p>{html.escape(self.description).replace(chr(10), '<br>')}</p>"
+
+    def get_body(self, environ: Environ = None, scope: Any = None) -> str:
+        """A short HTML page naming the error, with ``get_description``."""
         return (
             "<!doctype html>\n<html lang=en>\n"
             f"<title>{self.code} {html.escape(self.name)}</title>\n"
             f"<h1>{html.escape(self.name)}</h1>\n"
-            f"<p>{html.escape(self.description)}</p>\n"
+            f"{self.get_description(environ, scope)}\n"
         )
 
-    def get_response(self, environ: Optional[dict[str, Any]] = None) -> Any:
+    def get_response(self, environ: Environ = None, scope: Any = None) -> Any:
         """This error as a ``tinyweb.Response``: its status, headers and page.
 
         A handler can reshape it, as in Flask's JSON error handler recipe::
@@ -153,15 +162,16 @@ class HTTPError(Exception):
             return self.response
         if HTTPError.response_class is None:  # only if tinyweb.response was never imported
             raise RuntimeError("get_response needs tinyweb.response: import tinyweb first")
-        return HTTPError.response_class(self.get_body(), self.code, headers=self.get_headers())
+        body, headers = self.get_body(environ, scope), self.get_headers(environ, scope)
+        return HTTPError.response_class(body, self.code, headers=headers)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Answer a request with this error (the exception is a WSGI application)."""
         if self.response is not None:  # abort(response): send that response as it is
             result: Iterable[bytes] = self.response(environ, start_response)
             return result
-        body = self.get_body().encode("utf-8")
-        headers = [*self.get_headers(), ("Content-Length", str(len(body)))]
+        body = self.get_body(environ).encode("utf-8")
+        headers = [*self.get_headers(environ), ("Content-Length", str(len(body)))]
         start_response(self.status, headers)
         # RFC 9110 §9.3.2: a HEAD response carries the headers of GET but no content.
         if environ.get("REQUEST_METHOD") == "HEAD":
@@ -185,11 +195,11 @@ class RequestRedirect(HTTPError):
         self.new_url = _check_header_value("Location", new_url)
         super().__init__(description)
 
-    def get_headers(self) -> list[tuple[str, str]]:
+    def get_headers(self, environ: Environ = None, scope: Any = None) -> list[tuple[str, str]]:
         """Content-Type and ``Location: new_url``."""
-        return [*super().get_headers(), ("Location", self.new_url)]
+        return [*super().get_headers(environ, scope), ("Location", self.new_url)]
 
-    def get_body(self) -> str:
+    def get_body(self, environ: Environ = None, scope: Any = None) -> str:
         """A short HTML page linking to the new location."""
         target = html.escape(self.new_url)
         return (
@@ -256,9 +266,9 @@ class Unauthorized(HTTPError):
             _check_header_value("WWW-Authenticate", str(challenge))
         super().__init__(description, response)
 
-    def get_headers(self) -> list[tuple[str, str]]:
+    def get_headers(self, environ: Environ = None, scope: Any = None) -> list[tuple[str, str]]:
         """Content-Type, plus ``WWW-Authenticate`` per challenge given (RFC 9110 §11.6.1)."""
-        return super().get_headers() + [
+        return super().get_headers(environ, scope) + [
             ("WWW-Authenticate", _check_header_value("WWW-Authenticate", str(challenge)))
             for challenge in self.www_authenticate or ()
         ]
@@ -304,13 +314,13 @@ class MethodNotAllowed(HTTPError):
             _check_header_value("Allow", method)
         super().__init__(description, response)
 
-    def get_headers(self) -> list[tuple[str, str]]:
+    def get_headers(self, environ: Environ = None, scope: Any = None) -> list[tuple[str, str]]:
         """Content-Type and ``Allow`` (RFC 9110 §15.5.6: a 405 MUST carry Allow)."""
         # Every other Allow is written by header_sets.HeaderSet.to_header, which this
         # module may not import (it imports nothing of tinyweb). Methods are tokens (RFC
         # 9110 §9.1), which that writer joins with ", " unquoted, as this line does; a test
         # (test_header_sets.py) pins that both write the same bytes.
-        return [*super().get_headers(), ("Allow", ", ".join(self.valid_methods))]
+        return [*super().get_headers(environ, scope), ("Allow", ", ".join(self.valid_methods))]
 
 
 class NotAcceptable(HTTPError):
@@ -407,9 +417,9 @@ class RangeNotSatisfiable(HTTPError):
         self.units = _check_header_value("Content-Range", units)
         super().__init__(description, response)
 
-    def get_headers(self) -> list[tuple[str, str]]:
+    def get_headers(self, environ: Environ = None, scope: Any = None) -> list[tuple[str, str]]:
         """Content-Type, plus ``Content-Range: bytes */length`` when known (RFC 9110 §15.5.17)."""
-        headers = super().get_headers()
+        headers = super().get_headers(environ, scope)
         if self.length is not None:
             headers.append(("Content-Range", f"{self.units} */{self.length}"))
         return headers
@@ -429,6 +439,14 @@ class ImATeapot(HTTPError):
     code: ClassVar[int] = 418
     name: ClassVar[str] = "I'm a teapot"
     description: str = "This server is a teapot, not a coffee machine."
+
+
+class MisdirectedRequest(HTTPError):
+    """421: this server cannot answer for the request's scheme and authority (RFC 9110 §15.5.20)."""
+
+    code: ClassVar[int] = 421
+    name: ClassVar[str] = "Misdirected Request"
+    description: str = "The server is not able to produce a response."
 
 
 class UnprocessableEntity(HTTPError):
@@ -475,9 +493,9 @@ class _RetryAfterError(HTTPError):
         self.retry_after = retry_after
         super().__init__(description, response)
 
-    def get_headers(self) -> list[tuple[str, str]]:
+    def get_headers(self, environ: Environ = None, scope: Any = None) -> list[tuple[str, str]]:
         """Content-Type, plus ``Retry-After`` when given: seconds, or an aware datetime."""
-        headers = super().get_headers()
+        headers = super().get_headers(environ, scope)
         if isinstance(self.retry_after, datetime):
             import calendar  # here, not at the top: with email, ~10 ms of import time (test)
             import email.utils
