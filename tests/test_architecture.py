@@ -28,6 +28,7 @@ SERVER_HALF = {"http11", "http11_grammar", "gateway", "server_options", "server"
 # other, except the entry points that wire them (app.run imports the server lazily; cli).
 FRAMEWORK_HALF = {
     "datastructures",
+    "header_values",
     "accept",
     "errors",
     "routing",
@@ -86,8 +87,9 @@ IMPORT_TABLE: dict[str, set[str]] = {
     "gateway": {"http11"},
     "server_options": {"gateway", "http11"},
     "server": {"gateway", "http11", "server_options"},
-    "datastructures": set(),
-    "accept": {"datastructures"},  # content negotiation: request.accept_mimetypes and friends
+    "header_values": set(),  # the grammar of field values: tokens, lists, parameters, digits
+    "datastructures": {"header_values"},
+    "accept": {"header_values"},  # content negotiation: request.accept_mimetypes and friends
     "errors": set(),
     "routing": {"errors", "converters"},  # converters: the router's variable kinds
     "converters": set(),
@@ -112,24 +114,24 @@ IMPORT_TABLE: dict[str, set[str]] = {
                    "template_runtime", "template_stream", "template_tests", "template_urlize",
                    "template_formatting"},
     "multipart": {"datastructures"},
-    "request": {"accept", "caching", "datastructures", "errors", "header_sets", "multipart",
-                "request_wsgi", "typed_headers"},
+    "request": {"accept", "caching", "datastructures", "errors", "header_sets", "header_values",
+                "multipart", "request_wsgi", "typed_headers"},
     # from_values and application; request for the type checker only, testing lazily.
     "request_wsgi": {"errors", "request", "testing"},
-    "response": {"caching", "datastructures", "errors", "header_sets", "response_wsgi",
-                 "typed_headers"},
+    "response": {"caching", "datastructures", "errors", "header_sets", "header_values",
+                 "response_wsgi", "typed_headers"},
     # buffering, the body stream, from_app; response for the type checker only, request
     # (autocorrect_location_header) and testing (run_wsgi_app) lazily.
     "response_wsgi": {"request", "response", "testing"},
-    "caching": {"datastructures", "errors"},  # Cache-Control, ETags, conditional requests
+    "caching": {"datastructures", "errors", "header_values"},  # Cache-Control, ETags, conditional requests
     "context": {"signals"},  # appcontext_pushed/popped
     "signals": {"coroutines"},  # Signal, Namespace and Flask's ten signals: anything may send
     "coroutines": set(),  # async views: run_coroutine, ensure_sync
     "json_provider": {"app", "context", "response"},  # app.json, jsonify (app: annotations only)
-    "header_sets": {"datastructures"},  # Vary, Allow and the CORS fields as sets and values
+    "header_sets": {"datastructures", "header_values"},  # Vary, Allow and the CORS fields as sets and values
     "ranges": {"caching"},  # Range, If-Range and Content-Range as objects
     # Single fields as values: dates, ages, policies, WWW-Authenticate, Content-Type params
-    "typed_headers": {"caching", "datastructures", "header_sets", "ranges"},
+    "typed_headers": {"caching", "datastructures", "header_sets", "header_values", "ranges"},
     "security": set(),
     "config": set(),
     "app": FRAMEWORK_HALF | {"server", "reloader"},  # both only lazily, inside App.run()

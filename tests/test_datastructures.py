@@ -296,6 +296,24 @@ def test_file_storage_attributes_and_save(tmp_path: Path) -> None:
     assert upload.stream.closed
 
 
+def test_file_storage_takes_werkzeugs_positional_order() -> None:
+    # Werkzeug: (stream, filename, name, content_type, content_length, headers); the type
+    # and length go into the headers, where the properties read them.
+    upload = FileStorage(io.BytesIO(b"hello"), "a.txt", "doc", "text/plain", 5)
+    assert (upload.filename, upload.name, upload.content_type) == ("a.txt", "doc", "text/plain")
+    assert upload.content_length == 5 and upload.headers["Content-Length"] == "5"
+    assert upload.headers["Content-Type"] == "text/plain"
+    empty = FileStorage()
+    assert empty.read() == b"" and not empty
+
+
+def test_headers_getlist_converts_and_keys_may_be_lowered() -> None:
+    headers = Headers([("X-N", "1"), ("x-n", "two"), ("X-N", "3")])
+    assert headers.getlist("x-n", type=int) == [1, 3]  # Werkzeug: a failed conversion is skipped
+    assert headers.keys(lower=True) == ["x-n", "x-n", "x-n"]
+    assert headers.items(lower=True)[0] == ("x-n", "1") and headers.items()[0] == ("X-N", "1")
+
+
 def test_file_storage_without_a_filename_is_false() -> None:
     empty = FileStorage(io.BytesIO(b""), content_type="application/octet-stream")
     assert not empty

@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Optional, TypeVar, Union, overload
 
-from tinyweb.datastructures import parse_list_header
+from tinyweb.header_values import parse_list_header
 
 __all__ = ["Accept", "CharsetAccept", "LanguageAccept", "MIMEAccept", "parse_accept_header"]
 

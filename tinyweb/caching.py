@@ -34,8 +34,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timezone
 from typing import Any, Callable, NamedTuple, Optional, Protocol, Union
 
-from .datastructures import Headers, parse_digits, quote_header_value, unquote_header_value
+from .datastructures import Headers
 from .errors import RangeNotSatisfiable
+from .header_values import parse_digits, quote_header_value, unquote_header_value
 
 __all__ = [
     "ByteRange",

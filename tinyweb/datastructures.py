@@ -3,7 +3,8 @@
 Where it fits: ``request.py`` fills a ``MultiDict`` from the query string and the form, a
 ``Headers`` from the environ and ``FileStorage`` objects from a multipart body (through
 ``multipart.py``); ``response.py`` keeps its outgoing header fields in a ``Headers``. This
-module imports nothing from tinyweb, so every other module may use it.
+module imports only ``header_values`` (the grammar of field values), so every other
+module may use it.
 
 Rules:
 
@@ -19,10 +20,20 @@ Rules:
 from __future__ import annotations
 
 import base64
+import io
 import os
-import re
-from collections.abc import Container, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from typing import IO, Any, Callable, ClassVar, TypeVar, Union, cast, overload
+
+from .header_values import (  # re-exported: Werkzeug users find them in datastructures
+    format_dict_header,
+    parse_dict_header,
+    parse_digits,
+    parse_list_header,
+    quote_header_value,
+    split_auth_header,
+    unquote_header_value,
+)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -401,10 +412,20 @@ class Headers:
         except (ValueError, TypeError):
             return default
 
-    def getlist(self, name: str) -> list[str]:
-        """Every value of ``name``, in order (empty list when absent)."""
+    def getlist(self, name: str, type: Callable[[str], Any] | None = None) -> list[Any]:
+        """Every value of ``name``, in order (empty list when absent); ``type`` converts
+        each and skips those it refuses (ValueError, TypeError), as Werkzeug."""
         lowered = name.lower()
-        return [value for field_name, value in self._fields if field_name.lower() == lowered]
+        values = [value for field_name, value in self._fields if field_name.lower() == lowered]
+        if type is None:
+            return values
+        converted = []
+        for value in values:
+            try:
+                converted.append(type(value))
+            except (ValueError, TypeError):
+                continue
+        return converted
 
     def get_all(self, name: str) -> list[str]:
         """``getlist`` under Werkzeug's other name: ``headers.get_all("Set-Cookie")``."""
@@ -430,13 +451,15 @@ class Headers:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._fields!r})"
 
-    def items(self) -> list[tuple[str, str]]:
-        """``(name, value)`` pairs with the names as they were set."""
+    def items(self, lower: bool = False) -> list[tuple[str, str]]:
+        """``(name, value)`` pairs with the names as they were set (or lower-cased)."""
+        if lower:
+            return [(field_name.lower(), value) for field_name, value in self._fields]
         return list(self._fields)
 
-    def keys(self) -> list[str]:
-        """Every field name, repeated names repeated."""
-        return [field_name for field_name, _ in self._fields]
+    def keys(self, lower: bool = False) -> list[str]:
+        """Every field name, repeated names repeated (lower-cased if ``lower``)."""
+        return [field_name.lower() if lower else field_name for field_name, _ in self._fields]
 
     def values(self) -> list[str]:
         """Every field value, in order."""
@@ -553,18 +576,23 @@ class FileStorage:
 
     def __init__(
         self,
-        stream: IO[bytes],
+        stream: IO[bytes] | None = None,
         filename: str | None = None,
         name: str | None = None,
         content_type: str | None = None,
+        content_length: int | None = None,
         headers: Headers | None = None,
     ) -> None:
-        self.stream = stream
+        self.stream = stream if stream is not None else io.BytesIO()
         self.filename = filename
         self.name = name
         self.headers = headers if headers is not None else Headers()
         if content_type is None:
             content_type = self.headers.get("Content-Type")
+        elif "Content-Type" not in self.headers:
+            self.headers.set("Content-Type", content_type)
+        if content_length is not None:  # (Werkzeug's positional order: before headers)
+            self.headers.set("Content-Length", str(content_length))
         self.content_type = content_type
 
     @property
@@ -607,92 +635,7 @@ class FileStorage:
         return f"<{type(self).__name__}: {self.filename!r} ({self.content_type!r})>"
 
 
-# -- structured request header values ------------------------------------------------------
-
-
-def parse_list_header(value: str, separator: str = ",") -> list[str]:
-    """The items of a comma-separated header (RFC 9110 §5.6.1), quoted strings unquoted.
-
-    A comma inside a quoted string does not split, empty items are dropped, and the
-    scan is one linear pass (no regex that could backtrack on a hostile header).
-    ``separator=";"`` splits one item into its parameters the same way::
-
-        >>> parse_list_header('a, "b, c" ,, d')
-        ['a', 'b, c', 'd']
-    """
-    items: list[str] = []
-    current: list[str] = []
-    quoted = escaped = False
-    for character in value:
-        if escaped:
-            escaped = False
-        elif quoted and character == "\\":
-            escaped = True
-        elif character == '"':
-            quoted = not quoted
-        elif character == separator and not quoted:
-            items.append("".join(current))
-            current = []
-            continue
-        current.append(character)
-    items.append("".join(current))
-    return [unquote_header_value(item.strip()) for item in items if item.strip()]
-
-
-def unquote_header_value(text: str) -> str:
-    """``"a \\"b\\""`` -> ``a "b"`` (RFC 9110 §5.6.4); other text unchanged."""
-    if len(text) >= 2 and text[0] == text[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", text[1:-1])
-    return text
-
-
-# RFC 9110 §5.6.2: token = 1*tchar (an auth-scheme, a directive name, a list item...).
-TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-# 1*DIGIT in ASCII: delta-seconds (RFC 9111 §1.2.2), Max-Forwards, Content-Length. int()
-# alone would also take " 1", "+1", "1_000" and other scripts' digits. Nineteen digits
-# outlast any clock or disk; more would only reach int(), whose 4300-digit limit raises.
-_DIGITS = re.compile(r"[0-9]{1,19}")
-
-
-def parse_digits(text: str | None) -> int | None:
-    """``text`` as an int if it is 1 to 19 ASCII digits and nothing else, else None::
-
-    >>> parse_digits("60"), parse_digits(" 60"), parse_digits("-5"), parse_digits("9" * 20)
-    (60, None, None, None)
-    """
-    return int(text) if text and _DIGITS.fullmatch(text) else None
-
-
-def quote_header_value(text: str) -> str:
-    """A token as it is, anything else as a quoted string (RFC 9110 §5.6.4): the
-    inverse of ``unquote_header_value``."""
-    return text if TOKEN.fullmatch(text) else f'"{_escape_quoted(text)}"'
-
-
-def _escape_quoted(text: str) -> str:
-    """The inside of a quoted-string (RFC 9110 §5.6.4): ``\\`` and ``"`` escaped."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def split_auth_header(value: str | None) -> tuple[str, str, dict[str, str | None] | None] | None:
-    """``(scheme, rest, parameters)`` of an ``Authorization`` or ``WWW-Authenticate`` value
-    (RFC 9110 §11.3-11.4: a scheme, then a token68 or comma-separated parameters).
-
-    ``parameters`` is the parsed parameters, or None when ``rest`` is a token68 (or empty);
-    the result is None when the scheme is not a token. Never raises on client input::
-
-        >>> split_auth_header('Digest realm="x", qop=auth')
-        ('Digest', 'realm="x", qop=auth', {'realm': 'x', 'qop': 'auth'})
-        >>> split_auth_header("Bearer abc=="), split_auth_header("b@d x")
-        (('Bearer', 'abc==', None), None)
-    """
-    scheme, _, rest = (value or "").strip(" \t").partition(" ")
-    if not TOKEN.fullmatch(scheme):
-        return None
-    rest = rest.strip(" \t")
-    if "=" in rest.rstrip("="):  # a "=" that is not token68 padding: parameters
-        return scheme, rest, parse_dict_header(rest)
-    return scheme, rest, None
+# -- structured request header values (their grammar: header_values.py) --------------------
 
 
 class Authorization:
@@ -798,40 +741,6 @@ class Authorization:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.type}>"
-
-
-def parse_dict_header(text: str) -> dict[str, str | None]:
-    """The ``key=value`` items of a comma-separated header, values unquoted; a bare key
-    maps to None (``Authorization`` and ``WWW-Authenticate`` parameters)::
-
-        >>> parse_dict_header('realm="a, b", nc=1, stale')
-        {'realm': 'a, b', 'nc': '1', 'stale': None}
-    """
-    parameters: dict[str, str | None] = {}
-    for item in parse_list_header(text):
-        key, equals, item_value = item.partition("=")
-        parameters[key.strip()] = unquote_header_value(item_value.strip()) if equals else None
-    return parameters
-
-
-def format_dict_header(
-    parameters: Mapping[str, str | None], always_quoted: Container[str] = ()
-) -> str:
-    """The inverse of ``parse_dict_header``: a value is quoted unless it is a token (or
-    its key is in ``always_quoted``), and a None value writes the bare key::
-
-        >>> format_dict_header({"realm": "a, b", "nc": "1", "stale": None})
-        'realm="a, b", nc=1, stale'
-    """
-    items = []
-    for key, value in parameters.items():
-        if value is None:
-            items.append(key)
-        elif key in always_quoted:
-            items.append(f'{key}="{_escape_quoted(value)}"')
-        else:
-            items.append(f"{key}={quote_header_value(value)}")
-    return ", ".join(items)
 
 
 class UserAgent(str):

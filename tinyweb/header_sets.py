@@ -30,7 +30,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, MutableSet
 from typing import Any, Callable, Optional, Protocol, SupportsIndex, TypeVar, Union
 
-from .datastructures import Headers, parse_digits, parse_list_header, quote_header_value
+from .datastructures import Headers
+from .header_values import parse_digits, parse_list_header, quote_header_value
 
 __all__ = [
     "HeaderSet",

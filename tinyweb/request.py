@@ -50,11 +50,10 @@ from .datastructures import (
     ImmutableMultiDict,
     MultiDict,
     UserAgent,
-    parse_digits,
-    parse_list_header,
 )
 from .errors import BadRequest, BadRequestKeyError, RequestEntityTooLarge, UnsupportedMediaType
 from .header_sets import RequestHeaderSet
+from .header_values import parse_digits, parse_list_header
 from .typed_headers import RequestFields, parse_parameters
 
 V = TypeVar("V")

@@ -46,8 +46,9 @@ from urllib.parse import quote
 
 from . import caching, header_sets, response_wsgi, typed_headers
 from .caching import http_date
-from .datastructures import Headers, HeadersSource, header_field, parse_digits
+from .datastructures import Headers, HeadersSource, header_field
 from .errors import HTTPError
+from .header_values import parse_digits
 from .response_wsgi import AppIterator, close_all, encode_chunk
 
 __all__ = ["Response", "http_date", "json_default", "json_dumps", "redirect"]

@@ -30,17 +30,16 @@ from typing import Any, Callable, Optional, Protocol, TypeVar, Union
 
 from . import ranges
 from .caching import http_date, http_datetime
-from .datastructures import (
+from .datastructures import CallbackDict, Headers
+from .header_sets import RequestHeaderSet, header_property, text_property
+from .header_values import (
     TOKEN,
-    CallbackDict,
-    Headers,
     format_dict_header,
     parse_digits,
     quote_header_value,
     split_auth_header,
     unquote_header_value,
 )
-from .header_sets import RequestHeaderSet, header_property, text_property
 
 __all__ = [
     "COEP",
