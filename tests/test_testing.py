@@ -265,6 +265,12 @@ def test_client_uploads_files_as_multipart(client: Client, make_file: Any) -> No
     assert body["content_type"].startswith("multipart/form-data; boundary=")
 
 
+def test_client_takes_werkzeugs_mimetype_and_buffered(client: Client) -> None:
+    # Flask tests write client.post(url, data=..., mimetype=...) and buffered=True.
+    answer = client.post("/", data="<a/>", mimetype="application/xml", buffered=True).get_json()
+    assert answer["content_type"] == "application/xml" and answer["data"] == "<a/>"
+
+
 def test_client_uploads_an_open_file(client: Client, tmp_path: Any) -> None:
     path = tmp_path / "report.csv"
     path.write_bytes(b"a,b\n")

@@ -38,6 +38,7 @@ from .header_values import (  # re-exported: Werkzeug users find them in datastr
 K = TypeVar("K")
 V = TypeVar("V")
 T = TypeVar("T")
+_NO_DEFAULT: Any = object()  # "no default given", where None is a valid default
 
 
 class MultiDict(MutableMapping[K, V]):
@@ -221,16 +222,13 @@ class MultiDict(MutableMapping[K, V]):
         """A shallow, mutable copy (new lists, same value objects)."""
         return MultiDict(self)
 
-    def pop(self, key: K, *default: Any) -> Any:
+    def pop(self, key: K, default: Any = _NO_DEFAULT) -> Any:
         """Remove ``key`` and return its first value (or ``default`` when missing)."""
         if key in self._lists:
             return self._lists.pop(key)[0]
-        if default:
-            return default[0]
+        if default is not _NO_DEFAULT:
+            return default
         raise KeyError(key)
-
-
-_NO_DEFAULT: Any = object()
 
 
 class CallbackDict(dict[K, V]):

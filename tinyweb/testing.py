@@ -465,8 +465,13 @@ class Client:
         environ_base: Mapping[str, Any] | None = None,
         auth: tuple[str, str] | None = None,
         subdomain: str | None = None,
+        mimetype: str | None = None,
+        buffered: bool = False,
     ) -> TestResponse:
         """Send one request (and follow redirects if asked); return the final response.
+
+        ``mimetype`` is Werkzeug's other name for ``content_type``; ``buffered`` is accepted
+        for its signature (the client always reads the whole body).
 
         For an ``App``, the default ``base_url`` is ``app.test_base_url(subdomain)`` (its
         ``SERVER_NAME``, ``APPLICATION_ROOT`` and ``PREFERRED_URL_SCHEME``, as in Flask),
@@ -482,7 +487,7 @@ class Client:
         dumps = provider.dumps if hasattr(provider, "dumps") else json_dumps  # (as Flask)
         environ = build_environ(
             path, method, base_url=base_url, query_string=query_string, data=data,
-            json=json, headers=headers, content_type=content_type,
+            json=json, headers=headers, content_type=content_type or mimetype,
             environ_overrides=environ_overrides, environ_base=environ_base, auth=auth,
             dumps=dumps,
         )  # fmt: skip
