@@ -9,7 +9,8 @@ import pytest
 
 from tinyweb.app import App
 from tinyweb.context import g
-from tinyweb.rendering import render_template, render_template_string
+from tinyweb.rendering import render_template, render_template_string, stream_template
+from tinyweb.templating import TemplatesNotFound
 
 
 @pytest.fixture
@@ -59,6 +60,18 @@ def test_context_processors_add_values_and_render_arguments_win(app: App) -> Non
     with app.test_request_context("/"):
         assert render_template("hello.html") == "Hello from processor!"
         assert render_template("hello.html", name="given") == "Hello given!"
+
+
+def test_render_template_takes_a_list_of_names_or_a_template(app: App) -> None:
+    # Flask: render_template(template_name_or_list), the first that exists (theme fallbacks).
+    with app.test_request_context("/"):
+        assert render_template(["theme/hello.html", "hello.html"], name="Ada") == "Hello Ada!"
+        template = app.jinja_env.from_string("Hi {{ name }}")
+        assert render_template(template, name="Ada") == "Hi Ada"
+        assert "".join(stream_template(["nope.html", "hello.html"], name="B")) == "Hello B!"
+        with pytest.raises(TemplatesNotFound, match=r"nope\.html, gone\.html") as caught:
+            render_template(["nope.html", "gone.html"])
+        assert caught.value.templates == ["nope.html", "gone.html"]
 
 
 def test_template_global(app: App) -> None:

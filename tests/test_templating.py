@@ -24,6 +24,7 @@ from tinyweb.templating import (
     Template,
     TemplateError,
     TemplateNotFound,
+    TemplatesNotFound,
     TemplateSyntaxError,
     UndefinedError,
 )
@@ -353,6 +354,24 @@ def test_dict_loader_reload_and_missing() -> None:
         env.get_template("b.html")
     with pytest.raises(TemplateNotFound):
         render("{% include 'nope.html' %}")
+
+
+def test_select_template_takes_the_first_that_exists_as_jinja() -> None:
+    env = Environment(loader=DictLoader({"b.html": "B", "c.html": "C"}))
+    assert env.select_template(["a.html", "b.html", "c.html"]).render() == "B"
+    assert env.get_or_select_template("c.html").render() == "C"
+    assert env.get_or_select_template(["a.html", "c.html"]).render() == "C"
+    compiled = env.from_string("T")
+    assert env.select_template(["a.html", compiled]) is compiled
+    assert env.get_or_select_template(compiled) is compiled
+    with pytest.raises(TemplatesNotFound) as caught:
+        env.select_template(["a.html", "z.html"])
+    assert isinstance(caught.value, TemplateNotFound) and caught.value.templates == ["a.html", "z.html"]
+    assert caught.value.name == "z.html"  # Jinja: the last name tried
+    with pytest.raises(TemplatesNotFound, match="empty list"):
+        env.select_template([])
+    with pytest.raises(TemplatesNotFound):
+        render("{% include ['x.html', 'y.html'] %}")
 
 
 def test_only_namespaces_take_attribute_assignments() -> None:

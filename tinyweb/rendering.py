@@ -22,8 +22,8 @@ Rules:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Callable, cast
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Union, cast
 
 from tinyweb.context import (
     current_app,
@@ -39,6 +39,9 @@ from tinyweb.signals import before_render_template, template_rendered
 if TYPE_CHECKING:  # pragma: no cover - names for annotations only
     from tinyweb.app import App
     from tinyweb.templating import Environment, FileSystemLoader, Template
+
+# What render_template takes: a name, a compiled Template, or a list of them (Flask's).
+TemplateNames = Union[str, "Template", Iterable[Union[str, "Template"]]]
 
 # The file names select_jinja_autoescape escapes (Flask's list).
 AUTOESCAPED_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
@@ -75,13 +78,17 @@ def create_environment(app: App) -> Environment:
     return environment
 
 
-def render_template(template_name: str, **context: Any) -> str:
+def render_template(template_name_or_list: TemplateNames, **context: Any) -> str:
     """Render ``templates/<template_name>`` with ``context`` (plus the app's globals).
+
+    As in Flask, a list renders the first of its templates that exists (a theme's
+    page, then the default), and a compiled ``Template`` renders as it is.
 
     Example: ``return render_template("hello.html", name=name)``.
     """
     app = current_app._get_current_object()
-    return _render(app, app.template_environment.get_template(template_name), context)
+    template = app.template_environment.get_or_select_template(template_name_or_list)
+    return _render(app, template, context)
 
 
 def render_template_string(source: str, **context: Any) -> str:
@@ -115,8 +122,8 @@ def _after_render(app: App, template: Template, context: dict[str, Any]) -> None
         template_rendered.send(app, template=template, context=context)
 
 
-def stream_template(template_name: str, **context: Any) -> Iterator[str]:
-    """Render ``templates/<template_name>`` piece by piece: an iterator of ``str`` that a
+def stream_template(template_name_or_list: TemplateNames, **context: Any) -> Iterator[str]:
+    """Render ``templates/<template_name>`` (or the first of a list) piece by piece: an iterator of ``str`` that a
     view returns as a streamed response (Flask's ``stream_template``).
 
     The context processors run and ``before_render_template`` is sent now;
@@ -127,7 +134,8 @@ def stream_template(template_name: str, **context: Any) -> Iterator[str]:
     Example: ``return stream_template("report.html", rows=query_rows())``.
     """
     app = current_app._get_current_object()
-    return _stream(app, app.template_environment.get_template(template_name), context)
+    template = app.template_environment.get_or_select_template(template_name_or_list)
+    return _stream(app, template, context)
 
 
 def stream_template_string(source: str, **context: Any) -> Iterator[str]:

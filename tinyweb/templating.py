@@ -81,6 +81,7 @@ __all__ = [
     "TemplateRuntimeError",
     "TemplateStream",
     "TemplateSyntaxError",
+    "TemplatesNotFound",
     "Undefined",
     "UndefinedError",
     "escape",
@@ -95,10 +96,24 @@ Uptodate = Callable[[], bool]
 class TemplateNotFound(TemplateError, LookupError):
     """No loader found a template of this name (or the name was refused)."""
 
-    def __init__(self, name: str) -> None:
-        """``name`` is the template name that was asked for."""
-        super().__init__(f"template not found: {name!r}")
-        self.template_name = name
+    def __init__(self, name: str | None, message: str | None = None) -> None:
+        """``name`` is the template name that was asked for (``.name``, as in Jinja)."""
+        super().__init__(message or f"template not found: {name!r}")
+        self.name = self.template_name = name
+        self.templates = [name]
+
+
+class TemplatesNotFound(TemplateNotFound):
+    """None of several names was found (``select_template``, ``{% include [...] %}``)."""
+
+    def __init__(self, names: Sequence[Any] = ()) -> None:
+        """``names``: the names tried, in order (``.templates``); ``.name`` is the last."""
+        if names:
+            message = "none of the templates given were found: " + ", ".join(map(str, names))
+        else:
+            message = "Tried to select from an empty list of templates."
+        super().__init__(names[-1] if names else None, message)
+        self.templates = list(names)
 
 
 def _rewrite_traceback(error: BaseException) -> BaseException:
@@ -367,6 +382,24 @@ class Environment:
         self.cache[name] = template
         return template
 
+    def select_template(self, names: Iterable[str | Template]) -> Template:
+        """The first of ``names`` that exists (a ``Template`` is taken as it is), as
+        Jinja's; ``TemplatesNotFound`` when none does. Flask's ``render_template`` and
+        ``{% include [...] %}`` pick a template this way."""
+        names = list(names)
+        for name in names:
+            try:
+                return self.get_template(name)
+            except TemplateNotFound:
+                continue
+        raise TemplatesNotFound(names)
+
+    def get_or_select_template(self, name: str | Template | Iterable[str | Template]) -> Template:
+        """``get_template`` for a name or a ``Template``, ``select_template`` for a list."""
+        if isinstance(name, (str, Template)):
+            return self.get_template(name)
+        return self.select_template(name)
+
     def from_string(self, source: str) -> Template:
         """Compile template text that has no name (autoescape: the string default)."""
         return Template(source, self)
@@ -398,16 +431,18 @@ class Environment:
         return self._namespaces[key]
 
     def _included(self, name: Any, ignore_missing: bool) -> Template | None:
-        """The first template of ``name`` (a name or a list) that exists (``{% include %}``)."""
-        names = name if isinstance(name, (list, tuple)) else [name]
-        for candidate in names:
-            try:
-                return self.get_template(candidate)
-            except TemplateNotFound:
-                continue
-        if not ignore_missing:
-            raise TemplateNotFound(", ".join(map(str, names)))
-        return None
+        """The template ``{% include %}`` renders: the first of ``name`` (a name, a
+        ``Template`` or a list of them) that exists, or None if missing is allowed."""
+        try:
+            return self.get_or_select_template(name)
+        except TemplateNotFound:
+            if ignore_missing:
+                return None
+            raise
+
+    def _context_for(self, ctx: dict[str, Any] | None) -> dict[str, Any]:
+        """A copy of the including template's context, or of the globals (``without context``)."""
+        return dict(self.globals) if ctx is None else dict(ctx)
 
     def _include(
         self, name: Any, ctx: dict[str, Any] | None, out: list[str], ignore_missing: bool
@@ -415,8 +450,7 @@ class Environment:
         """Render the template(s) ``name`` into ``out`` with a copy of the context."""
         template = self._included(name, ignore_missing)
         if template is not None:
-            context = dict(self.globals) if ctx is None else dict(ctx)
-            template.root(context, template.new_blocks(), out)
+            template.root(self._context_for(ctx), template.new_blocks(), out)
 
     def _stream_include(
         self, name: Any, ctx: dict[str, Any] | None, out: None, ignore_missing: bool
@@ -424,8 +458,7 @@ class Environment:
         """``_include`` for a streamed template: yield the included template's pieces."""
         template = self._included(name, ignore_missing)
         if template is not None:
-            context = dict(self.globals) if ctx is None else dict(ctx)
-            yield from template.stream_root(context)
+            yield from template.stream_root(self._context_for(ctx))
 
     def _import(self, name: Any, ctx: dict[str, Any] | None) -> types.SimpleNamespace:
         """Run template ``name`` for its top-level macros and sets (``{% import %}``)."""
@@ -435,7 +468,7 @@ class Environment:
         """``template``'s exports, run with ``ctx`` (``with context``) or the globals only."""
         if ctx is None and template._module is not None:
             return template._module  # without context, a template's exports never change
-        context = dict(self.globals) if ctx is None else dict(ctx)
+        context = self._context_for(ctx)
         before = set(context)
         template.root(context, template.new_blocks(), [])
         exports = {
