@@ -347,13 +347,12 @@ class _Lexer:
                     match, restart = inner, True
                     token_kind = match.lastgroup or "operator"
                 # Newlines hide only in the spaces before a token or in a string.
-                lineno = (
-                    self.line_at(match.start(token_kind)) if "\n" in match.group() else self.line
-                )
+                multiline = "\n" in match[0]
+                lineno = self.line_at(match.start(token_kind)) if multiline else self.line
                 if token_kind == "end":
                     append(_new_token(Token, (end_kind, None, lineno)))
                     return match.end()
-                value: Any = match.group(token_kind)
+                value: Any = match[token_kind]
                 if token_kind == "operator":
                     if value in _CLOSER:
                         brackets.append(_CLOSER[value])  # the bracket expected next
@@ -369,7 +368,7 @@ class _Lexer:
                     value = _literal_value(token_kind, value, lineno, name)
                 append(_new_token(Token, (token_kind, value, lineno)))
                 position = match.end()
-                if token_kind == "string" and "\n" in match.group():
+                if multiline and token_kind == "string":
                     self.line_at(position)
                 if restart:
                     break
