@@ -150,13 +150,6 @@ def test_a_text_only_block_compiles_to_no_function() -> None:
     assert "BLOCKS = {'a': _text_block('Site'), 'b': _text_block('')}" in source
 
 
-def test_neighbouring_output_is_one_augmented_assignment_one_piece_per_line() -> None:
-    # "_out += (...)": fewer Python tokens for compile() than "_out.extend((...))".
-    source = compile_template("<td>{{ cell }}\n</td>", None, {}, {}).source
-    assert "    _out += (\n        '<td>',\n        _escape(v1),\n        '\\n</td>',\n    )\n" in source
-    assert ".extend(" not in source
-
-
 def test_a_text_only_block_still_checks_its_end_name() -> None:
     with pytest.raises(TemplateSyntaxError, match="endblock should close block 'a'"):
         compile_template("{% block a %}Site{% endblock b %}", None, {}, {})

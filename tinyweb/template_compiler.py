@@ -14,12 +14,12 @@ body is parsed). ``{% for user in users %}<li>{{ user.name }}</li>
     def root(ctx, blocks, _out):
         [v1] = _lookup(ctx, 'users')  # every free name of the function, in one call
         for v2 in v1:
-            _out += (
+            _out.extend((
                 '<li>',
                 _escape((v2['name'] if v2.__class__ is _dict and 'name' in v2
                          else _attr(v2, 'name'))),
                 '</li>',
-            )
+            ))
     BLOCKS = {}
 
 Rules:
