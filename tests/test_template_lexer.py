@@ -5,6 +5,10 @@ from __future__ import annotations
 import warnings
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tinyweb.template_lexer import _literal_value
 
 
 @pytest.mark.parametrize(
@@ -28,3 +32,15 @@ def test_string_escapes_decode_as_jinjas_without_a_deprecation_warning(
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert Template(source, autoescape=False).render() == expected
+
+
+@given(st.text().filter(lambda text: "\\" not in text))
+def test_a_literal_without_backslashes_is_its_text_as_the_codec_would_decode_it(
+    text: str,
+) -> None:
+    # The lexer skips the codec for these (most literals): it would return them unchanged.
+    decoded = text.encode("ascii", "backslashreplace").decode("unicode-escape")
+    assert decoded == text
+    for quote in "'\"":
+        if quote not in text:
+            assert _literal_value("string", quote + text + quote, 1, None) == text

@@ -58,7 +58,10 @@ class CodeBuilder:
 
     def is_empty(self) -> bool:
         """True when no line was written here (nor in any section)."""
-        return all(isinstance(part, CodeBuilder) and part.is_empty() for part in self.parts)
+        for part in self.parts:
+            if not isinstance(part, CodeBuilder) or not part.is_empty():
+                return False
+        return True
 
     def render(self, lines: list[str], line_map: list[int]) -> tuple[list[str], list[int]]:
         """Append the Python lines and, for each, the template line it came from."""

@@ -451,7 +451,7 @@ class Compiler(Writer):
             end = self.parse_body(("endblock",))
             self.flush()
             self.frame.write_prologue()
-            block = self.functions.pop().builder
+            block = self.pop_function().builder
             if block.is_empty():
                 block.line("pass", tag.lineno)
             self.nesting, self.escaping = saved_state
@@ -553,9 +553,9 @@ class Compiler(Writer):
         """``{% call(args) macro(...) %}body{% endcall %}``: the body becomes ``caller``."""
         parameters = self.skip("operator", "(")
         head, macro = self.parse_signature(tag, parameters)
-        body = self.functions.pop()  # the callee is an expression of the enclosing scope
+        body = self.pop_function()  # the callee is an expression of the enclosing scope
         callee = self.parse_call_target()
-        self.functions.append(body)
+        self.push_function(body)
         self.end_of_tag("call")
         end = self.parse_body(("endcall",))
         caller = self.finish_macro(head, macro, None, tag)  # anonymous, as Jinja
@@ -592,7 +592,7 @@ class Compiler(Writer):
     ) -> str:
         """Close the macro function; return the expression that makes the ``Macro``."""
         self.flush()
-        function = self.functions.pop()
+        function = self.pop_function()
         frame = function.frame
         # Markup with the template's own setting; in an {% autoescape %} body, _call makes
         # a call's result markup (or not) by that body's setting, as Jinja's eval context.

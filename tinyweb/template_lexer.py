@@ -89,7 +89,8 @@ _CLOSING = frozenset(_CLOSER.values())
 _new_token = tuple.__new__  # Token(...) runs a Python-level __new__; this is the C one
 # A tag's kind is named by the second character of Jinja's own delimiter for it, whatever
 # the delimiters are: "{" a variable ({{ }}), "%" a block ({% %}), "#" a comment ({# #}).
-_TAG_NAMES = {"{": "variable", "%": "block"}
+_BEGIN_KINDS = {"{": "variable_begin", "%": "block_begin"}
+_END_KINDS = {"{": "variable_end", "%": "block_end"}
 _NEVER = re.compile(r"(?!)")
 
 
@@ -194,7 +195,7 @@ def tokenize(
     text = source.replace("\r\n", "\n").replace("\r", "\n")
     if text.endswith("\n") and not keep_trailing_newline:
         text = text[:-1]
-    if newline_sequence != "\n" or delimiters is not JINJA_DELIMITERS:
+    if newline_sequence != "\n" or delimiters != JINJA_DELIMITERS:  # (Jinja's are valid)
         check_options(newline_sequence, delimiters)
     patterns = _patterns(trim_blocks, delimiters)
     tokens = _Lexer(text, name, patterns, lstrip_blocks, newline_sequence).tokenize()
@@ -242,21 +243,24 @@ class _Lexer:
     def tokenize(self) -> list[Token]:
         source, position, lstrip_blocks = self.source, 0, self.lstrip_blocks
         tag_start, kinds = self.tag_start, self.kinds
+        tokens = self.tokens
         while True:
             start = tag_start.search(source, position)
-            end = start.start() if start else len(source)
-            text = source[position:end]
-            if start and start.group(2) == "-":
-                text = text.rstrip()
-            elif lstrip_blocks and start and kinds[start.group(1)] != "{" and start.group(2) != "+":
-                text = self.without_indentation(text, position)
-            if text:
-                self.tokens.append(_new_token(Token, ("data", text, self.line_at(position))))
             if start is None:
                 break
-            position = self.tag(start)
-        self.tokens.append(Token("end_of_template", None, self.line_at(len(source))))
-        return self.tokens
+            opening, sign = start.groups()
+            text = source[position : start.start()]
+            if sign == "-":
+                text = text.rstrip()
+            elif lstrip_blocks and kinds[opening] != "{" and sign != "+":
+                text = self.without_indentation(text, position)
+            if text:
+                tokens.append(_new_token(Token, ("data", text, self.line_at(position))))
+            position = self.tag(start, kinds[opening])
+        if position < len(source):
+            tokens.append(_new_token(Token, ("data", source[position:], self.line_at(position))))
+        tokens.append(Token("end_of_template", None, self.line_at(len(source))))
+        return tokens
 
     def without_indentation(self, text: str, position: int) -> str:
         """``text`` (which starts at ``position``) without the whitespace between its
@@ -270,24 +274,25 @@ class _Lexer:
             return text  # the text follows another tag on the same line: no indentation
         return text[:line_start] if text[line_start:].isspace() else text
 
-    def tag(self, start: re.Match[str]) -> int:
-        """Lex one ``{{ }}``, ``{% %}`` or ``{# #}``; return the position after it."""
-        kind, source = self.kinds[start.group(1)], self.source
+    def tag(self, start: re.Match[str], kind: str) -> int:
+        """Lex one ``{{ }}``, ``{% %}`` or ``{# #}`` (``kind`` "{", "%" or "#"); return
+        the position after it."""
+        source, inside = self.source, start.end()
         if kind == "#":
-            end = self.comment_end.search(source, start.end())
+            end = self.comment_end.search(source, inside)
             if end is None:
                 raise self.error("missing end of comment tag", start.start())
             return end.end()
-        simple = self.simple_tags[kind].match(source, start.end())
-        if kind == "%" and (simple is None or "raw" in simple.group(1)):
+        simple = self.simple_tags[kind].match(source, inside)
+        if kind == "%" and (simple is None or "raw" in simple[1]):
             raw = self.raw_begin.match(source, start.start())
             if raw is not None:
                 return self.raw(raw)
         self.tokens.append(
-            _new_token(Token, (_TAG_NAMES[kind] + "_begin", None, self.line_at(start.start())))
+            _new_token(Token, (_BEGIN_KINDS[kind], None, self.line_at(start.start())))
         )
         if simple is None:
-            return self.expression(start.end(), kind)
+            return self.expression(inside, kind)
         return self.simple_tag(simple, kind)
 
     def simple_tag(self, simple: re.Match[str], kind: str) -> int:
@@ -297,10 +302,10 @@ class _Lexer:
         ``str.split`` instead of a regex match per token; the lexing of the benchmark's
         four templates ~0.67 -> ~0.52 ms, best of 500 (benchmarks/bench_templating.py).
         """
-        line, tokens = self.line, self.tokens
-        for piece in simple.group(1).replace(".", " . ").replace("|", " | ").split():
-            tokens.append(_new_token(Token, ("operator" if piece in ".|" else "name", piece, line)))
-        tokens.append(_new_token(Token, (_TAG_NAMES[kind] + "_end", None, line)))
+        line, append = self.line, self.tokens.append
+        for piece in simple[1].replace(".", " . ").replace("|", " | ").split():
+            append(_new_token(Token, ("operator" if piece in ".|" else "name", piece, line)))
+        append(_new_token(Token, (_END_KINDS[kind], None, line)))
         return simple.end()
 
     def raw(self, raw: re.Match[str]) -> int:
@@ -328,7 +333,7 @@ class _Lexer:
         """
         source, append, name = self.source, self.tokens.append, self.name
         brackets: list[str] = []
-        pattern, end_kind = self.token_or_end[kind], _TAG_NAMES[kind] + "_end"
+        pattern, end_kind = self.token_or_end[kind], _END_KINDS[kind]
         while True:  # a new pass only after "}}" inside brackets (a dict's closing braces)
             restart = False
             for match in pattern.finditer(source, position):
@@ -342,13 +347,12 @@ class _Lexer:
                     match, restart = inner, True
                     token_kind = match.lastgroup or "operator"
                 # Newlines hide only in the spaces before a token or in a string.
-                lineno = (
-                    self.line_at(match.start(token_kind)) if "\n" in match.group() else self.line
-                )
+                multiline = "\n" in match[0]
+                lineno = self.line_at(match.start(token_kind)) if multiline else self.line
                 if token_kind == "end":
                     append(_new_token(Token, (end_kind, None, lineno)))
                     return match.end()
-                value: Any = match.group(token_kind)
+                value: Any = match[token_kind]
                 if token_kind == "operator":
                     if value in _CLOSER:
                         brackets.append(_CLOSER[value])  # the bracket expected next
@@ -364,7 +368,7 @@ class _Lexer:
                     value = _literal_value(token_kind, value, lineno, name)
                 append(_new_token(Token, (token_kind, value, lineno)))
                 position = match.end()
-                if token_kind == "string" and "\n" in match.group():
+                if multiline and token_kind == "string":
                     self.line_at(position)
                 if restart:
                     break
@@ -403,8 +407,9 @@ def _literal_value(kind: str, text: str, lineno: int, name: str | None) -> Any:
             # keeps an unknown escape ('\.') as it is but warns (DeprecationWarning):
             # doubling that backslash first gives the same text without the warning.
             body = text[1:-1]
-            if "\\" in body:
-                body = _ESCAPE_PAIR.sub(_keep_unknown_escape, body)
+            if "\\" not in body:
+                return body  # nothing to decode (most literals): the codec would return it
+            body = _ESCAPE_PAIR.sub(_keep_unknown_escape, body)
             return body.encode("ascii", "backslashreplace").decode("unicode-escape")
         if kind == "integer":
             return int(text.replace("_", ""), 0)

@@ -87,10 +87,11 @@ class ExpressionParser:
 
     def end_of_tag(self, tag: str) -> None:
         """The ``%}`` closing a tag; anything else is an error naming the tag."""
-        if not self.at("block_end"):
-            self.fail(f"expected end of {tag!r} tag, got {self.describe(self.current)}")
+        token = self.tokens[self.position]
+        if token.kind != "block_end":
+            self.fail(f"expected end of {tag!r} tag, got {self.describe(token)}")
         self.check_known_names()
-        self.advance()
+        self.position += 1
 
     # -- token stream --
 
@@ -193,7 +194,8 @@ class ExpressionParser:
         """Is the next expression a name or literal with ``.name`` steps, ending the tag?
 
         Most template expressions are (``{{ item.name }}``, ``{% for x in items %}``);
-        they skip the ten precedence levels, so compiling stays cheaper than Bottle's.
+        they skip the ten precedence levels, the unary operators and the filters (a
+        primary and its postfix steps), so compiling stays cheaper than Bottle's.
         """
         tokens, index = self.tokens, self.position
         token = tokens[index]
@@ -209,7 +211,7 @@ class ExpressionParser:
     def parse_condexpr(self) -> str:
         """``a if condition else b`` (no else: undefined)."""
         if self.lone_operand():
-            return self.parse_unary()
+            return self.parse_postfix(self.parse_primary())
         noted = len(self.unknown)
         expression = self.parse_or()
         while self.skip("name", "if"):
@@ -222,7 +224,7 @@ class ExpressionParser:
     def parse_or(self) -> str:
         """An expression without ``if``/``else``: all binary operators, ``or`` loosest."""
         if self.lone_operand():
-            return self.parse_unary()
+            return self.parse_postfix(self.parse_primary())
         return self.parse_binary(1)
 
     def parse_binary(self, level: int) -> str:
@@ -272,10 +274,10 @@ class ExpressionParser:
 
     def parse_unary(self, with_filters: bool = True) -> str:
         """Unary ``-``/``+``, then a primary with its postfix operators and filters."""
-        if self.skip("operator", "-"):
-            expression = f"(-{self.parse_unary(False)})"
-        elif self.skip("operator", "+"):
-            expression = f"(+{self.parse_unary(False)})"
+        kind, value, _ = self.tokens[self.position]
+        if kind == "operator" and value in ("-", "+"):
+            self.position += 1
+            expression = f"({value}{self.parse_unary(False)})"
         else:
             expression = self.parse_primary()
         expression = self.parse_postfix(expression)
