@@ -108,3 +108,23 @@ def test_an_unknown_name_is_reported_at_its_own_line() -> None:
     with pytest.raises(TemplateSyntaxError) as caught:
         environment().from_string("{{ x\n\n|nope }}")
     assert caught.value.lineno == 3
+
+
+class _BrokenLength:
+    def __len__(self) -> int:
+        raise RuntimeError("no length")
+
+    def __getitem__(self, index: int) -> int:
+        return index
+
+
+@pytest.mark.parametrize(
+    ("undefined", "context", "expected"),
+    [("default", {}, "True"), ("strict", {}, "False"), ("default", {"b": _BrokenLength()}, "False"),
+     ("default", {"b": "ab"}, "True"), ("default", {"b": 3}, "False")],
+)  # fmt: skip
+def test_sequence_asks_len_as_jinja(undefined: str, context: dict[str, Any], expected: str) -> None:
+    # Jinja's test calls len() and reads __getitem__, so a strict undefined (whose len()
+    # raises) is no sequence; hasattr() said it was. Found by fuzz_jinja_differential (seed 23).
+    env = Environment(undefined=undefined) if undefined == "strict" else Environment()
+    assert env.from_string("{{ b is sequence }}").render(**context) == expected

@@ -40,6 +40,17 @@ def _is_test(environment: Any, value: Any) -> bool:
     return value in environment.tests
 
 
+def _is_sequence(value: Any) -> bool:
+    """``x is sequence``: it has a length and items, asked as Jinja does (a value whose
+    ``len()`` raises, such as a strict undefined, is no sequence)."""
+    try:
+        len(value)
+        value.__getitem__  # noqa: B018 (the attribute's presence is the question)
+    except Exception:
+        return False
+    return True
+
+
 TESTS: dict[str, Callable[..., bool]] = {
     "defined": lambda value: not isinstance(value, Undefined),
     "undefined": lambda value: isinstance(value, Undefined),
@@ -55,7 +66,7 @@ TESTS: dict[str, Callable[..., bool]] = {
     "true": lambda value: value is True,
     "false": lambda value: value is False,
     "mapping": lambda value: isinstance(value, abc.Mapping),
-    "sequence": lambda value: hasattr(value, "__len__") and hasattr(value, "__getitem__"),
+    "sequence": _is_sequence,
     "iterable": _is_iterable,
     "callable": callable,
     "sameas": lambda value, other: value is other,
