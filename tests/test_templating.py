@@ -374,6 +374,35 @@ def test_select_template_takes_the_first_that_exists_as_jinja() -> None:
         render("{% include ['x.html', 'y.html'] %}")
 
 
+def test_templates_take_their_own_globals_as_jinja() -> None:
+    # Jinja: get_template(name, parent, globals) and from_string(source, globals,
+    # template_class); template.globals chains them before the environment's.
+    env = Environment(loader=DictLoader({
+        "page.html": "{{ site }} {{ who }}{% include 'part.html' without context %}",
+        "part.html": "|{{ site }}",
+        "lib.html": "{% macro m() %}{{ site }}{% endmacro %}",
+    }))  # fmt: skip
+    env.globals.update(site="env", who="all")
+    page = env.get_template("page.html", globals={"site": "own"})
+    assert page.render() == "own all|env"  # the included template has its own globals
+    assert page.render(site="arg") == "arg all|env"  # render arguments win
+    assert env.get_template("page.html", globals={"who": "again"}) is page  # cached, updated
+    assert page.render() == "own again|env" and page.globals["site"] == "own"
+    assert env.get_template("lib.html", globals={"site": "lib"}).module.m() == "lib"
+    assert env.from_string("{{ site }}", globals={"site": "s"}).render() == "s"
+    assert env.from_string("{{ site }}").render() == "env"
+    assert env.select_template(["x.html", "part.html"], globals={"site": "p"}).render() == "|p"
+
+    class Loud(Template):
+        def render(self, *args: Any, **kwargs: Any) -> str:
+            return super().render(*args, **kwargs).upper()
+
+    assert env.from_string("{{ site }}", template_class=Loud).render() == "ENV"
+    env.template_class = Loud
+    env.cache.clear()  # (a cached template keeps its class, as in Jinja)
+    assert env.get_template("part.html").render() == "|ENV"
+
+
 def test_only_namespaces_take_attribute_assignments() -> None:
     with pytest.raises(TemplateError):
         render("{% set d2 = {} %}{% set d2.x = 1 %}")

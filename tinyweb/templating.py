@@ -36,8 +36,9 @@ import linecache
 import os
 import types
 import warnings
+from collections import ChainMap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from .markup import Markup, escape
 from .template_compiler import TemplateSyntaxError, compile_template
@@ -91,6 +92,7 @@ __all__ = [
 ]
 
 Uptodate = Callable[[], bool]
+Globals = Optional[Mapping[str, Any]]  # a template's own globals (Jinja's globals=)
 
 
 class TemplateNotFound(TemplateError, LookupError):
@@ -309,6 +311,9 @@ class Environment:
     '<ul>\\n  <li>a\\n  <li>b\\n</ul>'
     """
 
+    # The class get_template and from_string make (Jinja's attribute; set below Template).
+    template_class: type[Template]
+
     def __init__(
         self,
         loader: BaseLoader | None = None,
@@ -368,41 +373,68 @@ class Environment:
         self.cache: dict[str, Template] = {}
         self._namespaces: dict[tuple[bool, bool], dict[str, Any]] = {}
 
-    def get_template(self, name: str | Template) -> Template:
-        """The compiled template ``name`` (cached; recompiled when its source changed)."""
+    def get_template(
+        self, name: str | Template, parent: str | None = None, globals: Globals = None
+    ) -> Template:
+        """The compiled template ``name`` (cached; recompiled when its source changed).
+
+        As in Jinja: ``parent`` is the name of the template asking (``join_path`` may
+        resolve ``name`` against it), and ``globals`` are the template's own, added to a
+        cached template's, and read before the environment's."""
         if isinstance(name, Template):
             return name
+        if parent is not None:
+            name = self.join_path(name, parent)
         template = self.cache.get(name)
         if template is not None and (not self.auto_reload or template.is_up_to_date()):
+            template.globals.maps[0].update(globals or {})
             return template
         if self.loader is None:
             raise TypeError("no loader for this environment specified")
         source, filename, uptodate = self.loader.get_source(self, name)
-        template = Template(source, self, name, filename, uptodate)
+        template = self.template_class(source, self, name, filename, uptodate, globals=globals)
         self.cache[name] = template
         return template
 
-    def select_template(self, names: Iterable[str | Template]) -> Template:
+    def join_path(self, template: str, parent: str) -> str:
+        """The name ``template`` asked for from ``parent``: unchanged (Jinja's default, for
+        subclasses that resolve relative names)."""
+        return template
+
+    def select_template(
+        self,
+        names: Iterable[str | Template],
+        parent: str | None = None,
+        globals: Globals = None,
+    ) -> Template:
         """The first of ``names`` that exists (a ``Template`` is taken as it is), as
         Jinja's; ``TemplatesNotFound`` when none does. Flask's ``render_template`` and
         ``{% include [...] %}`` pick a template this way."""
         names = list(names)
         for name in names:
             try:
-                return self.get_template(name)
+                return self.get_template(name, parent, globals)
             except TemplateNotFound:
                 continue
         raise TemplatesNotFound(names)
 
-    def get_or_select_template(self, name: str | Template | Iterable[str | Template]) -> Template:
+    def get_or_select_template(
+        self,
+        name: str | Template | Iterable[str | Template],
+        parent: str | None = None,
+        globals: Globals = None,
+    ) -> Template:
         """``get_template`` for a name or a ``Template``, ``select_template`` for a list."""
         if isinstance(name, (str, Template)):
-            return self.get_template(name)
-        return self.select_template(name)
+            return self.get_template(name, parent, globals)
+        return self.select_template(name, parent, globals)
 
-    def from_string(self, source: str) -> Template:
-        """Compile template text that has no name (autoescape: the string default)."""
-        return Template(source, self)
+    def from_string(
+        self, source: str, globals: Globals = None, template_class: type[Template] | None = None
+    ) -> Template:
+        """Compile template text that has no name (autoescape: the string default), with
+        its own ``globals`` and of ``template_class`` if given, as in Jinja."""
+        return (template_class or self.template_class)(source, self, globals=globals)
 
     def delimiters(self) -> Delimiters:
         """The six delimiter strings, as the attributes say now."""
@@ -440,9 +472,11 @@ class Environment:
                 return None
             raise
 
-    def _context_for(self, ctx: dict[str, Any] | None) -> dict[str, Any]:
-        """A copy of the including template's context, or of the globals (``without context``)."""
-        return dict(self.globals) if ctx is None else dict(ctx)
+    @staticmethod
+    def _context_for(template: Template, ctx: dict[str, Any] | None) -> dict[str, Any]:
+        """A copy of the including template's context, or ``template``'s globals
+        (``without context``)."""
+        return template.global_context() if ctx is None else dict(ctx)
 
     def _include(
         self, name: Any, ctx: dict[str, Any] | None, out: list[str], ignore_missing: bool
@@ -450,7 +484,7 @@ class Environment:
         """Render the template(s) ``name`` into ``out`` with a copy of the context."""
         template = self._included(name, ignore_missing)
         if template is not None:
-            template.root(self._context_for(ctx), template.new_blocks(), out)
+            template.root(self._context_for(template, ctx), template.new_blocks(), out)
 
     def _stream_include(
         self, name: Any, ctx: dict[str, Any] | None, out: None, ignore_missing: bool
@@ -458,7 +492,7 @@ class Environment:
         """``_include`` for a streamed template: yield the included template's pieces."""
         template = self._included(name, ignore_missing)
         if template is not None:
-            yield from template.stream_root(self._context_for(ctx))
+            yield from template.stream_root(self._context_for(template, ctx))
 
     def _import(self, name: Any, ctx: dict[str, Any] | None) -> types.SimpleNamespace:
         """Run template ``name`` for its top-level macros and sets (``{% import %}``)."""
@@ -468,7 +502,7 @@ class Environment:
         """``template``'s exports, run with ``ctx`` (``with context``) or the globals only."""
         if ctx is None and template._module is not None:
             return template._module  # without context, a template's exports never change
-        context = self._context_for(ctx)
+        context = self._context_for(template, ctx)
         before = set(context)
         template.root(context, template.new_blocks(), [])
         exports = {
@@ -518,14 +552,20 @@ class Template:
         name: str | None = None,
         filename: str | None = None,
         uptodate: Uptodate | None = None,
+        *,
+        globals: Globals = None,
         **options: Any,
     ) -> None:
-        """Compile ``source`` (``Template(source)`` alone uses a default Environment)."""
+        """Compile ``source`` (``Template(source)`` alone uses a default Environment).
+
+        ``globals``: the template's own, read before the environment's (``.globals``).
+        """
         if environment is None:
             environment = _shared_environment(**options)
         elif options:
             raise TypeError("options belong to the environment: Environment(**options)")
         self.environment, self.name, self.filename = environment, name, filename
+        self.globals = ChainMap(dict(globals or {}), environment.globals)
         self.uptodate = uptodate
         self._module: types.SimpleNamespace | None = None  # exports, made on first use
         self.autoescape = environment.select_autoescape(name)
@@ -594,13 +634,17 @@ class Template:
         chosen = self.blocks if blocks is None else blocks
         return {name: [function] for name, function in chosen.items()}
 
+    def global_context(self) -> dict[str, Any]:
+        """A fresh context of the globals alone: the environment's, then the template's."""
+        return {**self.environment.globals, **self.globals.maps[0]}
+
     def render(self, *args: Any, **kwargs: Any) -> str:
         """Render with the context given like ``dict(...)`` arguments.
 
         >>> Template("{% for x in items %}{{ loop.index }}{% endfor %}").render(items="ab")
         '12'
         """
-        ctx = {**self.environment.globals, **dict(*args, **kwargs)}
+        ctx = {**self.environment.globals, **self.globals.maps[0], **dict(*args, **kwargs)}
         out: list[str] = []
         try:
             self.root(ctx, self.new_blocks(), out)
@@ -631,7 +675,7 @@ class Template:
         >>> list(Template("<ul>{% for x in 'ab' %}<li>{{ x }}{% endfor %}</ul>").generate())
         ['<ul>', '<li>', 'a', '<li>', 'b', '</ul>']
         """
-        ctx = {**self.environment.globals, **dict(*args, **kwargs)}
+        ctx = {**self.environment.globals, **self.globals.maps[0], **dict(*args, **kwargs)}
         try:
             yield from self.stream_root(ctx)
         except Exception as error:
@@ -647,3 +691,6 @@ class Template:
 
     def __repr__(self) -> str:
         return f"<Template {self.name or '<string>'!r}>"
+
+
+Environment.template_class = Template
