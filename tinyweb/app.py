@@ -338,7 +338,8 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
             endpoint = view_func.__name__
         methods, automatic = rule_methods(rule, view_func, methods, provide_automatic_options)
         existing = self.view_functions.get(endpoint)
-        if view_func is not None and existing is not None and existing is not view_func:
+        # != and not "is not": each read of obj.method makes a new (equal) bound method.
+        if view_func is not None and existing is not None and existing != view_func:
             raise AssertionError(
                 f"View function mapping is overwriting an existing endpoint function: {endpoint}"
             )
@@ -782,7 +783,7 @@ class RoutedEndpoint(str):
 # -- module-level helpers (they act on current_app) ------------------------------------------
 
 
-def url_for(endpoint: str, **values: Any) -> str:
+def url_for(endpoint: str, /, **values: Any) -> str:
     """``current_app.url_for(endpoint, **values)``: build a URL in a view or template.
 
     Example: ``redirect(url_for("login", next=request.path))``.

@@ -278,7 +278,9 @@ class Blueprint(Scaffold):
             nested["subdomain"] = f"{child_subdomain}.{state.subdomain}"
         elif state.subdomain is not None:
             nested["subdomain"] = state.subdomain
-        child_prefix = options.get("url_prefix", child.url_prefix)
+        child_prefix = options.get("url_prefix")
+        if child_prefix is None:  # (None given: the child's own, as Flask)
+            child_prefix = child.url_prefix
         if state.url_prefix is not None and child_prefix is not None:
             nested["url_prefix"] = state.url_prefix.rstrip("/") + "/" + child_prefix.lstrip("/")
         elif state.url_prefix is not None:

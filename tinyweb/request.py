@@ -329,7 +329,7 @@ class Request(RequestFields):
         *,
         max_content_length: int | None = None,
         max_form_parts: int = 1000,
-        max_form_memory_size: int = 500 * 1024,
+        max_form_memory_size: int = 500_000,
     ) -> None:
         self.environ = environ
         # Every request needs these two (the router reads them), and they are cheap, so
@@ -345,13 +345,13 @@ class Request(RequestFields):
             self.max_content_length = max_content_length
         if max_form_parts != 1000:
             self.max_form_parts = max_form_parts
-        if max_form_memory_size != 500 * 1024:
+        if max_form_memory_size != 500_000:
             self.max_form_memory_size = max_form_memory_size
 
     # Defaults, overridden per instance. The App sets the routing ones (Flask's names).
     max_content_length: int | None = None
     max_form_parts: int = 1000
-    max_form_memory_size: int = 500 * 1024
+    max_form_memory_size: int = 500_000  # Werkzeug's default, and MAX_FORM_MEMORY_SIZE's
     url_rule: Any = None
     automatic_options: Any = None  # routing.AutomaticOptions: the app answers this OPTIONS
     view_args: dict[str, Any] | None = None

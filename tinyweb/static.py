@@ -90,7 +90,7 @@ _ENCODED_TYPES = {
 _DRIVE_OR_STREAM = re.compile(r"[:\\\x00-\x1f\x7f]")  # "C:", "a.txt::$DATA", "\", NUL, CTLs
 
 
-def safe_join(directory: str, *pathnames: str) -> str | None:
+def safe_join(directory: str | os.PathLike[str], *pathnames: str | os.PathLike[str]) -> str | None:
     """Join untrusted ``pathnames`` below the trusted ``directory``; ``None`` if unsafe.
 
     Each pathname is split on ``/``; empty and ``.`` segments are skipped, and any unsafe
@@ -102,7 +102,8 @@ def safe_join(directory: str, *pathnames: str) -> str | None:
     True
     """
     segments: list[str] = []
-    for pathname in pathnames:
+    for path in pathnames:
+        pathname = os.fspath(path)  # a pathlib.Path too, as Flask's
         if pathname.startswith("/"):
             return None  # absolute: os.path.join would throw the directory away
         for segment in pathname.split("/"):
@@ -111,7 +112,7 @@ def safe_join(directory: str, *pathnames: str) -> str | None:
             if not _is_safe_segment(segment):
                 return None
             segments.append(segment)
-    return os.path.join(directory, *segments)
+    return os.path.join(os.fspath(directory), *segments)
 
 
 def _is_safe_segment(segment: str) -> bool:

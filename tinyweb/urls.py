@@ -127,6 +127,7 @@ class AppURLs:
     def url_for(
         self,
         endpoint: str,
+        /,
         *,
         _anchor: str | None = None,
         _method: str | None = None,
