@@ -59,3 +59,58 @@ def test_url_for_builds_a_variable_named_self() -> None:
 def test_a_bare_request_reads_werkzeugs_form_memory_limit() -> None:
     # test_request.py::test_limit_config (Werkzeug's Request default is 500_000)
     assert Request({}).max_form_memory_size == 500_000
+
+
+def _bad_requests(app: App) -> tuple[str, str]:
+    from tinyweb import request
+
+    app.add_url_rule("/key", "key", lambda: request.form["secret_field_name"], methods=["POST"])
+    app.add_url_rule("/json", "json", lambda: str(request.get_json()), methods=["POST"])
+    client = app.test_client()
+    key_page = client.post("/key").text
+    json_page = client.post("/json", data="{bad", content_type="application/json").text
+    return key_page, json_page
+
+
+def test_bad_request_pages_name_no_detail_outside_debug() -> None:
+    # test_json.py::test_bad_request_debug_message[False],
+    # test_basic.py::test_trap_bad_request_key_error: a missing field's name and a JSON
+    # parser's message appear only in debug mode, as in Flask.
+    key_page, json_page = _bad_requests(App(__name__))
+    assert "secret_field_name" not in key_page and "could not understand" in key_page
+    assert "Expecting" not in json_page and "could not understand" in json_page
+
+
+def test_bad_request_pages_show_the_detail_in_debug() -> None:
+    app = App(__name__)
+    app.debug = True
+    app.config["TRAP_BAD_REQUEST_ERRORS"] = False  # (debug would raise the KeyError)
+    key_page, json_page = _bad_requests(app)
+    assert "secret_field_name" in key_page
+    assert "Failed to decode JSON object: Expecting" in json_page
+
+
+def test_the_missing_key_error_still_names_its_key() -> None:
+    from tinyweb.errors import BadRequestKeyError
+
+    error = BadRequestKeyError("title")
+    assert error.key == "title" and error.args[0] == "title"
+    assert "title" not in error.description
+    error.show_exception = True  # what the app sets in debug mode (Werkzeug's flag)
+    assert "'title'" in error.description and "&#x27;title&#x27;" in error.get_body()
+
+
+def test_tojson_serializes_with_the_apps_json_provider() -> None:
+    # test_json.py::test_tojson_filter: Flask's env.policies["json.dumps_function"]
+    import datetime
+    import decimal
+    import uuid
+
+    from tinyweb import render_template_string
+
+    app = App(__name__)
+    with app.app_context():
+        value = {"t": datetime.datetime(2021, 2, 1), "u": uuid.UUID(int=1), "d": decimal.Decimal("1.5")}
+        rendered = render_template_string("{{ v|tojson }}", v=value)
+    expected = '{"d": "1.5", "t": "Mon, 01 Feb 2021 00:00:00 GMT", "u": "00000000-0000-0000-0000-000000000001"}'
+    assert rendered == expected

@@ -750,7 +750,7 @@ def test_missing_key_in_request_data_is_a_400_that_is_still_a_key_error(attribut
         getattr(request, attribute)["title"]
     assert isinstance(caught.value, KeyError) and isinstance(caught.value, BadRequest)
     assert caught.value.code == 400 and caught.value.key == "title"
-    assert "'title'" in caught.value.description
+    assert "'title'" not in caught.value.description  # named only in debug (show_exception)
 
 
 def test_plain_multidict_still_raises_a_plain_key_error() -> None:
@@ -775,7 +775,7 @@ def test_a_view_reading_a_missing_form_field_answers_400_not_500() -> None:
 
     response = app.test_client().post("/register", data={})
     assert response.status_code == 400
-    assert "username" in response.text
+    assert "username" not in response.text  # (named only in debug mode, as Flask)
 
 
 # -- access_route and authorization (Werkzeug's names) -------------------------------------

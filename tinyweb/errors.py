@@ -226,14 +226,28 @@ class BadRequestKeyError(BadRequest, KeyError):
     A view that indexes request data trusts the client to have sent that field; when it
     did not, the client is at fault, so the answer is 400 and not a 500 with a traceback
     (Flask does the same). It is still a ``KeyError``, so ``except KeyError`` keeps working.
-    The description names the key, which comes from the application's code, not the client.
+    The page names the key only when ``show_exception`` is true, which the app sets in
+    debug mode (Werkzeug's flag): a field name says something of the app's code.
     """
+
+    show_exception: bool = False
+    _description: str = BadRequest.description
 
     def __init__(self, key: object = None, description: Optional[str] = None) -> None:
         self.key = key
-        if description is None and key is not None:
-            description = f"{BadRequest.description} The field {key!r} is missing."
         super().__init__(description)
+        KeyError.__init__(self, key)  # err.args[0] is the key, as for any KeyError
+
+    @property
+    def description(self) -> str:
+        """The generic text, plus the missing key's name when ``show_exception``."""
+        if self.show_exception and self.key is not None:
+            return f"{self._description} The field {self.key!r} is missing."
+        return self._description
+
+    @description.setter
+    def description(self, value: str) -> None:
+        self._description = value
 
 
 class SecurityError(BadRequest):

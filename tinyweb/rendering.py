@@ -67,6 +67,7 @@ def create_environment(app: App) -> Environment:
         **app.jinja_options,
     }
     environment = app.jinja_environment(**options)
+    environment.policies["json.dumps_function"] = app.json.dumps  # |tojson, as Flask
     environment.globals.update(
         url_for=url_for,
         get_flashed_messages=get_flashed_messages,

@@ -67,7 +67,9 @@ class RequestDataDict(ImmutableMultiDict[str, V]):
 
         >>> RequestDataDict([("page", "2")])["title"]
         Traceback (most recent call last):
-        tinyweb.errors.BadRequestKeyError: 400 Bad Request: ... The field 'title' is missing.
+        tinyweb.errors.BadRequestKeyError: 400 Bad Request: The browser (or proxy) sent ...
+
+    (In debug mode the page also names the missing key: ``show_exception``.)
     """
 
     __slots__ = ()
@@ -366,6 +368,9 @@ class Request(RequestFields):
     # What get_json parses with: the json module, or the app's provider (app.json), which
     # the app sets on each request it makes.
     json_module: Any = json
+    # Whether a bad JSON body's 400 carries the parser's message: Werkzeug's default; the
+    # app sets it to app.debug on each request, as Flask's Request shows it in debug only.
+    detailed_errors: bool = True
     # The classes request data comes in (Werkzeug's names): args, form and files; cookies;
     # access_route; user_agent. A subclass may change them, as in Werkzeug.
     parameter_storage_class: type[Any] = RequestDataDict
@@ -755,7 +760,9 @@ class Request(RequestFields):
                 "Did not attempt to load JSON data because the request Content-Type was "
                 "not 'application/json'."
             )
-        raise BadRequest(f"Failed to decode JSON object: {error}")
+        # The parser's message says where the body is broken: Werkzeug's Request shows
+        # it, Flask's only in debug mode (the App sets detailed_errors = app.debug).
+        raise BadRequest(f"Failed to decode JSON object: {error}" if self.detailed_errors else None)
 
     @property
     def json(self) -> Any:

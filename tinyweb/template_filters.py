@@ -331,9 +331,20 @@ def do_urlencode(value: Any) -> str:
     return "&".join(f"{component(key)}={component(item)}" for key, item in pairs)
 
 
-def do_tojson(value: Any, indent: int | None = None) -> Markup:
-    """JSON that is safe inside HTML and ``<script>``: ``< > & '`` become ``\\u`` escapes."""
-    text = json.dumps(value, indent=indent, sort_keys=True)
+@pass_eval_context
+def do_tojson(context: EvalContext, value: Any, indent: int | None = None) -> Markup:
+    """JSON that is safe inside HTML and ``<script>``: ``< > & '`` become ``\\u`` escapes.
+
+    Serialized as Jinja does, by the environment's ``json.dumps_function`` policy (None:
+    ``json.dumps``) with its ``json.dumps_kwargs`` (``sort_keys``); a tinyweb app sets the
+    function to ``app.json.dumps``, as Flask, so dates and UUIDs serialize as in jsonify.
+    """
+    policies = context.environment.policies
+    dumps = policies.get("json.dumps_function") or json.dumps
+    options = dict(policies.get("json.dumps_kwargs") or {})
+    if indent is not None:
+        options["indent"] = indent
+    text = dumps(value, **options)
     for character, replacement in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(character, replacement)
     return Markup(text.replace("'", "\\u0027"))

@@ -274,6 +274,8 @@ DEFAULT_POLICIES: dict[str, Any] = {
     "urlize.rel": "noopener",  # words always in a link's rel (nofollow=True adds one)
     "urlize.target": None,  # a link's target when the filter is given none
     "urlize.extra_schemes": None,  # schemes linked besides http(s), mailto and www.
+    "json.dumps_function": None,  # what |tojson serializes with (None: json.dumps)
+    "json.dumps_kwargs": {"sort_keys": True},  # and the keywords it passes
 }
 
 
