@@ -6,6 +6,8 @@
 - Keep-alive is decided the same with or without the Connection fast path.
 - EndOfMessage and RequestHead, built without their dataclass __init__, equal the ones the
   constructor builds and stay frozen.
+- A Host value already found valid on the connection is not checked again, and a pipeline
+  of requests gives what each request gives on a fresh parser, whatever Hosts they carry.
 """
 
 from __future__ import annotations
@@ -159,3 +161,50 @@ def test_keep_alive_with_and_without_the_connection_fast_path(
     head = parser.next_event()
     assert isinstance(head, RequestHead)
     assert head.keep_alive is keep_alive
+
+
+# Valid and invalid Host values (HOST accepts an empty one; a request-target's authority
+# may not be empty). Each request is sent in origin-form or in absolute-form.
+HOSTS = [b"a", b"a:80", b"[::1]:8", b"", b"a b", b"a@b", b"a,b", b":80", b"b.test", b"%zz"]
+
+
+def outcome_of(parser: RequestParser) -> tuple[int, bytes]:
+    """(0, authority) of the next request, or (status, b"") of its error."""
+    try:
+        head = parser.next_event()
+    except ProtocolError as error:
+        return error.status, b""
+    assert isinstance(head, RequestHead)
+    parser.next_event()  # EndOfMessage
+    parser.start_next_request()
+    return 0, head.authority
+
+
+@given(st.lists(st.tuples(st.sampled_from(HOSTS), st.sampled_from(HOSTS), st.booleans()),
+                min_size=1, max_size=4))  # fmt: skip
+def test_a_pipeline_checks_each_host_as_a_fresh_parser_would(
+    requests: list[tuple[bytes, bytes, bool]],
+) -> None:
+    heads = [
+        b"GET " + (b"http://" + authority + b"/" if absolute else b"/") + b" HTTP/1.1\r\n"
+        b"Host: " + host + b"\r\n\r\n"
+        for host, authority, absolute in requests
+    ]
+    alone = []
+    for data in heads:
+        parser = RequestParser()
+        parser.feed(data)
+        alone.append(outcome_of(parser))
+    connection = RequestParser()
+    connection.feed(b"".join(heads))
+    for expected in alone:
+        assert outcome_of(connection) == expected
+        if expected[0]:
+            break  # the parser is dead after an error
+
+
+def test_a_host_valid_on_one_request_does_not_excuse_another_on_the_same_connection() -> None:
+    parser = RequestParser()
+    parser.feed(b"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a@b\r\n\r\n")
+    assert outcome_of(parser) == (0, b"a")
+    assert outcome_of(parser) == (400, b"")

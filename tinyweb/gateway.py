@@ -48,6 +48,7 @@ SERVER_SOFTWARE = "tinyweb"
 # The request's framing, read once per request: an Enum member lookup through its class
 # is Python code on CPython 3.11 (~0.18 µs); a module global is a dictionary lookup.
 _NO_REQUEST_BODY, _LENGTH_REQUEST_BODY = http11.Framing.NONE, http11.Framing.LENGTH
+_CHUNKED_REQUEST_BODY = http11.Framing.CHUNKED
 
 ExcInfo = Optional[tuple[type[BaseException], BaseException, Optional[TracebackType]]]
 WSGIApplication = Callable[..., Iterable[bytes]]
@@ -59,12 +60,20 @@ HOP_BY_HOP = frozenset(
     " te trailer trailers transfer-encoding upgrade".split(" ")
 )
 
+# The environ keys that build_environ sets for every request (ConnectionInfo.base_environ).
+_REQUEST_KEYS = ("REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "REQUEST_URI", "RAW_URI",
+                 "SERVER_PROTOCOL", "wsgi.input")  # fmt: skip
+
 # PEP 3333 "The status argument": "999 Message here". The reason may be empty.
 STATUS_LINE = re.compile(r"([1-9][0-9]{2})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?")
 
 DIGITS = re.compile(r"[0-9]{1,18}")  # never int() on raw text: it accepts "+1_0" and " 5"
 
 CONTINUE_RESPONSE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+# A byte is looked for in bytes by its value: ``b"%" in path`` first tries its operand as
+# an integer, and raises and swallows a TypeError (0.27 µs against 0.03 µs on 3.11).
+PERCENT = ord("%")
 
 
 @dataclass(frozen=True)
@@ -102,8 +111,9 @@ class ConnectionInfo:
 
     @functools.cached_property
     def base_environ(self) -> dict[str, Any]:
-        """The environ keys that are the same for every request on this connection."""
-        return {
+        """The environ keys that are the same for every request on this connection, and
+        placeholders for the keys that ``build_environ`` sets for every request."""
+        environ = {
             "SCRIPT_NAME": "",
             "SERVER_NAME": self.server_name,
             "SERVER_PORT": str(self.server_port),
@@ -119,6 +129,14 @@ class ConnectionInfo:
             "wsgi.input_terminated": True,
             "wsgi.file_wrapper": FileWrapper,
         }
+        # dict.copy() keeps the table size of the dict it copies. Grown past 32 slots (a
+        # 22nd key, removed again), the template leaves each copy room for ~20 header
+        # fields, where a copy of a full table grew on the first field (measured: 1,100
+        # fewer instructions a request, 1.2% of a hello-world exchange).
+        environ.update(dict.fromkeys(_REQUEST_KEYS, ""))
+        environ["room"] = None
+        del environ["room"]
+        return environ
 
 
 class Outcome(NamedTuple):
@@ -414,23 +432,12 @@ def build_environ(
     target = head.target.decode("latin-1")
     environ = info.base_environ.copy()  # a C-level copy: cheaper than building the dict
     environ["REQUEST_METHOD"] = head.method.decode("latin-1")
-    environ["PATH_INFO"] = (unquote_to_bytes(path) if b"%" in path else path).decode("latin-1")
+    environ["PATH_INFO"] = (unquote_to_bytes(path) if PERCENT in path else path).decode("latin-1")
     environ["QUERY_STRING"] = query.decode("latin-1")
     environ["REQUEST_URI"] = environ["RAW_URI"] = target
     environ["SERVER_PROTOCOL"] = "HTTP/1.0" if head.version == b"1.0" else "HTTP/1.1"
     environ["wsgi.input"] = body
-    _add_header_fields(environ, head.headers)
-    if head.framing is _LENGTH_REQUEST_BODY and head.content_length is not None:
-        environ["CONTENT_LENGTH"] = str(head.content_length)
-    if head.authority and head.target[:1] != b"/":
-        # RFC 9112 §3.2.2: an absolute-form target's authority wins over Host; the app
-        # must see the host the parser validated (host confusion otherwise).
-        environ["HTTP_HOST"] = head.authority.decode("latin-1")
-    return environ
-
-
-def _add_header_fields(environ: dict[str, Any], headers: list[tuple[bytes, bytes]]) -> None:
-    for field_name, field_value in headers:
+    for field_name, field_value in head.headers:
         key = _environ_key(field_name)
         if key is None:
             continue
@@ -439,6 +446,13 @@ def _add_header_fields(environ: dict[str, Any], headers: list[tuple[bytes, bytes
             environ[key] = environ[key] + "," + value
         else:
             environ[key] = value
+    if head.framing is _LENGTH_REQUEST_BODY and head.content_length is not None:
+        environ["CONTENT_LENGTH"] = str(head.content_length)
+    if head.authority and head.target[:1] != b"/":
+        # RFC 9112 §3.2.2: an absolute-form target's authority wins over Host; the app
+        # must see the host the parser validated (host confusion otherwise).
+        environ["HTTP_HOST"] = head.authority.decode("latin-1")
+    return environ
 
 
 @functools.lru_cache(maxsize=512)  # field names repeat from request to request
@@ -482,7 +496,11 @@ class Exchange:
         self.http10 = head.version == b"1.0"
         self.keep_alive = head.keep_alive
         self.may_keep_alive = may_keep_alive
-        announce = self._send_continue if self._continue_is_due(head) else None
+        # RFC 9110 §10.1.1: only HTTP/1.1 clients wait for 100; an empty body needs none.
+        self.continue_due = head.expects_continue and (
+            head.framing is _CHUNKED_REQUEST_BODY or bool(head.content_length)
+        )
+        announce = self._send_continue if self.continue_due else None
         self.body = RequestBody(parser, channel.receive, announce)
         self.environ = build_environ(head, info, self.body)
         self.status, self.reason = 0, ""
@@ -492,13 +510,6 @@ class Exchange:
         self.framing, self.body_bytes = Framing.NONE, 0
         self.content_length: int | None = None  # as the response head announced it
         self.known_length: int | None = None  # computed when the whole body is in view
-
-    @staticmethod
-    def _continue_is_due(head: http11.RequestHead) -> bool:
-        # RFC 9110 §10.1.1: only HTTP/1.1 clients wait for 100; an empty body needs none.
-        return head.expects_continue and (
-            head.framing is http11.Framing.CHUNKED or bool(head.content_length)
-        )
 
     def _send_continue(self) -> None:
         if not self.headers_sent:
@@ -532,7 +543,10 @@ class Exchange:
         self.status, self.reason = _parse_status(status)
         if not isinstance(headers, list):
             raise TypeError("response headers must be a list of (name, value) tuples")
-        self.facts = _header_facts(tuple(headers))
+        try:
+            self.facts = _header_facts(tuple(headers))
+        except TypeError:  # unhashable (a list instead of a tuple): check without the cache
+            self.facts = _header_facts.__wrapped__(tuple(headers))
         self.headers = list(headers)
         return self.write
 
@@ -573,29 +587,28 @@ class Exchange:
             self.framing = Framing.CHUNKED
             self.headers.append(("Transfer-Encoding", "chunked"))
 
-    def _head_bytes(self) -> bytes:
+    def _send_head(self, first_chunk: bytes) -> None:
+        """Frame the response and send its head, with the first chunk in the same segment."""
         self._choose_framing()
         if self.may_keep_alive is not None and not self.may_keep_alive():
             self.keep_alive = False
-        if not self.body.started and not self.body.finished and self._continue_is_due(self.head):
+        if self.continue_due and not self.body.started and not self.body.finished:
             # We never said 100 Continue, so the client may or may not send the body:
             # the connection's next bytes are unknowable. RFC 9110 §10.1.1 lets us close.
             self.keep_alive = False
-        extra = []
+        headers = self.headers  # our own copy (start_response): extended in place
         if not self.facts.has_date:
-            extra.append(("Date", current_date()))
+            headers.append(("Date", current_date()))
         if not self.facts.has_server:
-            extra.append(("Server", SERVER_SOFTWARE))
+            headers.append(("Server", SERVER_SOFTWARE))
         if not self.keep_alive:
-            extra.append(("Connection", "close"))
+            headers.append(("Connection", "close"))
         elif self.http10:
-            extra.append(("Connection", "keep-alive"))
+            headers.append(("Connection", "keep-alive"))
         # RFC 9110 §2.5: the response says HTTP/1.1 (the highest version we conform to)
         # to an HTTP/1.0 client too; the framing and Connection above respect its version.
-        return _format_head(self.status, self.reason, tuple(self.headers + extra), "HTTP/1.1")
-
-    def _send_head(self, first_chunk: bytes) -> None:
-        head = self._head_bytes()  # ValueError for a bad header: still nothing sent -> 500
+        # A ValueError for a bad header leaves nothing sent, so _fail can still answer 500.
+        head = _format_head(self.status, self.reason, tuple(headers), "HTTP/1.1")
         self.headers_sent = True
         self._send_raw(head + self._frame(first_chunk))  # one segment for small responses
 
@@ -645,7 +658,9 @@ class Exchange:
             try:
                 self._send_result(result)
             finally:
-                getattr(result, "close", _nothing)()  # PEP 3333: in every case
+                close = getattr(result, "close", None)  # PEP 3333: in every case
+                if close is not None:
+                    close()
         except _ConnectionLost:
             self.keep_alive = False  # the client left; nothing to tell anyone
         except Exception as error:
@@ -738,15 +753,8 @@ class HeaderFacts:
 NO_HEADER_FACTS = HeaderFacts(None, False, False)
 
 
-def _header_facts(headers: tuple[tuple[str, str], ...]) -> HeaderFacts:
-    try:
-        return _cached_header_facts(headers)
-    except TypeError:  # unhashable (a list instead of a tuple): check without the cache
-        return _cached_header_facts.__wrapped__(headers)
-
-
 @functools.lru_cache(maxsize=1024)
-def _cached_header_facts(headers: tuple[tuple[str, str], ...]) -> HeaderFacts:
+def _header_facts(headers: tuple[tuple[str, str], ...]) -> HeaderFacts:
     """Type and hop-by-hop checks; token/CR/LF checks happen when the head is serialized."""
     content_length, names = None, set()
     for pair in headers:

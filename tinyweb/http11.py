@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Literal, Optional, Union
+from typing import Literal, NoReturn, Optional, Union
 
 from . import http11_grammar as grammar
 from .http11_grammar import FIELD_LINE_ERRORS, OWS_BYTES, parse_number
@@ -218,7 +218,7 @@ class RequestParser:
 
     __slots__ = ("_body_size", "_buffer", "_empty_lines", "_error", "_line_end",
                  "_line_search_from", "_lines_from", "_peer_closed", "_remaining",
-                 "_section_search_from", "_state", "limits")  # fmt: skip
+                 "_section_search_from", "_state", "_valid_host", "limits")  # fmt: skip
 
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits if limits is not None else _DEFAULT_LIMITS
@@ -226,6 +226,7 @@ class RequestParser:
         self._state = _HEAD
         self._error: ProtocolError | None = None
         self._peer_closed = False
+        self._valid_host = b""  # the last Host value found valid (HOST accepts b"")
         self._reset_request()
 
     def _reset_request(self) -> None:
@@ -311,16 +312,23 @@ class RequestParser:
 
     def _next_head(self) -> Event | None:
         buffer = self._buffer
-        if buffer.startswith(b"\r\n"):
-            self._skip_empty_line()
-            return None
         # Fast path: the whole head is usually in the buffer after one feed, so one
-        # C-speed search finds its end and _parse_head validates it with a few regexes.
+        # C-speed search finds its end and a few regexes validate it in place (they take
+        # start and stop indices: no copy); then it is dropped from the buffer.
         end = buffer.find(b"\r\n\r\n", self._section_search_from)
-        if end < 0:
-            return self._incomplete_head()
-        # Parsed in place (the regexes take start and stop indices), then dropped.
-        request = _parse_head(buffer, end + 4, self.limits)
+        if end < 0 or buffer[0] == 0x0D:  # no head yet, or maybe an empty line first
+            if buffer.startswith(b"\r\n"):
+                self._skip_empty_line()
+                return None
+            if end < 0:
+                return self._incomplete_head()
+        limits = self.limits
+        method, target, version, line_end = _parse_request_line(buffer, end + 2, limits)
+        if end + 3 - line_end > limits.max_header_section:  # rare: only then the order
+            _check_header_section(buffer[: end + 4], line_end, line_end, limits)  # of checks
+        fields = _parse_field_lines(buffer, line_end + 1, end + 2, limits)
+        request = _interpret_head(method, target, version, fields, self._valid_host, limits)
+        self._valid_host = request.authority  # a value HOST accepted (_interpret_head)
         del buffer[: end + 4]
         self._section_search_from = self._lines_from = 0  # trailers start afresh
         self._remaining = request.content_length or 0
@@ -339,7 +347,7 @@ class RequestParser:
     def _incomplete_head(self) -> Event:
         """Check a partial head, so that no wait is unbounded.
 
-        The checks and their order are those of _parse_head, applied to the prefix that
+        The checks and their order are those of _next_head, applied to the prefix that
         has arrived: an error is the same however the bytes are split into feeds.
         """
         buffer = self._buffer
@@ -357,7 +365,7 @@ class RequestParser:
                 self._line_search_from = len(buffer)
                 self._section_search_from = max(len(buffer) - 3, 0)
                 return self._need_data("the request head")
-            _parse_request_line(buffer, line_end, self.limits)  # its errors, early
+            _parse_request_line(buffer, line_end + 1, self.limits)  # its errors, early
             # The head may end right after the line: CRLF CRLF starts at its CR.
             self._line_end, self._section_search_from = line_end, line_end - 1
         self._lines_from = _check_header_section(
@@ -483,38 +491,40 @@ class RequestParser:
 # ---------------------------------------------------------------------------------------
 
 
-def _parse_head(buffer: Buffer, head_end: int, limits: Limits) -> RequestHead:
-    """Validate the complete head ``buffer[:head_end]`` (it ends with CRLF CRLF)."""
-    line_end = buffer.find(b"\n", 0, head_end)
-    method, target, version = _parse_request_line(buffer, line_end, limits)
-    if head_end - line_end - 1 > limits.max_header_section:  # rare: only then the order
-        _check_header_section(buffer[:head_end], line_end, line_end, limits)  # of checks
-    fields = _parse_field_lines(buffer, line_end + 1, head_end - 2, limits)
-    return _interpret_head(method, target, version, fields, limits)
-
-
 def _parse_request_line(
-    buffer: Buffer, line_end: int, limits: Limits
-) -> tuple[bytes, bytes, bytes]:
-    """``(method, target, version)`` of the request line ending with the LF at line_end."""
-    if line_end - 1 > limits.max_request_line:
-        _check_request_line_start(buffer, 0, limits)  # the errors of its first bytes first
-    if line_end == 0 or buffer[line_end - 1] != 0x0D:
-        raise ProtocolError(400, "bare LF at the end of the request line")
-    match = REQUEST_LINE.fullmatch(buffer, 0, line_end - 1)
-    if match is None:
-        # "HTTP/2.0" and the HTTP/2 preface ("PRI * HTTP/2.0") pass the strict grammar and
-        # get their 505 below; a well-shaped line with a many-digit version gets it here,
-        # unless a control byte decided a 400 before the version arrived.
-        loose = LOOSE_REQUEST_LINE.fullmatch(buffer, 0, line_end - 1)
-        if loose and loose.group(1) != b"1" and not CONTROL.search(buffer, 0, line_end):
-            raise ProtocolError(505, "HTTP version not supported")
-        raise ProtocolError(400, "malformed request line")
+    buffer: Buffer, stop: int, limits: Limits
+) -> tuple[bytes, bytes, bytes, int]:
+    """``(method, target, version, line_end)`` of the request line, which ends with the
+    first LF (at ``line_end``) of ``buffer[:stop]``.
+
+    Fast path: one regex match finds the line's end and checks it (measured: 0.2 µs less
+    than searching for the LF first, 1.5% of a hello-world exchange); any line it refuses
+    goes to _refuse_request_line, so the error is always the same.
+    """
+    match = REQUEST_LINE.match(buffer, 0, stop)  # no CR or LF before the line's CRLF
+    if match is None or match.end() - 2 > limits.max_request_line:
+        _refuse_request_line(buffer, buffer.find(b"\n", 0, stop), limits)
     method, target, version = match.groups()
     if version[:1] != b"1":
         raise ProtocolError(505, "HTTP version not supported")
     # RFC 9112 §2.3: a 1.x minor version above 1 is answered as 1.1.
-    return method, target, b"1.0" if version == b"1.0" else b"1.1"
+    return method, target, b"1.0" if version == b"1.0" else b"1.1", match.end() - 1
+
+
+def _refuse_request_line(buffer: Buffer, line_end: int, limits: Limits) -> NoReturn:
+    """Raise the error of a request line, ending with the LF at line_end, that REQUEST_LINE
+    refused or that is longer than the limit: the first rule it breaks, in input order."""
+    if line_end - 1 > limits.max_request_line:
+        _check_request_line_start(buffer, 0, limits)  # a 400 for its first bytes, or the 414
+    if line_end == 0 or buffer[line_end - 1] != 0x0D:
+        raise ProtocolError(400, "bare LF at the end of the request line")
+    # "HTTP/2.0" and the HTTP/2 preface ("PRI * HTTP/2.0") pass the strict grammar and get
+    # their 505 in _parse_request_line; a well-shaped line with a many-digit version gets
+    # it here, unless a control byte decided a 400 before the version arrived.
+    loose = LOOSE_REQUEST_LINE.fullmatch(buffer, 0, line_end - 1)
+    if loose and loose.group(1) != b"1" and not CONTROL.search(buffer, 0, line_end):
+        raise ProtocolError(505, "HTTP version not supported")
+    raise ProtocolError(400, "malformed request line")
 
 
 def _check_request_line_start(buffer: Buffer, search_from: int, limits: Limits) -> None:
@@ -593,9 +603,15 @@ def _field_line_error(lines: Buffer) -> ProtocolError:
 
 
 def _interpret_head(
-    method: bytes, target: bytes, version: bytes, fields: Headers, limits: Limits
+    method: bytes, target: bytes, version: bytes, fields: Headers, valid_host: bytes, limits: Limits
 ) -> RequestHead:
-    """Derive the facts the server needs from a grammatically valid head."""
+    """Derive the facts the server needs from a grammatically valid head.
+
+    ``valid_host`` is a value HOST accepted before (the previous request's authority):
+    a connection usually sends the same Host every time, and comparing bytes costs less
+    than the regex (measured: -0.25 µs a request, 2% of a hello-world exchange). The
+    ``authority`` returned is always a value HOST accepted, or b"" (which it accepts).
+    """
     special = _special_fields(fields)
     path, authority = _target_parts(method, target)
     hosts = special.get(b"host")
@@ -604,7 +620,7 @@ def _interpret_head(
     if hosts is None:
         if version == b"1.1":
             raise ProtocolError(400, "missing Host field")
-    elif HOST.fullmatch(hosts[0]) is None:
+    elif hosts[0] != valid_host and HOST.fullmatch(hosts[0]) is None:
         raise ProtocolError(400, "invalid Host field")
     elif not authority:
         authority = hosts[0]
@@ -614,9 +630,13 @@ def _interpret_head(
         framing, content_length = _NO_BODY, None  # never read to EOF (RFC 9112 §6.3)
     # RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive".
     # Fast path: on HTTP/1.1, a Connection value without the letters "close" cannot hold that
-    # option, so its list is not parsed (measured: -0.35 µs, 1.3% of benchmark (a)).
+    # option, so its list is not parsed (measured: -0.35 µs, 1.3% of benchmark (a)). find(),
+    # not "in": bytes.__contains__ first tries its operand as an integer, and raises and
+    # swallows a TypeError for bytes (0.25 µs on 3.11).
     connection = special.get(b"connection")
-    if connection is None or (version == b"1.1" and b"close" not in b",".join(connection).lower()):
+    if connection is None or (
+        version == b"1.1" and b",".join(connection).lower().find(b"close") < 0
+    ):
         keep_alive = version == b"1.1"
     else:
         tokens = _list_elements(connection)

@@ -38,7 +38,10 @@ HTTP_VERSION = rb"HTTP/([0-9]\.[0-9])"
 LOOSE_REQUEST_LINE = re.compile(rb"[^ ]+ [^ ]+ HTTP/([1-9][0-9]*)\.[0-9]+")
 
 # RFC 9112 §3: request-line = method SP request-target SP HTTP-version ; method = token
-REQUEST_LINE = re.compile(rb"(" + TOKEN + rb") (" + REQUEST_TARGET + rb") " + HTTP_VERSION)
+# With the CRLF that ends it (RFC 9112 §2.1), so that one match also finds the line's end.
+REQUEST_LINE = re.compile(
+    rb"(" + TOKEN + rb") (" + REQUEST_TARGET + rb") " + HTTP_VERSION + rb"\r\n"
+)
 
 # RFC 9110 §5.5: field-value = *field-content
 #   field-content = field-vchar [ 1*( SP / HTAB / field-vchar ) field-vchar ]
