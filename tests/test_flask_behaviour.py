@@ -114,3 +114,22 @@ def test_tojson_serializes_with_the_apps_json_provider() -> None:
         rendered = render_template_string("{{ v|tojson }}", v=value)
     expected = '{"d": "1.5", "t": "Mon, 01 Feb 2021 00:00:00 GMT", "u": "00000000-0000-0000-0000-000000000001"}'
     assert rendered == expected
+
+
+def test_a_secure_session_cookie_survives_the_default_test_client() -> None:
+    # test_basic.py::test_session_using_session_settings: SESSION_COOKIE_SECURE on the
+    # client's default http://localhost/ (browsers count localhost as secure too).
+    from tinyweb import session
+
+    app = App(__name__)
+    app.config.update(SECRET_KEY="k", SESSION_COOKIE_SECURE=True)
+
+    @app.get("/set")
+    def set_value() -> str:
+        session["x"] = 1
+        return "ok"
+
+    app.add_url_rule("/get", "get", lambda: str(session.get("x")))
+    client = app.test_client()
+    client.get("/set")
+    assert client.get("/get").text == "1"

@@ -11,7 +11,8 @@ Rules:
 1. The client is a faithful WSGI server: it calls ``start_response``'s ``write`` and the
    iterable alike, and always calls the iterable's ``close()`` (PEP 3333).
 2. Cookies follow the browser rules that matter in tests (RFC 6265 §5.3, §5.4): domain and
-   path matching, ``Max-Age``/``Expires`` deletion, ``Secure`` only over https.
+   path matching, ``Max-Age``/``Expires`` deletion, ``Secure`` only over https (or to
+   localhost, which browsers treat as secure).
 3. Redirects (``follow_redirects=True``): 301/302/303 are re-requested with GET and no
    body (RFC 9110 §15.4.2-4), 307/308 keep the method and the body (§15.4.8-9). Only a
    redirect to the request's own host name (any scheme or port) is followed: another host
@@ -279,6 +280,11 @@ def _add_headers(environ: dict[str, Any], headers: Headers) -> None:
 
 
 # -- running the app -------------------------------------------------------------------------
+
+
+def _is_localhost(host: str) -> bool:
+    """localhost, a name under it, or a loopback address (RFC 6761 §6.3)."""
+    return host in ("localhost", "127.0.0.1", "[::1]") or host.endswith(".localhost")
 
 
 def run_wsgi_app(
@@ -633,7 +639,9 @@ class Client:
             return
         host = environ["SERVER_NAME"].lower()
         path = environ["SCRIPT_NAME"] + environ["PATH_INFO"]
-        secure = environ["wsgi.url_scheme"] == "https"
+        # Browsers count localhost as secure (Secure Contexts §3.1), and Flask's client
+        # sends Secure cookies there: SESSION_COOKIE_SECURE keeps a session in tests.
+        secure = environ["wsgi.url_scheme"] == "https" or _is_localhost(host)
         # RFC 6265 §5.4 step 2: cookies with longer paths first.
         matching = sorted(
             (cookie for cookie in self.cookies.values() if cookie.matches(host, path, secure)),
