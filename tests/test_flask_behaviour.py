@@ -133,3 +133,15 @@ def test_a_secure_session_cookie_survives_the_default_test_client() -> None:
     client = app.test_client()
     client.get("/set")
     assert client.get("/get").text == "1"
+
+
+def test_the_apps_environment_lists_app_and_blueprint_templates(tmp_path: pathlib.Path) -> None:
+    # test_blueprints.py::test_templates_list
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "index.html").write_text("app")
+    (tmp_path / "bp" / "templates" / "admin").mkdir(parents=True)
+    (tmp_path / "bp" / "templates" / "admin" / "index.html").write_text("admin")
+    app = App(__name__, root_path=str(tmp_path))
+    app.register_blueprint(Blueprint("admin", __name__, root_path=str(tmp_path / "bp"), template_folder="templates"))
+    assert app.jinja_env.list_templates() == ["admin/index.html", "index.html"]
+

@@ -403,6 +403,24 @@ def test_templates_take_their_own_globals_as_jinja() -> None:
     assert env.get_template("part.html").render() == "|ENV"
 
 
+def test_list_templates_as_jinja(tmp_path: Any) -> None:
+    # Jinja's Environment.list_templates and the loaders' (Flask's test_templates_list).
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.html").write_text("x")
+    (tmp_path / "b.txt").write_text("b")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "b.txt").write_text("shadowed? no: another name")
+    env = Environment(loader=FileSystemLoader([tmp_path, tmp_path / "a"]))
+    assert env.list_templates() == ["a/x.html", "b.txt", "other/b.txt", "x.html"]
+    assert env.list_templates(extensions=["html"]) == ["a/x.html", "x.html"]
+    assert env.list_templates(filter_func=lambda name: name.startswith("o")) == ["other/b.txt"]
+    assert Environment(loader=DictLoader({"z": "", "y": ""})).list_templates() == ["y", "z"]
+    with pytest.raises(TypeError):
+        Environment().list_templates()  # no loader
+    with pytest.raises(TypeError):
+        env.list_templates(extensions=["html"], filter_func=bool)
+
+
 def test_only_namespaces_take_attribute_assignments() -> None:
     with pytest.raises(TemplateError):
         render("{% set d2 = {} %}{% set d2.x = 1 %}")

@@ -179,6 +179,10 @@ class BaseLoader:
         """``(source, filename or None, uptodate() or None)``, else ``TemplateNotFound``."""
         raise TemplateNotFound(name)
 
+    def list_templates(self) -> list[str]:
+        """Every template name this loader knows, sorted (not every loader can tell)."""
+        raise TypeError(f"{type(self).__name__} cannot list its templates")
+
 
 class FileSystemLoader(BaseLoader):
     """Templates from one or more directories, searched in order.
@@ -220,6 +224,16 @@ class FileSystemLoader(BaseLoader):
             return source, os.path.normpath(filename), uptodate
         raise TemplateNotFound(name)
 
+    def list_templates(self) -> list[str]:
+        """The files below the search path, as names with ``/`` separators, sorted."""
+        found: set[str] = set()
+        for directory in self.searchpath:
+            for folder, _, files in os.walk(directory):
+                relative = os.path.relpath(folder, directory)
+                prefix = "" if relative == os.curdir else relative.replace(os.sep, "/") + "/"
+                found.update(prefix + file for file in files)
+        return sorted(found)
+
 
 class DictLoader(BaseLoader):
     """Templates from a dict of name → source (tests, small apps).
@@ -240,6 +254,10 @@ class DictLoader(BaseLoader):
             raise TemplateNotFound(name)
         source = self.mapping[name]
         return source, None, lambda: self.mapping.get(name) == source
+
+    def list_templates(self) -> list[str]:
+        """The mapping's names, sorted."""
+        return sorted(self.mapping)
 
 
 # -- Environment and Template -----------------------------------------------------------
@@ -397,6 +415,23 @@ class Environment:
         template = self.template_class(source, self, name, filename, uptodate, globals=globals)
         self.cache[name] = template
         return template
+
+    def list_templates(
+        self,
+        extensions: Iterable[str] | None = None,
+        filter_func: Callable[[str], bool] | None = None,
+    ) -> list[str]:
+        """The loader's template names, sorted: those ending in one of ``extensions``
+        (``["html"]``), or those ``filter_func`` accepts, as in Jinja."""
+        if self.loader is None:
+            raise TypeError("no loader for this environment specified")
+        if extensions is not None:
+            if filter_func is not None:
+                raise TypeError("either extensions or filter_func can be passed, but not both")
+            wanted = set(extensions)
+            filter_func = lambda name: "." in name and name.rsplit(".", 1)[1] in wanted  # noqa: E731
+        names = self.loader.list_templates()
+        return names if filter_func is None else [name for name in names if filter_func(name)]
 
     def join_path(self, template: str, parent: str) -> str:
         """The name ``template`` asked for from ``parent``: unchanged (Jinja's default, for
