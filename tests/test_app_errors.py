@@ -148,8 +148,10 @@ def test_trap_http_exceptions_reraises_them_under_testing() -> None:
     app.add_url_rule("/", "index", lambda: abort(400, "trapped"))
     with pytest.raises(BadRequest, match="trapped"):
         app.test_client().get("/")
-    app.errorhandler(400)(lambda error: ("handled", 400))
-    assert app.test_client().get("/").text == "handled"  # a handler still wins
+    handled = new_app(TESTING=True, TRAP_HTTP_EXCEPTIONS=True)
+    handled.add_url_rule("/", "index", lambda: abort(400, "trapped"))
+    handled.errorhandler(400)(lambda error: ("handled", 400))
+    assert handled.test_client().get("/").text == "handled"  # a handler still wins
 
 
 def test_debug_shows_an_escaped_traceback_and_nothing_interactive() -> None:

@@ -316,11 +316,11 @@ def test_flask_tutorial_index_alias_is_built_but_never_routed() -> None:
     blog.add_url_rule("/", "index", lambda: request.endpoint)
     app.register_blueprint(blog)
     app.add_url_rule("/", endpoint="index")
+    with pytest.raises(Exception, match="already registered"):
+        app.add_url_rule("/", "other", lambda: "a second view for / is a mistake")
     assert app.test_client().get("/").text == "blog.index"
     with app.test_request_context("/"):
         assert (url_for("index"), url_for("blog.index")) == ("/", "/")
-    with pytest.raises(Exception, match="already registered"):
-        app.add_url_rule("/", "other", lambda: "a second view for / is a mistake")
 
 
 def test_request_url_rule_is_the_matched_rule() -> None:

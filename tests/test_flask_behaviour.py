@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pathlib
 
+import pytest
+
 from tinyweb import App, Blueprint, send_from_directory, url_for
 from tinyweb.request import Request
 
@@ -145,3 +147,21 @@ def test_the_apps_environment_lists_app_and_blueprint_templates(tmp_path: pathli
     app.register_blueprint(Blueprint("admin", __name__, root_path=str(tmp_path / "bp"), template_folder="templates"))
     assert app.jinja_env.list_templates() == ["admin/index.html", "index.html"]
 
+
+
+def test_no_set_up_after_the_first_request() -> None:
+    # test_basic.py::test_no_setup_after_first_request: routes and hooks are read by
+    # every serving thread, so set-up ends when serving begins.
+    app = App(__name__)
+    app.add_url_rule("/", "index", lambda: "x")
+    assert app.test_client().get("/").text == "x"
+    for late in (
+        lambda: app.add_url_rule("/foo", endpoint="late"),
+        lambda: app.before_request(lambda: None),
+        lambda: app.errorhandler(404)(lambda error: "nf"),
+        lambda: app.register_blueprint(Blueprint("late", __name__)),
+        lambda: app.add_template_filter(str.upper, "shout"),
+        lambda: app.teardown_appcontext(lambda error: None),
+    ):
+        with pytest.raises(AssertionError, match="first request"):
+            late()

@@ -679,8 +679,6 @@ def test_flash_and_read_in_the_same_request() -> None:
 
 def test_flashed_markup_stays_markup() -> None:
     app = flash_app()
-    client = app.test_client()
-    client.get("/flash")
     captured: list[Any] = []
 
     @app.route("/capture")
@@ -688,6 +686,8 @@ def test_flashed_markup_stays_markup() -> None:
         captured.extend(get_flashed_messages(category_filter=["success"]))
         return "ok"
 
+    client = app.test_client()
+    client.get("/flash")
     client.get("/capture")
     assert captured == ["<b>done</b>"] and isinstance(captured[0], Markup)
 

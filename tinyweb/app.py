@@ -135,7 +135,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
     # `self.router` of every request was ~40% slower (bench_app hello: +1.7 µs). What an
     # application adds to its app (`app.db = ...`) still goes to __dict__.
     __slots__ = (
-        "_cli", "_logger", "_session_interface", "_static_folder", "_static_url_path",
+        "_cli", "_got_first_request", "_logger", "_session_interface", "_static_folder", "_static_url_path",
         "_template_environment", "_template_folders", "aborter", "after_request_funcs",
         "before_request_funcs", "blueprints", "build_only_router", "config",
         "endpoint_defaults", "error_handler_spec", "extensions", "host_routes",
@@ -191,6 +191,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
             self.host_routes = self._new_host_routes()
         self.blueprints: dict[str, Blueprint] = {}
         self.extensions: dict[str, Any] = {}  # an extension's state, by its name (as Flask)
+        self._got_first_request = False  # set-up is refused from then on (Flask's rule)
         # url_for's BuildError goes through these (urls.AppURLs.handle_url_build_error).
         self.url_build_error_handlers: list[Callable[[Exception, str, dict[str, Any]], Any]] = []
         self.teardown_appcontext_funcs: list[Callable[[Any], Any]] = []
@@ -332,6 +333,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
 
         Example: ``app.add_url_rule("/", "index", index)``.
         """
+        self._check_setup_finished("add_url_rule")
         if endpoint is None:
             if view_func is None:
                 raise ValueError(f"add_url_rule({rule!r}) needs an endpoint or a view function")
@@ -386,7 +388,18 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
 
         Example: ``app.register_blueprint(auth.bp, url_prefix="/auth")``.
         """
+        self._check_setup_finished("register_blueprint")
         blueprint.register(self, options)
+
+    def _check_setup_finished(self, method_name: str) -> None:
+        """Refuse set-up once a request was served, as Flask: other threads may already
+        be reading the routes and hooks, and a change would reach some requests only."""
+        if self._got_first_request:
+            raise AssertionError(
+                f"The setup method {method_name!r} can no longer be called on the application:"
+                " it has already handled its first request, and a change would not apply"
+                " consistently. Make all set-up calls before running it."
+            )
 
     def iter_blueprints(self) -> Iterable[Blueprint]:
         """The registered blueprints, in registration order."""
@@ -403,6 +416,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
                 if db is not None:
                     db.close()
         """
+        self._check_setup_finished("teardown_appcontext")
         self.teardown_appcontext_funcs.append(function)
         return function
 
@@ -485,6 +499,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
 
     def full_dispatch_request(self) -> Response:
         """Match, run the before hooks and the view, handle errors, finalize."""
+        self._got_first_request = True
         try:
             self.match_request(current_request_context().request)
             if request_started.receivers:

@@ -195,6 +195,7 @@ class AppTemplates:
     template_folder: str | None
     _template_environment: Environment | None
     _template_folders: list[str]
+    _check_setup_finished: Callable[[str], None]  # App's: no set-up after the first request
 
     @property
     def template_environment(self) -> Environment:
@@ -252,6 +253,7 @@ class AppTemplates:
 
     def add_template_filter(self, function: Callable[..., Any], name: str | None = None) -> None:
         """The non-decorator form of ``template_filter``."""
+        self._check_setup_finished("add_template_filter")
         self.template_environment.filters[name or function.__name__] = function
 
     def template_test(self, name: str | None = None) -> Callable[[Function], Function]:
@@ -261,6 +263,7 @@ class AppTemplates:
 
     def add_template_test(self, function: Callable[..., Any], name: str | None = None) -> None:
         """The non-decorator form of ``template_test``."""
+        self._check_setup_finished("add_template_test")
         self.template_environment.tests[name or function.__name__] = function
 
     def template_global(self, name: str | None = None) -> Callable[[Function], Function]:
@@ -269,6 +272,7 @@ class AppTemplates:
 
     def add_template_global(self, function: Callable[..., Any], name: str | None = None) -> None:
         """The non-decorator form of ``template_global``."""
+        self._check_setup_finished("add_template_global")
         self.template_environment.globals[name or function.__name__] = function
 
     def add_template_folder(self, folder: str) -> None:
