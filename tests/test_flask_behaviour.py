@@ -165,3 +165,21 @@ def test_no_set_up_after_the_first_request() -> None:
     ):
         with pytest.raises(AssertionError, match="first request"):
             late()
+
+
+@pytest.mark.parametrize("host", ["evil.com/x?", "a b", "x.com@y", "é.com", "a:99999"])
+def test_a_malformed_host_header_is_a_400_not_part_of_a_url(host: str) -> None:
+    # test_reqctx.py::test_bad_environ_raises_bad_request: under a WSGI server that passes
+    # any Host, url_for(_external=True) wrote http://evil.com/x?/ (a poisoned link).
+    from tinyweb.testing import build_environ
+
+    app = App(__name__)
+    app.add_url_rule("/", "index", lambda: url_for("index", _external=True))
+    environ = build_environ("/")
+    environ["HTTP_HOST"] = host
+    status = []
+    body = b"".join(app(environ, lambda s, h, e=None: status.append(s)))
+    assert status[0].startswith("400") and b"evil" not in body
+    ok = build_environ("/")
+    ok["HTTP_HOST"] = "[::1]:8080"
+    assert b"".join(app(ok, lambda s, h, e=None: None)) == b"http://[::1]:8080/"

@@ -1,7 +1,8 @@
 """Every parsed view of a request or response survives hostile header text.
 
 Reading a header is never an error for the application (request.py and typed_headers.py,
-rule 1): a malformed value reads as None or as empty. The hypothesis tests of each module
+rule 1): a malformed value reads as None or as empty. The one exception is ``Host``: a
+malformed one is a 400 (``BadRequest``) wherever it is read, not a view. The hypothesis tests of each module
 draw short text; this table adds the long and degenerate shapes those rarely draw, above
 all long runs of digits, which once reached ``int()`` and its 4300-digit limit (a
 ``ValueError``, so a 500) from ``Cache-Control: max-age=``, a multipart part's
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 
 from tinyweb import Request, Response
+from tinyweb.errors import BadRequest
 from tinyweb.testing import build_environ
 
 DIGITS = "9" * 5000
@@ -61,9 +63,12 @@ def parsed_views(cls: type) -> list[str]:
     return [name for name in names if not callable(getattr(cls, name, None))]
 
 
-def read_everything(subject: Any, names: list[str]) -> None:
+def read_everything(subject: Any, names: list[str], refused: tuple[type, ...] = ()) -> None:
     for name in names:
-        value = getattr(subject, name)
+        try:
+            value = getattr(subject, name)
+        except refused:
+            continue
         str(value), repr(value)
         if callable(getattr(value, "to_header", None)):
             value.to_header()
@@ -76,7 +81,8 @@ def test_every_request_view_reads_hostile_values_without_raising(key: str) -> No
     for value in HOSTILE_VALUES:
         environ = build_environ()
         environ[key] = value
-        read_everything(Request(environ), names)
+        # A malformed Host is a 400 wherever it is read (it would end up in absolute URLs).
+        read_everything(Request(environ), names, (BadRequest,) if key == "HTTP_HOST" else ())
 
 
 @pytest.mark.parametrize("header", RESPONSE_HEADERS)

@@ -42,7 +42,7 @@ from .converters import (
     parse_rule,
     parse_segment,
 )
-from .errors import BadRequest, MethodNotAllowed, NotFound
+from .errors import BadRequest, MethodNotAllowed, NotFound, SecurityError
 from .routing import BuildError, Router, Rule
 
 __all__ = [
@@ -248,8 +248,10 @@ class HostRoutes:
         reading. BadRequest for a malformed host (not kept: it is raised each time)."""
         known = current.host_domain
         if known is None or known[0] != server_host:
+            # (The host is not even read when it does not route: a malformed one is a 400.)
+            routes_by_host = self.host_matching or self.subdomain_matching
             domain = request_domain(
-                current.host,
+                current.host if routes_by_host else "",
                 server_host,
                 self.host_matching,
                 self.subdomain_matching,
@@ -269,7 +271,7 @@ class HostRoutes:
         if unset: outside a request it is set.
         """
         default_subdomain = self.settings.default_subdomain
-        current_host = None if current is None else current.host
+        current_host = None if current is None else readable_host(current)
         current_domain: Optional[str] = default_subdomain
         if current is not None:
             try:
@@ -387,6 +389,18 @@ def rule_domain(
         name = "subdomain" if host_matching else "host"
         raise ValueError(f"{name}={ignored!r} needs {needed}")
     return domain
+
+
+def readable_host(current: RoutedRequest) -> str:
+    """``current.host``, or "" for a malformed ``Host`` (Request.host's 400): url_for
+    then prefers no host's rule and names the host it builds for. An untrusted host
+    (``TRUSTED_HOSTS``) is still refused."""
+    try:
+        return current.host
+    except SecurityError:
+        raise
+    except BadRequest:
+        return ""
 
 
 def request_domain(

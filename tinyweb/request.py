@@ -452,8 +452,15 @@ class Request(RequestFields):
 
     @cached_property
     def host(self) -> str:
-        """``Host`` (or ``SERVER_NAME:SERVER_PORT``) without the scheme's default port."""
+        """``Host`` (or ``SERVER_NAME:SERVER_PORT``) without the scheme's default port.
+
+        A ``Host`` that is no ``name[:port]`` (``evil.com/x?``) is a 400: tinyweb's server
+        refuses it already, but another WSGI server may pass it on, and it would end up in
+        every absolute URL the app builds (``url_for(..., _external=True)``).
+        """
         host = self.environ.get("HTTP_HOST")
+        if host and request_wsgi.host_name(host) is None:
+            raise BadRequest("The Host header is not a valid host name and port.")
         if not host:
             host = f"{self.environ.get('SERVER_NAME', '')}:{self.environ.get('SERVER_PORT', '')}"
         default_port = _DEFAULT_PORTS.get(self.scheme)

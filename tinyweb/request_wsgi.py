@@ -44,7 +44,7 @@ _HOST = re.compile(
 )
 
 
-def _host_name(host: str) -> str | None:
+def host_name(host: str) -> str | None:
     """The lower-cased name of a ``name[:port]`` host; None when it is not one."""
     match = _HOST.fullmatch(host)
     if match is None or (match.group(2) and not 1 <= int(match.group(2)) <= 65535):
@@ -70,13 +70,13 @@ def host_is_trusted(host: str, trusted_hosts: Collection[str]) -> bool:
         >>> host_is_trusted("example.com.evil.test", ["example.com"])
         False
     """
-    name = _host_name(host)
+    name = host_name(host)
     if name is None:
         return False
     if isinstance(trusted_hosts, str):
         trusted_hosts = [trusted_hosts]
     for trusted in trusted_hosts:
-        trusted_name = _host_name(_ascii_name(trusted.lstrip(".")))
+        trusted_name = host_name(_ascii_name(trusted.lstrip(".")))
         if trusted_name is None:
             continue
         if name == trusted_name or (trusted[:1] == "." and name.endswith("." + trusted_name)):

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from tinyweb.context import current_request_context, has_request_context
 from tinyweb.converters import BaseConverter
-from tinyweb.host_routing import HostRoutes, normalize_server_name
+from tinyweb.host_routing import HostRoutes, normalize_server_name, readable_host
 from tinyweb.routing import BuildError, Router, Rule
 from tinyweb.scaffold import HookTable, endpoint_scopes
 
@@ -245,7 +245,9 @@ class AppURLs:
         outside one): with host matching, a rule on its host is preferred."""
         try:
             if self.host_routes is not None:
-                current_host = self._server_host(None) if current is None else current.host
+                current_host = (
+                    self._server_host(None) if current is None else readable_host(current)
+                )
                 return self.host_routes.build(
                     endpoint, values, method, (current_host or "").lower()
                 )
