@@ -326,21 +326,27 @@ def test_module_size_budget(path: Path) -> None:
 
 
 def test_package_imports_with_the_standard_library_only() -> None:
-    # -I: isolated (no user site, no PYTHON* env); -S: no site module, so no site-packages.
     modules = [f"tinyweb.{module_name(p)}" for p in MODULES if module_name(p) != "__main__"]
     script = (
-        "import sys, importlib\n"
-        f"sys.path.insert(0, {str(PACKAGE.parent)!r})\n"
+        "import importlib\n"
         f"for name in {modules!r}:\n"
         "    importlib.import_module(name)\n"
         "assert not any('site-packages' in p for p in sys.path), sys.path\n"
         "print('ok')\n"
     )
+    assert run_isolated(script).strip() == "ok"
+
+
+def run_isolated(script: str) -> str:
+    """Run ``script`` with the package importable in a bare interpreter (-I: no user site
+    or PYTHON* environment; -S: no site module, so no site-packages); its stdout."""
+    prelude = f"import sys\nsys.path.insert(0, {str(PACKAGE.parent)!r})\n"
     result = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", script], capture_output=True, text=True, timeout=60
-    )
+        [sys.executable, "-I", "-S", "-c", prelude + script],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    return result.stdout
 
 
 # Standard-library packages that cost milliseconds to import and that ``import tinyweb``
@@ -352,17 +358,11 @@ inspect dataclasses tempfile shutil subprocess mimetypes""".split()
 
 def test_import_tinyweb_leaves_the_heavy_standard_library_unloaded() -> None:
     script = (
-        "import sys\n"
-        f"sys.path.insert(0, {str(PACKAGE.parent)!r})\n"
         "before = set(sys.modules)\n"
         "import tinyweb\n"
         "print(' '.join(sorted(set(sys.modules) - before)))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", script], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    loaded = result.stdout.split()
+    loaded = run_isolated(script).split()
     heavy = [m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY_STDLIB)]
     assert not heavy, f"import tinyweb now loads {heavy}: import them where they are used"
 

@@ -102,14 +102,7 @@ def test_serve_prints_one_line_and_stops_gracefully_on_sigterm(
         "tinyweb.serve(wsgiref.simple_server.demo_app, port=0)\n"
         "print('stopped', flush=True)\n"
     )
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    process = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, cwd=root,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
+    with serve_script(script) as (process, line):
         match = re.fullmatch(r"tinyweb serving http://127\.0\.0\.1:(\d+)/ .*\n", line)
         assert match, line  # the default host is 127.0.0.1
         with socket.create_connection(("127.0.0.1", int(match.group(1))), timeout=5) as sock:
@@ -122,6 +115,20 @@ def test_serve_prints_one_line_and_stops_gracefully_on_sigterm(
         assert process.returncode == 0, err
         # serve() shows tinyweb's logs on stderr when the app configured no logging.
         assert '"GET / HTTP/1.1" 200 ' in err, err
+
+
+@contextlib.contextmanager
+def serve_script(script: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """Run ``script`` (it calls ``tinyweb.serve``) in a subprocess from the repository
+    root; yield the process and its first line (the startup line). Killed if still running."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, cwd=root,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        yield process, process.stdout.readline()
     finally:
         if process.poll() is None:
             process.kill()
@@ -149,15 +156,9 @@ def test_a_signal_that_lands_on_a_worker_thread_still_stops_the_server_at_once(
         "              linger_timeout=60)\n"
         "print('stopped', flush=True)\n"
     )
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    process = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, cwd=root,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", process.stdout.readline())
-        assert match
+    with serve_script(script) as (process, line):
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert match, line
         with socket.create_connection(("127.0.0.1", int(match.group(1))), timeout=10) as sock:
             sock.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
             response = Reader(sock).response()
@@ -165,10 +166,6 @@ def test_a_signal_that_lands_on_a_worker_thread_still_stops_the_server_at_once(
         assert response.header("Connection") == "close"  # the shutdown was seen in time
         out, err = process.communicate(timeout=15)
         assert out == "stopped\n" and process.returncode == 0, err
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
 
 
 # -- no idle or slow connection holds a worker ----------------------------------------

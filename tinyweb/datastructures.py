@@ -41,6 +41,18 @@ T = TypeVar("T")
 _NO_DEFAULT: Any = object()  # "no default given", where None is a valid default
 
 
+def _converted(values: Iterable[Any], type: Callable[[Any], T]) -> list[T]:
+    """``type(value)`` of each value, skipping those it refuses (ValueError, TypeError):
+    ``getlist(key, type=int)`` of MultiDict and Headers, as Werkzeug's."""
+    converted: list[T] = []
+    for value in values:
+        try:
+            converted.append(type(value))
+        except (ValueError, TypeError):
+            continue
+    return converted
+
+
 class MultiDict(MutableMapping[K, V]):
     """An ordered mapping where one key may hold several values.
 
@@ -154,15 +166,7 @@ class MultiDict(MutableMapping[K, V]):
         With ``type``, values that fail to convert are skipped.
         """
         values = self._lists.get(key, [])
-        if type is None:
-            return list(values)
-        converted: list[Any] = []
-        for value in values:
-            try:
-                converted.append(type(value))
-            except (ValueError, TypeError):
-                continue
-        return converted
+        return list(values) if type is None else _converted(values, type)
 
     def add(self, key: K, value: V) -> None:
         """Append one more value for ``key`` (``d[key] = v`` replaces them all instead)."""
@@ -415,15 +419,7 @@ class Headers:
         each and skips those it refuses (ValueError, TypeError), as Werkzeug."""
         lowered = name.lower()
         values = [value for field_name, value in self._fields if field_name.lower() == lowered]
-        if type is None:
-            return values
-        converted = []
-        for value in values:
-            try:
-                converted.append(type(value))
-            except (ValueError, TypeError):
-                continue
-        return converted
+        return values if type is None else _converted(values, type)
 
     def get_all(self, name: str) -> list[str]:
         """``getlist`` under Werkzeug's other name: ``headers.get_all("Set-Cookie")``."""
