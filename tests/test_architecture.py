@@ -349,24 +349,6 @@ def run_isolated(script: str) -> str:
     return result.stdout
 
 
-# Standard-library packages that cost milliseconds to import and that ``import tinyweb``
-# does without: the server, logging, e-mail dates and the like load when first used.
-# (email.utils alone is ~8 ms; an errors.py change once pulled it in for one rare header.)
-HEAVY_STDLIB = """email http urllib.request calendar socket selectors threading logging asyncio ssl
-inspect dataclasses tempfile shutil subprocess mimetypes""".split()
-
-
-def test_import_tinyweb_leaves_the_heavy_standard_library_unloaded() -> None:
-    script = (
-        "before = set(sys.modules)\n"
-        "import tinyweb\n"
-        "print(' '.join(sorted(set(sys.modules) - before)))\n"
-    )
-    loaded = run_isolated(script).split()
-    heavy = [m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY_STDLIB)]
-    assert not heavy, f"import tinyweb now loads {heavy}: import them where they are used"
-
-
 def test_all_names_are_exported_and_exist() -> None:
     import tinyweb
 

@@ -511,7 +511,7 @@ class _RetryAfterError(HTTPError):
         """Content-Type, plus ``Retry-After`` when given: seconds, or an aware datetime."""
         headers = super().get_headers(environ, scope)
         if isinstance(self.retry_after, datetime):
-            import calendar  # here, not at the top: with email, ~10 ms of import time (test)
+            import calendar  # here, not at the top: with email, ~10 ms of import time
             import email.utils
 
             seconds = calendar.timegm(self.retry_after.utctimetuple())  # naive: taken as UTC

@@ -17,10 +17,8 @@ Rules:
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
-import sysconfig
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import cached_property
@@ -352,12 +350,20 @@ def max_age_setting(value: timedelta | int | None) -> int | None:
     return int(value)
 
 
+def _find_spec(name: str) -> Any:
+    """``importlib.util.find_spec``, imported here: on Python 3.12+ ``importlib.util``
+    (and ``sysconfig``) load ``threading``, which ``import tinyweb`` does without."""
+    import importlib.util
+
+    return importlib.util.find_spec(name)
+
+
 def root_path_of(import_name: str) -> str:
     """The folder of the module named ``import_name`` (the working directory if unknown)."""
     module_file: str | None = getattr(sys.modules.get(import_name), "__file__", None)
     if module_file is None and import_name != "__main__":
         try:
-            spec = importlib.util.find_spec(import_name)
+            spec = _find_spec(import_name)
         except (ImportError, ValueError):
             spec = None
         module_file = spec.origin if spec is not None and spec.has_location else None
@@ -384,6 +390,8 @@ def find_instance_path(import_name: str, name: str) -> str:
         folder = os.path.dirname((holding or locations)[0])
     else:
         folder = root_path_of(top_level)
+    import sysconfig  # here: on Python 3.12+ it loads threading (see _find_spec)
+
     for key in ("purelib", "platlib"):
         installed = os.path.abspath(sysconfig.get_paths()[key])
         if os.path.commonpath([installed, os.path.abspath(folder)]) == installed:
@@ -398,7 +406,7 @@ def _package_folders(top_level: str) -> list[str]:
     if module is not None:
         return list(getattr(module, "__path__", []))
     try:
-        spec = importlib.util.find_spec(top_level)
+        spec = _find_spec(top_level)
     except (ImportError, ValueError):
         return []
     return list(spec.submodule_search_locations or []) if spec is not None else []
