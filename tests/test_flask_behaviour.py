@@ -183,3 +183,26 @@ def test_a_malformed_host_header_is_a_400_not_part_of_a_url(host: str) -> None:
     ok = build_environ("/")
     ok["HTTP_HOST"] = "[::1]:8080"
     assert b"".join(app(ok, lambda s, h, e=None: None)) == b"http://[::1]:8080/"
+
+
+def test_an_app_is_freed_as_soon_as_the_last_reference_goes() -> None:
+    # test_basic.py::test_app_freed_on_zero_refcount (Flask #3761): no reference cycle
+    # through the static view, the JSON provider or the template environment's autoescape,
+    # so an app made per test is freed at once, without the garbage collector.
+    import gc
+    import weakref
+
+    from tinyweb import render_template_string
+
+    def used_app() -> weakref.ref[App]:
+        app = App(__name__)
+        app.add_url_rule("/", "index", lambda: render_template_string("{{ 1 }}"))
+        assert app.test_client().get("/").text == "1"
+        app.json.dumps({})
+        return weakref.ref(app)
+
+    gc.disable()
+    try:
+        assert used_app()() is None
+    finally:
+        gc.enable()

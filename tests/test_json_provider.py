@@ -171,7 +171,8 @@ def test_get_json_still_refuses_bad_bodies_with_a_provider() -> None:
 
 
 def test_response_arguments_as_flask_reads_them() -> None:
-    provider = make_app().json
+    app = make_app()  # (kept: a provider holds its app weakly, as Flask's)
+    provider = app.json
     assert provider.response().get_data() == b"null\n"
     assert provider.response(1, 2).get_data() == b"[1,2]\n"
     assert provider.response(a=1).get_data() == b'{"a":1}\n'
@@ -220,7 +221,8 @@ JSON_VALUES = st.recursive(
 def test_any_value_round_trips_whatever_the_options(
     value: Any, sort_keys: bool, ensure_ascii: bool, compact: bool | None
 ) -> None:
-    provider = make_app().json
+    app = make_app()  # (kept: a provider holds its app weakly, as Flask's)
+    provider = app.json
     provider.sort_keys, provider.ensure_ascii, provider.compact = sort_keys, ensure_ascii, compact
     assert provider.loads(provider.dumps(value)) == value
     body = provider.response(value).get_data(as_text=True)
@@ -298,14 +300,16 @@ def test_options_are_per_provider_and_the_class_gives_their_defaults(
     "value", ["plain text é", float("nan"), 1e400, {1: "int key"}, [1.5, -0.0], ("a", "tuple")]
 )
 def test_the_providers_encoders_write_what_json_dumps_writes(value: Any) -> None:
-    provider = make_app().json
+    app = make_app()  # (kept: a provider holds its app weakly, as Flask's)
+    provider = app.json
     expected = json.dumps(value, sort_keys=True, separators=(",", ":"))
     assert provider.response(value).get_data(as_text=True) == expected + "\n"
     assert provider.dumps(value) == json.dumps(value, sort_keys=True)
 
 
 def test_a_circular_value_is_the_same_error_as_json_dumps_every_time() -> None:
-    provider = make_app().json
+    app = make_app()  # (kept: a provider holds its app weakly, as Flask's)
+    provider = app.json
     circular: list[Any] = []
     circular.append(circular)
     for _ in range(2):  # no marker left behind by the first failure

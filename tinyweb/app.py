@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import os
 import sys
+import weakref
 from collections.abc import Iterable
 from datetime import timedelta
 from types import CoroutineType
@@ -203,8 +204,15 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
         self._logger: logging.Logger | None = None
         self._cli: Any = None
         if self.has_static_folder:
+            # Through a weak reference, as Flask: a bound method in view_functions would
+            # be a cycle (app -> view -> app) that only the garbage collector frees.
+            app_ref = weakref.ref(self)
+
+            def static(filename: str) -> Response:
+                return app_ref().send_static_file(filename)  # type: ignore[union-attr]
+
             rule = f"{self.static_url_path}/<path:filename>"
-            self.add_url_rule(rule, "static", self.send_static_file, host=static_host)
+            self.add_url_rule(rule, "static", static, host=static_host)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

@@ -38,6 +38,7 @@ Spec: https://flask.palletsprojects.com/en/3.1.x/api/#flask.json.provider.JSONPr
 from __future__ import annotations
 
 import json
+import weakref
 from typing import IO, TYPE_CHECKING, Any, Callable, ClassVar
 
 from tinyweb.context import current_app, has_app_context
@@ -55,7 +56,9 @@ class JSONProvider:
 
     def __init__(self, app: App) -> None:
         """Serve ``app`` (its ``response_class`` and ``debug``)."""
-        self._app = app
+        # A weak proxy, as Flask's: the app holds its provider, and a strong reference
+        # back would make a cycle that only the garbage collector frees.
+        self._app: App = weakref.proxy(app)  # type: ignore[assignment]  # (a proxy acts as it)
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         """``obj`` as JSON text."""

@@ -22,6 +22,7 @@ Rules:
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Callable, Union, cast
 
@@ -60,9 +61,14 @@ def create_environment(app: App) -> Environment:
     from tinyweb.sessions import get_flashed_messages
 
     auto_reload = app.config["TEMPLATES_AUTO_RELOAD"]
+    app_ref = weakref.ref(app)  # the app holds its environment: no cycle back to it
+
+    def autoescape(name: str | None) -> bool:
+        return app_ref().select_jinja_autoescape(name)  # type: ignore[union-attr]
+
     options: dict[str, Any] = {
         "loader": app.create_global_jinja_loader(),
-        "autoescape": app.select_jinja_autoescape,
+        "autoescape": autoescape,
         "auto_reload": app.debug if auto_reload is None else bool(auto_reload),
         **app.jinja_options,
     }
