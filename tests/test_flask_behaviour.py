@@ -206,3 +206,21 @@ def test_an_app_is_freed_as_soon_as_the_last_reference_goes() -> None:
         assert used_app()() is None
     finally:
         gc.enable()
+
+
+def test_the_test_client_takes_werkzeugs_call_forms() -> None:
+    # test_basic.py (base_url second, 19 times), test_testing.py::test_specify_url_scheme,
+    # test_client_open_environ.
+    from tinyweb import request
+    from tinyweb.testing import build_environ
+
+    app = App(__name__)
+    app.add_url_rule("/", "index", lambda: request.url, methods=["GET", "POST"])
+    client = app.test_client()
+    assert client.get("/", "http://example.com:8080/").text == "http://example.com:8080/"
+    assert client.post("/", "http://example.org/").text == "http://example.org/"
+    assert client.get("/", url_scheme="https").text == "https://localhost/"
+    with app.test_request_context(url_scheme="https"):
+        assert request.url == "https://localhost/"
+    environ = build_environ("/", base_url="http://from.environ/")
+    assert client.open(environ).text == "http://from.environ/"

@@ -175,6 +175,7 @@ def build_environ(
     environ_base: Mapping[str, Any] | None = None,
     auth: tuple[str, str] | None = None,
     dumps: Callable[[Any], str] = json_dumps,
+    url_scheme: str | None = None,
 ) -> dict[str, Any]:
     """A complete WSGI environ for one request (what the test client sends).
 
@@ -184,11 +185,14 @@ def build_environ(
     ``(file, filename[, content_type])`` tuple); ``json`` is serialized as JSON, by
     ``dumps`` (the test client passes its app's ``app.json.dumps``).
     ``environ_base`` is applied before the request's own keys, ``environ_overrides`` after;
-    ``auth=(user, password)`` sends HTTP Basic credentials (RFC 7617)::
+    ``auth=(user, password)`` sends HTTP Basic credentials (RFC 7617); ``url_scheme``
+    replaces the scheme of ``base_url`` (Werkzeug's)::
 
         environ = build_environ("/items", "POST", json={"name": "tea"})
         environ = build_environ("/upload", "POST", data={"doc": (io.BytesIO(b"x"), "a.txt")})
     """
+    if url_scheme is not None:
+        base_url = f"{url_scheme}://{(base_url or 'http://localhost/').split('://', 1)[-1]}"
     target = _RequestTarget.parse(path, base_url, query_string)
     body, body_type = _encode_body(data, json, content_type, dumps)
     # Defaults a test may change through environ_base (as Flask's client does).
@@ -425,6 +429,19 @@ def _parse_expires(text: str, current: float | None) -> float | None:
 # -- the client ------------------------------------------------------------------------------
 
 
+def _shortcut(method: str) -> Callable[..., TestResponse]:
+    """``client.get`` and its kind: ``open(path, METHOD, base_url=..., ...)``."""
+
+    def send(
+        self: Client, path: str = "/", base_url: str | None = None, **options: Any
+    ) -> TestResponse:
+        return self.open(path, method, base_url=base_url, **options)
+
+    send.__name__ = send.__qualname__ = method.lower()
+    send.__doc__ = f'``open(path, "{method}", ...)``; ``base_url`` may come second.'
+    return send
+
+
 class Client:
     """Send requests to a WSGI app without a server; keeps cookies between requests.
 
@@ -473,16 +490,20 @@ class Client:
         subdomain: str | None = None,
         mimetype: str | None = None,
         buffered: bool = False,
+        url_scheme: str | None = None,
     ) -> TestResponse:
         """Send one request (and follow redirects if asked); return the final response.
 
         ``mimetype`` is Werkzeug's other name for ``content_type``; ``buffered`` is accepted
-        for its signature (the client always reads the whole body).
+        for its signature (the client always reads the whole body). As in Werkzeug,
+        ``path`` may also be a ready environ (a dict, such as ``build_environ``'s).
 
         For an ``App``, the default ``base_url`` is ``app.test_base_url(subdomain)`` (its
         ``SERVER_NAME``, ``APPLICATION_ROOT`` and ``PREFERRED_URL_SCHEME``, as in Flask),
         and ``json=`` is serialized by ``app.json.dumps``.
         """
+        if isinstance(path, dict):
+            return self._send(dict(path))
         test_base_url = getattr(self.application, "test_base_url", None)
         if subdomain is not None and (base_url is not None or test_base_url is None):
             raise ValueError("subdomain= needs an App and no base_url")
@@ -495,7 +516,7 @@ class Client:
             path, method, base_url=base_url, query_string=query_string, data=data,
             json=json, headers=headers, content_type=content_type or mimetype,
             environ_overrides=environ_overrides, environ_base=environ_base, auth=auth,
-            dumps=dumps,
+            dumps=dumps, url_scheme=url_scheme,
         )  # fmt: skip
         response = self._send(environ)
         history: list[TestResponse] = []
@@ -595,37 +616,15 @@ class Client:
         if not self.allow_subdomain_redirects:
             raise RuntimeError("Following subdomain redirects is not enabled.")
 
-    def get(self, path: str = "/", **options: Any) -> TestResponse:
-        """``open(path, "GET", ...)``."""
-        return self.open(path, "GET", **options)
-
-    def post(self, path: str = "/", **options: Any) -> TestResponse:
-        """``open(path, "POST", ...)``."""
-        return self.open(path, "POST", **options)
-
-    def put(self, path: str = "/", **options: Any) -> TestResponse:
-        """``open(path, "PUT", ...)``."""
-        return self.open(path, "PUT", **options)
-
-    def patch(self, path: str = "/", **options: Any) -> TestResponse:
-        """``open(path, "PATCH", ...)``."""
-        return self.open(path, "PATCH", **options)
-
-    def delete(self, path: str = "/", **options: Any) -> TestResponse:
-        """``open(path, "DELETE", ...)``."""
-        return self.open(path, "DELETE", **options)
-
-    def head(self, path: str = "/", **options: Any) -> TestResponse:
-        """``open(path, "HEAD", ...)``."""
-        return self.open(path, "HEAD", **options)
-
-    def options(self, path: str = "/", **options: Any) -> TestResponse:
-        """``open(path, "OPTIONS", ...)``."""
-        return self.open(path, "OPTIONS", **options)
-
-    def trace(self, path: str = "/", **options: Any) -> TestResponse:
-        """``open(path, "TRACE", ...)``."""
-        return self.open(path, "TRACE", **options)
+    # get(path, base_url, ...) and the rest: Werkzeug's shortcuts, base_url second.
+    get, post, put, patch = (
+        _shortcut("GET"),
+        _shortcut("POST"),
+        _shortcut("PUT"),
+        _shortcut("PATCH"),
+    )
+    delete, head = _shortcut("DELETE"), _shortcut("HEAD")
+    options, trace = _shortcut("OPTIONS"), _shortcut("TRACE")
 
     # -- cookies -----------------------------------------------------------------------
 
