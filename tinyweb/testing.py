@@ -617,14 +617,8 @@ class Client:
             raise RuntimeError("Following subdomain redirects is not enabled.")
 
     # get(path, base_url, ...) and the rest: Werkzeug's shortcuts, base_url second.
-    get, post, put, patch = (
-        _shortcut("GET"),
-        _shortcut("POST"),
-        _shortcut("PUT"),
-        _shortcut("PATCH"),
-    )
-    delete, head = _shortcut("DELETE"), _shortcut("HEAD")
-    options, trace = _shortcut("OPTIONS"), _shortcut("TRACE")
+    get, post, put, patch = (_shortcut(m) for m in ("GET", "POST", "PUT", "PATCH"))
+    delete, head, options, trace = (_shortcut(m) for m in ("DELETE", "HEAD", "OPTIONS", "TRACE"))
 
     # -- cookies -----------------------------------------------------------------------
 
