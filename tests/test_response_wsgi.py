@@ -9,24 +9,11 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Callable
 
 import pytest
+from test_response import TrackedBody  # a body that records being closed
 
 from tinyweb.response import Response
 from tinyweb.response_wsgi import ResponseStream
 from tinyweb.testing import build_environ, run_wsgi_app
-
-
-class TrackedBody:
-    """A streamed body that records whether it was closed."""
-
-    def __init__(self, chunks: list[Any]) -> None:
-        self.chunks = chunks
-        self.closed = False
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.chunks)
-
-    def close(self) -> None:
-        self.closed = True
 
 
 def environ(path: str = "/", **options: Any) -> dict[str, Any]:

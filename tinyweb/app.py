@@ -710,7 +710,6 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
             max_form_memory_size=config["MAX_FORM_MEMORY_SIZE"],
         )
         current.json_module = self.json  # get_json parses with app.json.loads
-        current.detailed_errors = self.debug  # a bad JSON body's parser message: debug only
         return RequestContext(self, current)
 
     def test_request_context(self, path: str = "/", **options: Any) -> RequestContext:

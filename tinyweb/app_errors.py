@@ -95,10 +95,10 @@ class AppErrors:
         ``handle_http_exception``; anything else is given to its ``errorhandler``, and
         without one re-raised, to become a 500 in ``handle_exception``.
         """
-        if isinstance(exception, BadRequestKeyError) and (
-            cast("App", self).debug or cast("App", self).config["TRAP_BAD_REQUEST_ERRORS"]
-        ):
-            exception.show_exception = True  # the page names the missing key (Flask)
+        if isinstance(exception, BadRequest) and exception.detail is not None:
+            # The missing key or the JSON parser's message, on the page in debug mode only.
+            app = cast("App", self)
+            exception.show_exception = bool(app.debug or app.config["TRAP_BAD_REQUEST_ERRORS"])
         if isinstance(exception, HTTPError) and not self.trap_http_exception(exception):
             return self.handle_http_exception(exception)
         handler = self._find_error_handler(exception)

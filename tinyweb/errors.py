@@ -211,13 +211,32 @@ class RequestRedirect(HTTPError):
 
 
 class BadRequest(HTTPError):
-    """400: the request is malformed (``abort(400)``)."""
+    """400: the request is malformed (``abort(400)``).
+
+    ``detail`` says what exactly was wrong (the missing key, the JSON parser's message);
+    the description carries it only while ``show_exception`` is true (Werkzeug's flag).
+    The app sets that flag from its debug mode when it handles the error, so that a page
+    tells a stranger nothing of the app's code (Flask's rule).
+    """
 
     code: ClassVar[int] = 400
     name: ClassVar[str] = "Bad Request"
-    description: str = (
+    _description: str = (
         "The browser (or proxy) sent a request that this server could not understand."
     )
+    detail: Optional[str] = None
+    show_exception: bool = False
+
+    @property
+    def description(self) -> str:
+        """The text of the page: the generic one, with ``detail`` if ``show_exception``."""
+        if self.show_exception and self.detail:
+            return f"{self._description} {self.detail}"
+        return self._description
+
+    @description.setter
+    def description(self, value: str) -> None:
+        self._description = value
 
 
 class BadRequestKeyError(BadRequest, KeyError):
@@ -226,28 +245,15 @@ class BadRequestKeyError(BadRequest, KeyError):
     A view that indexes request data trusts the client to have sent that field; when it
     did not, the client is at fault, so the answer is 400 and not a 500 with a traceback
     (Flask does the same). It is still a ``KeyError``, so ``except KeyError`` keeps working.
-    The page names the key only when ``show_exception`` is true, which the app sets in
-    debug mode (Werkzeug's flag): a field name says something of the app's code.
+    Its ``detail`` names the key (shown in debug mode only, see ``BadRequest``).
     """
-
-    show_exception: bool = False
-    _description: str = BadRequest.description
 
     def __init__(self, key: object = None, description: Optional[str] = None) -> None:
         self.key = key
+        if key is not None:
+            self.detail = f"The field {key!r} is missing."
         super().__init__(description)
         KeyError.__init__(self, key)  # err.args[0] is the key, as for any KeyError
-
-    @property
-    def description(self) -> str:
-        """The generic text, plus the missing key's name when ``show_exception``."""
-        if self.show_exception and self.key is not None:
-            return f"{self._description} The field {self.key!r} is missing."
-        return self._description
-
-    @description.setter
-    def description(self, value: str) -> None:
-        self._description = value
 
 
 class SecurityError(BadRequest):

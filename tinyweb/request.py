@@ -368,9 +368,6 @@ class Request(RequestFields):
     # What get_json parses with: the json module, or the app's provider (app.json), which
     # the app sets on each request it makes.
     json_module: Any = json
-    # Whether a bad JSON body's 400 carries the parser's message: Werkzeug's default; the
-    # app sets it to app.debug on each request, as Flask's Request shows it in debug only.
-    detailed_errors: bool = True
     # The classes request data comes in (Werkzeug's names): args, form and files; cookies;
     # access_route; user_agent. A subclass may change them, as in Werkzeug.
     parameter_storage_class: type[Any] = RequestDataDict
@@ -767,9 +764,11 @@ class Request(RequestFields):
                 "Did not attempt to load JSON data because the request Content-Type was "
                 "not 'application/json'."
             )
-        # The parser's message says where the body is broken: Werkzeug's Request shows
-        # it, Flask's only in debug mode (the App sets detailed_errors = app.debug).
-        raise BadRequest(f"Failed to decode JSON object: {error}" if self.detailed_errors else None)
+        # The parser's message says where the body is broken: Werkzeug's Request shows it,
+        # Flask's only in debug mode (the app sets show_exception when it handles this).
+        bad_json = BadRequest()
+        bad_json.detail, bad_json.show_exception = f"Failed to decode JSON object: {error}", True
+        raise bad_json
 
     @property
     def json(self) -> Any:

@@ -681,7 +681,8 @@ class Template:
         >>> Template("{% for x in items %}{{ loop.index }}{% endfor %}").render(items="ab")
         '12'
         """
-        ctx = {**self.environment.globals, **self.globals.maps[0], **dict(*args, **kwargs)}
+        ctx = self.global_context()
+        ctx.update(*args, **kwargs)
         out: list[str] = []
         try:
             self.root(ctx, self.new_blocks(), out)
@@ -712,7 +713,8 @@ class Template:
         >>> list(Template("<ul>{% for x in 'ab' %}<li>{{ x }}{% endfor %}</ul>").generate())
         ['<ul>', '<li>', 'a', '<li>', 'b', '</ul>']
         """
-        ctx = {**self.environment.globals, **self.globals.maps[0], **dict(*args, **kwargs)}
+        ctx = self.global_context()
+        ctx.update(*args, **kwargs)
         try:
             yield from self.stream_root(ctx)
         except Exception as error:
