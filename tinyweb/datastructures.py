@@ -25,7 +25,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from typing import IO, Any, Callable, ClassVar, TypeVar, Union, cast, overload
 
-from .header_values import (  # re-exported: Werkzeug users find them in datastructures
+from .header_values import (  # (parse_dict_header and its kind stay importable from here)
     format_dict_header,
     parse_dict_header,
     parse_digits,
