@@ -227,15 +227,16 @@ def pin(cpu: int) -> Callable[[], None]:
 
 
 class Running:
-    """A server subprocess on a free port, pinned to CPU 1."""
+    """A server subprocess on a free port, pinned to CPU 1 (``command`` makes its command
+    line from the name and the port; bench_wire.py passes its own)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, command: Callable[[str, int], list[str]] = command_for) -> None:
         self.name = name
         self.port = free_port()
         environment = {**os.environ, "PYTHONPATH": ROOT}
         self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            command_for(name, self.port),
+            command(name, self.port),
             cwd=ROOT,
             env=environment,
             stdout=subprocess.DEVNULL,

@@ -617,6 +617,14 @@ def test_autoescape_expression_is_read_at_each_render() -> None:
         strict.render()
 
 
+def test_concatenation_keeps_markup_under_an_autoescape_expression() -> None:
+    # docs/templates.md: Jinja2 3.1 joins with plain strings there (and so escapes the
+    # Markup); here `~` keeps Markup safe as it does under `autoescape true`.
+    source = "{% autoescape on %}{{ 1 ~ m }}|{{ m ~ x }}{% endautoescape %}"
+    assert render(source, m=Markup("<em>"), x="<", on=True) == "1<em>|<em>&lt;"
+    assert render(source, m=Markup("<em>"), x="<", on=False) == "1<em>|<em><"
+
+
 def test_autoescape_of_a_literal_is_decided_when_compiling() -> None:
     # true/false cost nothing when rendering; only an expression picks names then.
     env = Environment()
