@@ -4,8 +4,8 @@ Issue 3 asks for a server "stricter than waitress and gunicorn"; this script che
 claim the way a client sees it. Every server runs the same echo app (it answers ``app``,
 the method, the path, the body length it read and two header values it was given) in its
 own subprocess. Each case opens a connection, sends its bytes, then, 0.15 s later, a
-harmless probe request on the same connection, and reads until the server closes or stays
-silent for 0.6 s. The responses are parsed in order; an answer from the app says so in its
+harmless probe request on the same connection, and reads until the probe is answered, the
+server closes, or it stays silent for 0.6 s. The responses are parsed in order; an answer from the app says so in its
 body, so a request the server should have refused, or bytes it parsed as a second
 ("smuggled") request, show up as an extra ``app`` answer.
 
@@ -17,6 +17,10 @@ Each case says what a correct server does, and how strongly the rules say it:
   answer 400 and close.
 - **policy**: what HTTP.md asks beyond the RFCs, with the reason (the RFCs allow leniency
   that has caused CVEs, or the case is an impersonation trick, not a grammar error).
+- **app**: the app breaks PEP 3333 or HTTP (``/misbehave/...``: a CR LF in a header
+  value, a body shorter or longer than its Content-Length, a body for HEAD, 204 or 304,
+  its own Transfer-Encoding, an exception mid-body); the server must keep the wire well
+  framed, judged on the raw bytes.
 - **valid**: legal requests that are unusual; strictness must not refuse them.
 
 A cell shows the status codes received in order (``200x2`` is the answer and the probe;
@@ -25,7 +29,7 @@ only if the app never saw the request and the connection closed (the probe unans
 
 Run from the repository root (the peers come with the ``bench`` extra)::
 
-    python benchmarks/bench_wire.py                 # ~1 minute
+    python benchmarks/bench_wire.py                 # ~15 seconds
     python benchmarks/bench_wire.py --only tinyweb --verbose
 """
 
@@ -37,7 +41,7 @@ import re
 import socket
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -49,7 +53,13 @@ PROBE = b"GET /probe HTTP/1.1\r\nHost: example.com\r\n\r\n"
 
 
 def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    """Say what arrived: method, path, body length, and the X-Probe / X-Auth-User values."""
+    """Say what arrived: method, path, body length, and the X-Probe / X-Auth-User values.
+    Under ``/misbehave/`` it breaks the rules instead (see ``MISBEHAVIOURS``)."""
+    path = environ.get("PATH_INFO", "")
+    if path.startswith("/misbehave/"):
+        status, headers, body = MISBEHAVIOURS[path[len("/misbehave/") :]]
+        start_response(status, headers)
+        return body()
     stream = environ["wsgi.input"]
     length = (environ.get("CONTENT_LENGTH") or "").strip(" \t")  # some servers leave OWS
     if environ.get("wsgi.input_terminated"):
@@ -64,6 +74,24 @@ def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable
     ).encode("ascii", "backslashreplace")
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(text)))])
     return [text]
+
+
+def _fails_midway() -> Iterator[bytes]:
+    yield b"12345"
+    raise RuntimeError("the app fails after its first piece")
+
+
+# What the app does at /misbehave/NAME: status, headers, and the body iterable to return.
+MISBEHAVIOURS: dict[str, tuple[str, list[tuple[str, str]], Callable[[], Iterable[bytes]]]] = {
+    "split": ("200 OK", [("Content-Length", "2"), ("X-Note", "a\r\nSet-Cookie: evil=1")], lambda: [b"ok"]),
+    "short": ("200 OK", [("Content-Length", "10")], lambda: [b"12345"]),
+    "long": ("200 OK", [("Content-Length", "5")], lambda: [b"1234567890"]),
+    "head": ("200 OK", [("Content-Length", "5")], lambda: [b"12345"]),
+    "204": ("204 No Content", [], lambda: [b"oops"]),
+    "304": ("304 Not Modified", [], lambda: [b"oops"]),
+    "chunked": ("200 OK", [("Transfer-Encoding", "chunked")], lambda: [b"hello"]),
+    "midway": ("200 OK", [("Content-Length", "10")], _fails_midway),
+}  # fmt: skip
 
 
 # -- the servers, each started as `python bench_wire.py --serve NAME PORT` ---------------
@@ -130,6 +158,12 @@ class Response:
 class Outcome:
     responses: list[Response]
     closed: bool  # the server closed the connection (or reset it)
+    raw: bytes = b""  # everything received
+
+    def after_first_head(self) -> bytes:
+        """The bytes after the first response's head."""
+        end = self.raw.find(b"\r\n\r\n")
+        return self.raw[end + 4 :] if end >= 0 else b""
 
     def cell(self) -> str:
         """The statuses in order, runs collapsed: ``200x4``, ``400``, ``-`` for none."""
@@ -172,7 +206,8 @@ def exchange(port: int, payload: bytes, pause: float = 0.15, quiet: float = 0.6)
         except OSError:
             pass  # the server may have closed already; read what it sent
         sock.settimeout(quiet)
-        while not any(response.probe for response in parse_responses(received)):
+        head_first = payload.startswith(b"HEAD ")
+        while not any(response.probe for response in parse_responses(received, head_first)):
             try:
                 data = sock.recv(65536)
             except socket.timeout:
@@ -184,12 +219,13 @@ def exchange(port: int, payload: bytes, pause: float = 0.15, quiet: float = 0.6)
                 closed = True
                 break
             received += data
-    return Outcome(parse_responses(received), closed)
+    return Outcome(parse_responses(received, head_first), closed, received)
 
 
-def parse_responses(data: bytes) -> list[Response]:
-    """Split a byte stream into responses (Content-Length, chunked, or to the end)."""
-    responses = []
+def parse_responses(data: bytes, head_first: bool = False) -> list[Response]:
+    """Split a byte stream into responses (Content-Length, chunked, or to the end; none
+    for 1xx, 204, 304, and the first when ``head_first``: the answer to a HEAD)."""
+    responses: list[Response] = []
     while True:
         match = re.match(rb"HTTP/1\.[01] (\d{3})[^\r\n]*\r\n", data)
         end = data.find(b"\r\n\r\n")
@@ -197,10 +233,17 @@ def parse_responses(data: bytes) -> list[Response]:
             return responses
         head, rest = data[: end + 2], data[end + 4 :]
         length = re.search(rb"(?im)^content-length:\s*(\d+)\s*$", head)
-        if re.search(rb"(?im)^transfer-encoding:\s*chunked\s*$", head):
+        status = int(match.group(1))
+        if status < 200 or status in (204, 304) or (head_first and not responses):
+            body = b""
+        elif re.search(rb"(?im)^transfer-encoding:\s*chunked\s*$", head):
             body = b""
             while (line_end := rest.find(b"\r\n")) >= 0:
-                size = int(rest[:line_end].split(b";")[0] or b"0", 16)
+                size_text = rest[:line_end].split(b";")[0]
+                if not re.fullmatch(rb"[0-9a-fA-F]{1,16}", size_text):
+                    responses.append(Response(int(match.group(1)), body))
+                    return responses  # not chunked after all: the stream is broken here
+                size = int(size_text, 16)
                 body += rest[line_end + 2 : line_end + 2 + size]
                 rest = rest[line_end + 2 + size + 2 :]
                 if size == 0:
@@ -266,6 +309,48 @@ def answered_then_closed(outcome: Outcome) -> bool:
     )
 
 
+def no_body_sent(outcome: Outcome) -> bool:
+    """Nothing after the first head but the probe's answer (or the end of the stream)."""
+    rest = outcome.after_first_head()
+    return bool(outcome.responses) and (
+        rest.startswith(b"HTTP/1.") or (rest == b"" and outcome.closed)
+    )
+
+
+def exactly(body: bytes) -> Callable[[Outcome], bool]:
+    """The app's Content-Length is kept: ``body`` and then only the probe's answer or the end."""
+
+    def check(outcome: Outcome) -> bool:
+        rest = outcome.after_first_head()
+        if outcome.responses and outcome.responses[0].status == 500:
+            return True  # refused before anything was sent: also sound
+        return rest.startswith(body) and (
+            rest[len(body) :].startswith(b"HTTP/1.") or (rest == body and outcome.closed)
+        )
+
+    return check
+
+
+def cut_then_closed(body: bytes) -> Callable[[Outcome], bool]:
+    """Only ``body`` (what the app gave) and then the end: the message came out shorter
+    than its Content-Length, so only closing tells the client (anything sent after it
+    would be read as the rest of the body)."""
+    return lambda outcome: outcome.closed and outcome.after_first_head() == body
+
+
+def not_split(outcome: Outcome) -> bool:
+    """The app's CR LF never reaches the wire as a header line of its own."""
+    return bool(outcome.responses) and b"\r\nSet-Cookie: evil=1" not in outcome.raw
+
+
+def probe_answered(outcome: Outcome) -> bool:
+    """The stream stayed well framed: the probe's answer parsed after the first response, or
+    the server refused with 500 and closed."""
+    if outcome.responses and outcome.responses[0].status == 500 and outcome.closed:
+        return True
+    return any(response.probe for response in outcome.responses)
+
+
 HOST = b"Host: example.com\r\n"
 POST = b"POST /case HTTP/1.1\r\n" + HOST
 CHUNKED = POST + b"Transfer-Encoding: chunked\r\n"
@@ -322,6 +407,15 @@ CASES = [
     Case("chunked twice", "policy", "RFC 9112 §6.1 forbids a sender to; ambiguous", POST + b"Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", refused),
     Case("HTTP/2.0 request line", "policy", "505 HTTP Version Not Supported", b"GET /case HTTP/2.0\r\n" + HOST + b"\r\n", refused),
     Case("chunk size 2^64 + 5", "policy", "past any body limit: refuse at once (C parsers overflow to 5)", CHUNKED + b"\r\n10000000000000005\r\nhello\r\n0\r\n\r\n", refused),
+    # -- app: the app breaks PEP 3333 or HTTP; the server must keep the wire well framed ---
+    Case("app header with CR LF", "app", "RFC 9110 §5.5: no response splitting", b"GET /misbehave/split HTTP/1.1\r\n" + HOST + b"\r\n", not_split),
+    Case("app body short of its length", "app", "RFC 9112 §6.3: close, or the client hangs", b"GET /misbehave/short HTTP/1.1\r\n" + HOST + b"\r\n", cut_then_closed(b"12345")),
+    Case("app body past its length", "app", "RFC 9112 §6.2: exactly Content-Length bytes", b"GET /misbehave/long HTTP/1.1\r\n" + HOST + b"\r\n", exactly(b"12345")),
+    Case("app body for HEAD", "app", "RFC 9110 §9.3.2: no content", b"HEAD /misbehave/head HTTP/1.1\r\n" + HOST + b"\r\n", no_body_sent),
+    Case("app body for 204", "app", "RFC 9110 §15.3.5: no content", b"GET /misbehave/204 HTTP/1.1\r\n" + HOST + b"\r\n", no_body_sent),
+    Case("app body for 304", "app", "RFC 9110 §15.4.5: no content", b"GET /misbehave/304 HTTP/1.1\r\n" + HOST + b"\r\n", no_body_sent),
+    Case("app sets Transfer-Encoding", "app", "PEP 3333: hop-by-hop from an app is fatal", b"GET /misbehave/chunked HTTP/1.1\r\n" + HOST + b"\r\n", probe_answered),
+    Case("app fails mid-body", "app", "RFC 9112 §6.3: close, the message is cut", b"GET /misbehave/midway HTTP/1.1\r\n" + HOST + b"\r\n", cut_then_closed(b"12345")),
     # -- valid: unusual but legal; strictness must not refuse them --------------------------
     Case("chunked with extensions", "valid", "§7.1.1 quoted-string extension", CHUNKED + b"\r\n5;name=\"va;lue\"\r\nhello\r\n0\r\n\r\n", app_saw(b"body=5")),
     Case("chunked with a trailer", "valid", "§7.1.2 trailer section", CHUNKED + b"\r\n5\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\n", app_saw(b"body=5")),
@@ -380,7 +474,7 @@ def main() -> int:
             + f"  {case.rule}"
         )
     print()
-    for grade in ("MUST", "SHOULD", "policy", "valid"):
+    for grade in ("MUST", "SHOULD", "policy", "app", "valid"):
         scores = "".join(
             f"{name} {totals[(name, grade)][0]}/{totals[(name, grade)][1]}   " for name in names
         )
