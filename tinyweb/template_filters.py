@@ -91,16 +91,20 @@ class Undefined:
     ('', False)
     """
 
-    __slots__ = ("_undefined_name", "_undefined_object")
+    __slots__ = ("_undefined_hint", "_undefined_name", "_undefined_object")
 
-    def __init__(self, name: Any = None, owner: Any = _MISSING) -> None:
-        """``name`` is what was looked up; ``owner`` the object it was looked up on."""
+    def __init__(self, name: Any = None, owner: Any = _MISSING, hint: str | None = None) -> None:
+        """``name`` is what was looked up; ``owner`` the object it was looked up on;
+        ``hint``, if given, is the error message instead (Jinja's ``hint``)."""
         self._undefined_name = name
         self._undefined_object = owner
+        self._undefined_hint = hint
 
     def _fail(self, *args: Any, **kwargs: Any) -> NoReturn:
         name, owner = self._undefined_name, self._undefined_object
-        if owner is _MISSING:
+        if self._undefined_hint is not None:
+            message = self._undefined_hint
+        elif owner is _MISSING:
             message = f"{name!r} is undefined"
         elif isinstance(name, str):
             message = f"{_type_name(owner)} has no attribute {name!r}"

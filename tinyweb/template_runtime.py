@@ -161,7 +161,7 @@ class LoopContext:
         """The previous item (undefined on the first)."""
         if self.index0 > 0:
             return self._before
-        return self._undefined("there is no previous item")
+        return self._undefined(hint="there is no previous item")
 
     @property
     def nextitem(self) -> Any:
@@ -169,7 +169,7 @@ class LoopContext:
         following = self._peek()
         if following is not MISSING:
             return following
-        return self._undefined("there is no next item")
+        return self._undefined(hint="there is no next item")
 
     def cycle(self, *values: Any) -> Any:
         """The value for this iteration, cycling through ``values``."""
@@ -452,6 +452,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_escaping": lambda value: choices[bool(value)],
         "_environment": environment,
         "_undefined": undefined,
+        "_else_undefined": Undefined,
         "_lookup": lookup,
         "_block": _render_block,
         "_text_block": _text_block,

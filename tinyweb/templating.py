@@ -104,6 +104,9 @@ class TemplateNotFound(TemplateError, LookupError):
         self.name = self.template_name = name
         self.templates = [name]
 
+    def __str__(self) -> str:
+        return self.message  # ``name`` is the missing template's, not a location
+
 
 class TemplatesNotFound(TemplateNotFound):
     """None of several names was found (``select_template``, ``{% include [...] %}``)."""
@@ -140,7 +143,12 @@ def _rewrite_traceback(error: BaseException) -> BaseException:
         # tb_lasti -1: tracebacks then use tb_lineno, not the Python line (3.11+).
         rewritten = types.TracebackType(rewritten, entry.tb_frame, -1, lineno)
     if location is not None:
-        if isinstance(error, TemplateError) and error.lineno is None:
+        # A TemplateNotFound's name is the missing template's (Jinja's), not where it was asked for.
+        if (
+            isinstance(error, TemplateError)
+            and error.lineno is None
+            and not isinstance(error, TemplateNotFound)
+        ):
             error.lineno, error.name = location
         elif hasattr(error, "add_note"):
             error.add_note(f"in template {location[1]!r}, line {location[0]}")
@@ -394,15 +402,18 @@ class Environment:
         self._namespaces: dict[tuple[bool, bool], dict[str, Any]] = {}
 
     def get_template(
-        self, name: str | Template, parent: str | None = None, globals: Globals = None
+        self, name: str | Template | Undefined, parent: str | None = None, globals: Globals = None
     ) -> Template:
         """The compiled template ``name`` (cached; recompiled when its source changed).
 
         As in Jinja: ``parent`` is the name of the template asking (``join_path`` may
         resolve ``name`` against it), and ``globals`` are the template's own, added to a
-        cached template's, and read before the environment's."""
+        cached template's, and read before the environment's. An undefined ``name``
+        (``{% include page %}`` without ``page``) raises its ``UndefinedError``."""
         if isinstance(name, Template):
             return name
+        if isinstance(name, Undefined):
+            name._fail()
         if parent is not None:
             name = self.join_path(name, parent)
         template = self.cache.get(name)
@@ -446,12 +457,15 @@ class Environment:
     ) -> Template:
         """The first of ``names`` that exists (a ``Template`` is taken as it is), as
         Jinja's; ``TemplatesNotFound`` when none does. Flask's ``render_template`` and
-        ``{% include [...] %}`` pick a template this way."""
+        ``{% include [...] %}`` pick a template this way; an undefined name in the list
+        is skipped, as in Jinja."""
+        if isinstance(names, Undefined):
+            names._fail()
         names = list(names)
         for name in names:
             try:
                 return self.get_template(name, parent, globals)
-            except TemplateNotFound:
+            except (TemplateNotFound, UndefinedError):
                 continue
         raise TemplatesNotFound(names)
 
@@ -461,8 +475,9 @@ class Environment:
         parent: str | None = None,
         globals: Globals = None,
     ) -> Template:
-        """``get_template`` for a name or a ``Template``, ``select_template`` for a list."""
-        if isinstance(name, (str, Template)):
+        """``get_template`` for a name, a ``Template`` or an undefined value,
+        ``select_template`` for a list."""
+        if isinstance(name, (str, Template, Undefined)):
             return self.get_template(name, parent, globals)
         return self.select_template(name, parent, globals)
 
