@@ -15,7 +15,9 @@ from tinyweb.templating import (
     Environment,
     StrictUndefined,
     TemplateNotFound,
+    TemplateRuntimeError,
     TemplatesNotFound,
+    TemplateSyntaxError,
     UndefinedError,
 )
 
@@ -84,3 +86,42 @@ def test_select_template_skips_undefined_names() -> None:
     assert env.from_string("{% include [missing, 'b.html'] %}").render() == "B"
     with pytest.raises(UndefinedError):
         env.select_template(env.undefined("names"))
+
+
+NAMESPACES = [
+    ("block_set", "{% set ns = namespace() %}{% set ns.note %}<b>{{ 1 + 1 }}</b>{% endset %}[{{ ns.note }}]", "[<b>2</b>]"),
+    ("block_set_filtered", "{% set ns = namespace() %}{% set ns.note | upper %}ok{% endset %}{{ ns.note }}", "OK"),
+    ("block_set_in_loop", "{% set ns = namespace(last='') %}{% for x in 'ab' %}{% set ns.last %}<{{ x }}>{% endset %}{% endfor %}{{ ns.last }}", "<b>"),
+    ("tuple_of_attributes", "{% set ns = namespace(a=1, b=2) %}{% set ns.a, ns.b = ns.b, ns.a %}{{ ns.a }}{{ ns.b }}", "21"),
+    ("tuple_mixed", "{% set ns = namespace() %}{% set ns.a, c = 'xy' %}{{ ns.a }}{{ c }}", "xy"),
+    ("mixed_name_exported", "{% set ns = namespace() %}{% set c, ns.a = 1, 2 %}{% include 'c.html' %}", "1"),
+    ("positional_mapping", "{% set ns = namespace(defaults, b=3) %}{{ ns.a }}{{ ns.b }}", "13"),
+    ("positional_pairs", "{% set ns = namespace([('a', 5)]) %}{{ ns.a }}", "5"),
+    ("keyword_self", "{% set ns = namespace(self=1) %}{{ ns.self }}", "1"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), [case[1:] for case in NAMESPACES], ids=[case[0] for case in NAMESPACES])
+def test_namespace_assignments_as_jinja(source: str, expected: str) -> None:
+    env = Environment(loader=DictLoader({"main.html": source, "c.html": "{{ c }}"}))
+    template = env.get_template("main.html")
+    assert template.render(defaults={"a": 1, "b": 2}) == expected
+    assert "".join(template.generate(defaults={"a": 1, "b": 2})) == expected
+
+
+def test_a_tuple_target_with_an_attribute_of_a_non_namespace_fails() -> None:
+    with pytest.raises(TemplateRuntimeError, match="non-namespace"):
+        Environment().from_string("{% set d = {} %}{% set a, d.x = 1, 2 %}").render()
+
+
+def test_loop_is_no_for_loop_target() -> None:
+    # Jinja: "Can't assign to special loop variable in for-loop target".
+    for source in ("{% for loop in x %}{% endfor %}", "{% for a, loop in x %}{% endfor %}"):
+        with pytest.raises(TemplateSyntaxError, match="loop variable"):
+            Environment().from_string(source)
+    assert Environment().from_string("{% set loop = 1 %}{{ loop }}").render() == "1"
+
+
+def test_a_namespace_attribute_in_brackets_is_no_set_target() -> None:
+    with pytest.raises(TemplateSyntaxError):
+        Environment().from_string("{% set ns = namespace() %}{% set (ns.a, c) = 'xy' %}")

@@ -219,6 +219,8 @@ class Compiler(Writer):
         """``{% for target in iterable if condition [recursive] %}...{% else %}...
         {% endfor %}``."""
         names, is_tuple = self.parse_assign_target()
+        if "loop" in names:  # Jinja refuses it: the body could not reach the loop
+            self.fail("cannot assign to the special loop variable in a for-loop target")
         self.expect("name", "in")
         iterable = self.parse_tuple(with_condexpr=False)
         outer, function = self.function.frame, self.function
@@ -304,16 +306,25 @@ class Compiler(Writer):
             iterable = loop
         head.line(f"for {loop}_i, ({targets}) in enumerate({iterable}):", lineno)
 
-    def parse_assign_target(self) -> tuple[list[str], bool]:
-        """Names to assign (``a`` or ``a, b`` or ``(a, b)``) and whether it is a tuple."""
+    def parse_assign_target(
+        self, attributes: list[str | None] | None = None
+    ) -> tuple[list[str], bool]:
+        """Names to assign (``a`` or ``a, b`` or ``(a, b)``) and whether it is a tuple.
+
+        With ``attributes`` (a ``set``'s target), a name may be followed by
+        ``.attribute`` (``ns.count``, a namespace's); the list gets each target's
+        attribute, or None for a plain name (not inside brackets: Jinja refuses those).
+        """
         parenthesised = self.skip("operator", "(")
-        names = [self.expect("name").value]
+        if parenthesised and attributes is not None:
+            attributes = None
+        names = [self.parse_target_name(attributes)]
         is_tuple = parenthesised
         while self.skip("operator", ","):
             is_tuple = True
             if not self.at("name"):
                 break
-            names.append(self.expect("name").value)
+            names.append(self.parse_target_name(attributes))
         if parenthesised:
             self.expect("operator", ")")
         for name in names:
@@ -321,17 +332,19 @@ class Compiler(Writer):
                 self.fail(f"cannot assign to {name!r}")
         return names, is_tuple
 
+    def parse_target_name(self, attributes: list[str | None] | None) -> str:
+        """One name of an assignment target (see ``parse_assign_target``)."""
+        name = str(self.expect("name").value)
+        if attributes is not None:
+            dotted = self.skip("operator", ".")
+            attributes.append(str(self.expect("name").value) if dotted else None)
+        return name
+
     def parse_set_tag(self, tag: Token) -> None:
-        """``{% set x = value %}`` or the block form ``{% set x %}...{% endset %}``."""
-        names, is_tuple = self.parse_assign_target()
-        if not is_tuple and self.skip("operator", "."):  # {% set ns.attribute = value %}
-            attribute = str(self.expect("name").value)
-            target = self.frame.resolve(names[0])
-            self.expect("operator", "=")
-            value = self.parse_tuple()
-            self.end_of_tag("set")
-            self.emit(f"_set_attribute({target}, {attribute!r}, {value})", tag.lineno)
-            return
+        """``{% set x = value %}`` or the block form ``{% set x %}...{% endset %}``; a
+        target may be a namespace's attribute (``ns.count``), also in a tuple."""
+        attributes: list[str | None] = []
+        names, is_tuple = self.parse_assign_target(attributes)
         if self.skip("operator", "="):
             value = self.parse_tuple()
             self.end_of_tag("set")
@@ -342,9 +355,30 @@ class Compiler(Writer):
             extends_always, self.extends_always = self.extends_always, False
             value = self.parse_captured(tag, "endset", self.parse_filters("_captured"))
             self.extends_always = extends_always
+        if any(attributes):
+            self.assign_attributes(names, attributes, (value, is_tuple), tag.lineno)
+            return
         locals_ = [self.frame.bind(name, initialise=True) for name in names]
         self.emit(f"{', '.join(locals_)}{',' if is_tuple else ''} = {value}", tag.lineno)
         self.export(names, locals_, tag.lineno)
+
+    def assign_attributes(
+        self, names: list[str], attributes: list[str | None], value: tuple[str, bool], lineno: int
+    ) -> None:
+        """A ``set`` with a namespace attribute among its targets: the value goes to
+        temporaries first, then each to its name or attribute (``_set_attribute`` refuses
+        anything but a namespace, as Jinja)."""
+        source, is_tuple = value
+        temporaries = [self.new_name("_value") for _ in names]
+        self.emit(f"{', '.join(temporaries)}{',' if is_tuple else ''} = {source}", lineno)
+        for name, attribute, temporary in zip(names, attributes, temporaries):
+            if attribute is None:
+                local = self.frame.bind(name, initialise=True)
+                self.emit(f"{local} = {temporary}", lineno)
+                self.export([name], [local], lineno)
+            else:
+                target = self.frame.resolve(name)
+                self.emit(f"_set_attribute({target}, {attribute!r}, {temporary})", lineno)
 
     def parse_captured(self, tag: Token, end_tag: str, wrapper: str) -> str:
         """Render a body (a scope) into its own buffer; return ``wrapper`` applied to the

@@ -228,7 +228,11 @@ class Macro:
 
 class Namespace(types.SimpleNamespace):
     """``namespace(count=0)``: the one object templates may assign attributes to
-    (``{% set ns.count = ns.count + 1 %}`` carries a value out of a loop)."""
+    (``{% set ns.count = ns.count + 1 %}`` carries a value out of a loop). As Jinja's, it
+    takes ``dict``'s arguments: ``namespace(defaults, count=0)``."""
+
+    def __init__(self, /, *mapping: Any, **attributes: Any) -> None:
+        super().__init__(**dict(*mapping, **attributes))
 
     def __repr__(self) -> str:  # Jinja's, so {{ ns }} renders the same text
         return f"<Namespace {self.__dict__!r}>"
