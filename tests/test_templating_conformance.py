@@ -8,6 +8,8 @@ tinyweb/template_parser.py, template_compiler.py, template_runtime.py and templa
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tinyweb.templating import (
@@ -125,3 +127,49 @@ def test_loop_is_no_for_loop_target() -> None:
 def test_a_namespace_attribute_in_brackets_is_no_set_target() -> None:
     with pytest.raises(TemplateSyntaxError):
         Environment().from_string("{% set ns = namespace() %}{% set (ns.a, c) = 'xy' %}")
+
+
+# Texts Jinja refuses when compiling, and close ones it accepts: (source, error or None).
+SYNTAX = [
+    ("parameter_after_default", "{% macro m(a, b=1, c) %}{% endmacro %}", "without a default follows"),
+    ("call_parameter_after_default", "{% call(a=1, b) m() %}{% endcall %}", "without a default follows"),
+    ("defaults_then_defaults", "{% macro m(a, b=1, c=2) %}{% endmacro %}", None),
+    ("caller_parameter", "{% macro m(caller) %}{% endmacro %}", None),
+    ("caller_parameter_default", "{% macro m(caller=none) %}{% endmacro %}", None),
+    ("import_nothing", "{% from 'f' import %}", "expected name"),
+    ("import_trailing_comma", "{% from 'f' import a, %}", "expected name"),
+    ("import_two_commas", "{% from 'f' import a,, with context %}", "expected name"),
+    ("import_comma_then_context", "{% from 'f' import a, b, with context %}", None),
+    ("import_comma_after_context", "{% from 'f' import a with context, %}", "expected end of 'from' tag"),
+    ("import_a_name_called_with", "{% from 'f' import a, with %}", None),
+    ("call_star_then_positional", "{{ f(*a, b) }}", "positional argument after"),
+    ("call_keyword_then_positional", "{{ f(k=1, b) }}", "positional argument after"),
+    ("call_two_stars", "{{ f(*a, *b) }}", "* given twice"),
+    ("call_star_after_double_star", "{{ f(**a, *b) }}", "* given twice or after **"),
+    ("call_double_star_twice", "{{ f(**a, **b) }}", "** given twice"),
+    ("call_keyword_after_double_star", "{{ f(**a, k=1) }}", "keyword argument after **"),
+    ("call_star_then_keyword", "{{ f(a, *b, k=1, **c) }}", None),
+    ("call_keyword_then_star", "{{ f(k=1, *b) }}", None),
+    ("filter_arguments_too", "{{ x|f(*a, b) }}", "positional argument after"),
+]
+
+
+@pytest.mark.parametrize(("source", "error"), [case[1:] for case in SYNTAX], ids=[case[0] for case in SYNTAX])
+def test_what_jinja_refuses_when_compiling(source: str, error: str | None) -> None:
+    env = Environment()
+    env.filters["f"] = lambda *args, **kwargs: ""
+    if error is None:
+        env.from_string(source)
+    else:
+        with pytest.raises(TemplateSyntaxError, match=re.escape(error)):
+            env.from_string(source)
+
+
+def test_the_arguments_jinja_accepts_keep_their_meaning() -> None:
+    def show(*args: object, **kwargs: object) -> str:
+        return f"{args}{sorted(kwargs.items())}"
+
+    source = "{{ f(1, *[2], k=3, **{'m': 4}) }}|{{ f(k=1, *[2]) }}"
+    assert Environment(autoescape=False).from_string(source).render(f=show) == (
+        "(1, 2)[('k', 3), ('m', 4)]|(2,)[('k', 1)]"
+    )

@@ -526,6 +526,12 @@ class Compiler(Writer):
             self.expect("name", "context")
         return self.context_with_locals() if with_context else "None"
 
+    def context_clause_follows(self) -> bool:
+        """Do ``with context`` or ``without context`` come next?"""
+        return (self.at("name", "with") or self.at("name", "without")) and self.peek_is(
+            "name", "context"
+        )
+
     def parse_import_tag(self, tag: Token) -> None:
         """``{% import "forms.html" as forms %}``: the template's macros as attributes."""
         template = self.parse_expression()
@@ -542,14 +548,16 @@ class Compiler(Writer):
         template = self.parse_expression()
         self.expect("name", "import")
         names: list[tuple[str, str]] = []
-        while not names or self.skip("operator", ","):
-            if self.at("name", "with") or self.at("name", "without") or self.at("block_end"):
-                break
+        # As Jinja: names separated by commas, a trailing comma only before the context
+        # clause; `with`, not followed by `context`, is a name.
+        while not self.context_clause_follows():
             imported = str(self.expect("name").value)
             alias = str(self.expect("name").value) if self.skip("name", "as") else imported
             if imported.startswith("_"):
                 self.fail(f"names starting with an underscore cannot be imported: {imported!r}")
             names.append((imported, alias))
+            if self.context_clause_follows() or not self.skip("operator", ","):
+                break
         context = self.parse_context_clause(default=False)
         self.end_of_tag("from")
         module = self.new_name("_module")
@@ -606,6 +614,7 @@ class Compiler(Writer):
         for special in ("caller", "varargs", "kwargs"):
             frame.specials[special] = self.new_name(special)
         names: list[str] = []
+        defaults = False  # a parameter with a default was seen: the next ones need one
         while has_parameters and not self.skip("operator", ")"):
             if names:
                 self.expect("operator", ",")
@@ -615,8 +624,13 @@ class Compiler(Writer):
             if name in names:  # else Python's compile() fails, with a message about Python
                 self.fail(f"the parameter {name!r} appears twice", tag.lineno)
             local = frame.bind(name, initialise=False)
-            fallback = f"_undefined({name!r})"
-            default = self.parse_expression() if self.skip("operator", "=") else fallback
+            if self.skip("operator", "="):
+                default = self.parse_expression()
+                defaults = True
+            elif defaults:  # Jinja's rule, checked when compiling
+                self.fail(f"the parameter {name!r} without a default follows one with a default")
+            else:
+                default = f"_undefined({name!r})"
             self.builder.line(f"if {local} is _missing: {local} = {default}", tag.lineno)
             names.append(name)
         return head, names

@@ -453,21 +453,31 @@ class ExpressionParser:
         self.expect("operator", "(")
         positional: list[str] = []
         keywords: list[str] = []
+        # Jinja's order: positional arguments, then keywords and one *args, then one **kwargs.
+        star = double_star = False
         while not self.skip("operator", ")"):
             if positional or keywords:
                 self.expect("operator", ",")
                 if self.skip("operator", ")"):
                     break
             if self.at("name") and self.peek_is("operator", "="):
+                if double_star:
+                    self.fail("keyword argument after **")
                 key = self.advance().value
                 self.advance()
                 keywords.append(f"{key!r}: {self.parse_expression()}")
             elif self.skip("operator", "**"):
+                if double_star:
+                    self.fail("** given twice")
+                double_star = True
                 keywords.append(f"**{self.parse_expression()}")
             elif self.skip("operator", "*"):
+                if star or double_star:
+                    self.fail("* given twice or after **")
+                star = True
                 positional.append(f"*{self.parse_expression()}")
-            elif keywords:
-                self.fail("positional argument after a keyword argument")
+            elif keywords or star:
+                self.fail("positional argument after a keyword argument or *")
             else:
                 positional.append(self.parse_expression())
         if keywords:  # keyword names are template text: passed as repr'd dict keys
