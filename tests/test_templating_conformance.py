@@ -173,3 +173,23 @@ def test_the_arguments_jinja_accepts_keep_their_meaning() -> None:
     assert Environment(autoescape=False).from_string(source).render(f=show) == (
         "(1, 2)[('k', 3), ('m', 4)]|(2,)[('k', 1)]"
     )
+
+
+def test_a_name_a_template_does_not_export_is_undefined_naming_the_template() -> None:
+    env = Environment(loader=DictLoader({"forms.html": "{% macro field() %}{% endmacro %}"}))
+    page = env.from_string("{% from 'forms.html' import feild %}[{{ feild }}]{{ feild() }}")
+    with pytest.raises(UndefinedError) as caught:
+        page.render()
+    assert caught.value.message == (
+        "the template 'forms.html' (imported on line 1) does not export the requested name 'feild'"
+    )
+    assert "".join(env.from_string("{% from 'forms.html' import nope %}[{{ nope }}]").generate()) == "[]"
+
+
+def test_an_imported_template_as_text_is_what_it_wrote() -> None:
+    # Jinja's TemplateModule: {{ forms }} renders the template's output (markup).
+    env = Environment(loader=DictLoader({"f.html": "{% macro m() %}{% endmacro %}<p>{{ 1 + 1 }}</p>"}))
+    assert env.from_string("{% import 'f.html' as forms %}[{{ forms }}]").render() == "[<p>2</p>]"
+    module = env.get_template("f.html").module
+    assert str(module) == "<p>2</p>" and module.__html__() == "<p>2</p>"
+    assert list(vars(module)) == ["m"]

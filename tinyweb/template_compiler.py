@@ -562,9 +562,10 @@ class Compiler(Writer):
         self.end_of_tag("from")
         module = self.new_name("_module")
         self.emit(f"{module} = _import({template}, {context})", tag.lineno)
+        position = f"line {tag.lineno}" + ("" if self.name is None else f" in {self.name!r}")
         for imported, alias in names:
             local = self.frame.bind(alias, initialise=True)
-            self.emit(f"{local} = _attr({module}, {imported!r})", tag.lineno)
+            self.emit(f"{local} = _exported({module}, {imported!r}, {position!r})", tag.lineno)
             self.export([alias], [local], tag.lineno)
 
     def context_with_locals(self) -> str:

@@ -238,6 +238,24 @@ class Namespace(types.SimpleNamespace):
         return f"<Namespace {self.__dict__!r}>"
 
 
+class TemplateModule(types.SimpleNamespace):
+    """What ``{% import %}`` and ``Template.module`` give (Jinja's ``TemplateModule``): the
+    template's top-level macros and ``set`` names as attributes; as text, what the
+    template wrote (``{{ forms }}``, markup as in Jinja), which ``vars()`` does not list."""
+
+    __slots__ = ("_body", "_template_name")
+
+    def __init__(self, template_name: str | None, body: str, exports: dict[str, Any]) -> None:
+        super().__init__(**exports)
+        self._template_name, self._body = template_name, body
+
+    def __str__(self) -> str:
+        return self._body
+
+    def __html__(self) -> Markup:
+        return Markup(self._body)
+
+
 class Cycler:
     """``cycler("odd", "even")``: ``next()`` gives the items in turn, forever, across
     loops (``loop.cycle`` restarts in each loop); ``current`` and ``reset()`` as in Jinja.
@@ -432,6 +450,17 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
                     pass
             return undefined(key, owner)
 
+    def exported(module: TemplateModule, name: str, position: str) -> Any:
+        # `{% from "forms.html" import feild %}`: Jinja's message names the template.
+        value = vars(module).get(name, MISSING)
+        if value is not MISSING:
+            return value
+        return undefined(
+            name,
+            hint=f"the template {module._template_name!r} (imported on {position})"
+            f" does not export the requested name {name!r}",
+        )
+
     def lookup(ctx: dict[str, Any], *names: str) -> list[Any]:
         return [ctx[name] if name in ctx else undefined(name) for name in names]
 
@@ -474,6 +503,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_load": environment.get_template,
         "_include": environment._include,
         "_import": environment._import,
+        "_exported": exported,
         "_set_attribute": _set_attribute,
         "_render_parent": _render_parent,
         "_extended": _extended,

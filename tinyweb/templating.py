@@ -61,6 +61,7 @@ from .template_runtime import (
     Cycler,
     Joiner,
     Namespace,
+    TemplateModule,
     generate_lorem_ipsum,
     runtime_namespace,
 )
@@ -546,23 +547,23 @@ class Environment:
         if template is not None:
             yield from template.stream_root(self._context_for(template, ctx))
 
-    def _import(self, name: Any, ctx: dict[str, Any] | None) -> types.SimpleNamespace:
+    def _import(self, name: Any, ctx: dict[str, Any] | None) -> TemplateModule:
         """Run template ``name`` for its top-level macros and sets (``{% import %}``)."""
         return self._module_of(self.get_template(name), ctx)
 
-    def _module_of(self, template: Template, ctx: dict[str, Any] | None) -> types.SimpleNamespace:
+    def _module_of(self, template: Template, ctx: dict[str, Any] | None) -> TemplateModule:
         """``template``'s exports, run with ``ctx`` (``with context``) or the globals only."""
         if ctx is None and template._module is not None:
             return template._module  # without context, a template's exports never change
         context = self._context_for(template, ctx)
         before = set(context)
-        template.root(context, template.new_blocks(), [])
+        out: list[str] = []
+        template.root(context, template.new_blocks(), out)
         exports = {
             key: value for key, value in context.items() if key not in before or ctx is not None
         }
-        module = types.SimpleNamespace(
-            **{key: exports[key] for key in exports if not key.startswith("_")}
-        )
+        public = {key: exports[key] for key in exports if not key.startswith("_")}
+        module = TemplateModule(template.name, "".join(out), public)
         if ctx is None:
             template._module = module
         return module
@@ -619,7 +620,7 @@ class Template:
         self.environment, self.name, self.filename = environment, name, filename
         self.globals = ChainMap(dict(globals or {}), environment.globals)
         self.uptodate = uptodate
-        self._module: types.SimpleNamespace | None = None  # exports, made on first use
+        self._module: TemplateModule | None = None  # exports, made on first use
         self.autoescape = environment.select_autoescape(name)
         self.root, self.blocks = self._compile(source)
         # The generator variant, compiled when first streamed (template_stream, rule 1).
@@ -667,7 +668,7 @@ class Template:
         return namespace["root"], namespace["BLOCKS"]
 
     @property
-    def module(self) -> types.SimpleNamespace:
+    def module(self) -> TemplateModule:
         """What the template defines at its top level (macros, ``{% set %}`` names not
         starting with ``_``), run once without a context, as ``{% import %}`` sees it.
 
