@@ -193,3 +193,10 @@ def test_an_imported_template_as_text_is_what_it_wrote() -> None:
     module = env.get_template("f.html").module
     assert str(module) == "<p>2</p>" and module.__html__() == "<p>2</p>"
     assert list(vars(module)) == ["m"]
+
+
+def test_templates_not_found_says_which_name_was_undefined() -> None:
+    env = Environment(loader=DictLoader({}))
+    with pytest.raises(TemplatesNotFound) as caught:
+        env.from_string("{% include [nav, 'nav.html'] %}").render()
+    assert str(caught.value) == "none of the templates given were found: 'nav' is undefined, nav.html"

@@ -100,17 +100,20 @@ class Undefined:
         self._undefined_object = owner
         self._undefined_hint = hint
 
-    def _fail(self, *args: Any, **kwargs: Any) -> NoReturn:
+    @property
+    def _undefined_message(self) -> str:
+        """What the ``UndefinedError`` says (Jinja's name for it)."""
         name, owner = self._undefined_name, self._undefined_object
         if self._undefined_hint is not None:
-            message = self._undefined_hint
-        elif owner is _MISSING:
-            message = f"{name!r} is undefined"
-        elif isinstance(name, str):
-            message = f"{_type_name(owner)} has no attribute {name!r}"
-        else:
-            message = f"{_type_name(owner)} has no element {name!r}"
-        raise UndefinedError(message)
+            return self._undefined_hint
+        if owner is _MISSING:
+            return f"{name!r} is undefined"
+        if isinstance(name, str):
+            return f"{_type_name(owner)} has no attribute {name!r}"
+        return f"{_type_name(owner)} has no element {name!r}"
+
+    def _fail(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise UndefinedError(self._undefined_message)
 
     def __getattr__(self, name: str) -> Any:
         if name[:2] == "__":

@@ -115,7 +115,11 @@ class TemplatesNotFound(TemplateNotFound):
     def __init__(self, names: Sequence[Any] = ()) -> None:
         """``names``: the names tried, in order (``.templates``); ``.name`` is the last."""
         if names:
-            message = "none of the templates given were found: " + ", ".join(map(str, names))
+            tried = [
+                name._undefined_message if isinstance(name, Undefined) else str(name)
+                for name in names
+            ]
+            message = "none of the templates given were found: " + ", ".join(tried)
         else:
             message = "Tried to select from an empty list of templates."
         super().__init__(names[-1] if names else None, message)
