@@ -5,8 +5,8 @@ Where it fits: ``template_compiler`` writes a module per template that calls sho
 gives those names their meaning, once per environment and autoescape setting, and
 ``templating.Template`` ``exec``s each compiled module in that namespace. Here live the
 objects a template sees at run time: ``loop`` (``LoopContext``), macros (``Macro``),
-``self`` (``TemplateReference``), and the ``namespace``, ``cycler``, ``joiner`` and
-``lipsum`` globals.
+``self`` (``TemplateReference``), an imported template (``TemplateModule``), and the
+``namespace``, ``cycler``, ``joiner`` and ``lipsum`` globals.
 
 Rules:
 1. Attribute lookup follows Jinja (attribute, then item; item, then attribute), refuses
