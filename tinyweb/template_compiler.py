@@ -219,6 +219,8 @@ class Compiler(Writer):
         """``{% for target in iterable if condition [recursive] %}...{% else %}...
         {% endfor %}``."""
         names, is_tuple = self.parse_assign_target()
+        if "loop" in names:  # Jinja refuses it: the body could not reach the loop
+            self.fail("cannot assign to the special loop variable in a for-loop target")
         self.expect("name", "in")
         iterable = self.parse_tuple(with_condexpr=False)
         outer, function = self.function.frame, self.function
@@ -304,16 +306,25 @@ class Compiler(Writer):
             iterable = loop
         head.line(f"for {loop}_i, ({targets}) in enumerate({iterable}):", lineno)
 
-    def parse_assign_target(self) -> tuple[list[str], bool]:
-        """Names to assign (``a`` or ``a, b`` or ``(a, b)``) and whether it is a tuple."""
+    def parse_assign_target(
+        self, attributes: list[str | None] | None = None
+    ) -> tuple[list[str], bool]:
+        """Names to assign (``a`` or ``a, b`` or ``(a, b)``) and whether it is a tuple.
+
+        With ``attributes`` (a ``set``'s target), a name may be followed by
+        ``.attribute`` (``ns.count``, a namespace's); the list gets each target's
+        attribute, or None for a plain name (not inside brackets: Jinja refuses those).
+        """
         parenthesised = self.skip("operator", "(")
-        names = [self.expect("name").value]
+        if parenthesised and attributes is not None:
+            attributes = None
+        names = [self.parse_target_name(attributes)]
         is_tuple = parenthesised
         while self.skip("operator", ","):
             is_tuple = True
             if not self.at("name"):
                 break
-            names.append(self.expect("name").value)
+            names.append(self.parse_target_name(attributes))
         if parenthesised:
             self.expect("operator", ")")
         for name in names:
@@ -321,17 +332,19 @@ class Compiler(Writer):
                 self.fail(f"cannot assign to {name!r}")
         return names, is_tuple
 
+    def parse_target_name(self, attributes: list[str | None] | None) -> str:
+        """One name of an assignment target (see ``parse_assign_target``)."""
+        name = str(self.expect("name").value)
+        if attributes is not None:
+            dotted = self.skip("operator", ".")
+            attributes.append(str(self.expect("name").value) if dotted else None)
+        return name
+
     def parse_set_tag(self, tag: Token) -> None:
-        """``{% set x = value %}`` or the block form ``{% set x %}...{% endset %}``."""
-        names, is_tuple = self.parse_assign_target()
-        if not is_tuple and self.skip("operator", "."):  # {% set ns.attribute = value %}
-            attribute = str(self.expect("name").value)
-            target = self.frame.resolve(names[0])
-            self.expect("operator", "=")
-            value = self.parse_tuple()
-            self.end_of_tag("set")
-            self.emit(f"_set_attribute({target}, {attribute!r}, {value})", tag.lineno)
-            return
+        """``{% set x = value %}`` or the block form ``{% set x %}...{% endset %}``; a
+        target may be a namespace's attribute (``ns.count``), also in a tuple."""
+        attributes: list[str | None] = []
+        names, is_tuple = self.parse_assign_target(attributes)
         if self.skip("operator", "="):
             value = self.parse_tuple()
             self.end_of_tag("set")
@@ -342,9 +355,30 @@ class Compiler(Writer):
             extends_always, self.extends_always = self.extends_always, False
             value = self.parse_captured(tag, "endset", self.parse_filters("_captured"))
             self.extends_always = extends_always
+        if any(attributes):
+            self.assign_attributes(names, attributes, (value, is_tuple), tag.lineno)
+            return
         locals_ = [self.frame.bind(name, initialise=True) for name in names]
         self.emit(f"{', '.join(locals_)}{',' if is_tuple else ''} = {value}", tag.lineno)
         self.export(names, locals_, tag.lineno)
+
+    def assign_attributes(
+        self, names: list[str], attributes: list[str | None], value: tuple[str, bool], lineno: int
+    ) -> None:
+        """A ``set`` with a namespace attribute among its targets: the value goes to
+        temporaries first, then each to its name or attribute (``_set_attribute`` refuses
+        anything but a namespace, as Jinja)."""
+        source, is_tuple = value
+        temporaries = [self.new_name("_value") for _ in names]
+        self.emit(f"{', '.join(temporaries)}{',' if is_tuple else ''} = {source}", lineno)
+        for name, attribute, temporary in zip(names, attributes, temporaries):
+            if attribute is None:
+                local = self.frame.bind(name, initialise=True)
+                self.emit(f"{local} = {temporary}", lineno)
+                self.export([name], [local], lineno)
+            else:
+                target = self.frame.resolve(name)
+                self.emit(f"_set_attribute({target}, {attribute!r}, {temporary})", lineno)
 
     def parse_captured(self, tag: Token, end_tag: str, wrapper: str) -> str:
         """Render a body (a scope) into its own buffer; return ``wrapper`` applied to the
@@ -492,6 +526,12 @@ class Compiler(Writer):
             self.expect("name", "context")
         return self.context_with_locals() if with_context else "None"
 
+    def context_clause_follows(self) -> bool:
+        """Do ``with context`` or ``without context`` come next?"""
+        return (self.at("name", "with") or self.at("name", "without")) and self.peek_is(
+            "name", "context"
+        )
+
     def parse_import_tag(self, tag: Token) -> None:
         """``{% import "forms.html" as forms %}``: the template's macros as attributes."""
         template = self.parse_expression()
@@ -508,21 +548,24 @@ class Compiler(Writer):
         template = self.parse_expression()
         self.expect("name", "import")
         names: list[tuple[str, str]] = []
-        while not names or self.skip("operator", ","):
-            if self.at("name", "with") or self.at("name", "without") or self.at("block_end"):
-                break
+        # As Jinja: names separated by commas, a trailing comma only before the context
+        # clause; `with`, not followed by `context`, is a name.
+        while not self.context_clause_follows():
             imported = str(self.expect("name").value)
             alias = str(self.expect("name").value) if self.skip("name", "as") else imported
             if imported.startswith("_"):
                 self.fail(f"names starting with an underscore cannot be imported: {imported!r}")
             names.append((imported, alias))
+            if self.context_clause_follows() or not self.skip("operator", ","):
+                break
         context = self.parse_context_clause(default=False)
         self.end_of_tag("from")
         module = self.new_name("_module")
         self.emit(f"{module} = _import({template}, {context})", tag.lineno)
+        position = f"line {tag.lineno}" + ("" if self.name is None else f" in {self.name!r}")
         for imported, alias in names:
             local = self.frame.bind(alias, initialise=True)
-            self.emit(f"{local} = _attr({module}, {imported!r})", tag.lineno)
+            self.emit(f"{local} = _exported({module}, {imported!r}, {position!r})", tag.lineno)
             self.export([alias], [local], tag.lineno)
 
     def context_with_locals(self) -> str:
@@ -572,6 +615,7 @@ class Compiler(Writer):
         for special in ("caller", "varargs", "kwargs"):
             frame.specials[special] = self.new_name(special)
         names: list[str] = []
+        defaults = False  # a parameter with a default was seen: the next ones need one
         while has_parameters and not self.skip("operator", ")"):
             if names:
                 self.expect("operator", ",")
@@ -581,8 +625,13 @@ class Compiler(Writer):
             if name in names:  # else Python's compile() fails, with a message about Python
                 self.fail(f"the parameter {name!r} appears twice", tag.lineno)
             local = frame.bind(name, initialise=False)
-            fallback = f"_undefined({name!r})"
-            default = self.parse_expression() if self.skip("operator", "=") else fallback
+            if self.skip("operator", "="):
+                default = self.parse_expression()
+                defaults = True
+            elif defaults:  # Jinja's rule, checked when compiling
+                self.fail(f"the parameter {name!r} without a default follows one with a default")
+            else:
+                default = f"_undefined({name!r})"
             self.builder.line(f"if {local} is _missing: {local} = {default}", tag.lineno)
             names.append(name)
         return head, names

@@ -91,22 +91,29 @@ class Undefined:
     ('', False)
     """
 
-    __slots__ = ("_undefined_name", "_undefined_object")
+    __slots__ = ("_undefined_hint", "_undefined_name", "_undefined_object")
 
-    def __init__(self, name: Any = None, owner: Any = _MISSING) -> None:
-        """``name`` is what was looked up; ``owner`` the object it was looked up on."""
+    def __init__(self, name: Any = None, owner: Any = _MISSING, hint: str | None = None) -> None:
+        """``name`` is what was looked up; ``owner`` the object it was looked up on;
+        ``hint``, if given, is the error message instead (Jinja's ``hint``)."""
         self._undefined_name = name
         self._undefined_object = owner
+        self._undefined_hint = hint
+
+    @property
+    def _undefined_message(self) -> str:
+        """What the ``UndefinedError`` says (Jinja's name for it)."""
+        name, owner = self._undefined_name, self._undefined_object
+        if self._undefined_hint is not None:
+            return self._undefined_hint
+        if owner is _MISSING:
+            return f"{name!r} is undefined"
+        if isinstance(name, str):
+            return f"{_type_name(owner)} has no attribute {name!r}"
+        return f"{_type_name(owner)} has no element {name!r}"
 
     def _fail(self, *args: Any, **kwargs: Any) -> NoReturn:
-        name, owner = self._undefined_name, self._undefined_object
-        if owner is _MISSING:
-            message = f"{name!r} is undefined"
-        elif isinstance(name, str):
-            message = f"{_type_name(owner)} has no attribute {name!r}"
-        else:
-            message = f"{_type_name(owner)} has no element {name!r}"
-        raise UndefinedError(message)
+        raise UndefinedError(self._undefined_message)
 
     def __getattr__(self, name: str) -> Any:
         if name[:2] == "__":

@@ -214,12 +214,22 @@ class ExpressionParser:
             return self.parse_postfix(self.parse_primary())
         noted = len(self.unknown)
         expression = self.parse_or()
-        while self.skip("name", "if"):
+        while self.at("name", "if"):
+            lineno = self.advance().lineno
             condition = self.parse_or()
-            otherwise = self.parse_condexpr() if self.skip("name", "else") else "_undefined()"
+            otherwise = self.parse_condexpr() if self.skip("name", "else") else self.no_else(lineno)
             expression = f"({expression} if {condition} else {otherwise})"
             del self.unknown[noted:]  # each part runs only if chosen: unknown names may wait
         return expression
+
+    def no_else(self, lineno: int) -> str:
+        """The value of ``a if false`` without ``else``: Jinja's plain ``Undefined`` with
+        its hint, whatever the environment's undefined kind (it renders as nothing even
+        under ``StrictUndefined``)."""
+        where = f"line {lineno}" + ("" if self.name is None else f" in {self.name!r}")
+        hint = f"the inline if-expression on {where} evaluated to false and no else section"
+        hint += " was defined."
+        return f"_else_undefined(hint={hint!r})"
 
     def parse_or(self) -> str:
         """An expression without ``if``/``else``: all binary operators, ``or`` loosest."""
@@ -443,21 +453,31 @@ class ExpressionParser:
         self.expect("operator", "(")
         positional: list[str] = []
         keywords: list[str] = []
+        # Jinja's order: positional arguments, then keywords and one *args, then one **kwargs.
+        star = double_star = False
         while not self.skip("operator", ")"):
             if positional or keywords:
                 self.expect("operator", ",")
                 if self.skip("operator", ")"):
                     break
             if self.at("name") and self.peek_is("operator", "="):
+                if double_star:
+                    self.fail("keyword argument after **")
                 key = self.advance().value
                 self.advance()
                 keywords.append(f"{key!r}: {self.parse_expression()}")
             elif self.skip("operator", "**"):
+                if double_star:
+                    self.fail("** given twice")
+                double_star = True
                 keywords.append(f"**{self.parse_expression()}")
             elif self.skip("operator", "*"):
+                if star or double_star:
+                    self.fail("* given twice or after **")
+                star = True
                 positional.append(f"*{self.parse_expression()}")
-            elif keywords:
-                self.fail("positional argument after a keyword argument")
+            elif keywords or star:
+                self.fail("positional argument after a keyword argument or *")
             else:
                 positional.append(self.parse_expression())
         if keywords:  # keyword names are template text: passed as repr'd dict keys

@@ -5,8 +5,8 @@ Where it fits: ``template_compiler`` writes a module per template that calls sho
 gives those names their meaning, once per environment and autoescape setting, and
 ``templating.Template`` ``exec``s each compiled module in that namespace. Here live the
 objects a template sees at run time: ``loop`` (``LoopContext``), macros (``Macro``),
-``self`` (``TemplateReference``), and the ``namespace``, ``cycler``, ``joiner`` and
-``lipsum`` globals.
+``self`` (``TemplateReference``), an imported template (``TemplateModule``), and the
+``namespace``, ``cycler``, ``joiner`` and ``lipsum`` globals.
 
 Rules:
 1. Attribute lookup follows Jinja (attribute, then item; item, then attribute), refuses
@@ -161,7 +161,7 @@ class LoopContext:
         """The previous item (undefined on the first)."""
         if self.index0 > 0:
             return self._before
-        return self._undefined("there is no previous item")
+        return self._undefined(hint="there is no previous item")
 
     @property
     def nextitem(self) -> Any:
@@ -169,7 +169,7 @@ class LoopContext:
         following = self._peek()
         if following is not MISSING:
             return following
-        return self._undefined("there is no next item")
+        return self._undefined(hint="there is no next item")
 
     def cycle(self, *values: Any) -> Any:
         """The value for this iteration, cycling through ``values``."""
@@ -228,10 +228,32 @@ class Macro:
 
 class Namespace(types.SimpleNamespace):
     """``namespace(count=0)``: the one object templates may assign attributes to
-    (``{% set ns.count = ns.count + 1 %}`` carries a value out of a loop)."""
+    (``{% set ns.count = ns.count + 1 %}`` carries a value out of a loop). As Jinja's, it
+    takes ``dict``'s arguments: ``namespace(defaults, count=0)``."""
+
+    def __init__(self, /, *mapping: Any, **attributes: Any) -> None:
+        super().__init__(**dict(*mapping, **attributes))
 
     def __repr__(self) -> str:  # Jinja's, so {{ ns }} renders the same text
         return f"<Namespace {self.__dict__!r}>"
+
+
+class TemplateModule(types.SimpleNamespace):
+    """What ``{% import %}`` and ``Template.module`` give (Jinja's ``TemplateModule``): the
+    template's top-level macros and ``set`` names as attributes; as text, what the
+    template wrote (``{{ forms }}``, markup as in Jinja), which ``vars()`` does not list."""
+
+    __slots__ = ("_body", "_template_name")
+
+    def __init__(self, template_name: str | None, body: str, exports: dict[str, Any]) -> None:
+        super().__init__(**exports)
+        self._template_name, self._body = template_name, body
+
+    def __str__(self) -> str:
+        return self._body
+
+    def __html__(self) -> Markup:
+        return Markup(self._body)
 
 
 class Cycler:
@@ -428,6 +450,17 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
                     pass
             return undefined(key, owner)
 
+    def exported(module: TemplateModule, name: str, position: str) -> Any:
+        # `{% from "forms.html" import feild %}`: Jinja's message names the template.
+        value = vars(module).get(name, MISSING)
+        if value is not MISSING:
+            return value
+        return undefined(
+            name,
+            hint=f"the template {module._template_name!r} (imported on {position})"
+            f" does not export the requested name {name!r}",
+        )
+
     def lookup(ctx: dict[str, Any], *names: str) -> list[Any]:
         return [ctx[name] if name in ctx else undefined(name) for name in names]
 
@@ -452,6 +485,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_escaping": lambda value: choices[bool(value)],
         "_environment": environment,
         "_undefined": undefined,
+        "_else_undefined": Undefined,
         "_lookup": lookup,
         "_block": _render_block,
         "_text_block": _text_block,
@@ -469,6 +503,7 @@ def runtime_namespace(environment: Environment, autoescape: bool) -> dict[str, A
         "_load": environment.get_template,
         "_include": environment._include,
         "_import": environment._import,
+        "_exported": exported,
         "_set_attribute": _set_attribute,
         "_render_parent": _render_parent,
         "_extended": _extended,

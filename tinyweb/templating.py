@@ -61,6 +61,7 @@ from .template_runtime import (
     Cycler,
     Joiner,
     Namespace,
+    TemplateModule,
     generate_lorem_ipsum,
     runtime_namespace,
 )
@@ -104,6 +105,9 @@ class TemplateNotFound(TemplateError, LookupError):
         self.name = self.template_name = name
         self.templates = [name]
 
+    def __str__(self) -> str:
+        return self.message  # ``name`` is the missing template's, not a location
+
 
 class TemplatesNotFound(TemplateNotFound):
     """None of several names was found (``select_template``, ``{% include [...] %}``)."""
@@ -111,7 +115,11 @@ class TemplatesNotFound(TemplateNotFound):
     def __init__(self, names: Sequence[Any] = ()) -> None:
         """``names``: the names tried, in order (``.templates``); ``.name`` is the last."""
         if names:
-            message = "none of the templates given were found: " + ", ".join(map(str, names))
+            tried = [
+                name._undefined_message if isinstance(name, Undefined) else str(name)
+                for name in names
+            ]
+            message = "none of the templates given were found: " + ", ".join(tried)
         else:
             message = "Tried to select from an empty list of templates."
         super().__init__(names[-1] if names else None, message)
@@ -140,7 +148,12 @@ def _rewrite_traceback(error: BaseException) -> BaseException:
         # tb_lasti -1: tracebacks then use tb_lineno, not the Python line (3.11+).
         rewritten = types.TracebackType(rewritten, entry.tb_frame, -1, lineno)
     if location is not None:
-        if isinstance(error, TemplateError) and error.lineno is None:
+        # A TemplateNotFound's name is the missing template's (Jinja's), not where it was asked for.
+        if (
+            isinstance(error, TemplateError)
+            and error.lineno is None
+            and not isinstance(error, TemplateNotFound)
+        ):
             error.lineno, error.name = location
         elif hasattr(error, "add_note"):
             error.add_note(f"in template {location[1]!r}, line {location[0]}")
@@ -394,15 +407,18 @@ class Environment:
         self._namespaces: dict[tuple[bool, bool], dict[str, Any]] = {}
 
     def get_template(
-        self, name: str | Template, parent: str | None = None, globals: Globals = None
+        self, name: str | Template | Undefined, parent: str | None = None, globals: Globals = None
     ) -> Template:
         """The compiled template ``name`` (cached; recompiled when its source changed).
 
         As in Jinja: ``parent`` is the name of the template asking (``join_path`` may
         resolve ``name`` against it), and ``globals`` are the template's own, added to a
-        cached template's, and read before the environment's."""
+        cached template's, and read before the environment's. An undefined ``name``
+        (``{% include page %}`` without ``page``) raises its ``UndefinedError``."""
         if isinstance(name, Template):
             return name
+        if isinstance(name, Undefined):
+            name._fail()
         if parent is not None:
             name = self.join_path(name, parent)
         template = self.cache.get(name)
@@ -446,12 +462,15 @@ class Environment:
     ) -> Template:
         """The first of ``names`` that exists (a ``Template`` is taken as it is), as
         Jinja's; ``TemplatesNotFound`` when none does. Flask's ``render_template`` and
-        ``{% include [...] %}`` pick a template this way."""
+        ``{% include [...] %}`` pick a template this way; an undefined name in the list
+        is skipped, as in Jinja."""
+        if isinstance(names, Undefined):
+            names._fail()
         names = list(names)
         for name in names:
             try:
                 return self.get_template(name, parent, globals)
-            except TemplateNotFound:
+            except (TemplateNotFound, UndefinedError):
                 continue
         raise TemplatesNotFound(names)
 
@@ -461,8 +480,9 @@ class Environment:
         parent: str | None = None,
         globals: Globals = None,
     ) -> Template:
-        """``get_template`` for a name or a ``Template``, ``select_template`` for a list."""
-        if isinstance(name, (str, Template)):
+        """``get_template`` for a name, a ``Template`` or an undefined value,
+        ``select_template`` for a list."""
+        if isinstance(name, (str, Template, Undefined)):
             return self.get_template(name, parent, globals)
         return self.select_template(name, parent, globals)
 
@@ -531,23 +551,23 @@ class Environment:
         if template is not None:
             yield from template.stream_root(self._context_for(template, ctx))
 
-    def _import(self, name: Any, ctx: dict[str, Any] | None) -> types.SimpleNamespace:
+    def _import(self, name: Any, ctx: dict[str, Any] | None) -> TemplateModule:
         """Run template ``name`` for its top-level macros and sets (``{% import %}``)."""
         return self._module_of(self.get_template(name), ctx)
 
-    def _module_of(self, template: Template, ctx: dict[str, Any] | None) -> types.SimpleNamespace:
+    def _module_of(self, template: Template, ctx: dict[str, Any] | None) -> TemplateModule:
         """``template``'s exports, run with ``ctx`` (``with context``) or the globals only."""
         if ctx is None and template._module is not None:
             return template._module  # without context, a template's exports never change
         context = self._context_for(template, ctx)
         before = set(context)
-        template.root(context, template.new_blocks(), [])
+        out: list[str] = []
+        template.root(context, template.new_blocks(), out)
         exports = {
             key: value for key, value in context.items() if key not in before or ctx is not None
         }
-        module = types.SimpleNamespace(
-            **{key: exports[key] for key in exports if not key.startswith("_")}
-        )
+        public = {key: exports[key] for key in exports if not key.startswith("_")}
+        module = TemplateModule(template.name, "".join(out), public)
         if ctx is None:
             template._module = module
         return module
@@ -604,7 +624,7 @@ class Template:
         self.environment, self.name, self.filename = environment, name, filename
         self.globals = ChainMap(dict(globals or {}), environment.globals)
         self.uptodate = uptodate
-        self._module: types.SimpleNamespace | None = None  # exports, made on first use
+        self._module: TemplateModule | None = None  # exports, made on first use
         self.autoescape = environment.select_autoescape(name)
         self.root, self.blocks = self._compile(source)
         # The generator variant, compiled when first streamed (template_stream, rule 1).
@@ -652,7 +672,7 @@ class Template:
         return namespace["root"], namespace["BLOCKS"]
 
     @property
-    def module(self) -> types.SimpleNamespace:
+    def module(self) -> TemplateModule:
         """What the template defines at its top level (macros, ``{% set %}`` names not
         starting with ``_``), run once without a context, as ``{% import %}`` sees it.
 
