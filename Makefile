@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 MATRIX_VERSIONS := 3.9 3.10 3.11 3.12 3.13
 FUZZ_SECONDS ?= 60
 
-.PHONY: test lint typecheck matrix ci fuzz fuzz-jinja bench run clean
+.PHONY: test lint typecheck matrix ci fuzz fuzz-jinja jinja-suite bench run clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ fuzz: $(VENV)/.test-installed
 # the bench extra is installed; before that it says it is skipped (exit 0).
 fuzz-jinja: $(VENV)/.bench-installed
 	$(PY) fuzz/fuzz_jinja_differential.py --seconds $(FUZZ_SECONDS)
+
+# Jinja2's own test suite against the template engine (its sdist is downloaded at run time;
+# needs PyPI): a failure not listed in benchmarks/jinja_suite_expected.txt fails the target.
+jinja-suite: $(VENV)/.test-installed
+	$(PY) benchmarks/jinja_suite.py
 
 # Side-by-side benchmarks against the peers of the `bench` extra (ratios, one run each).
 bench: $(VENV)/.bench-installed
