@@ -51,6 +51,7 @@ from .template_filters import (
     TemplateRuntimeError,
     Undefined,
     UndefinedError,
+    pass_context,
     pass_environment,
     pass_eval_context,
 )
@@ -72,10 +73,12 @@ from .template_loaders import (
 )
 from .template_runtime import (
     Blocks,
+    Context,
     Cycler,
     Joiner,
     Namespace,
     TemplateModule,
+    call_with_context,
     generate_lorem_ipsum,
     runtime_namespace,
 )
@@ -86,6 +89,7 @@ from .template_urlize import do_urlize
 __all__ = [
     "BaseLoader",
     "ChoiceLoader",
+    "Context",
     "DictLoader",
     "Environment",
     "FileSystemLoader",
@@ -106,6 +110,7 @@ __all__ = [
     "Undefined",
     "UndefinedError",
     "escape",
+    "pass_context",
     "pass_environment",
     "pass_eval_context",
     "select_autoescape",
@@ -532,6 +537,7 @@ class Template:
             self.name,
             environment.filters,
             environment.tests,
+            self.globals,
             trim_blocks=environment.trim_blocks,
             lstrip_blocks=environment.lstrip_blocks,
             keep_trailing_newline=environment.keep_trailing_newline,
@@ -543,6 +549,9 @@ class Template:
             functions = environment.filters if kind == "filter" else environment.tests
             for name, local in used.items():
                 namespace[local] = functions.get(name) or _missing(kind, name)
+        if compiled.uses_context:  # only a template that passes the context pays for it
+            namespace["_context"] = functools.partial(Context, environment, self.name, self.globals)
+            namespace["_call_context"] = call_with_context
         namespace["_line_map"] = compiled.line_map
         namespace["_template_name"] = self.name or "<string>"
         filename = self.filename or f"<template {self.name or '<string>'}>"
