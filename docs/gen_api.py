@@ -41,7 +41,7 @@ MODULE_ORDER = (
     "http11", "http11_grammar", "gateway", "server", "app", "app_errors", "urls", "scaffold", "blueprints", "views",
     "context", "signals", "coroutines", "routing", "converters", "host_routing", "errors", "request",
     "request_wsgi", "accept", "multipart", "response", "response_wsgi", "caching", "header_sets", "typed_headers", "ranges", "json_provider", "return_values",
-    "datastructures", "header_values", "rendering", "templating", "template_lexer", "template_parser",
+    "datastructures", "header_values", "rendering", "templating", "template_loaders", "template_lexer", "template_parser",
     "template_compiler", "template_writer", "template_codegen", "template_runtime", "template_stream", "template_filters", "template_formatting", "template_tests",
     "template_urlize", "markup", "config", "sessions", "static", "security", "testing",
     "cli", "commands", "shell", "reloader", "proxy",

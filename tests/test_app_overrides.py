@@ -256,8 +256,12 @@ def test_create_global_jinja_loader_searches_the_app_then_its_blueprints(
     app.register_blueprint(
         Blueprint("admin", __name__, root_path=str(tmp_path), template_folder="admin")
     )
-    loader = app.create_global_jinja_loader()
-    assert loader.searchpath == [str(tmp_path / "templates"), str(tmp_path / "admin")]
+    (tmp_path / "templates" / "mail.txt").write_text("the app's")
+    (tmp_path / "admin" / "mail.txt").write_text("the blueprint's")
+    loader = app.create_global_jinja_loader()  # Flask's dispatch: app.jinja_loader, then bps
+    assert loader.get_source(app.jinja_env, "mail.txt")[0] == "the app's"
+    assert loader.get_source(app.jinja_env, "panel.html")[0] == "panel"
+    assert loader.list_templates() == ["mail.txt", "page.html", "page.svg", "panel.html"]
     assert app.jinja_env.get_template("panel.html").render() == "panel"
 
 

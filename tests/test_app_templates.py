@@ -150,3 +150,94 @@ def test_jinja_options_may_replace_the_defaults(tmp_path: Path) -> None:
     assert app.jinja_env.auto_reload is False
     with app.test_request_context("/"):
         assert render_template_string("{{ x }}", x="<b>") == "<b>"
+
+
+# -- Flask's loader dispatch: app.jinja_loader, then each blueprint's -------------------
+
+
+def test_flask_recipe_a_choice_loader_in_app_jinja_loader(app: App, tmp_path: Path) -> None:
+    # The Flask recipe: templates of a user folder first, the app's own after them.
+    from tinyweb.templating import ChoiceLoader, FileSystemLoader
+
+    userdata = tmp_path / "userdata"
+    userdata.mkdir()
+    (userdata / "hello.html").write_text("Howdy {{ name }}!")
+    app.template_filter("shout")(str.upper)  # the environment exists before the assignment
+    app.jinja_loader = ChoiceLoader([FileSystemLoader(str(userdata)), app.jinja_loader])
+    app.add_url_rule("/hello", "hello", lambda: render_template("hello.html", name="Ann"))
+    app.add_url_rule("/page", "page", lambda: render_template("page.html", title="t"))
+    client = app.test_client()
+    assert client.get("/hello").text == "Howdy Ann!"
+    assert client.get("/page").text == "<title>T</title>"  # the app's templates still found
+    assert app.jinja_env.list_templates() == ["base.html", "globals.html", "hello.html", "page.html"]
+
+
+def test_an_app_subclass_may_override_jinja_loader(tmp_path: Path) -> None:
+    from tinyweb.templating import DictLoader
+
+    class DictApp(App):
+        @property
+        def jinja_loader(self) -> DictLoader:  # type: ignore[override]
+            return DictLoader({"hello.html": "from the dict"})
+
+    app = DictApp(__name__, root_path=str(tmp_path))
+    with app.test_request_context("/"):
+        assert render_template("hello.html") == "from the dict"
+
+
+def test_a_blueprints_jinja_loader_is_used(app: App, tmp_path: Path) -> None:
+    from tinyweb.blueprints import Blueprint
+    from tinyweb.templating import DictLoader
+
+    assigned = Blueprint("assigned", __name__)
+    assigned.jinja_loader = DictLoader({"assigned/a.html": "assigned {{ 1 + 1 }}"})
+
+    class ThemedBlueprint(Blueprint):
+        @property
+        def jinja_loader(self) -> DictLoader:  # type: ignore[override]
+            return DictLoader({"themed/t.html": "themed", "hello.html": "not the app's"})
+
+    assert app.jinja_env is not None  # made before the registrations: they are seen
+    app.register_blueprint(assigned)
+    app.register_blueprint(ThemedBlueprint("themed", __name__))
+    app.add_url_rule("/a", "a", lambda: render_template("assigned/a.html"))
+    app.add_url_rule("/t", "t", lambda: render_template("themed/t.html"))
+    app.add_url_rule("/hello", "hello", lambda: render_template("hello.html", name="Ann"))
+    client = app.test_client()
+    assert client.get("/t").text == "themed"
+    assert client.get("/hello").text == "Hello Ann!"  # the app's loader is asked first
+    assert "assigned/a.html" in app.jinja_env.list_templates()
+    assert "themed/t.html" in app.jinja_env.list_templates()
+    assert client.get("/a").text == "assigned 2"
+
+
+def test_blueprint_loaders_are_asked_in_registration_order(tmp_path: Path) -> None:
+    from tinyweb.blueprints import Blueprint
+    from tinyweb.templating import DictLoader
+
+    app = App(__name__, root_path=str(tmp_path))  # no templates/ folder: nothing found there
+    for name in ("first", "second"):
+        blueprint = Blueprint(name, __name__)
+        blueprint.jinja_loader = DictLoader({"shared.html": f"from {name}"})
+        app.register_blueprint(blueprint)
+    with app.test_request_context("/"):
+        assert render_template("shared.html") == "from first"
+
+
+def test_no_app_loader_leaves_the_blueprints(app: App, tmp_path: Path) -> None:
+    # As in Flask: app.jinja_loader None (or template_folder=None) searches no app folder.
+    from tinyweb.blueprints import Blueprint
+    from tinyweb.templating import DictLoader, TemplateNotFound
+
+    blueprint = Blueprint("bp", __name__)
+    blueprint.jinja_loader = DictLoader({"bp.html": "bp"})
+    app.register_blueprint(blueprint)
+    app.jinja_loader = None
+    with app.test_request_context("/"), pytest.raises(TemplateNotFound):
+        render_template("hello.html")
+    bare = App(__name__, root_path=str(tmp_path), template_folder=None)
+    bare.register_blueprint(blueprint)
+    with bare.test_request_context("/"):
+        assert render_template("bp.html") == "bp"
+        with pytest.raises(TemplateNotFound):
+            render_template("hello.html")

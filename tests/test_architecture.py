@@ -33,6 +33,7 @@ FRAMEWORK_HALF = {
     "errors",
     "routing",
     "templating",
+    "template_loaders",
     "template_compiler",
     "template_writer",
     "template_codegen",
@@ -110,9 +111,11 @@ IMPORT_TABLE: dict[str, set[str]] = {
     # template_stream imports templating only for the type checker (Environment, Template).
     "template_stream": {"template_compiler", "template_filters", "template_parser",
                         "template_runtime", "templating"},  # Template.generate's variant
+    # template_loaders imports templating only for the type checker (Environment).
+    "template_loaders": {"template_filters", "templating"},  # where template sources come from
     "templating": {"markup", "template_filters", "template_compiler", "template_lexer",
-                   "template_runtime", "template_stream", "template_tests", "template_urlize",
-                   "template_formatting"},
+                   "template_loaders", "template_runtime", "template_stream", "template_tests",
+                   "template_urlize", "template_formatting"},
     "multipart": {"datastructures"},
     "request": {"accept", "caching", "datastructures", "errors", "header_sets", "header_values",
                 "multipart", "request_wsgi", "typed_headers"},

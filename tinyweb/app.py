@@ -137,7 +137,7 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
     # application adds to its app (`app.db = ...`) still goes to __dict__.
     __slots__ = (
         "_cli", "_got_first_request", "_logger", "_session_interface", "_static_folder", "_static_url_path",
-        "_template_environment", "_template_folders", "aborter", "after_request_funcs",
+        "_template_environment", "aborter", "after_request_funcs",
         "before_request_funcs", "blueprints", "build_only_router", "config",
         "endpoint_defaults", "error_handler_spec", "extensions", "host_routes",
         "import_name", "instance_path", "json", "root_path", "router", "subdomain_matching",
@@ -198,7 +198,6 @@ class App(Scaffold, AppTemplates, AppURLs, AppShell, AppErrors):
         self.teardown_appcontext_funcs: list[Callable[[Any], Any]] = []
         # Per endpoint: values given to the view when the URL does not have them.
         self.endpoint_defaults: dict[str, dict[str, Any]] = {}
-        self._template_folders: list[str] = []
         self._session_interface: Any = None
         self._template_environment: Environment | None = None
         self._logger: logging.Logger | None = None

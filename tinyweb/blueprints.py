@@ -302,8 +302,6 @@ class Blueprint(Scaffold):
                 merged.setdefault(name, []).append(function)
         for code, by_class in self.error_handler_spec.get(None, {}).items():
             app.error_handler_spec.setdefault(name, {}).setdefault(code, {}).update(by_class)
-        if self.template_folder is not None:
-            app.add_template_folder(os.path.join(self.root_path, self.template_folder))
 
     # -- acting on the whole app -------------------------------------------------------------
 

@@ -135,10 +135,14 @@ class Scaffold:
 
     @cached_property
     def jinja_loader(self) -> BaseLoader | None:
-        """A loader of ``template_folder`` (relative to ``root_path``), or None without one:
-        Flask's name, for code that reads it. The environment does not consult it (it
-        searches the same folders through ``App.create_global_jinja_loader``, the method
-        to override), so overriding this changes nothing."""
+        """A loader of ``template_folder`` (relative to ``root_path``), or None without one.
+
+        The app's environment asks the app's, then each registered blueprint's
+        (``App.create_global_jinja_loader``, Flask's dispatch), so assigning another
+        loader or overriding this property changes where templates are found::
+
+            app.jinja_loader = ChoiceLoader([FileSystemLoader("/srv/userdata"), app.jinja_loader])
+        """
         if self.template_folder is None:
             return None
         from tinyweb.templating import FileSystemLoader  # the engine loads on first use

@@ -42,6 +42,7 @@ Jinja2's lexer for whitespace control, newline normalisation and token rules.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -60,6 +61,7 @@ class Compiled:
     line_map: list[int]
     filters: dict[str, str]
     tests: dict[str, str]
+    uses_context: bool = False  # needs ``_context`` and ``_call_context`` (pass_context)
 
 
 _END_TAGS = {"for": ("endfor", "else"), "if": ("endif", "elif", "else")}
@@ -73,10 +75,16 @@ class Compiler(Writer):
     functions and output)."""
 
     def __init__(
-        self, tokens: list[Token], name: str | None, filters: dict[str, Any], tests: dict[str, Any]
+        self,
+        tokens: list[Token],
+        name: str | None,
+        filters: dict[str, Any],
+        tests: dict[str, Any],
+        globals: Mapping[str, Any] | None = None,
     ) -> None:
-        """Prepare to compile ``tokens`` of template ``name`` (filters/tests by name)."""
-        super().__init__(tokens, name, filters, tests)
+        """Prepare to compile ``tokens`` of template ``name`` (filters/tests by name,
+        ``globals`` for the calls that pass the context)."""
+        super().__init__(tokens, name, filters, tests, globals)
         self.module = CodeBuilder()
         self.blocks: dict[str, str] = {}
         self.extends_always = False  # an `extends` at the top level, outside if/for
@@ -130,7 +138,9 @@ class Compiler(Writer):
         entries = ", ".join(f"{name!r}: {function}" for name, function in self.blocks.items())
         self.module.line(f"BLOCKS = {{{entries}}}", 1)
         lines, line_map = self.module.render([], [])
-        return Compiled("\n".join(lines) + "\n", line_map, self.used_filters, self.used_tests)
+        return Compiled(
+            "\n".join(lines) + "\n", line_map, self.used_filters, self.used_tests, self.uses_context
+        )
 
     def parse_body(self, end_tags: tuple[str, ...]) -> str:
         """Parse statements until one of ``end_tags``; return the tag that ended it."""
@@ -664,16 +674,22 @@ def _filtered(iterable: str, targets: str, is_tuple: bool, condition: str) -> st
 
 
 def compile_template(
-    source: str, name: str | None, filters: dict[str, Any], tests: dict[str, Any], **options: Any
+    source: str,
+    name: str | None,
+    filters: dict[str, Any],
+    tests: dict[str, Any],
+    globals: Mapping[str, Any] | None = None,
+    **options: Any,
 ) -> Compiled:
     """Compile template text into Python module source (see ``Compiler``).
 
     ``options`` are Jinja's lexer options (``trim_blocks``, ``lstrip_blocks``,
     ``keep_trailing_newline``, ``newline_sequence``, ``delimiters``), passed on to
-    ``tokenize``.
+    ``tokenize``. ``globals`` are the template's at compile time: a call of one marked
+    ``pass_context`` passes the context.
 
     >>> compiled = compile_template("Hi {{ user }}!", None, {}, {}, trim_blocks=True)
     >>> "def root(ctx, blocks, _out):" in compiled.source
     True
     """
-    return Compiler(tokenize(source, name, **options), name, filters, tests).compile()
+    return Compiler(tokenize(source, name, **options), name, filters, tests, globals).compile()

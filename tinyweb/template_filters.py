@@ -10,8 +10,9 @@ Rules:
    tests/test_templating_filters.py are written from Jinja's documentation).
 2. A filter is a plain function ``filter(value, *args, **kwargs)``. One that must know
    whether autoescape is on carries ``pass_autoescape = True`` and receives it first;
-   one marked ``pass_environment`` receives the ``Environment``, and one marked
-   ``pass_eval_context`` (Jinja's name) an ``EvalContext`` with both.
+   one marked ``pass_environment`` receives the ``Environment``, one marked
+   ``pass_eval_context`` (Jinja's name) an ``EvalContext`` with both, and one marked
+   ``pass_context`` the template's ``Context`` (``template_runtime``).
 3. Attribute paths given to filters (``sort(attribute="user.name")``) never reach names
    that start with ``_``: templates cannot climb to ``__class__`` and friends.
 
@@ -256,6 +257,21 @@ def pass_eval_context(function: Callable[..., Any]) -> Callable[..., Any]:
             return text.replace("\\n", Markup("<br>\\n"))
     """
     function.pass_eval_context = True  # type: ignore[attr-defined]
+    return function
+
+
+def pass_context(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a filter, test or global function that receives the template's ``Context``
+    first (``ctx["user"]``, ``ctx.get(name)``, ``ctx.name``), as Jinja's decorator::
+
+        @pass_context
+        def current_user(ctx):
+            return ctx.get("user", "guest")
+
+    A global function passes the context when the template's call of it was compiled
+    while the global was set (``env.globals``), not one given only to ``render``.
+    """
+    function.pass_context = True  # type: ignore[attr-defined]
     return function
 
 
@@ -573,6 +589,8 @@ def _call_by_name(
     function = (environment.filters if kind == "filter" else environment.tests).get(name)
     if function is None:
         raise TemplateError(f"no {kind} named {name!r}")
+    if getattr(function, "pass_context", False):  # map/select have no template context
+        raise TemplateRuntimeError(f"the pass_context {kind} {name!r} cannot be called by name")
     if getattr(function, "pass_eval_context", False):  # (the compiler's order of markers)
         return function(context, item, *args, **kwargs)
     if getattr(function, "pass_environment", False):

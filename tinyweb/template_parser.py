@@ -22,6 +22,9 @@ Spec: https://jinja.palletsprojects.com/en/3.1.x/templates/#expressions
 from __future__ import annotations
 
 import re
+import types
+from collections.abc import Mapping
+from functools import partial
 from typing import Any, NoReturn
 
 from .template_lexer import TemplateSyntaxError as TemplateSyntaxError
@@ -45,17 +48,28 @@ _LOCAL = re.compile(r"v\d+\Z")  # a Python local holding a template variable
 _KEYWORDS = {"not", "and", "or", "in", "is", "if", "else"}
 _OPERAND_ENDS = {"variable_end", "block_end"}
 _POSTFIX = {".", "[", "("}
+# The kinds of global a call may pass the context to: checked by exact type, as a global
+# may be a context-local proxy (``request``) whose attributes fail outside a request.
+_FUNCTION_TYPES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, partial)
 
 
 class ExpressionParser:
     """Recursive descent over the tokens; each ``parse_*`` returns Python source."""
 
     def __init__(
-        self, tokens: list[Token], name: str | None, filters: dict[str, Any], tests: dict[str, Any]
+        self,
+        tokens: list[Token],
+        name: str | None,
+        filters: dict[str, Any],
+        tests: dict[str, Any],
+        globals: Mapping[str, Any] | None = None,
     ) -> None:
-        """Parse ``tokens`` of template ``name``; filters and tests are checked by name."""
+        """Parse ``tokens`` of template ``name``; filters and tests are checked by name,
+        and a call of a global function marked ``pass_context`` passes the context."""
         self.tokens, self.position, self.name = tokens, 0, name
-        self.filters, self.tests = filters, tests
+        self.filters, self.tests, self.globals = filters, tests, globals or {}
+        self.context_callees: set[str] = set()  # locals holding a pass_context global
+        self.uses_context = False  # does the code make a Context (``_context``)?
         self.used_filters: dict[str, str] = {}  # filter name -> its Python name
         self.used_tests: dict[str, str] = {}
         self.loop_locals: set[str] = set()  # Python names of `loop` variables
@@ -322,7 +336,13 @@ class ExpressionParser:
     def parse_name(self, token: Token) -> str:
         """A constant (``true``, ``None``...) or a variable."""
         name = str(token.value)
-        return _LITERALS.get(name) or self.resolve_name(name)
+        node = _LITERALS.get(name) or self.resolve_name(name)
+        kind, value, _ = self.tokens[self.position]  # a call? (cheapest test first)
+        if value == "(" and kind == "operator" and name in self.globals:
+            function = self.globals[name]
+            if type(function) in _FUNCTION_TYPES and getattr(function, "pass_context", False):
+                self.context_callees.add(node)  # called with the context (open_call)
+        return node
 
     def parse_items(self, closing: str, pairs: bool = False) -> list[str]:
         """Comma-separated items of a list or dict display, up to ``closing``."""
@@ -418,8 +438,18 @@ class ExpressionParser:
         return f"{self.open_call(callee)}{arguments})"
 
     def open_call(self, callee: str) -> str:
-        """A call up to its arguments: ``f(``, or ``_call_on(f, `` in an autoescape body."""
+        """A call up to its arguments: ``f(``, or ``_call_on(f, `` in an autoescape body,
+        or ``_call_context(context, f, `` for a global marked ``pass_context`` when the
+        template was compiled (``_call_context`` checks the mark again: a variable of the
+        same name may stand for another function when rendering)."""
+        if callee in self.context_callees:
+            return f"_call_context({self.context_argument()}, {callee}, "
         return f"_call{self.escaping}({callee}, " if self.escaping else f"{callee}("
+
+    def context_argument(self) -> str:
+        """The ``Context`` a ``pass_context`` function receives, made when it is called."""
+        self.uses_context = True
+        return f"_context(ctx, _autoescape{self.escaping})"
 
     def parse_call_target(self) -> str:
         """The macro call of a call block, left open for the ``caller=`` argument."""
@@ -513,6 +543,8 @@ class ExpressionParser:
 
     def passed_first(self, function: Any) -> str:
         """What a marked filter receives before its value (template_filters, rule 2)."""
+        if getattr(function, "pass_context", False):
+            return f"{self.context_argument()}, "
         if getattr(function, "pass_eval_context", False):
             return f"_eval_context{self.escaping}, "
         if getattr(function, "pass_environment", False):

@@ -5,8 +5,9 @@ Where it fits: ``template_compiler`` writes a module per template that calls sho
 gives those names their meaning, once per environment and autoescape setting, and
 ``templating.Template`` ``exec``s each compiled module in that namespace. Here live the
 objects a template sees at run time: ``loop`` (``LoopContext``), macros (``Macro``),
-``self`` (``TemplateReference``), an imported template (``TemplateModule``), and the
-``namespace``, ``cycler``, ``joiner`` and ``lipsum`` globals.
+``self`` (``TemplateReference``), an imported template (``TemplateModule``), what a
+``pass_context`` function receives (``Context``), and the ``namespace``, ``cycler``,
+``joiner`` and ``lipsum`` globals.
 
 Rules:
 1. Attribute lookup follows Jinja (attribute, then item; item, then attribute), refuses
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import random
 import types
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Callable
 
 from .markup import Markup, escape_text
@@ -254,6 +255,79 @@ class TemplateModule(types.SimpleNamespace):
 
     def __html__(self) -> Markup:
         return Markup(self._body)
+
+
+class Context:
+    """What a filter, test or global function marked ``pass_context`` receives first:
+    the template's variables (Jinja's ``Context``, its read-only basics).
+
+    ``ctx["user"]`` (``KeyError`` if missing), ``ctx.get("user", default)``,
+    ``ctx.resolve("user")`` (``Undefined`` if missing), ``"user" in ctx``; ``ctx.name``
+    (the template's, None for a string template), ``ctx.environment``, ``ctx.eval_ctx``
+    (``.autoescape`` where the function is called). The variables are the template's
+    own: those given to ``render``, the globals and the top-level ``{% set %}`` names, not
+    a loop variable or a macro argument (as in Jinja). ``ctx.parent`` is the globals,
+    ``ctx.vars`` the others (Jinja counts ``render``'s variables in ``parent``), and
+    ``ctx.get_all()`` all of them. Made only when such a function is called.
+    """
+
+    __slots__ = ("_variables", "environment", "eval_ctx", "name", "parent")
+
+    def __init__(
+        self,
+        environment: Environment,
+        name: str | None,
+        parent: Mapping[str, Any],
+        variables: dict[str, Any],
+        autoescape: bool,
+    ) -> None:
+        """The context of template ``name`` rendering with ``variables`` (its ``ctx``)."""
+        self.environment, self.name, self.parent = environment, name, parent
+        self._variables = variables
+        self.eval_ctx = EvalContext(environment, autoescape)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._variables[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._variables
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The variable ``key``, or ``default``."""
+        return self._variables.get(key, default)
+
+    def resolve(self, key: str) -> Any:
+        """The variable ``key``, or an ``Undefined`` of that name."""
+        value = self._variables.get(key, MISSING)
+        return self.environment.undefined(key) if value is MISSING else value
+
+    def get_all(self) -> dict[str, Any]:
+        """Every variable, globals included (a copy)."""
+        return dict(self._variables)
+
+    @property
+    def vars(self) -> dict[str, Any]:
+        """The variables that are not globals: ``render``'s and the top-level sets."""
+        parent = self.parent
+        return {
+            key: value
+            for key, value in self._variables.items()
+            if key not in parent or parent[key] is not value
+        }
+
+    def __repr__(self) -> str:
+        return f"<Context {self._variables!r} of {self.name!r}>"
+
+
+def call_with_context(
+    context: Context, function: Callable[..., Any], *args: Any, **kwargs: Any
+) -> Any:
+    """Call ``function``, with ``context`` first if it is marked ``pass_context``: what a
+    template's call of a global so marked at compile time compiles to (a variable of the
+    same name given to ``render`` may be another function)."""
+    if getattr(function, "pass_context", False):
+        return function(context, *args, **kwargs)
+    return function(*args, **kwargs)
 
 
 class Cycler:

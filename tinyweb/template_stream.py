@@ -35,7 +35,7 @@ Spec: https://jinja.palletsprojects.com/en/3.1.x/api/#jinja2.Template.generate a
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any, Callable
 
 from .template_compiler import Compiled, Compiler
@@ -105,7 +105,12 @@ class StreamCompiler(Compiler):
 
 
 def compile_stream(
-    source: str, name: str | None, filters: dict[str, Any], tests: dict[str, Any], **options: Any
+    source: str,
+    name: str | None,
+    filters: dict[str, Any],
+    tests: dict[str, Any],
+    globals: Mapping[str, Any] | None = None,
+    **options: Any,
 ) -> Compiled:
     """Compile template text into the generator variant (``compile_template``'s
     arguments).
@@ -114,7 +119,8 @@ def compile_stream(
     >>> "yield 'Hi '" in compiled.source
     True
     """
-    return StreamCompiler(tokenize(source, name, **options), name, filters, tests).compile()
+    tokens = tokenize(source, name, **options)
+    return StreamCompiler(tokens, name, filters, tests, globals).compile()
 
 
 def generate_pieces(

@@ -17,6 +17,7 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .template_codegen import CodeBuilder, Frame, Function
@@ -30,10 +31,15 @@ class Writer(ExpressionParser):
     and the output waiting to be written into the current one."""
 
     def __init__(
-        self, tokens: list[Token], name: str | None, filters: dict[str, Any], tests: dict[str, Any]
+        self,
+        tokens: list[Token],
+        name: str | None,
+        filters: dict[str, Any],
+        tests: dict[str, Any],
+        globals: Mapping[str, Any] | None = None,
     ) -> None:
         """Write the code of ``tokens`` of template ``name`` (filters/tests by name)."""
-        super().__init__(tokens, name, filters, tests)
+        super().__init__(tokens, name, filters, tests, globals)
         self.counter = 0
         self.functions: list[Function] = []
         # The Python function being generated, functions[-1]: an attribute, not a property,

@@ -1,7 +1,8 @@
-"""The template engine's public face: ``Environment``, loaders, ``Template``.
+"""The template engine's public face: ``Environment``, ``Template`` (and the loaders).
 
 Where it fits: ``render_template`` (framework half) asks an ``Environment`` for a
-template by name; the environment loads the text through its loader, compiles it once
+template by name; the environment loads the text through its loader (the loaders live in
+``template_loaders`` and are re-exported here, Jinja's names in one place), compiles it once
 with ``template_compiler`` into a Python module, caches it, and ``Template.render`` runs
 the module's ``root`` function. The engine's other modules, in the order a template
 goes through them: ``template_lexer`` (text to tokens, whitespace control),
@@ -16,7 +17,7 @@ Rules:
    ``''.__class__.__mro__`` climb fails loudly (``'{0.__class__}'.format(x)`` too:
    ``template_filters.refuse_private_fields``).
 2. Loaders refuse names with ``..`` segments, absolute paths and NUL (path traversal,
-   CWE-22); template names and text reach Python only through ``repr()`` and
+   CWE-22; ``template_loaders``, rule 1); template names and text reach Python only through ``repr()`` and
    ``compile()``'s filename (template_compiler, rule 1).
 3. Output equals Jinja2's for the supported language (whitespace included).
 4. A runtime error's traceback shows template lines, not generated Python lines.
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 import functools
 import linecache
-import os
 import types
 import warnings
 from collections import ChainMap
@@ -51,17 +51,34 @@ from .template_filters import (
     TemplateRuntimeError,
     Undefined,
     UndefinedError,
+    pass_context,
     pass_environment,
     pass_eval_context,
 )
 from .template_formatting import FORMATTING_FILTERS
 from .template_lexer import Delimiters, check_options
+from .template_loaders import (
+    BaseLoader,
+    ChoiceLoader,
+    DictLoader,
+    FileSystemLoader,
+    FunctionLoader,
+    PackageLoader,
+    PrefixLoader,
+    TemplateNotFound,
+    Uptodate,
+)
+from .template_loaders import (
+    split_template_path as split_template_path,  # re-exported: it lived here
+)
 from .template_runtime import (
     Blocks,
+    Context,
     Cycler,
     Joiner,
     Namespace,
     TemplateModule,
+    call_with_context,
     generate_lorem_ipsum,
     runtime_namespace,
 )
@@ -70,11 +87,17 @@ from .template_tests import TESTS
 from .template_urlize import do_urlize
 
 __all__ = [
+    "BaseLoader",
+    "ChoiceLoader",
+    "Context",
     "DictLoader",
     "Environment",
     "FileSystemLoader",
     "FilterArgumentError",
+    "FunctionLoader",
     "Markup",
+    "PackageLoader",
+    "PrefixLoader",
     "SecurityError",
     "StrictUndefined",
     "Template",
@@ -87,26 +110,13 @@ __all__ = [
     "Undefined",
     "UndefinedError",
     "escape",
+    "pass_context",
     "pass_environment",
     "pass_eval_context",
     "select_autoescape",
 ]
 
-Uptodate = Callable[[], bool]
 Globals = Optional[Mapping[str, Any]]  # a template's own globals (Jinja's globals=)
-
-
-class TemplateNotFound(TemplateError, LookupError):
-    """No loader found a template of this name (or the name was refused)."""
-
-    def __init__(self, name: str | None, message: str | None = None) -> None:
-        """``name`` is the template name that was asked for (``.name``, as in Jinja)."""
-        super().__init__(message or f"template not found: {name!r}")
-        self.name = self.template_name = name
-        self.templates = [name]
-
-    def __str__(self) -> str:
-        return self.message  # ``name`` is the missing template's, not a location
 
 
 class TemplatesNotFound(TemplateNotFound):
@@ -158,119 +168,6 @@ def _rewrite_traceback(error: BaseException) -> BaseException:
         elif hasattr(error, "add_note"):
             error.add_note(f"in template {location[1]!r}, line {location[0]}")
     return error.with_traceback(rewritten)
-
-
-# -- Loaders ----------------------------------------------------------------------------
-
-
-def split_template_path(name: str) -> list[str]:
-    """The path segments of a template name; refuses traversal (CWE-22).
-
-    >>> split_template_path("pages/index.html")
-    ['pages', 'index.html']
-    """
-    refused = "\x00" in name or name.startswith(("/", "\\")) or os.path.isabs(name)
-    pieces = []
-    for piece in name.split("/"):
-        if piece == ".." or "\\" in piece or os.sep in piece or (os.altsep and os.altsep in piece):
-            refused = True
-        elif os.path.splitdrive(piece)[0]:  # "C:" on Windows
-            refused = True
-        elif piece and piece != ".":
-            pieces.append(piece)
-    if refused or not pieces:
-        raise TemplateNotFound(name)
-    return pieces
-
-
-class BaseLoader:
-    """Finds template source by name: subclasses implement ``get_source``."""
-
-    def get_source(
-        self, environment: Environment, name: str
-    ) -> tuple[str, str | None, Uptodate | None]:
-        """``(source, filename or None, uptodate() or None)``, else ``TemplateNotFound``."""
-        raise TemplateNotFound(name)
-
-    def list_templates(self) -> list[str]:
-        """Every template name this loader knows, sorted (not every loader can tell)."""
-        raise TypeError(f"{type(self).__name__} cannot list its templates")
-
-
-class FileSystemLoader(BaseLoader):
-    """Templates from one or more directories, searched in order.
-
-    >>> loader = FileSystemLoader(["templates", "shared/templates"])
-    """
-
-    def __init__(
-        self,
-        searchpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
-        encoding: str = "utf-8",
-    ) -> None:
-        """Search ``searchpath`` (a directory or a list of them); files are ``encoding``."""
-        if isinstance(searchpath, (str, os.PathLike)):
-            searchpath = [searchpath]
-        self.searchpath = [os.fspath(path) for path in searchpath]
-        self.encoding = encoding
-
-    def get_source(
-        self, environment: Environment, name: str
-    ) -> tuple[str, str | None, Uptodate | None]:
-        """Read the first ``<directory>/<name>`` that exists; uptodate compares mtimes."""
-        pieces = split_template_path(name)
-        for directory in self.searchpath:
-            filename = os.path.join(directory, *pieces)
-            try:
-                with open(filename, "rb") as file:
-                    source = file.read().decode(self.encoding)
-                mtime = os.path.getmtime(filename)
-            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-                continue
-
-            def uptodate(filename: str = filename, mtime: float = mtime) -> bool:
-                try:
-                    return os.path.getmtime(filename) == mtime
-                except OSError:
-                    return False
-
-            return source, os.path.normpath(filename), uptodate
-        raise TemplateNotFound(name)
-
-    def list_templates(self) -> list[str]:
-        """The files below the search path, as names with ``/`` separators, sorted."""
-        found: set[str] = set()
-        for directory in self.searchpath:
-            for folder, _, files in os.walk(directory):
-                relative = os.path.relpath(folder, directory)
-                prefix = "" if relative == os.curdir else relative.replace(os.sep, "/") + "/"
-                found.update(prefix + file for file in files)
-        return sorted(found)
-
-
-class DictLoader(BaseLoader):
-    """Templates from a dict of name → source (tests, small apps).
-
-    >>> env = Environment(loader=DictLoader({"hi.html": "Hi {{ name }}"}))
-    """
-
-    def __init__(self, mapping: Mapping[str, str]) -> None:
-        """Serve the sources in ``mapping`` (changes to it are seen with auto_reload)."""
-        self.mapping = mapping
-
-    def get_source(
-        self, environment: Environment, name: str
-    ) -> tuple[str, str | None, Uptodate | None]:
-        """The source for ``name``; uptodate while the mapping holds the same text."""
-        split_template_path(name)
-        if name not in self.mapping:
-            raise TemplateNotFound(name)
-        source = self.mapping[name]
-        return source, None, lambda: self.mapping.get(name) == source
-
-    def list_templates(self) -> list[str]:
-        """The mapping's names, sorted."""
-        return sorted(self.mapping)
 
 
 # -- Environment and Template -----------------------------------------------------------
@@ -640,6 +537,7 @@ class Template:
             self.name,
             environment.filters,
             environment.tests,
+            self.globals,
             trim_blocks=environment.trim_blocks,
             lstrip_blocks=environment.lstrip_blocks,
             keep_trailing_newline=environment.keep_trailing_newline,
@@ -651,6 +549,9 @@ class Template:
             functions = environment.filters if kind == "filter" else environment.tests
             for name, local in used.items():
                 namespace[local] = functions.get(name) or _missing(kind, name)
+        if compiled.uses_context:  # only a template that passes the context pays for it
+            namespace["_context"] = functools.partial(Context, environment, self.name, self.globals)
+            namespace["_call_context"] = call_with_context
         namespace["_line_map"] = compiled.line_map
         namespace["_template_name"] = self.name or "<string>"
         filename = self.filename or f"<template {self.name or '<string>'}>"
