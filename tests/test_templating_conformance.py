@@ -9,9 +9,11 @@ tinyweb/template_parser.py, template_compiler.py, template_runtime.py and templa
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
+from tinyweb.markup import Markup
 from tinyweb.templating import (
     DictLoader,
     Environment,
@@ -21,6 +23,9 @@ from tinyweb.templating import (
     TemplatesNotFound,
     TemplateSyntaxError,
     UndefinedError,
+    pass_context,
+    pass_environment,
+    pass_eval_context,
 )
 
 
@@ -200,3 +205,60 @@ def test_templates_not_found_says_which_name_was_undefined() -> None:
     with pytest.raises(TemplatesNotFound) as caught:
         env.from_string("{% include [nav, 'nav.html'] %}").render()
     assert str(caught.value) == "none of the templates given were found: 'nav' is undefined, nav.html"
+
+
+# -- finalize: Jinja's hook on every {{ }} output (the expected texts are Jinja 3.1's) ---
+
+
+def blank_none(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def test_finalize_applies_to_each_output_not_to_template_text() -> None:
+    env = Environment(finalize=blank_none)
+    assert env.from_string("{{ a }}|{{ b }}|x{{ none }}").render(a=None, b=1) == "|1|x"
+    doubled = Environment(finalize=lambda value: value * 2)
+    assert doubled.from_string("a{{ 'b' }}{{ c }}").render(c="c") == "abbcc"
+
+
+def test_finalize_runs_in_every_body_and_before_escaping() -> None:
+    env = Environment(finalize=blank_none, autoescape=False)
+    source = (
+        "{% macro m(v) %}[{{ v }}]{% endmacro %}{{ m(none) }}"
+        "{% filter upper %}{{ n }}x{% endfilter %}{% set s %}{{ n }}{% endset %}{{ s }}"
+        "{% for i in [none, 1] %}{{ i }}{% endfor %}|{{ caller }}"
+    )
+    template = env.from_string(source)
+    assert template.render(n=None) == "[]X1|"
+    assert "".join(template.generate(n=None)) == "[]X1|"
+    escaping = Environment(finalize=lambda value: "<i>", autoescape=True)
+    assert escaping.from_string("{{ a }}").render(a=1) == "&lt;i&gt;"
+    safe = Environment(finalize=lambda value: Markup("<i>"), autoescape=True)
+    assert safe.from_string("{{ a }}").render(a=1) == "<i>"
+
+
+def test_finalize_may_be_passed_the_context_environment_or_eval_context() -> None:
+    @pass_context
+    def with_context(ctx: Any, value: Any) -> str:
+        return f"{ctx['p']}{value}"
+
+    @pass_environment
+    def with_environment(environment: Any, value: Any) -> str:
+        return f"{type(environment).__name__}:{value}"
+
+    @pass_eval_context
+    def with_eval_context(eval_ctx: Any, value: Any) -> str:
+        return f"{eval_ctx.autoescape}:{value}"
+
+    source = "{{ x }}{% for i in [1, 2] %}{{ i }}{% endfor %}"
+    assert Environment(finalize=with_context).from_string(source).render(p="-", x=1) == "-1-1-2"
+    assert Environment(finalize=with_environment).from_string("{{ x }}").render(x=1) == "Environment:1"
+    both = "{{ x }}{% autoescape false %}{{ x }}{% endautoescape %}"
+    assert Environment(finalize=with_eval_context).from_string(both).render(x=1) == "True:1False:1"
+
+
+def test_finalize_is_read_when_a_template_is_compiled() -> None:
+    env = Environment()
+    before = env.from_string("{{ n }}")
+    env.finalize = blank_none
+    assert (before.render(n=None), env.from_string("{{ n }}").render(n=None)) == ("None", "")

@@ -81,10 +81,13 @@ class Compiler(Writer):
         filters: dict[str, Any],
         tests: dict[str, Any],
         globals: Mapping[str, Any] | None = None,
+        finalize: Callable[..., Any] | None = None,
     ) -> None:
         """Prepare to compile ``tokens`` of template ``name`` (filters/tests by name,
-        ``globals`` for the calls that pass the context)."""
+        ``globals`` for the calls that pass the context, ``finalize`` for every
+        ``{{ }}``: the environment's, called as ``_finalize``)."""
         super().__init__(tokens, name, filters, tests, globals)
+        self.finalize = finalize
         self.module = CodeBuilder()
         self.blocks: dict[str, str] = {}
         self.extends_always = False  # an `extends` at the top level, outside if/for
@@ -155,8 +158,7 @@ class Compiler(Writer):
                 expression = self.parse_tuple()
                 self.expect("variable_end")
                 self.check_known_names()
-                if expression not in self.safe_expressions:
-                    expression = f"_escape{self.escaping}({expression})"
+                expression = self.variable_output(expression)
                 if not self.suppressed():
                     self.output(expression, token.lineno)
             elif token.kind == "block_begin":
@@ -679,6 +681,7 @@ def compile_template(
     filters: dict[str, Any],
     tests: dict[str, Any],
     globals: Mapping[str, Any] | None = None,
+    finalize: Callable[..., Any] | None = None,
     **options: Any,
 ) -> Compiled:
     """Compile template text into Python module source (see ``Compiler``).
@@ -686,10 +689,11 @@ def compile_template(
     ``options`` are Jinja's lexer options (``trim_blocks``, ``lstrip_blocks``,
     ``keep_trailing_newline``, ``newline_sequence``, ``delimiters``), passed on to
     ``tokenize``. ``globals`` are the template's at compile time: a call of one marked
-    ``pass_context`` passes the context.
+    ``pass_context`` passes the context. ``finalize``: the environment's, or None.
 
     >>> compiled = compile_template("Hi {{ user }}!", None, {}, {}, trim_blocks=True)
     >>> "def root(ctx, blocks, _out):" in compiled.source
     True
     """
-    return Compiler(tokenize(source, name, **options), name, filters, tests, globals).compile()
+    tokens = tokenize(source, name, **options)
+    return Compiler(tokens, name, filters, tests, globals, finalize).compile()

@@ -110,6 +110,7 @@ def compile_stream(
     filters: dict[str, Any],
     tests: dict[str, Any],
     globals: Mapping[str, Any] | None = None,
+    finalize: Callable[..., Any] | None = None,
     **options: Any,
 ) -> Compiled:
     """Compile template text into the generator variant (``compile_template``'s
@@ -120,7 +121,7 @@ def compile_stream(
     True
     """
     tokens = tokenize(source, name, **options)
-    return StreamCompiler(tokens, name, filters, tests, globals).compile()
+    return StreamCompiler(tokens, name, filters, tests, globals, finalize).compile()
 
 
 def generate_pieces(

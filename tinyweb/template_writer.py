@@ -18,7 +18,7 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Callable
 
 from .template_codegen import CodeBuilder, Frame, Function
 from .template_parser import ExpressionParser, Token
@@ -29,6 +29,8 @@ __all__ = ["Writer"]
 class Writer(ExpressionParser):
     """The functions being generated, innermost last (``function``, the current one),
     and the output waiting to be written into the current one."""
+
+    finalize: Callable[..., Any] | None = None  # the environment's (Compiler sets it)
 
     def __init__(
         self,
@@ -94,6 +96,16 @@ class Writer(ExpressionParser):
         """Write one statement (after any output waiting to be written)."""
         self.flush()
         self.builder.line(text, lineno)
+
+    def variable_output(self, expression: str) -> str:
+        """What a ``{{ expression }}`` writes: the value given to ``finalize`` (as in Jinja,
+        only here, never the template's text), then escaped unless known safe."""
+        if self.finalize is not None:  # what it returns is escaped like any value
+            first = self.passed_first(self.finalize)
+            return f"_escape{self.escaping}(_finalize({first}{expression}))"
+        if expression in self.safe_expressions:
+            return expression
+        return f"_escape{self.escaping}({expression})"
 
     def output(self, expression: str, lineno: int) -> None:
         """Queue output; neighbours are written by one ``append``/``extend`` call."""

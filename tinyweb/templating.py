@@ -236,6 +236,15 @@ class Environment:
     ...     "[[ user ]] {{ message }}").render(user="Ann")
     'Ann {{ message }}'
 
+    ``finalize``, as in Jinja, is called with the value of every ``{{ }}`` before it is
+    escaped and written (not with the template's text); it may be marked
+    ``pass_context``, ``pass_eval_context`` or ``pass_environment``. Like the options
+    above it is read when a template is compiled:
+
+    >>> Environment(finalize=lambda v: "" if v is None else v).from_string(
+    ...     "[{{ note }}]").render(note=None)
+    '[]'
+
     >>> env = Environment(trim_blocks=True, lstrip_blocks=True)
     >>> env.from_string("<ul>\\n  {% for x in 'ab' %}\\n  <li>{{ x }}\\n  {% endfor %}\\n</ul>").render()
     '<ul>\\n  <li>a\\n  <li>b\\n</ul>'
@@ -260,6 +269,7 @@ class Environment:
         variable_end_string: str = "}}",
         comment_start_string: str = "{#",
         comment_end_string: str = "#}",
+        finalize: Callable[..., Any] | None = None,
     ) -> None:
         """Create an environment; ``globals``, ``filters`` and ``tests`` may be extended,
         ``policies`` changed (``env.policies["urlize.target"] = "_blank"``).
@@ -279,6 +289,7 @@ class Environment:
         check_options(newline_sequence, self.delimiters())
         self.autoescape = autoescape
         self.auto_reload = auto_reload
+        self.finalize = finalize
         if isinstance(undefined, str):
             if undefined not in ("strict", "default"):
                 raise ValueError("undefined must be 'default', 'strict' or an Undefined class")
@@ -523,6 +534,7 @@ class Template:
         self.uptodate = uptodate
         self._module: TemplateModule | None = None  # exports, made on first use
         self.autoescape = environment.select_autoescape(name)
+        self._finalize = environment.finalize  # as compiled, for the streaming variant too
         self.root, self.blocks = self._compile(source)
         # The generator variant, compiled when first streamed (template_stream, rule 1).
         self._source = source
@@ -538,6 +550,7 @@ class Template:
             environment.filters,
             environment.tests,
             self.globals,
+            self._finalize,
             trim_blocks=environment.trim_blocks,
             lstrip_blocks=environment.lstrip_blocks,
             keep_trailing_newline=environment.keep_trailing_newline,
@@ -554,6 +567,7 @@ class Template:
             namespace["_call_context"] = call_with_context
         namespace["_line_map"] = compiled.line_map
         namespace["_template_name"] = self.name or "<string>"
+        namespace["_finalize"] = self._finalize
         filename = self.filename or f"<template {self.name or '<string>'}>"
         if self.filename is None and self.name is not None:  # show DictLoader lines too
             # Split where the lexer counts lines (\r\n, \r, \n; a form feed is no line end).
