@@ -86,8 +86,7 @@ class Compiler(Writer):
         """Prepare to compile ``tokens`` of template ``name`` (filters/tests by name,
         ``globals`` for the calls that pass the context, ``finalize`` for every
         ``{{ }}``: the environment's, called as ``_finalize``)."""
-        super().__init__(tokens, name, filters, tests, globals)
-        self.finalize = finalize
+        super().__init__(tokens, name, filters, tests, globals, finalize)
         self.module = CodeBuilder()
         self.blocks: dict[str, str] = {}
         self.extends_always = False  # an `extends` at the top level, outside if/for

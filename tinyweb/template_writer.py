@@ -30,8 +30,6 @@ class Writer(ExpressionParser):
     """The functions being generated, innermost last (``function``, the current one),
     and the output waiting to be written into the current one."""
 
-    finalize: Callable[..., Any] | None = None  # the environment's (Compiler sets it)
-
     def __init__(
         self,
         tokens: list[Token],
@@ -39,9 +37,12 @@ class Writer(ExpressionParser):
         filters: dict[str, Any],
         tests: dict[str, Any],
         globals: Mapping[str, Any] | None = None,
+        finalize: Callable[..., Any] | None = None,
     ) -> None:
-        """Write the code of ``tokens`` of template ``name`` (filters/tests by name)."""
+        """Write the code of ``tokens`` of template ``name`` (filters/tests by name;
+        ``finalize``, the environment's, for every ``{{ }}``: ``variable_output``)."""
         super().__init__(tokens, name, filters, tests, globals)
+        self.finalize = finalize
         self.counter = 0
         self.functions: list[Function] = []
         # The Python function being generated, functions[-1]: an attribute, not a property,
